@@ -1,0 +1,415 @@
+/*
+ * microbe: an embeddable C micro-benchmark library.
+ *
+ * This header is the manual. Sections, in order:
+ *   1. Version and export macros
+ *   2. Errors
+ *   3. Registration: BENCH(), mb_register()
+ *   4. The timed loop: MB_LOOP(), mb_black_box(), mb_clobber()
+ *   5. Settings
+ *   6. Results
+ *   7. Emitters
+ *   8. Running: the context, mb_run(), mb_main()
+ *
+ * Conventions: every public symbol starts with mb_ or MB_ (BENCH is the one exception);
+ * functions that can fail return 0 or a negative MB_E* code; outputs go through
+ * out-parameters; the library never exits, aborts or prints on its own (it logs through
+ * the callback in mb_settings and writes results through emitters).
+ *
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef MICROBE_H
+#define MICROBE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---------------------------------------------------------------------------------------
+ * 1. Version and export macros
+ * ------------------------------------------------------------------------------------- */
+
+#define MB_VERSION_MAJOR 0
+#define MB_VERSION_MINOR 1
+#define MB_VERSION_PATCH 0
+#define MB_VERSION_STRING "0.1.0"
+
+#if defined(_WIN32) && defined(MB_BUILDING_DLL)
+#define MB_API __declspec(dllexport)
+#elif defined(__GNUC__) && defined(MB_BUILDING)
+#define MB_API __attribute__((visibility("default")))
+#else
+#define MB_API
+#endif
+
+/* The library's version string, e.g. "0.1.0". Compare with MB_VERSION_STRING to detect a
+ * header/library mismatch. */
+MB_API const char *mb_version(void);
+
+/* ---------------------------------------------------------------------------------------
+ * 2. Errors
+ * ------------------------------------------------------------------------------------- */
+
+enum {
+    MB_OK = 0,
+    MB_ENOMEM = -1, /* an allocation failed */
+    MB_EINVAL = -2, /* an invalid argument or setting */
+    MB_EIO = -3,    /* an output could not be written */
+    MB_EREGEX = -4, /* the filter is not a valid POSIX extended regular expression */
+    MB_EDUP = -5,   /* two registered benchmarks share a name */
+    MB_EUSAGE = -6  /* a benchmark misused the API (e.g. entered MB_LOOP twice) */
+};
+
+/* A static, human-readable description of an MB_E* code ("unknown error" otherwise). */
+MB_API const char *mb_strerror(int err);
+
+/* ---------------------------------------------------------------------------------------
+ * 3. Registration
+ * ------------------------------------------------------------------------------------- */
+
+/* Opaque: passed to every benchmark body; valid only during that call. */
+typedef struct mb_state mb_state;
+
+typedef void (*mb_bench_fn)(mb_state *state);
+
+/* A benchmark descriptor. BENCH() defines one with static storage; a program that cannot use
+ * constructors fills one itself and passes it to mb_register(). The registry links
+ * descriptors through mb__next and never copies or frees them, so a descriptor must outlive
+ * every run. */
+typedef struct mb_bench {
+    const char *name; /* unique among registered benchmarks */
+    mb_bench_fn fn;   /* the body */
+    const char *file; /* where it was defined (may be NULL) */
+    int line;
+    int mb__registered; /* managed by the registry: leave 0 */
+    struct mb_bench *mb__next;
+} mb_bench;
+
+/* Adds a descriptor to the global registry. Never allocates; safe to call from a
+ * constructor before main(). Registering the same descriptor twice is a no-op that returns
+ * 0. Returns MB_EINVAL when bench, its name or its fn is NULL. Not thread-safe: register
+ * before running. Duplicate names are reported by mb_run(), not here. */
+MB_API int mb_register(mb_bench *bench);
+
+#if defined(__GNUC__) || defined(__clang__)
+#define MB__UNUSED __attribute__((unused))
+#define MB__CONSTRUCTOR(fn)                                                                        \
+    static void fn(void) __attribute__((constructor));                                             \
+    static void fn(void)
+#else
+#define MB__UNUSED
+#endif
+
+/* BENCH(name) { body }: defines and registers a benchmark. name must be a C identifier; the
+ * body receives `mb_state *state` and should contain exactly one MB_LOOP(state). Code before
+ * and after the loop (setup, teardown) is not timed; the body is called once per sample.
+ * Without constructor support, define MB_NO_CONSTRUCTORS and call
+ * mb_register(&MB_BENCH_DESC(name)) yourself. */
+#if defined(MB__CONSTRUCTOR) && !defined(MB_NO_CONSTRUCTORS)
+#define BENCH(name)                                                                                \
+    static void mb__bench_fn_##name(mb_state *state MB__UNUSED);                                   \
+    static mb_bench mb__bench_desc_##name = {#name, mb__bench_fn_##name, __FILE__, __LINE__, 0,    \
+                                             NULL};                                                \
+    MB__CONSTRUCTOR(mb__bench_reg_##name)                                                          \
+    {                                                                                              \
+        mb_register(&mb__bench_desc_##name);                                                       \
+    }                                                                                              \
+    static void mb__bench_fn_##name(mb_state *state MB__UNUSED)
+#else
+#define BENCH(name)                                                                                \
+    static void mb__bench_fn_##name(mb_state *state);                                              \
+    mb_bench mb__bench_desc_##name = {#name, mb__bench_fn_##name, __FILE__, __LINE__, 0, NULL};    \
+    static void mb__bench_fn_##name(mb_state *state)
+#endif
+
+/* The descriptor BENCH(name) defined, for mb_register() under MB_NO_CONSTRUCTORS (declare it
+ * with `extern mb_bench MB_BENCH_DESC(name);` in the file that registers). */
+#define MB_BENCH_DESC(name) mb__bench_desc_##name
+
+/* ---------------------------------------------------------------------------------------
+ * 4. The timed loop
+ * ------------------------------------------------------------------------------------- */
+
+/* Used by MB_LOOP; not for direct use. mb__loop_start() returns the iteration count of this
+ * sample and reads the clock last; mb__loop_end() reads the clock first and returns 0. */
+MB_API uint64_t mb__loop_start(mb_state *state);
+MB_API int mb__loop_end(mb_state *state);
+
+/* MB_LOOP(state) { body }: runs the body the number of times the harness asks for, timing the
+ * whole loop with one clock read before and one after. Per iteration the harness costs one
+ * decrement and one branch: no clock read, no call, no allocation. Do not leave the loop with
+ * break, return or goto: the sample would not be recorded and the benchmark fails with a
+ * message saying so. */
+#define MB_LOOP(state)                                                                             \
+    for (uint64_t mb__iters_left = mb__loop_start(state);                                          \
+         mb__iters_left != 0 || mb__loop_end(state); --mb__iters_left)
+
+#if defined(__GNUC__) || defined(__clang__)
+/* Makes the compiler assume that the object at p is read and may be modified, and that all
+ * memory may have changed: results written through p cannot be optimised away. Costs no
+ * instruction beyond keeping the value in memory. */
+static inline void mb_black_box(const void *p)
+{
+    __asm__ __volatile__("" : : "r"(p) : "memory");
+}
+
+/* A compiler barrier: all memory is assumed read and written here. */
+static inline void mb_clobber(void)
+{
+    __asm__ __volatile__("" : : : "memory");
+}
+#else
+/* Compilers without GNU inline asm: an out-of-line call through a volatile pointer. */
+MB_API void mb__sink(const void *p);
+static inline void mb_black_box(const void *p)
+{
+    mb__sink(p);
+}
+static inline void mb_clobber(void)
+{
+    mb__sink(NULL);
+}
+#endif
+
+/* ---------------------------------------------------------------------------------------
+ * 5. Settings
+ * ------------------------------------------------------------------------------------- */
+
+typedef enum mb_log_level { MB_LOG_ERROR = 0, MB_LOG_WARN = 1, MB_LOG_INFO = 2 } mb_log_level;
+
+/* A log sink: one complete message per call, without a trailing newline. */
+typedef void (*mb_log_fn)(void *user, mb_log_level level, const char *message);
+
+/* Run settings. Always start from mb_settings_init(); fields added later take space from
+ * reserved, so code compiled against an older header keeps working. */
+typedef struct mb_settings {
+    double warm_up_time_s;     /* warm-up per benchmark (default 0.2) */
+    double measurement_time_s; /* measurement budget per benchmark (default 2.0) */
+    uint32_t min_samples;      /* samples before the precision rule may stop (default 10) */
+    uint32_t max_samples;      /* samples planned; the most taken (default 100) */
+    double precision;          /* target relative half-width of the median's interval (0.01) */
+    double confidence;         /* confidence level of every interval (0.95) */
+    uint32_t resamples;        /* bootstrap resamples (10000) */
+    uint64_t seed;             /* seeds sample order and bootstrap (fixed default) */
+    const char *filter;        /* POSIX ERE on benchmark names, or NULL for all (borrowed) */
+    mb_log_fn log;             /* NULL: messages are dropped */
+    void *log_user;
+    int log_level; /* highest mb_log_level passed to log (default MB_LOG_WARN) */
+    unsigned char reserved[64];
+} mb_settings;
+
+/* Fills s with the defaults above. */
+MB_API void mb_settings_init(mb_settings *s);
+
+/* Applies the --quick profile on top of s: warm-up 0.05 s, budget 0.3 s, at most 50 samples,
+ * 2000 resamples. For development runs; the precision target is unchanged. */
+MB_API void mb_settings_quick(mb_settings *s);
+
+/* Checks a settings struct. Returns 0, or MB_EINVAL and, when message is not NULL, a static
+ * string naming the offending field. */
+MB_API int mb_settings_validate(const mb_settings *s, const char **message);
+
+/* ---------------------------------------------------------------------------------------
+ * 6. Results
+ * ------------------------------------------------------------------------------------- */
+
+typedef enum mb_status { MB_STATUS_OK = 0, MB_STATUS_FAILED = 1 } mb_status;
+
+/* How the samples were sized. Linear: sample k runs k*d iterations (a regression of time
+ * on iterations is possible). Flat: every sample runs the same count (long bodies). */
+typedef enum mb_plan_kind { MB_PLAN_LINEAR = 0, MB_PLAN_FLAT = 1 } mb_plan_kind;
+
+/* Why sampling stopped. */
+typedef enum mb_stop_reason {
+    MB_STOP_PRECISION = 0, /* the median's interval reached the precision target */
+    MB_STOP_BUDGET = 1,    /* the measurement budget was spent first */
+    MB_STOP_SAMPLES = 2,   /* every planned sample was taken first */
+    MB_STOP_LONG = 3       /* one iteration is so long that only a few samples fit */
+} mb_stop_reason;
+
+/* Warnings raised by the diagnostics; a result carries a bit set of them. */
+typedef enum mb_warning {
+    MB_WARN_UNSTABLE = 1u << 0,       /* per-iteration times vary widely (MdAPE or CV) */
+    MB_WARN_DRIFT = 1u << 1,          /* a significant trend over time order */
+    MB_WARN_OPTIMIZED_AWAY = 1u << 2, /* no slower than an empty loop: optimised away? */
+    MB_WARN_PRECISION = 1u << 3,      /* the precision target was not reached */
+    MB_WARN_LOW_R2 = 1u << 4,         /* time is not linear in iterations (R^2 < 0.9) */
+    MB_WARN_OUTLIERS = 1u << 5,       /* outliers explain much of the variance */
+    MB_WARN_FEW_SAMPLES = 1u << 6,    /* long benchmark: few samples, weak intervals */
+    MB_WARN_SERIAL = 1u << 7          /* successive samples are correlated */
+} mb_warning;
+
+#define MB_WARN_COUNT 8
+
+/* A short name ("unstable", "drift", ...) and a one-sentence explanation with a remedy for
+ * one warning bit; NULL for anything else. Static strings. */
+MB_API const char *mb_warning_name(unsigned warning);
+MB_API const char *mb_warning_advice(unsigned warning);
+
+/* A point estimate with its confidence interval and bootstrap standard error, all in
+ * nanoseconds per iteration unless stated. Non-finite when not computable (e.g. n < 2). */
+typedef struct mb_estimate {
+    double point;
+    double low;
+    double high;
+    double std_error;
+} mb_estimate;
+
+typedef enum mb_outlier_effect {
+    MB_OUTLIER_EFFECT_UNAFFECTED = 0, /* outliers explain < 1 % of the variance */
+    MB_OUTLIER_EFFECT_SLIGHT = 1,     /* < 10 % */
+    MB_OUTLIER_EFFECT_MODERATE = 2,   /* < 50 % */
+    MB_OUTLIER_EFFECT_SEVERE = 3      /* >= 50 % */
+} mb_outlier_effect;
+
+/* Per-sample outlier labels (Tukey fences on per-iteration times). */
+typedef enum mb_outlier_class {
+    MB_OUTLIER_NONE = 0,
+    MB_OUTLIER_LOW_SEVERE = 1,
+    MB_OUTLIER_LOW_MILD = 2,
+    MB_OUTLIER_HIGH_MILD = 3,
+    MB_OUTLIER_HIGH_SEVERE = 4
+} mb_outlier_class;
+
+typedef struct mb_outliers {
+    double low_severe_fence;  /* q1 - 3 iqr */
+    double low_mild_fence;    /* q1 - 1.5 iqr */
+    double high_mild_fence;   /* q3 + 1.5 iqr */
+    double high_severe_fence; /* q3 + 3 iqr */
+    uint32_t low_severe, low_mild, high_mild, high_severe;
+    double variance_fraction; /* 1 - var(inliers) / var(all), in [0, 1] */
+    mb_outlier_effect effect;
+} mb_outliers;
+
+/* One benchmark's result. Owned by the context; valid until mb_ctx_free() or the next
+ * mb_run(). Times are nanoseconds per iteration unless a name says otherwise. */
+typedef struct mb_result {
+    const char *name;
+    const char *file;
+    int line;
+    mb_status status;
+    const char *message; /* why it failed, or NULL */
+
+    /* How it was measured. */
+    mb_plan_kind plan;
+    mb_stop_reason stop;
+    uint64_t iters_step;    /* d: linear sample k runs k*d; flat samples run d */
+    uint64_t warm_up_iters; /* iterations run during warm-up */
+    double warm_up_ns;      /* warm-up estimate of the time per iteration */
+    double wall_time_s;     /* warm-up + measurement + analysis, by the clock */
+
+    /* Raw samples in run order: sample_iters[i] iterations took sample_ns[i] ns in all. */
+    size_t n_samples;
+    const uint64_t *sample_iters;
+    const double *sample_ns;
+    const unsigned char *sample_outlier; /* mb_outlier_class per sample */
+    uint64_t total_iters;
+
+    /* Estimates of the time per iteration. The median's interval is the distribution-free
+     * order-statistic interval (exact coverage >= confidence; see docs/statistics.md);
+     * percentile bootstrap intervals for MAD and min; BCa for mean, std_dev and slope. Every
+     * std_error is the standard deviation of the bootstrap replicates. */
+    double confidence;
+    uint32_t resamples;
+    mb_estimate median; /* the primary estimate */
+    mb_estimate mean;
+    mb_estimate std_dev;
+    mb_estimate mad; /* scaled by 1.4826 to estimate sigma for normal data */
+    mb_estimate min;
+    mb_estimate slope;   /* OLS slope of sample time on iterations (linear plan only) */
+    double intercept_ns; /* OLS intercept, ns per sample */
+    double r_squared;
+    double median_level;    /* exact coverage of the median's interval (>= confidence
+                               when n allows; below it for very few samples) */
+    double median_boot_low; /* percentile bootstrap interval of the median (cross-check) */
+    double median_boot_high;
+    double q1, q3, iqr;    /* type-7 quartiles */
+    double cv;             /* std_dev / mean */
+    double mdape;          /* median |t - median| / median */
+    double rel_half_width; /* (high - low) / 2 / point of the median's interval */
+
+    mb_outliers outliers;
+    double drift_tau; /* Kendall's tau of time per iteration against run order */
+    double drift_p;   /* its two-sided p-value */
+    double lag1_autocorr;
+    unsigned warnings; /* bit set of mb_warning */
+} mb_result;
+
+/* About the whole run; passed to emitters. */
+typedef struct mb_run_info {
+    const char *library_version;
+    const char *timer;          /* clock name */
+    double timer_resolution_ns; /* smallest positive difference of back-to-back reads */
+    double timer_cost_ns;       /* median cost of one read */
+    double min_sample_ns;       /* T_min: the shortest sample the planner will run */
+    double loop_overhead_ns;    /* an empty MB_LOOP's time per iteration */
+    uint64_t seed;
+    const mb_settings *settings;
+    size_t n_benchmarks;      /* how many are selected for this run */
+    const char *const *names; /* their names, in run order */
+    int64_t start_time_unix;  /* seconds since the epoch */
+} mb_run_info;
+
+/* ---------------------------------------------------------------------------------------
+ * 7. Emitters
+ * ------------------------------------------------------------------------------------- */
+
+/* An output: a struct of callbacks with a user pointer. Any callback may be NULL. Each
+ * returns 0 or a negative MB_E* code; a failing emitter stops the run with that code. The
+ * pointers passed are borrowed for the duration of the call. destroy() is called once, by
+ * mb_ctx_free(), for emitters added to a context. */
+typedef struct mb_emitter {
+    void *user;
+    int (*begin)(void *user, const mb_run_info *info);
+    int (*result)(void *user, const mb_run_info *info, const mb_result *result);
+    int (*end)(void *user, const mb_run_info *info);
+    void (*destroy)(void *user);
+} mb_emitter;
+
+/* The text report: one aligned row per benchmark, warnings below the table. out stays the
+ * caller's (never closed). Returns 0 or MB_ENOMEM. */
+MB_API int mb_emitter_text(mb_emitter *emitter, FILE *out);
+
+/* ---------------------------------------------------------------------------------------
+ * 8. Running
+ * ------------------------------------------------------------------------------------- */
+
+typedef struct mb_ctx mb_ctx;
+
+/* Creates a context from settings (copied; the filter string stays borrowed). Returns 0,
+ * MB_EINVAL for invalid settings, MB_EREGEX for a bad filter, or MB_ENOMEM. */
+MB_API int mb_ctx_new(mb_ctx **out, const mb_settings *settings);
+
+/* Frees the context, its results and its emitters (calling their destroy). NULL is a no-op. */
+MB_API void mb_ctx_free(mb_ctx *ctx);
+
+/* Adds an emitter (copied); the context owns it from now on, even when this fails. */
+MB_API int mb_ctx_add_emitter(mb_ctx *ctx, const mb_emitter *emitter);
+
+/* Runs every registered benchmark that matches the filter, in (file, line) order, and feeds
+ * each result to the emitters. Returns 0 when the run completed (individual benchmarks may
+ * still have failed: see mb_result.status), MB_EDUP for duplicate names, or the first error
+ * of an emitter or allocation. */
+MB_API int mb_run(mb_ctx *ctx);
+
+/* The results of the last mb_run(), in run order. */
+MB_API size_t mb_ctx_result_count(const mb_ctx *ctx);
+MB_API const mb_result *mb_ctx_result(const mb_ctx *ctx, size_t index);
+
+/* Calls fn for every registered benchmark matching the context's filter, in run order. */
+MB_API int mb_ctx_list(mb_ctx *ctx, void (*fn)(void *user, const mb_bench *bench), void *user);
+
+/* The command-line front end: parses argv and MICROBE_* variables, runs, prints the text
+ * report on stdout. Returns the process exit code: 0 success, 1 a benchmark failed, 2 bad
+ * usage. libmicrobe_main provides a main() that calls it. */
+MB_API int mb_main(int argc, char **argv);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MICROBE_H */

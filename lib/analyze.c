@@ -1,0 +1,181 @@
+/*
+ * Analysis of one benchmark's samples: estimates with bootstrap intervals, the order-statistic
+ * interval of the median, outliers, and the diagnostics that raise warnings. Everything here
+ * is a deterministic function of (samples, settings, seed), so the same seed and samples give
+ * a byte-identical result. The thresholds are documented in docs/statistics.md.
+ */
+#include "microbe_internal.h"
+#include "stats.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Diagnostic thresholds. */
+#define UNSTABLE_MDAPE 0.05 /* median absolute deviation above 5 % of the median */
+#define UNSTABLE_CV 0.30    /* or standard deviation above 30 % of the mean */
+#define DRIFT_P 0.01        /* Kendall trend test on run order ... */
+#define DRIFT_MIN_TAU 0.2   /* ... with at least a weak effect */
+#define SERIAL_MIN_R1 0.3   /* lag-1 autocorrelation above both 0.3 ... */
+#define SERIAL_Z 2.576      /* ... and the 99 % white-noise bound z / sqrt(n) */
+#define LOW_R2 0.9
+#define OPTIMIZED_AWAY_NS 0.05   /* a fifth of a cycle at 4 GHz ... */
+#define OPTIMIZED_AWAY_LOOP 1.25 /* ... or within 25 % of an empty MB_LOOP */
+#define OUTLIER_SHARE 10         /* outliers warn when more than 1 in 10 samples ... */
+#define OUTLIER_MIN_CV 0.01      /* ... and the CV is above 1 % */
+
+static mb_estimate estimate_of(const mb__boot_stat *b)
+{
+    return (mb_estimate){b->point, b->low, b->high, b->std_error};
+}
+
+static mb_outlier_effect outlier_effect(double fraction)
+{
+    if (fraction < 0.01)
+        return MB_OUTLIER_EFFECT_UNAFFECTED;
+    if (fraction < 0.1)
+        return MB_OUTLIER_EFFECT_SLIGHT;
+    if (fraction < 0.5)
+        return MB_OUTLIER_EFFECT_MODERATE;
+    return MB_OUTLIER_EFFECT_SEVERE;
+}
+
+static unsigned diagnose(const mb__measurement *m, const mb_settings *s, double loop_ns,
+                         const mb_result *r)
+{
+    unsigned w = 0;
+    size_t n = r->n_samples;
+    if (r->mdape > UNSTABLE_MDAPE || r->cv > UNSTABLE_CV)
+        w |= MB_WARN_UNSTABLE;
+    if (r->drift_p < DRIFT_P && fabs(r->drift_tau) >= DRIFT_MIN_TAU)
+        w |= MB_WARN_DRIFT;
+    if (n >= 3 && r->lag1_autocorr > SERIAL_MIN_R1 && r->lag1_autocorr > SERIAL_Z / sqrt((double)n))
+        w |= MB_WARN_SERIAL;
+    if (r->median.point < OPTIMIZED_AWAY_NS || r->median.point <= OPTIMIZED_AWAY_LOOP * loop_ns)
+        w |= MB_WARN_OPTIMIZED_AWAY;
+    if (m->plan == MB_PLAN_LINEAR && r->r_squared < LOW_R2)
+        w |= MB_WARN_LOW_R2;
+    /* One outlier in ten samples can explain most of the variance without making the median
+     * any less trustworthy, and with a tiny IQR a deviation of 0.1 % is already "severe":
+     * warn only when outliers are also more than a tenth of samples and the spread they
+     * cause is material (CV above 1 %). */
+    const mb_outliers *o = &r->outliers;
+    size_t n_outliers = (size_t)o->low_severe + o->low_mild + o->high_mild + o->high_severe;
+    if (o->effect == MB_OUTLIER_EFFECT_SEVERE && n_outliers * OUTLIER_SHARE > n &&
+        r->cv > OUTLIER_MIN_CV)
+        w |= MB_WARN_OUTLIERS;
+    if (m->stop == MB_STOP_LONG)
+        w |= MB_WARN_FEW_SAMPLES;
+    else if (m->stop != MB_STOP_PRECISION && s->precision > 0 &&
+             !(r->rel_half_width <= s->precision))
+        w |= MB_WARN_PRECISION;
+    return w;
+}
+
+static void set_nan(mb_estimate *e)
+{
+    e->point = e->low = e->high = e->std_error = NAN;
+}
+
+int mb__analyze(const mb__measurement *m, const mb_settings *s, uint64_t seed, double loop_ns,
+                mb_result *r, void **r_storage)
+{
+    size_t n = m->n;
+    /* One block owned by the result: iters, ns, outlier classes. A second, temporary block:
+     * per-iteration times, their sorted copy, scratch, and iterations as doubles. */
+    size_t keep_bytes = n * (sizeof(uint64_t) + sizeof(double)) + n + 1;
+    unsigned char *keep = malloc(keep_bytes);
+    double *tmp = malloc((4 * n + 1) * sizeof *tmp);
+    if (!keep || !tmp) {
+        free(keep);
+        free(tmp);
+        return MB_ENOMEM;
+    }
+    uint64_t *iters = (uint64_t *)(void *)keep;
+    double *ns = (double *)(void *)(keep + n * sizeof(uint64_t));
+    unsigned char *cls = keep + n * (sizeof(uint64_t) + sizeof(double));
+    double *t = tmp, *sorted = tmp + n, *scratch = tmp + 2 * n, *x = tmp + 3 * n;
+    memcpy(iters, m->iters, n * sizeof *iters);
+    memcpy(ns, m->ns, n * sizeof *ns);
+
+    r->plan = m->plan;
+    r->stop = m->stop;
+    r->iters_step = m->iters_step;
+    r->warm_up_iters = m->warm_up_iters;
+    r->warm_up_ns = m->warm_up_ns;
+    r->n_samples = n;
+    r->sample_iters = iters;
+    r->sample_ns = ns;
+    r->sample_outlier = cls;
+    r->confidence = s->confidence;
+    r->resamples = s->resamples;
+    r->total_iters = 0;
+    for (size_t i = 0; i < n; i++) {
+        r->total_iters += iters[i];
+        x[i] = (double)iters[i];
+        t[i] = ns[i] / x[i];
+        sorted[i] = t[i];
+    }
+    mb__sort(sorted, n);
+
+    mb__boot_result boot;
+    int with_slope = m->plan == MB_PLAN_LINEAR;
+    if (n > 0 &&
+        mb__bootstrap(x, ns, n, with_slope, s->resamples, s->confidence, seed, &boot) == -2) {
+        free(tmp);
+        free(keep);
+        return MB_ENOMEM;
+    }
+    *r_storage = keep;
+    if (n > 0) {
+        r->median = estimate_of(&boot.stat[MB__BOOT_MEDIAN]);
+        r->mean = estimate_of(&boot.stat[MB__BOOT_MEAN]);
+        r->std_dev = estimate_of(&boot.stat[MB__BOOT_STD_DEV]);
+        r->mad = estimate_of(&boot.stat[MB__BOOT_MAD]);
+        r->min = estimate_of(&boot.stat[MB__BOOT_MIN]);
+        r->slope = estimate_of(&boot.stat[MB__BOOT_SLOPE]);
+    } else {
+        set_nan(&r->median);
+        set_nan(&r->mean);
+        set_nan(&r->std_dev);
+        set_nan(&r->mad);
+        set_nan(&r->min);
+        set_nan(&r->slope);
+    }
+
+    double slope;
+    r->intercept_ns = r->r_squared = NAN;
+    if (with_slope)
+        mb__ols(x, ns, n, &slope, &r->intercept_ns, &r->r_squared);
+    /* The median's reported interval is the order-statistic one: its coverage is exact for
+     * any continuous distribution, where the percentile bootstrap of a median under-covers
+     * (about 93 % for a nominal 95 % in our simulations: docs/statistics.md). The bootstrap
+     * interval stays as a cross-check. */
+    r->median_boot_low = r->median.low;
+    r->median_boot_high = r->median.high;
+    if (mb__median_os_interval(sorted, n, s->confidence, &r->median.low, &r->median.high,
+                               &r->median_level) != 0)
+        r->median.low = r->median.high = r->median_level = NAN;
+    r->q1 = mb__quantile_sorted(sorted, n, 0.25);
+    r->q3 = mb__quantile_sorted(sorted, n, 0.75);
+    r->iqr = r->q3 - r->q1;
+    r->cv = mb__cv(t, n);
+    r->mdape = mb__mdape(t, n, scratch);
+    r->rel_half_width = (r->median.high - r->median.low) / 2 / r->median.point;
+
+    mb__tukey tukey;
+    mb__tukey_classify(t, n, scratch, cls, &tukey);
+    r->outliers = (mb_outliers){tukey.low_severe,        tukey.low_mild,
+                                tukey.high_mild,         tukey.high_severe,
+                                tukey.n_low_severe,      tukey.n_low_mild,
+                                tukey.n_high_mild,       tukey.n_high_severe,
+                                tukey.variance_fraction, outlier_effect(tukey.variance_fraction)};
+
+    for (size_t i = 0; i < n; i++)
+        scratch[i] = (double)i;
+    mb__kendall_tau(scratch, t, n, &r->drift_tau, &r->drift_p);
+    r->lag1_autocorr = mb__lag1_autocorr(t, n);
+    r->warnings = diagnose(m, s, loop_ns, r);
+    free(tmp);
+    return 0;
+}

@@ -1,0 +1,466 @@
+/*
+ * The command line: argv and MICROBE_* variables to settings, the help and version text, and
+ * mb_main(), the front end every bench executable runs. Command-line values win over the
+ * environment; --quick applies first so that an explicit value always wins over the profile.
+ * Numbers are parsed independently of the C locale.
+ */
+#include "microbe_internal.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <locale.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum opt_id {
+    OPT_HELP,
+    OPT_VERSION,
+    OPT_LIST,
+    OPT_FILTER,
+    OPT_WARM_UP_TIME,
+    OPT_MEASUREMENT_TIME,
+    OPT_SAMPLES,
+    OPT_PRECISION,
+    OPT_CONFIDENCE,
+    OPT_RESAMPLES,
+    OPT_SEED,
+    OPT_QUICK,
+    OPT_QUIET,
+    OPT_COUNT
+};
+
+enum { TAKES_NONE = 0, TAKES_VALUE = 1 };
+
+static const struct option_spec {
+    const char *name;
+    int takes;
+    const char *env; /* NULL: command line only */
+    const char *arg;
+    const char *help;
+} options[OPT_COUNT] = {
+    [OPT_HELP] = {"help", TAKES_NONE, NULL, NULL, "show this help and exit"},
+    [OPT_VERSION] = {"version", TAKES_NONE, NULL, NULL, "show the library version and exit"},
+    [OPT_LIST] = {"list", TAKES_NONE, NULL, NULL, "list the selected benchmarks and exit"},
+    [OPT_FILTER] = {"filter", TAKES_VALUE, "MICROBE_FILTER", "REGEX",
+                    "run benchmarks whose name matches REGEX (POSIX extended)"},
+    [OPT_WARM_UP_TIME] = {"warm-up-time", TAKES_VALUE, "MICROBE_WARM_UP_TIME", "TIME",
+                          "warm-up per benchmark (default 0.2s)"},
+    [OPT_MEASUREMENT_TIME] = {"measurement-time", TAKES_VALUE, "MICROBE_MEASUREMENT_TIME", "TIME",
+                              "measurement budget per benchmark (default 2s)"},
+    [OPT_SAMPLES] = {"samples", TAKES_VALUE, "MICROBE_SAMPLES", "N",
+                     "take exactly N samples (default: 10 to 100, until precise)"},
+    [OPT_PRECISION] = {"precision", TAKES_VALUE, "MICROBE_PRECISION", "P",
+                       "stop when the median's interval is within +/-P (default 1%; 0: never)"},
+    [OPT_CONFIDENCE] = {"confidence", TAKES_VALUE, "MICROBE_CONFIDENCE", "C",
+                        "confidence level of intervals (default 95%)"},
+    [OPT_RESAMPLES] = {"resamples", TAKES_VALUE, "MICROBE_RESAMPLES", "N",
+                       "bootstrap resamples (default 10000)"},
+    [OPT_SEED] = {"seed", TAKES_VALUE, "MICROBE_SEED", "N",
+                  "seed for sample order and bootstrap (decimal or 0x hex)"},
+    [OPT_QUICK] = {"quick", TAKES_NONE, "MICROBE_QUICK", NULL,
+                   "short runs for development (0.05s warm-up, 0.3s budget)"},
+    [OPT_QUIET] = {"quiet", TAKES_NONE, "MICROBE_QUIET", NULL, "no notices on stderr; errors only"},
+};
+
+typedef struct mb__cli {
+    mb_settings settings;
+    int flag[OPT_COUNT];           /* boolean options given */
+    const char *value[OPT_COUNT];  /* value options given (argv or environment) */
+    const char *source[OPT_COUNT]; /* "--name" or "MICROBE_NAME", for messages */
+    char source_buf[OPT_COUNT][40];
+} mb__cli;
+
+int mb__cli_parse(int argc, char **argv, mb__cli *cli, char *err, size_t err_size);
+
+static int fail(char *err, size_t size, const char *fmt, ...)
+#if defined(__GNUC__) || defined(__clang__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+static int fail(char *err, size_t size, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, size, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+/* A decimal number such as "12", "0.5", "1e-3": strict syntax, no locale, no hex, no inf/nan.
+ * Returns the number of characters used, or 0 when s does not start with one. */
+static size_t parse_decimal(const char *s, double *out)
+{
+    const char *p = s;
+    char buf[64];
+    size_t k = 0;
+    if (*p == '+' || *p == '-')
+        buf[k++] = *p++;
+    size_t digits = 0;
+    while (isdigit((unsigned char)*p) && k < sizeof buf - 8) {
+        buf[k++] = *p++;
+        digits++;
+    }
+    if (*p == '.') {
+        /* strtod honours the locale's decimal point: write that one. */
+        const char *point = localeconv()->decimal_point;
+        buf[k++] = point && point[0] ? point[0] : '.';
+        p++;
+        while (isdigit((unsigned char)*p) && k < sizeof buf - 8) {
+            buf[k++] = *p++;
+            digits++;
+        }
+    }
+    if (digits == 0)
+        return 0;
+    if ((*p == 'e' || *p == 'E') &&
+        (isdigit((unsigned char)p[1]) ||
+         ((p[1] == '+' || p[1] == '-') && isdigit((unsigned char)p[2])))) {
+        buf[k++] = *p++;
+        if (*p == '+' || *p == '-')
+            buf[k++] = *p++;
+        int exp_digits = 0;
+        while (isdigit((unsigned char)*p) && exp_digits < 4) {
+            buf[k++] = *p++;
+            exp_digits++;
+        }
+    }
+    if (isdigit((unsigned char)*p))
+        return 0; /* too long to be a sane number */
+    buf[k] = '\0';
+    errno = 0;
+    *out = strtod(buf, NULL);
+    if (errno == ERANGE || !isfinite(*out))
+        return 0;
+    return (size_t)(p - s);
+}
+
+static int parse_seconds(const char *src, const char *text, double *out, char *err, size_t size)
+{
+    double v;
+    size_t used = parse_decimal(text, &v);
+    const char *unit = text + used;
+    double scale = 0;
+    if (used) {
+        if (!*unit || strcmp(unit, "s") == 0)
+            scale = 1;
+        else if (strcmp(unit, "ms") == 0)
+            scale = 1e-3;
+        else if (strcmp(unit, "us") == 0)
+            scale = 1e-6;
+        else if (strcmp(unit, "ns") == 0)
+            scale = 1e-9;
+    }
+    if (!scale)
+        return fail(err, size, "%s: '%s' is not a time (examples: 2, 0.5s, 300ms)", src, text);
+    v *= scale;
+    if (v < 0)
+        return fail(err, size, "%s: '%s' is negative", src, text);
+    *out = v;
+    return 0;
+}
+
+static int parse_uint(const char *src, const char *text, uint64_t min, uint64_t max, uint64_t *out,
+                      char *err, size_t size)
+{
+    int base = 10;
+    const char *p = text;
+    if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+        base = 16;
+        p += 2;
+    }
+    if (!*p)
+        return fail(err, size, "%s: '%s' is not a whole number", src, text);
+    uint64_t v = 0;
+    for (; *p; p++) {
+        int digit;
+        if (isdigit((unsigned char)*p))
+            digit = *p - '0';
+        else if (base == 16 && isxdigit((unsigned char)*p))
+            digit = tolower((unsigned char)*p) - 'a' + 10;
+        else
+            return fail(err, size, "%s: '%s' is not a whole number", src, text);
+        if (v > (UINT64_MAX - (uint64_t)digit) / (uint64_t)base)
+            return fail(err, size, "%s: '%s' is too large", src, text);
+        v = v * (uint64_t)base + (uint64_t)digit;
+    }
+    if (v < min || v > max)
+        return fail(err, size, "%s: %s is out of range (%llu to %llu)", src, text,
+                    (unsigned long long)min, (unsigned long long)max);
+    *out = v;
+    return 0;
+}
+
+/* A fraction written as "0.95" or "95%". */
+static int parse_fraction(const char *src, const char *text, double *out, char *err, size_t size)
+{
+    double v;
+    size_t used = parse_decimal(text, &v);
+    if (used && text[used] == '%' && text[used + 1] == '\0')
+        v /= 100;
+    else if (!used || text[used] != '\0')
+        return fail(err, size, "%s: '%s' is not a number or a percentage", src, text);
+    *out = v;
+    return 0;
+}
+
+static int parse_bool(const char *src, const char *text, int *out, char *err, size_t size)
+{
+    static const char *const yes[] = {"1", "true", "yes", "on"};
+    static const char *const no[] = {"", "0", "false", "no", "off"};
+    for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++)
+        if (strcmp(text, yes[i]) == 0)
+            return *out = 1, 0;
+    for (size_t i = 0; i < sizeof no / sizeof no[0]; i++)
+        if (strcmp(text, no[i]) == 0)
+            return *out = 0, 0;
+    return fail(err, size, "%s: '%s' is not a boolean (1/0, true/false, yes/no)", src, text);
+}
+
+static int find_option(const char *name, size_t len)
+{
+    for (int i = 0; i < OPT_COUNT; i++)
+        if (strlen(options[i].name) == len && strncmp(options[i].name, name, len) == 0)
+            return i;
+    return -1;
+}
+
+static int read_environment(mb__cli *cli, char *err, size_t size)
+{
+    for (int i = 0; i < OPT_COUNT; i++) {
+        if (!options[i].env)
+            continue;
+        const char *text = getenv(options[i].env);
+        if (!text)
+            continue;
+        cli->source[i] = options[i].env;
+        if (options[i].takes == TAKES_VALUE) {
+            cli->value[i] = text;
+        } else if (parse_bool(options[i].env, text, &cli->flag[i], err, size) != 0) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int read_arguments(int argc, char **argv, mb__cli *cli, char *err, size_t size)
+{
+    int positional_done = 0, options_done = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        if (options_done || arg[0] != '-' || arg[1] == '\0') {
+            if (positional_done)
+                return fail(err, size, "unexpected argument '%s' (one FILTER at most)", arg);
+            positional_done = 1;
+            cli->value[OPT_FILTER] = arg;
+            cli->source[OPT_FILTER] = "FILTER";
+            continue;
+        }
+        if (strcmp(arg, "--") == 0) {
+            options_done = 1;
+            continue;
+        }
+        if (strcmp(arg, "-h") == 0) {
+            cli->flag[OPT_HELP] = 1;
+            continue;
+        }
+        if (arg[1] != '-')
+            return fail(err, size, "unknown option '%s' (see --help)", arg);
+        const char *name = arg + 2, *eq = strchr(name, '=');
+        size_t len = eq ? (size_t)(eq - name) : strlen(name);
+        int id = find_option(name, len);
+        if (id < 0)
+            return fail(err, size, "unknown option '--%.*s' (see --help)", (int)len, name);
+        snprintf(cli->source_buf[id], sizeof cli->source_buf[id], "--%s", options[id].name);
+        cli->source[id] = cli->source_buf[id];
+        if (options[id].takes == TAKES_NONE) {
+            if (eq)
+                return fail(err, size, "option --%s takes no value", options[id].name);
+            cli->flag[id] = 1;
+        } else if (eq) {
+            cli->value[id] = eq + 1;
+        } else if (i + 1 < argc) {
+            cli->value[id] = argv[++i];
+        } else {
+            return fail(err, size, "option --%s needs a value (%s)", options[id].name,
+                        options[id].arg);
+        }
+    }
+    return 0;
+}
+
+static int apply_values(mb__cli *cli, char *err, size_t size)
+{
+    mb_settings *s = &cli->settings;
+    uint64_t u;
+    for (int i = 0; i < OPT_COUNT; i++) {
+        const char *v = cli->value[i], *src = cli->source[i];
+        if (!v)
+            continue;
+        switch (i) {
+        case OPT_FILTER: s->filter = v; break;
+        case OPT_WARM_UP_TIME:
+            if (parse_seconds(src, v, &s->warm_up_time_s, err, size) != 0)
+                return -1;
+            break;
+        case OPT_MEASUREMENT_TIME:
+            if (parse_seconds(src, v, &s->measurement_time_s, err, size) != 0)
+                return -1;
+            if (s->measurement_time_s <= 0)
+                return fail(err, size, "%s: must be above 0", src);
+            break;
+        case OPT_SAMPLES:
+            if (parse_uint(src, v, 2, 1000000, &u, err, size) != 0)
+                return -1;
+            s->min_samples = s->max_samples = (uint32_t)u;
+            break;
+        case OPT_PRECISION:
+            if (parse_fraction(src, v, &s->precision, err, size) != 0)
+                return -1;
+            if (!(s->precision >= 0 && s->precision < 1))
+                return fail(err, size, "%s: %s is out of range [0, 1)", src, v);
+            break;
+        case OPT_CONFIDENCE:
+            if (parse_fraction(src, v, &s->confidence, err, size) != 0)
+                return -1;
+            if (!(s->confidence > 0 && s->confidence < 1))
+                return fail(err, size, "%s: %s is out of range (0, 1)", src, v);
+            break;
+        case OPT_RESAMPLES:
+            if (parse_uint(src, v, 100, 10000000, &u, err, size) != 0)
+                return -1;
+            s->resamples = (uint32_t)u;
+            break;
+        case OPT_SEED:
+            if (parse_uint(src, v, 0, UINT64_MAX, &s->seed, err, size) != 0)
+                return -1;
+            break;
+        default: break;
+        }
+    }
+    const char *problem;
+    if (mb_settings_validate(s, &problem) != 0)
+        return fail(err, size, "%s", problem);
+    return 0;
+}
+
+int mb__cli_parse(int argc, char **argv, mb__cli *cli, char *err, size_t err_size)
+{
+    memset(cli, 0, sizeof *cli);
+    mb_settings_init(&cli->settings);
+    if (read_environment(cli, err, err_size) != 0 ||
+        read_arguments(argc, argv, cli, err, err_size) != 0)
+        return -1;
+    if (cli->flag[OPT_QUICK])
+        mb_settings_quick(&cli->settings);
+    return apply_values(cli, err, err_size);
+}
+
+static void print_help(FILE *out, const char *prog)
+{
+    fprintf(out,
+            "Usage: %s [options] [FILTER]\n"
+            "Runs the benchmarks registered with BENCH() and reports the time per iteration.\n\n"
+            "Options (--name=value and --name value both work):\n",
+            prog);
+    for (int i = 0; i < OPT_COUNT; i++) {
+        char left[48];
+        snprintf(left, sizeof left, "--%s%s%s", options[i].name, options[i].arg ? " " : "",
+                 options[i].arg ? options[i].arg : "");
+        fprintf(out, "  %-26s %s\n", left, options[i].help);
+    }
+    fprintf(out, "\nTIME is seconds, optionally with a unit: 2, 0.5s, 300ms, 50us.\n"
+                 "P and C are fractions or percentages: 0.01 or 1%%, 0.95 or 95%%.\n"
+                 "Every option except --help, --version and --list can also be set through the\n"
+                 "environment variable named in docs/cli.md (e.g. MICROBE_MEASUREMENT_TIME=1s);\n"
+                 "the command line wins.\n\n"
+                 "Exit status: 0 success, 1 a benchmark failed, 2 bad usage.\n");
+}
+
+static void log_to_stderr(void *user, mb_log_level level, const char *message)
+{
+    static const char *const prefix[] = {"error", "warning", "note"};
+    fprintf(stderr, "%s: %s: %s\n", *(const char *const *)user, prefix[level], message);
+}
+
+static void print_bench_name(void *user, const mb_bench *bench)
+{
+    size_t *count = user;
+    (*count)++;
+    printf("%s\n", bench->name);
+}
+
+static void count_bench(void *user, const mb_bench *bench)
+{
+    (void)bench;
+    (*(size_t *)user)++;
+}
+
+static const char *program_name(char **argv)
+{
+    const char *name = argv && argv[0] ? argv[0] : "microbe";
+    const char *slash = strrchr(name, '/');
+    return slash ? slash + 1 : name;
+}
+
+int mb_main(int argc, char **argv)
+{
+    const char *prog = program_name(argv);
+    char err[512];
+    mb__cli cli;
+    if (mb__cli_parse(argc, argv, &cli, err, sizeof err) != 0) {
+        fprintf(stderr, "%s: error: %s\n", prog, err);
+        return 2;
+    }
+    if (cli.flag[OPT_HELP]) {
+        print_help(stdout, prog);
+        return 0;
+    }
+    if (cli.flag[OPT_VERSION]) {
+        printf("microbe %s\n", mb_version());
+        return 0;
+    }
+    mb_settings *s = &cli.settings;
+    s->log = log_to_stderr;
+    s->log_user = &prog;
+    s->log_level = cli.flag[OPT_QUIET] ? MB_LOG_ERROR : MB_LOG_WARN;
+
+    mb_ctx *ctx;
+    int rc = mb_ctx_new(&ctx, s);
+    if (rc == MB_EREGEX) {
+        fprintf(stderr, "%s: error: %s: '%s' is not a valid POSIX extended regular expression\n",
+                prog, cli.source[OPT_FILTER], s->filter);
+        return 2;
+    }
+    if (rc != 0) {
+        fprintf(stderr, "%s: error: %s\n", prog, mb_strerror(rc));
+        return 2;
+    }
+
+    size_t selected = 0;
+    rc = mb_ctx_list(ctx, cli.flag[OPT_LIST] ? print_bench_name : count_bench, &selected);
+    int exit_code = 0;
+    mb_emitter text;
+    if (rc != 0 || cli.flag[OPT_LIST]) {
+        exit_code = rc != 0 ? 1 : 0;
+    } else if (selected == 0 && s->filter) {
+        fprintf(stderr, "%s: error: %s: no benchmark matches '%s' (see --list)\n", prog,
+                cli.source[OPT_FILTER], s->filter);
+        exit_code = 2;
+    } else if (selected == 0) {
+        fprintf(stderr, "%s: note: no benchmarks are registered\n", prog);
+    } else if ((rc = mb_emitter_text(&text, stdout)) != 0 ||
+               (rc = mb_ctx_add_emitter(ctx, &text)) != 0 || (rc = mb_run(ctx)) != 0) {
+        if (rc != MB_EDUP)
+            fprintf(stderr, "%s: error: %s\n", prog, mb_strerror(rc));
+        exit_code = rc == MB_EDUP ? 2 : 1;
+    } else {
+        for (size_t i = 0; i < mb_ctx_result_count(ctx); i++)
+            if (mb_ctx_result(ctx, i)->status != MB_STATUS_OK)
+                exit_code = 1;
+    }
+    mb_ctx_free(ctx);
+    return exit_code;
+}

@@ -1,0 +1,424 @@
+/*
+ * The context: settings, emitters and results, and one run from start to end (select and
+ * order the benchmarks, probe the timer, measure and analyse each, feed the emitters). Also
+ * the small tables of the public API: versions, error strings, warning names.
+ */
+#include "microbe_internal.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+struct mb_ctx {
+    mb_settings settings;
+    regex_t filter;
+    int has_filter;
+    const mb__clock *clock;
+    int timer_probed;
+    mb__timer_info timer;
+    double loop_ns; /* an empty MB_LOOP's time per iteration */
+
+    mb_emitter *emitters;
+    size_t n_emitters;
+
+    mb_bench **selected; /* the last run's benchmarks, in run order */
+    const char **names;
+    mb_result *results;
+    void **result_storage;
+    size_t n_results;
+    size_t n_selected;
+};
+
+const char *mb_version(void)
+{
+    return MB_VERSION_STRING;
+}
+
+const char *mb_strerror(int err)
+{
+    switch (err) {
+    case MB_OK: return "success";
+    case MB_ENOMEM: return "out of memory";
+    case MB_EINVAL: return "invalid argument";
+    case MB_EIO: return "output error";
+    case MB_EREGEX: return "invalid regular expression";
+    case MB_EDUP: return "duplicate benchmark name";
+    case MB_EUSAGE: return "benchmark misused the API";
+    default: return "unknown error";
+    }
+}
+
+static const struct {
+    const char *name;
+    const char *advice;
+} warning_text[MB_WARN_COUNT] = {
+    {"unstable", "per-iteration times vary widely; close other programs, pin the process "
+                 "(taskset) or lengthen --measurement-time"},
+    {"drift", "times trend up or down during the run (frequency scaling, thermal throttling "
+              "or background load); fix the CPU frequency or rerun on a quiet machine"},
+    {"optimized-away", "no slower than an empty MB_LOOP: the compiler probably removed "
+                       "the body; pass its inputs and results to mb_black_box()"},
+    {"precision", "the precision target was not reached within the budget; raise "
+                  "--measurement-time or relax --precision"},
+    {"low-r2", "time does not grow linearly with iterations (R^2 < 0.9); the body may "
+               "depend on state left by earlier iterations, or the machine is noisy"},
+    {"outliers", "more than 1 in 10 samples are outliers and they explain at least half of "
+                 "the variance; look for interference (interrupts, other processes) or a body "
+                 "with rare slow paths"},
+    {"few-samples", "one iteration is so long that fewer samples than --samples fit the "
+                    "budget; intervals are wide; raise --measurement-time"},
+    {"serial", "successive samples are correlated; results depend on run order (caches, "
+               "frequency); rerun on a quiet machine"},
+};
+
+static int warning_index(unsigned warning)
+{
+    for (int i = 0; i < MB_WARN_COUNT; i++)
+        if (warning == 1u << i)
+            return i;
+    return -1;
+}
+
+const char *mb_warning_name(unsigned warning)
+{
+    int i = warning_index(warning);
+    return i < 0 ? NULL : warning_text[i].name;
+}
+
+const char *mb_warning_advice(unsigned warning)
+{
+    int i = warning_index(warning);
+    return i < 0 ? NULL : warning_text[i].advice;
+}
+
+/* "microbe" in ASCII: a fixed default so that runs are reproducible unless asked otherwise. */
+#define DEFAULT_SEED UINT64_C(0x6d6963726f626521)
+
+void mb_settings_init(mb_settings *s)
+{
+    *s = (mb_settings){0};
+    s->warm_up_time_s = 0.2;
+    s->measurement_time_s = 2.0;
+    s->min_samples = 10;
+    s->max_samples = 100;
+    s->precision = 0.01;
+    s->confidence = 0.95;
+    s->resamples = 10000;
+    s->seed = DEFAULT_SEED;
+    s->log_level = MB_LOG_WARN;
+}
+
+void mb_settings_quick(mb_settings *s)
+{
+    s->warm_up_time_s = 0.05;
+    s->measurement_time_s = 0.3;
+    if (s->max_samples > 50)
+        s->max_samples = 50;
+    if (s->min_samples > s->max_samples)
+        s->min_samples = s->max_samples;
+    if (s->resamples > 2000)
+        s->resamples = 2000;
+}
+
+/* Upper limits that keep the planner's arithmetic and the analysis's memory sane. */
+#define MAX_TIME_S 1e6
+#define MAX_SAMPLES 1000000u
+#define MAX_RESAMPLES 10000000u
+
+int mb_settings_validate(const mb_settings *s, const char **message)
+{
+    const char *problem = NULL;
+    if (!s)
+        problem = "settings is NULL";
+    else if (!(s->warm_up_time_s >= 0 && s->warm_up_time_s <= MAX_TIME_S))
+        problem = "warm-up time must be between 0 and 1e6 seconds";
+    else if (!(s->measurement_time_s > 0 && s->measurement_time_s <= MAX_TIME_S))
+        problem = "measurement time must be above 0 and at most 1e6 seconds";
+    else if (s->min_samples < 2 || s->max_samples < s->min_samples || s->max_samples > MAX_SAMPLES)
+        problem = "samples must satisfy 2 <= min_samples <= max_samples <= 1000000";
+    else if (!(s->precision >= 0 && s->precision < 1))
+        problem = "precision must be in [0, 1)";
+    else if (!(s->confidence > 0 && s->confidence < 1))
+        problem = "confidence must be in (0, 1)";
+    else if (s->resamples < 100 || s->resamples > MAX_RESAMPLES)
+        problem = "resamples must be between 100 and 10000000";
+    if (message)
+        *message = problem;
+    return problem ? MB_EINVAL : 0;
+}
+
+void mb__log(const mb_settings *s, mb_log_level level, const char *fmt, ...)
+{
+    if (!s->log || (int)level > s->log_level)
+        return;
+    char message[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(message, sizeof message, fmt, ap);
+    va_end(ap);
+    s->log(s->log_user, level, message);
+}
+
+uint64_t mb__bench_seed(uint64_t seed, const char *name)
+{
+    /* FNV-1a over the name, then one splitmix64 step to spread the bits. */
+    uint64_t h = UINT64_C(0xcbf29ce484222325);
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+        h = (h ^ *p) * UINT64_C(0x100000001b3);
+    uint64_t z = seed ^ h;
+    z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+    z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+    return z ^ (z >> 31);
+}
+
+int mb_ctx_new(mb_ctx **out, const mb_settings *settings)
+{
+    *out = NULL;
+    if (mb_settings_validate(settings, NULL) != 0)
+        return MB_EINVAL;
+    mb_ctx *ctx = calloc(1, sizeof *ctx);
+    if (!ctx)
+        return MB_ENOMEM;
+    ctx->settings = *settings;
+    ctx->clock = &mb__clock_monotonic;
+    if (settings->filter && settings->filter[0]) {
+        if (regcomp(&ctx->filter, settings->filter, REG_EXTENDED | REG_NOSUB) != 0) {
+            free(ctx);
+            return MB_EREGEX;
+        }
+        ctx->has_filter = 1;
+    }
+    *out = ctx;
+    return 0;
+}
+
+static void free_results(mb_ctx *ctx)
+{
+    for (size_t i = 0; ctx->result_storage && i < ctx->n_selected; i++)
+        free(ctx->result_storage[i]);
+    free(ctx->results);
+    free(ctx->result_storage);
+    free(ctx->selected);
+    free(ctx->names);
+    ctx->results = NULL;
+    ctx->result_storage = NULL;
+    ctx->selected = NULL;
+    ctx->names = NULL;
+    ctx->n_results = 0;
+    ctx->n_selected = 0;
+}
+
+void mb_ctx_free(mb_ctx *ctx)
+{
+    if (!ctx)
+        return;
+    for (size_t i = 0; i < ctx->n_emitters; i++)
+        if (ctx->emitters[i].destroy)
+            ctx->emitters[i].destroy(ctx->emitters[i].user);
+    free(ctx->emitters);
+    free_results(ctx);
+    if (ctx->has_filter)
+        regfree(&ctx->filter);
+    free(ctx);
+}
+
+int mb_ctx_add_emitter(mb_ctx *ctx, const mb_emitter *emitter)
+{
+    mb_emitter *grown = realloc(ctx->emitters, (ctx->n_emitters + 1) * sizeof *grown);
+    if (!grown) {
+        if (emitter->destroy)
+            emitter->destroy(emitter->user);
+        return MB_ENOMEM;
+    }
+    ctx->emitters = grown;
+    ctx->emitters[ctx->n_emitters++] = *emitter;
+    return 0;
+}
+
+void mb__ctx_set_clock(mb_ctx *ctx, const mb__clock *clock)
+{
+    ctx->clock = clock;
+    ctx->timer_probed = 0;
+}
+
+size_t mb_ctx_result_count(const mb_ctx *ctx)
+{
+    return ctx->n_results;
+}
+
+const mb_result *mb_ctx_result(const mb_ctx *ctx, size_t index)
+{
+    return index < ctx->n_results ? &ctx->results[index] : NULL;
+}
+
+static int compare_bench(const void *a, const void *b)
+{
+    const mb_bench *x = *(const mb_bench *const *)a, *y = *(const mb_bench *const *)b;
+    int c = strcmp(x->file ? x->file : "", y->file ? y->file : "");
+    if (c)
+        return c;
+    if (x->line != y->line)
+        return x->line < y->line ? -1 : 1;
+    return strcmp(x->name, y->name);
+}
+
+/* The matching benchmarks in (file, line, name) order: deterministic whatever order the
+ * constructors ran in. Returns the count, or MB_ENOMEM. */
+static int select_benchmarks(mb_ctx *ctx, mb_bench ***out, size_t *count)
+{
+    size_t n = 0;
+    for (mb_bench *b = mb__registry_first(); b; b = b->mb__next)
+        n++;
+    mb_bench **list = malloc((n + 1) * sizeof *list);
+    if (!list)
+        return MB_ENOMEM;
+    size_t k = 0;
+    for (mb_bench *b = mb__registry_first(); b; b = b->mb__next)
+        if (!ctx->has_filter || regexec(&ctx->filter, b->name, 0, NULL, 0) == 0)
+            list[k++] = b;
+    qsort(list, k, sizeof *list, compare_bench);
+    *out = list;
+    *count = k;
+    return 0;
+}
+
+int mb_ctx_list(mb_ctx *ctx, void (*fn)(void *user, const mb_bench *bench), void *user)
+{
+    mb_bench **list;
+    size_t n;
+    int err = select_benchmarks(ctx, &list, &n);
+    if (err)
+        return err;
+    for (size_t i = 0; i < n; i++)
+        fn(user, list[i]);
+    free(list);
+    return 0;
+}
+
+static int find_duplicate(const mb_ctx *ctx, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = i + 1; j < n; j++)
+            if (strcmp(ctx->selected[i]->name, ctx->selected[j]->name) == 0) {
+                const mb_bench *a = ctx->selected[i], *b = ctx->selected[j];
+                mb__log(&ctx->settings, MB_LOG_ERROR,
+                        "duplicate benchmark name '%s' (%s:%d and %s:%d)", a->name,
+                        a->file ? a->file : "?", a->line, b->file ? b->file : "?", b->line);
+                return MB_EDUP;
+            }
+    return 0;
+}
+
+static int emit_begin(mb_ctx *ctx, const mb_run_info *info)
+{
+    for (size_t i = 0; i < ctx->n_emitters; i++) {
+        int err = ctx->emitters[i].begin ? ctx->emitters[i].begin(ctx->emitters[i].user, info) : 0;
+        if (err)
+            return err;
+    }
+    return 0;
+}
+
+static int emit_result(mb_ctx *ctx, const mb_run_info *info, const mb_result *r)
+{
+    for (size_t i = 0; i < ctx->n_emitters; i++) {
+        const mb_emitter *e = &ctx->emitters[i];
+        int err = e->result ? e->result(e->user, info, r) : 0;
+        if (err)
+            return err;
+    }
+    return 0;
+}
+
+static int emit_end(mb_ctx *ctx, const mb_run_info *info)
+{
+    for (size_t i = 0; i < ctx->n_emitters; i++) {
+        int err = ctx->emitters[i].end ? ctx->emitters[i].end(ctx->emitters[i].user, info) : 0;
+        if (err)
+            return err;
+    }
+    return 0;
+}
+
+static int run_one(mb_ctx *ctx, const mb_bench *bench, mb_result *r, void **storage)
+{
+    const mb_settings *s = &ctx->settings;
+    mb__runner runner = {s, ctx->clock, ctx->timer.min_sample_ns};
+    uint64_t seed = mb__bench_seed(s->seed, bench->name);
+    uint64_t start = ctx->clock->now_ns(ctx->clock->user);
+
+    mb__measurement m;
+    int err = mb__measure(&runner, bench->fn, seed, &m);
+    if (err)
+        return err;
+    r->name = bench->name;
+    r->file = bench->file;
+    r->line = bench->line;
+    if (m.failure) {
+        r->status = MB_STATUS_FAILED;
+        r->message = m.failure;
+        mb__log(s, MB_LOG_ERROR, "%s: %s", bench->name, m.failure);
+    }
+    /* A failed benchmark still reports what it measured before failing. */
+    err = mb__analyze(&m, s, seed + 1, ctx->loop_ns, r, storage);
+    mb__measurement_free(&m);
+    r->wall_time_s = (double)(ctx->clock->now_ns(ctx->clock->user) - start) / 1e9;
+    return err;
+}
+
+int mb_run(mb_ctx *ctx)
+{
+    free_results(ctx);
+    size_t n;
+    int err = select_benchmarks(ctx, &ctx->selected, &n);
+    if (err)
+        return err;
+    ctx->n_selected = n;
+    err = find_duplicate(ctx, n);
+    if (err)
+        return err;
+    ctx->names = malloc((n + 1) * sizeof *ctx->names);
+    ctx->results = calloc(n + 1, sizeof *ctx->results);
+    ctx->result_storage = calloc(n + 1, sizeof *ctx->result_storage);
+    if (!ctx->names || !ctx->results || !ctx->result_storage)
+        return MB_ENOMEM;
+    for (size_t i = 0; i < n; i++)
+        ctx->names[i] = ctx->selected[i]->name;
+
+    if (!ctx->timer_probed) {
+        mb__timer_probe(ctx->clock, &ctx->timer);
+        mb__runner runner = {&ctx->settings, ctx->clock, ctx->timer.min_sample_ns};
+        ctx->loop_ns = mb__loop_overhead_ns(&runner);
+        ctx->timer_probed = 1;
+    }
+    mb_run_info info = {
+        .library_version = MB_VERSION_STRING,
+        .timer = ctx->clock->name,
+        .timer_resolution_ns = ctx->timer.resolution_ns,
+        .timer_cost_ns = ctx->timer.cost_ns,
+        .min_sample_ns = ctx->timer.min_sample_ns,
+        .loop_overhead_ns = ctx->loop_ns,
+        .seed = ctx->settings.seed,
+        .settings = &ctx->settings,
+        .n_benchmarks = n,
+        .names = ctx->names,
+        .start_time_unix = (int64_t)time(NULL),
+    };
+    mb__log(&ctx->settings, MB_LOG_INFO,
+            "timer %s: resolution %.0f ns, cost %.1f ns; T_min %.1f us", info.timer,
+            info.timer_resolution_ns, info.timer_cost_ns, info.min_sample_ns / 1e3);
+
+    err = emit_begin(ctx, &info);
+    for (size_t i = 0; i < n && !err; i++) {
+        err = run_one(ctx, ctx->selected[i], &ctx->results[i], &ctx->result_storage[i]);
+        if (err)
+            break;
+        ctx->n_results = i + 1;
+        err = emit_result(ctx, &info, &ctx->results[i]);
+    }
+    if (!err)
+        err = emit_end(ctx, &info);
+    return err;
+}

@@ -1,0 +1,121 @@
+/*
+ * Internal structures shared by the files of lib/. Never installed. Symbols declared here
+ * are non-static with the mb__ prefix and hidden from the shared library; the tests reach
+ * them through the static library.
+ */
+#ifndef MB_INTERNAL_H
+#define MB_INTERNAL_H
+
+#include "microbe.h"
+
+#include <regex.h>
+
+/* ---- Clock --------------------------------------------------------------------------- */
+
+/* A monotonic clock in nanoseconds. The runner never calls a clock function directly, so
+ * tests can inject a fake one. */
+typedef struct mb__clock {
+    uint64_t (*now_ns)(void *user);
+    void *user;
+    const char *name;
+} mb__clock;
+
+extern const mb__clock mb__clock_monotonic;
+
+typedef struct mb__timer_info {
+    double resolution_ns; /* smallest positive difference of back-to-back reads */
+    double cost_ns;       /* median cost of one read */
+    double min_sample_ns; /* T_min = max(1000 * max(resolution, cost), 10 us) */
+} mb__timer_info;
+
+void mb__timer_probe(const mb__clock *clock, mb__timer_info *out);
+
+/* ---- Registry ------------------------------------------------------------------------ */
+
+mb_bench *mb__registry_first(void);
+
+/* ---- The state a benchmark body sees ------------------------------------------------- */
+
+struct mb_state {
+    const mb__clock *clock;
+    uint64_t iters; /* iterations asked of this call's loop */
+    uint64_t start_ns;
+    uint64_t end_ns;
+    int entered; /* times MB_LOOP was entered during this call */
+    int ended;   /* whether the loop ran to its end */
+};
+
+/* ---- Runner -------------------------------------------------------------------------- */
+
+/* What the runner measured for one benchmark: the raw material of an mb_result. */
+typedef struct mb__measurement {
+    mb_plan_kind plan;
+    mb_stop_reason stop;
+    uint64_t iters_step;
+    uint64_t warm_up_iters;
+    double warm_up_ns;   /* estimated time per iteration after warm-up */
+    size_t n;            /* samples taken, in run order */
+    uint64_t *iters;     /* owned, n entries (capacity: the plan's sample count) */
+    double *ns;          /* owned */
+    const char *failure; /* static message when the body misused the API, else NULL */
+} mb__measurement;
+
+typedef struct mb__runner {
+    const mb_settings *settings;
+    const mb__clock *clock;
+    double min_sample_ns;
+} mb__runner;
+
+/* Warm-up, plan, sampling and the stopping rule for one benchmark body. Returns 0 (check
+ * m->failure for a misbehaving body) or MB_ENOMEM. m's arrays are freed by
+ * mb__measurement_free. */
+int mb__measure(const mb__runner *runner, mb_bench_fn fn, uint64_t seed, mb__measurement *m);
+void mb__measurement_free(mb__measurement *m);
+
+/* The time per iteration of an empty MB_LOOP: the harness's own cost, against which a body
+ * that the compiler removed is recognised. */
+double mb__loop_overhead_ns(const mb__runner *runner);
+
+/* The plan, exposed for tests: from the warm-up estimate t_ns per iteration. */
+typedef struct mb__plan {
+    mb_plan_kind kind;
+    int long_body; /* fewer samples than min_samples fit the budget */
+    uint64_t step; /* d */
+    uint32_t n;    /* samples planned */
+} mb__plan;
+
+void mb__make_plan(const mb_settings *s, double min_sample_ns, double t_ns, mb__plan *plan);
+
+/* Relative half-width of the order-statistic interval of the median of per-iteration times;
+ * INFINITY when it cannot be computed. scratch holds n doubles. */
+double mb__median_precision(const uint64_t *iters, const double *ns, size_t n, double conf,
+                            double *scratch);
+
+/* ---- Analysis ------------------------------------------------------------------------ */
+
+/* Fills the statistics, outliers and diagnostics of r from the samples in m (which keep
+ * their storage: r's sample arrays are set to copies it owns through r_storage). loop_ns is
+ * the empty loop's time per iteration (0 if unknown). Pure given its arguments. Returns 0 or
+ * MB_ENOMEM. */
+int mb__analyze(const mb__measurement *m, const mb_settings *s, uint64_t seed, double loop_ns,
+                mb_result *r, void **r_storage);
+
+/* ---- Seeds --------------------------------------------------------------------------- */
+
+/* The seed of one benchmark: the run's seed mixed with a hash of its name, so a filtered run
+ * measures and analyses each benchmark exactly as a full run does. */
+uint64_t mb__bench_seed(uint64_t seed, const char *name);
+
+/* ---- Context ------------------------------------------------------------------------- */
+
+/* Replaces the clock of a context (tests). The clock must outlive the context. */
+void mb__ctx_set_clock(mb_ctx *ctx, const mb__clock *clock);
+
+/* Logs through the settings' callback when level <= s->log_level. printf-style. */
+void mb__log(const mb_settings *s, mb_log_level level, const char *fmt, ...)
+#if defined(__GNUC__) || defined(__clang__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+#endif

@@ -1,0 +1,30 @@
+/*
+ * The registry of benchmarks: the library's one global, an intrusive singly linked list of
+ * static descriptors. mb_register() runs from constructors before main(), so it never
+ * allocates and never fails for lack of memory.
+ */
+#include "microbe_internal.h"
+
+static mb_bench *registry_head;
+static mb_bench *registry_tail;
+
+int mb_register(mb_bench *bench)
+{
+    if (!bench || !bench->name || !bench->fn)
+        return MB_EINVAL;
+    if (bench->mb__registered)
+        return 0;
+    bench->mb__registered = 1;
+    bench->mb__next = NULL;
+    if (registry_tail)
+        registry_tail->mb__next = bench;
+    else
+        registry_head = bench;
+    registry_tail = bench;
+    return 0;
+}
+
+mb_bench *mb__registry_first(void)
+{
+    return registry_head;
+}

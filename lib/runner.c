@@ -1,0 +1,260 @@
+/*
+ * The runner: for one benchmark body, the warm-up, the plan of sample sizes, the sampling in
+ * shuffled order and the stopping rule (DESIGN section 4; the numbers are in
+ * docs/measurement.md). It also implements the two functions MB_LOOP calls; they run once per
+ * sample, never per iteration.
+ *
+ * Every clock read goes through the injected mb__clock, so tests drive the runner with a fake
+ * clock and check the plan and the stopping rule without wall-clock thresholds.
+ */
+#include "microbe_internal.h"
+#include "stats.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+uint64_t mb__loop_start(mb_state *state)
+{
+    /* A second loop in the same call runs no iteration; the runner then fails the benchmark. */
+    if (state->entered++ > 0)
+        return 0;
+    uint64_t iters = state->iters;
+    state->start_ns = state->clock->now_ns(state->clock->user);
+    return iters;
+}
+
+int mb__loop_end(mb_state *state)
+{
+    uint64_t now = state->clock->now_ns(state->clock->user);
+    if (state->entered == 1 && !state->ended) {
+        state->end_ns = now;
+        state->ended = 1;
+    }
+    return 0;
+}
+
+static uint64_t now_ns(const mb__runner *runner)
+{
+    return runner->clock->now_ns(runner->clock->user);
+}
+
+/* Calls the body once for `iters` iterations; returns the loop's time in *loop_ns, or a static
+ * message when the body misused MB_LOOP. */
+static const char *invoke(const mb__runner *runner, mb_bench_fn fn, uint64_t iters, double *loop_ns)
+{
+    mb_state state = {runner->clock, iters, 0, 0, 0, 0};
+    fn(&state);
+    if (state.entered == 0)
+        return "the body never entered MB_LOOP";
+    if (state.entered > 1)
+        return "the body entered MB_LOOP more than once";
+    if (!state.ended)
+        return "the body left MB_LOOP early (break, return or goto inside the loop)";
+    *loop_ns = (double)(state.end_ns - state.start_ns);
+    return NULL;
+}
+
+/* Doubling stops here: a body whose loop still takes less than T_min after 2^40 iterations
+ * does not grow with the iteration count (it was optimised away), and the warm-up must end. */
+#define WARM_UP_MAX_ITERS ((uint64_t)1 << 40)
+
+/* Batches of 1, 2, 4, ... iterations until the warm-up time is spent and the last batch
+ * lasted at least T_min; the estimate is the last, largest batch's time per iteration. */
+static const char *warm_up(const mb__runner *runner, mb_bench_fn fn, mb__measurement *m)
+{
+    double budget_ns = runner->settings->warm_up_time_s * 1e9;
+    uint64_t start = now_ns(runner);
+    for (uint64_t iters = 1;; iters *= 2) {
+        double loop_ns = 0;
+        const char *failure = invoke(runner, fn, iters, &loop_ns);
+        if (failure)
+            return failure;
+        m->warm_up_iters += iters;
+        m->warm_up_ns = loop_ns / (double)iters;
+        double elapsed_ns = (double)(now_ns(runner) - start);
+        if ((elapsed_ns >= budget_ns && loop_ns >= runner->min_sample_ns) ||
+            iters >= WARM_UP_MAX_ITERS)
+            return NULL;
+    }
+}
+
+/* The smallest time per iteration the planner believes; keeps the step count finite for a
+ * body the compiler removed. */
+#define MIN_PLAN_NS 1e-6
+/* The fewest samples a long benchmark still gets. */
+#define LONG_MIN_SAMPLES 3u
+/* The largest iteration count of one sample. */
+#define MAX_SAMPLE_ITERS 4e18
+
+void mb__make_plan(const mb_settings *s, double min_sample_ns, double t_ns, mb__plan *plan)
+{
+    double budget_ns = s->measurement_time_s * 1e9;
+    uint32_t n_max = s->max_samples;
+    uint32_t n_min = s->min_samples < n_max ? s->min_samples : n_max;
+    if (!(t_ns >= MIN_PLAN_NS))
+        t_ns = MIN_PLAN_NS;
+
+    /* d_min: the fewest iterations that make a sample last T_min. */
+    double d_min = ceil(min_sample_ns / t_ns);
+    if (d_min < 1)
+        d_min = 1;
+    if (d_min > MAX_SAMPLE_ITERS / n_max)
+        d_min = floor(MAX_SAMPLE_ITERS / n_max);
+    double tri_min = n_min * (n_min + 1.0) / 2, tri_max = n_max * (n_max + 1.0) / 2;
+
+    /* Linear when even the shortest linear plan of n_min samples fits the budget: sample k
+     * runs k*d iterations, with d as large as lets all n_max samples fill the budget. */
+    if (t_ns * d_min * tri_min <= budget_ns) {
+        double d = floor(budget_ns / (t_ns * tri_max));
+        if (d < d_min)
+            d = d_min;
+        if (d > MAX_SAMPLE_ITERS / n_max)
+            d = floor(MAX_SAMPLE_ITERS / n_max);
+        plan->kind = MB_PLAN_LINEAR;
+        plan->long_body = 0;
+        plan->step = (uint64_t)d;
+        plan->n = n_max;
+        return;
+    }
+
+    /* Flat: every sample runs d_min iterations, as many samples as the budget holds. */
+    double n_fit = floor(budget_ns / (t_ns * d_min));
+    plan->kind = MB_PLAN_FLAT;
+    plan->step = (uint64_t)d_min;
+    if (n_fit >= n_min) {
+        plan->long_body = 0;
+        plan->n = n_fit < n_max ? (uint32_t)n_fit : n_max;
+    } else {
+        /* A long body: fewer samples than asked for, but never fewer than a handful. */
+        uint32_t floor_n = n_min < LONG_MIN_SAMPLES ? n_min : LONG_MIN_SAMPLES;
+        plan->long_body = 1;
+        plan->n = n_fit > floor_n ? (uint32_t)n_fit : floor_n;
+    }
+}
+
+double mb__median_precision(const uint64_t *iters, const double *ns, size_t n, double conf,
+                            double *scratch)
+{
+    for (size_t i = 0; i < n; i++)
+        scratch[i] = ns[i] / (double)iters[i];
+    mb__sort(scratch, n);
+    double low, high, level;
+    if (mb__median_os_interval(scratch, n, conf, &low, &high, &level) != 0)
+        return INFINITY;
+    double median = mb__median_sorted(scratch, n);
+    if (!(median > 0))
+        return INFINITY;
+    return (high - low) / 2 / median;
+}
+
+/* Sampling may overrun the budget while fewer than min_samples are taken (a body slower than
+ * the warm-up said), but never by more than this factor. */
+#define HARD_BUDGET_FACTOR 10.0
+
+int mb__measure(const mb__runner *runner, mb_bench_fn fn, uint64_t seed, mb__measurement *m)
+{
+    const mb_settings *s = runner->settings;
+    *m = (mb__measurement){0};
+    m->failure = warm_up(runner, fn, m);
+    if (m->failure)
+        return 0;
+
+    mb__plan plan;
+    mb__make_plan(s, runner->min_sample_ns, m->warm_up_ns, &plan);
+    m->plan = plan.kind;
+    m->iters_step = plan.step;
+
+    m->iters = malloc(plan.n * sizeof *m->iters);
+    m->ns = malloc(plan.n * sizeof *m->ns);
+    uint32_t *order = malloc(plan.n * sizeof *order);
+    double *scratch = malloc(plan.n * sizeof *scratch);
+    if (!m->iters || !m->ns || !order || !scratch) {
+        free(order);
+        free(scratch);
+        mb__measurement_free(m);
+        return MB_ENOMEM;
+    }
+
+    /* Sample sizes k*d (linear) in a seeded random order, so that drift over time does not
+     * line up with sample size and bias the slope. */
+    for (uint32_t k = 0; k < plan.n; k++)
+        order[k] = plan.kind == MB_PLAN_LINEAR ? k + 1 : 1;
+    mb__rng rng;
+    mb__rng_seed(&rng, seed);
+    mb__shuffle_u32(&rng, order, plan.n);
+
+    double budget_ns = s->measurement_time_s * 1e9;
+    uint32_t n_min = s->min_samples < plan.n ? s->min_samples : plan.n;
+    m->stop = plan.long_body ? MB_STOP_LONG : MB_STOP_SAMPLES;
+    uint64_t start = now_ns(runner);
+    for (uint32_t i = 0; i < plan.n; i++) {
+        uint64_t iters = order[i] * plan.step;
+        double loop_ns = 0;
+        m->failure = invoke(runner, fn, iters, &loop_ns);
+        if (m->failure)
+            break;
+        m->iters[i] = iters;
+        m->ns[i] = loop_ns;
+        m->n = i + 1;
+        if (plan.long_body)
+            continue;
+        double elapsed_ns = (double)(now_ns(runner) - start);
+        if (m->n >= n_min) {
+            if (s->precision > 0 && mb__median_precision(m->iters, m->ns, m->n, s->confidence,
+                                                         scratch) <= s->precision) {
+                m->stop = MB_STOP_PRECISION;
+                break;
+            }
+            if (elapsed_ns >= budget_ns && m->n < plan.n) {
+                m->stop = MB_STOP_BUDGET;
+                break;
+            }
+        } else if (elapsed_ns >= HARD_BUDGET_FACTOR * budget_ns) {
+            m->stop = MB_STOP_BUDGET;
+            break;
+        }
+    }
+    free(order);
+    free(scratch);
+    return 0;
+}
+
+/* 2^24 empty iterations take about 5 ms at one per cycle; a clock that has not seen 10 x T_min
+ * pass by then is not a real one (tests), and the probe must still end quickly. */
+#define LOOP_PROBE_MAX_ITERS ((uint64_t)1 << 24)
+
+/* An MB_LOOP with nothing in it: the harness's own cost per iteration. */
+static void empty_loop(mb_state *state)
+{
+    MB_LOOP(state) {
+    }
+}
+
+double mb__loop_overhead_ns(const mb__runner *runner)
+{
+    /* Grow the count until one loop lasts 10 x T_min, then keep the fastest of 5 loops:
+     * noise only ever adds time. About a millisecond in all. */
+    uint64_t iters = 1;
+    double loop_ns = 0, best = INFINITY;
+    while (iters < LOOP_PROBE_MAX_ITERS) {
+        invoke(runner, empty_loop, iters, &loop_ns);
+        if (loop_ns >= 10 * runner->min_sample_ns)
+            break;
+        iters *= 2;
+    }
+    for (int i = 0; i < 5; i++) {
+        invoke(runner, empty_loop, iters, &loop_ns);
+        if (loop_ns / (double)iters < best)
+            best = loop_ns / (double)iters;
+    }
+    return best;
+}
+
+void mb__measurement_free(mb__measurement *m)
+{
+    free(m->iters);
+    free(m->ns);
+    m->iters = NULL;
+    m->ns = NULL;
+    m->n = 0;
+}

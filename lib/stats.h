@@ -1,0 +1,156 @@
+/*
+ * Pure statistics on arrays of doubles: no I/O, no globals, no allocation unless a function
+ * says so. Every function is deterministic; randomness comes only from an explicit mb__rng.
+ * Used by the analysis of one benchmark's samples and, later, by comparisons.
+ *
+ * Conventions: n is the number of values; functions that need sorted input say so in their
+ * name (_sorted); a result that cannot be computed (n too small, zero division) is NAN,
+ * never a crash.
+ */
+#ifndef MB_STATS_H
+#define MB_STATS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- Descriptive statistics ---------------------------------------------------------- */
+
+void mb__sort(double *x, size_t n); /* ascending; NaNs are not expected */
+double mb__mean(const double *x, size_t n);
+/* Sample variance with n - 1 in the denominator, two-pass (never E[x^2] - mean^2). */
+double mb__variance(const double *x, size_t n);
+double mb__std_dev(const double *x, size_t n);
+double mb__min(const double *x, size_t n);
+double mb__max(const double *x, size_t n);
+/* Quantile of type 7 (R's default, numpy's "linear") of sorted data, p in [0, 1]. */
+double mb__quantile_sorted(const double *sorted, size_t n, double p);
+double mb__median_sorted(const double *sorted, size_t n);
+/* Median of unsorted data; scratch holds n doubles and is overwritten. */
+double mb__median(const double *x, size_t n, double *scratch);
+/* Median absolute deviation from the median, times 1.4826; scratch holds n doubles. */
+double mb__mad(const double *x, size_t n, double *scratch);
+/* Coefficient of variation: std_dev / mean. */
+double mb__cv(const double *x, size_t n);
+/* Median absolute percentage error around the median: median(|x - m| / |m|) as a fraction
+ * (not percent); NAN when m is 0; scratch holds n doubles. */
+double mb__mdape(const double *x, size_t n, double *scratch);
+
+/* Ordinary least squares y = intercept + slope * x with R^2 = 1 - SS_res / SS_tot (R^2 is 1
+ * when SS_tot is 0 and the fit is exact). Returns 0, or -1 when n < 2 or all x are equal
+ * (outputs set to NAN). */
+int mb__ols(const double *x, const double *y, size_t n, double *slope, double *intercept,
+            double *r_squared);
+
+/* ---- Distributions ------------------------------------------------------------------- */
+
+double mb__normal_cdf(double z);
+/* Inverse of the standard normal CDF for p in (0, 1); +-INFINITY at 0 and 1, NAN outside.
+ * Accurate to about 1e-15 relative (Wichura's AS 241). */
+double mb__normal_quantile(double p);
+/* P(X <= k) for X ~ Binomial(n, 1/2), exact for n up to at least 100000. */
+double mb__binom_half_cdf(uint64_t k, uint64_t n);
+
+/* ---- Random numbers ------------------------------------------------------------------ */
+
+/* xoshiro256** seeded through splitmix64: fast, small state, good statistical quality. */
+typedef struct mb__rng {
+    uint64_t s[4];
+} mb__rng;
+
+void mb__rng_seed(mb__rng *rng, uint64_t seed);
+uint64_t mb__rng_next(mb__rng *rng);
+/* Uniform integer in [0, bound) without modulo bias (Lemire's multiply-and-reject);
+ * bound > 0. */
+uint64_t mb__rng_below(mb__rng *rng, uint64_t bound);
+/* Uniform double in [0, 1) with 53 random bits. */
+double mb__rng_unit(mb__rng *rng);
+/* Fisher-Yates shuffle of n indices. */
+void mb__shuffle_u32(mb__rng *rng, uint32_t *v, size_t n);
+
+/* ---- Intervals ----------------------------------------------------------------------- */
+
+/* The distribution-free interval for the median from order statistics of sorted data: the
+ * narrowest symmetric pair x_(l), x_(n+1-l) (1-based) whose exact binomial coverage is at
+ * least conf. When n is too small to reach conf, returns [min, max]. *level receives the
+ * exact coverage. Returns 0, or -1 when n == 0 (outputs NAN). */
+int mb__median_os_interval(const double *sorted, size_t n, double conf, double *low,
+                           double *high, double *level);
+
+/* Percentile interval: type-7 quantiles (1-conf)/2 and (1+conf)/2 of the replicates, which
+ * are sorted in place. */
+void mb__percentile_interval(double *replicates, size_t b, double conf, double *low,
+                             double *high);
+
+/* BCa interval (Efron 1987). replicates: b bootstrap values, sorted in place. theta_hat: the
+ * statistic on the original data. jack: the n leave-one-out values of the statistic (for
+ * the acceleration; 0 when n < 2 or jack is NULL or all its values are equal). The bias
+ * correction counts replicates below theta_hat plus half of those equal to it, where equal
+ * means within 16 ulps of theta_hat or 1e-9 of the replicates' range, so that rounding
+ * cannot split a tie. Falls back to the percentile interval when the correction is not
+ * finite (e.g. every replicate below theta_hat, or a jackknife value not finite). */
+void mb__bca_interval(double *replicates, size_t b, double theta_hat, const double *jack,
+                      size_t n, double conf, double *low, double *high);
+
+/* ---- The bootstrap of one benchmark's samples ------------------------------------------ */
+
+/* Which statistic; indexes mb__boot_result.stat. */
+enum {
+    MB__BOOT_MEDIAN = 0,
+    MB__BOOT_MEAN,
+    MB__BOOT_STD_DEV,
+    MB__BOOT_MAD,
+    MB__BOOT_MIN,
+    MB__BOOT_SLOPE,
+    MB__BOOT_COUNT
+};
+
+typedef struct mb__boot_stat {
+    double point;     /* the statistic on the original data */
+    double low, high; /* interval at the requested confidence */
+    double std_error; /* standard deviation of the replicates */
+} mb__boot_stat;
+
+typedef struct mb__boot_result {
+    mb__boot_stat stat[MB__BOOT_COUNT];
+} mb__boot_result;
+
+/* Bootstraps the per-iteration times t[i] = y[i] / x[i] of n samples (x: iterations, y: total
+ * time of the sample). Every resample draws n indices with mb__rng_below(rng, n), from one
+ * mb__rng seeded by mb__rng_seed(rng, seed) (resample k takes draws k n to k n + n - 1); the
+ * univariate statistics (median, mean, std dev, MAD, min) are computed on t at those
+ * indices and the slope on the pairs (x, y) at the same indices. Intervals: percentile for
+ * median, MAD and min; BCa for mean, std dev and slope. Replicates that are not finite (the
+ * std dev of n = 1 value, the slope of a resample whose x are all equal) are left out. When
+ * with_slope is 0 (flat plan) or the x are all equal, the slope entry is NAN. b resamples;
+ * conf in (0, 1). Allocates its own scratch. Returns 0, -1 for n == 0, b == 0, conf not in
+ * (0, 1) or n > UINT32_MAX (outputs NAN), -2 on allocation failure. Deterministic for a
+ * given seed: the same inputs and seed give bit-identical outputs. */
+int mb__bootstrap(const double *x, const double *y, size_t n, int with_slope, size_t b,
+                  double conf, uint64_t seed, mb__boot_result *out);
+
+/* ---- Outliers and diagnostics -------------------------------------------------------- */
+
+typedef struct mb__tukey {
+    double q1, q3, iqr;
+    double low_severe, low_mild, high_mild, high_severe; /* fences */
+    uint32_t n_low_severe, n_low_mild, n_high_mild, n_high_severe;
+    double variance_fraction; /* 1 - var(inliers)/var(all), clamped to [0, 1]; 0 if var 0 */
+} mb__tukey;
+
+/* Tukey's fences (mild 1.5 IQR, severe 3 IQR) on t (unsorted, n values). A value beyond a
+ * fence is labelled, never removed: class[i] (if not NULL) receives one of the
+ * MB_OUTLIER_* codes of microbe.h (0 none, 1 low severe, 2 low mild, 3 high mild, 4 high
+ * severe). A value exactly on a fence is not an outlier. scratch holds n doubles. */
+void mb__tukey_classify(const double *t, size_t n, double *scratch, unsigned char *cls,
+                        mb__tukey *out);
+
+/* Kendall's tau-b between x and y with its two-sided p-value from the normal approximation
+ * with the tie correction of the variance (as scipy.stats.kendalltau(method="asymptotic")).
+ * O(n^2); for n < 3 tau and p are NAN. */
+void mb__kendall_tau(const double *x, const double *y, size_t n, double *tau, double *p);
+
+/* Lag-1 autocorrelation: sum (x_i - m)(x_{i+1} - m) / sum (x_i - m)^2; NAN when n < 3 or
+ * the variance is 0. */
+double mb__lag1_autocorr(const double *x, size_t n);
+
+#endif

@@ -1,0 +1,356 @@
+/*
+ * The public API end to end under a fake clock: registration, ordering, filters, duplicate
+ * names, bodies that misuse MB_LOOP, settings validation, error strings, the analysis's
+ * determinism (same seed and samples give byte-identical results) and the text report,
+ * compared with a golden file.
+ */
+#include "check.h"
+#include "microbe_internal.h"
+#include "stats.h"
+
+#include <stdlib.h>
+
+#define READ_NS 20.0
+static double fake_ns;
+static mb__rng noise_rng;
+
+static uint64_t fake_now(void *user)
+{
+    (void)user;
+    fake_ns += READ_NS;
+    return (uint64_t)fake_ns;
+}
+
+static const mb__clock fake_clock = {fake_now, NULL, "fake"};
+
+static double noisy(double base)
+{
+    double u = mb__rng_unit(&noise_rng) * 0.999998 + 0.000001;
+    return base * exp(0.05 * mb__normal_quantile(u));
+}
+
+BENCH(api_fast)
+{
+    double cost = noisy(10);
+    MB_LOOP(state) {
+        fake_ns += cost;
+    }
+}
+
+BENCH(api_slow)
+{
+    double cost = noisy(25000);
+    MB_LOOP(state) {
+        fake_ns += cost;
+    }
+}
+
+BENCH(api_misuse_never_loops)
+{
+    fake_ns += 1;
+}
+
+BENCH(api_misuse_loops_twice)
+{
+    MB_LOOP(state) {
+        fake_ns += 1;
+    }
+    MB_LOOP(state) {
+        fake_ns += 1;
+    }
+}
+
+BENCH(api_misuse_breaks)
+{
+    MB_LOOP(state) {
+        fake_ns += 1;
+        break;
+    }
+}
+
+static void dup_body(mb_state *state)
+{
+    MB_LOOP(state) {
+        fake_ns += 1;
+    }
+}
+
+static mb_ctx *fake_ctx(const char *filter)
+{
+    mb_settings s;
+    mb_settings_init(&s);
+    s.filter = filter;
+    s.resamples = 1000;
+    mb_ctx *ctx = NULL;
+    CHECK_INT(mb_ctx_new(&ctx, &s), ==, 0);
+    if (ctx)
+        mb__ctx_set_clock(ctx, &fake_clock);
+    fake_ns = 1e9;
+    mb__rng_seed(&noise_rng, 99);
+    return ctx;
+}
+
+static void collect_name(void *user, const mb_bench *bench)
+{
+    char *buf = user;
+    strcat(buf, bench->name);
+    strcat(buf, ",");
+}
+
+static void test_registration_and_order(void)
+{
+    mb_ctx *ctx = fake_ctx("^api_");
+    char names[512] = "";
+    CHECK_INT(mb_ctx_list(ctx, collect_name, names), ==, 0);
+    /* (file, line) order: the order of definition in this file. */
+    CHECK_STR(names, "api_fast,api_slow,api_misuse_never_loops,api_misuse_loops_twice,"
+                     "api_misuse_breaks,");
+    mb_ctx_free(ctx);
+
+    CHECK_INT(mb_register(NULL), ==, MB_EINVAL);
+    mb_bench nameless = {NULL, dup_body, NULL, 0, 0, NULL};
+    CHECK_INT(mb_register(&nameless), ==, MB_EINVAL);
+    /* Registering twice is a no-op. */
+    CHECK_INT(mb_register(&MB_BENCH_DESC(api_fast)), ==, 0);
+    ctx = fake_ctx("^api_fast$");
+    names[0] = '\0';
+    CHECK_INT(mb_ctx_list(ctx, collect_name, names), ==, 0);
+    CHECK_STR(names, "api_fast,");
+    mb_ctx_free(ctx);
+}
+
+static void test_duplicates(void)
+{
+    static mb_bench a = {"dup_name", dup_body, "x.c", 1, 0, NULL};
+    static mb_bench b = {"dup_name", dup_body, "y.c", 2, 0, NULL};
+    CHECK_INT(mb_register(&a), ==, 0);
+    CHECK_INT(mb_register(&b), ==, 0);
+    mb_ctx *ctx = fake_ctx("^dup_name$");
+    CHECK_INT(mb_run(ctx), ==, MB_EDUP);
+    mb_ctx_free(ctx);
+}
+
+static void test_misuse(void)
+{
+    mb_ctx *ctx = fake_ctx("^api_misuse");
+    CHECK_INT(mb_run(ctx), ==, 0);
+    CHECK_INT(mb_ctx_result_count(ctx), ==, 3);
+    const char *expect[] = {"never entered", "more than once", "left MB_LOOP early"};
+    for (size_t i = 0; i < 3 && i < mb_ctx_result_count(ctx); i++) {
+        const mb_result *r = mb_ctx_result(ctx, i);
+        CHECK_INT(r->status, ==, MB_STATUS_FAILED);
+        CHECK(r->message && strstr(r->message, expect[i]));
+    }
+    CHECK(mb_ctx_result(ctx, 3) == NULL);
+    mb_ctx_free(ctx);
+}
+
+static void test_settings_validation(void)
+{
+    mb_settings s;
+    const char *why = NULL;
+    mb_settings_init(&s);
+    CHECK_INT(mb_settings_validate(&s, &why), ==, 0);
+    CHECK(why == NULL);
+    mb_settings t = s;
+    t.measurement_time_s = 0;
+    CHECK_INT(mb_settings_validate(&t, &why), ==, MB_EINVAL);
+    CHECK(why && strstr(why, "measurement"));
+    t = s;
+    t.warm_up_time_s = NAN;
+    CHECK_INT(mb_settings_validate(&t, &why), ==, MB_EINVAL);
+    t = s;
+    t.min_samples = 1;
+    CHECK_INT(mb_settings_validate(&t, &why), ==, MB_EINVAL);
+    t = s;
+    t.max_samples = 5;
+    CHECK_INT(mb_settings_validate(&t, &why), ==, MB_EINVAL);
+    t = s;
+    t.confidence = 1;
+    CHECK_INT(mb_settings_validate(&t, &why), ==, MB_EINVAL);
+    t = s;
+    t.precision = -0.1;
+    CHECK_INT(mb_settings_validate(&t, &why), ==, MB_EINVAL);
+    t = s;
+    t.resamples = 10;
+    CHECK_INT(mb_settings_validate(&t, &why), ==, MB_EINVAL);
+    mb_ctx *ctx = (mb_ctx *)&s;
+    CHECK_INT(mb_ctx_new(&ctx, &t), ==, MB_EINVAL);
+    CHECK(ctx == NULL);
+    t = s;
+    t.filter = "(";
+    CHECK_INT(mb_ctx_new(&ctx, &t), ==, MB_EREGEX);
+    mb_ctx_free(NULL);
+
+    /* The quick profile shortens everything but never widens the precision target. */
+    mb_settings q = s;
+    mb_settings_quick(&q);
+    CHECK(q.measurement_time_s < s.measurement_time_s);
+    CHECK(q.max_samples <= s.max_samples);
+    CHECK_NEAR(q.precision, s.precision, 0, 0);
+    CHECK_INT(mb_settings_validate(&q, NULL), ==, 0);
+}
+
+static void test_strings(void)
+{
+    int codes[] = {MB_OK, MB_ENOMEM, MB_EINVAL, MB_EIO, MB_EREGEX, MB_EDUP, MB_EUSAGE};
+    for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {
+        CHECK(strcmp(mb_strerror(codes[i]), "unknown error") != 0);
+        for (size_t j = 0; j < i; j++)
+            CHECK(strcmp(mb_strerror(codes[i]), mb_strerror(codes[j])) != 0);
+    }
+    CHECK_STR(mb_strerror(-1000), "unknown error");
+    for (int i = 0; i < MB_WARN_COUNT; i++) {
+        CHECK(mb_warning_name(1u << i) != NULL);
+        CHECK(mb_warning_advice(1u << i) != NULL);
+    }
+    CHECK(mb_warning_name(1u << MB_WARN_COUNT) == NULL);
+    CHECK(mb_warning_name(3) == NULL);
+    CHECK_STR(mb_version(), MB_VERSION_STRING);
+}
+
+/* Compares every number of two results bit for bit (the sample arrays by content). */
+static int same_numbers(const mb_result *a, const mb_result *b)
+{
+    mb_result x = *a, y = *b;
+    if (x.n_samples != y.n_samples ||
+        memcmp(x.sample_iters, y.sample_iters, x.n_samples * sizeof *x.sample_iters) != 0 ||
+        memcmp(x.sample_ns, y.sample_ns, x.n_samples * sizeof *x.sample_ns) != 0 ||
+        memcmp(x.sample_outlier, y.sample_outlier, x.n_samples) != 0)
+        return 0;
+    const mb_estimate *ea[] = {&x.median, &x.mean, &x.std_dev, &x.mad, &x.min, &x.slope};
+    const mb_estimate *eb[] = {&y.median, &y.mean, &y.std_dev, &y.mad, &y.min, &y.slope};
+    for (int i = 0; i < 6; i++)
+        if (memcmp(ea[i], eb[i], sizeof *ea[i]) != 0)
+            return 0;
+    double da[] = {x.intercept_ns,
+                   x.r_squared,
+                   x.median_boot_low,
+                   x.median_boot_high,
+                   x.median_level,
+                   x.q1,
+                   x.q3,
+                   x.iqr,
+                   x.cv,
+                   x.mdape,
+                   x.rel_half_width,
+                   x.outliers.variance_fraction,
+                   x.outliers.high_mild_fence,
+                   x.drift_tau,
+                   x.drift_p,
+                   x.lag1_autocorr};
+    double db[] = {y.intercept_ns,
+                   y.r_squared,
+                   y.median_boot_low,
+                   y.median_boot_high,
+                   y.median_level,
+                   y.q1,
+                   y.q3,
+                   y.iqr,
+                   y.cv,
+                   y.mdape,
+                   y.rel_half_width,
+                   y.outliers.variance_fraction,
+                   y.outliers.high_mild_fence,
+                   y.drift_tau,
+                   y.drift_p,
+                   y.lag1_autocorr};
+    return memcmp(da, db, sizeof da) == 0 && x.warnings == y.warnings &&
+           x.outliers.high_mild == y.outliers.high_mild;
+}
+
+static void test_determinism(void)
+{
+    /* Two runs under the same fake clock and seed: identical samples, identical analysis. */
+    mb_ctx *one = fake_ctx("^api_(fast|slow)$");
+    CHECK_INT(mb_run(one), ==, 0);
+    mb_ctx *two = fake_ctx("^api_(fast|slow)$");
+    CHECK_INT(mb_run(two), ==, 0);
+    CHECK_INT(mb_ctx_result_count(one), ==, 2);
+    CHECK_INT(mb_ctx_result_count(two), ==, 2);
+    for (size_t i = 0; i < 2; i++) {
+        const mb_result *a = mb_ctx_result(one, i), *b = mb_ctx_result(two, i);
+        CHECK(a && b && same_numbers(a, b));
+        CHECK(a && a->status == MB_STATUS_OK && a->n_samples >= 10);
+    }
+
+    /* Re-analysing the same samples with the same seed: byte-identical; another seed
+     * changes the bootstrap intervals but not the point estimates. */
+    const mb_result *r = mb_ctx_result(one, 0);
+    mb__measurement m = {0};
+    m.plan = r->plan;
+    m.stop = r->stop;
+    m.n = r->n_samples;
+    m.iters = (uint64_t *)(uintptr_t)r->sample_iters;
+    m.ns = (double *)(uintptr_t)r->sample_ns;
+    mb_settings s;
+    mb_settings_init(&s);
+    mb_result x = {0}, y = {0}, z = {0};
+    void *sx = NULL, *sy = NULL, *sz = NULL;
+    CHECK_INT(mb__analyze(&m, &s, 42, 0, &x, &sx), ==, 0);
+    CHECK_INT(mb__analyze(&m, &s, 42, 0, &y, &sy), ==, 0);
+    CHECK_INT(mb__analyze(&m, &s, 43, 0, &z, &sz), ==, 0);
+    CHECK(same_numbers(&x, &y));
+    CHECK(!same_numbers(&x, &z));
+    CHECK(memcmp(&x.median.point, &z.median.point, sizeof(double)) == 0);
+    free(sx);
+    free(sy);
+    free(sz);
+    mb_ctx_free(one);
+    mb_ctx_free(two);
+}
+
+/* The text report of a fake-clock run, compared with tests/golden/text_report.txt. Set
+ * MB_UPDATE_GOLDEN=1 to rewrite the golden file after an intended change. */
+static void test_text_report(void)
+{
+    mb_ctx *ctx = fake_ctx("^api_");
+    FILE *out = tmpfile();
+    CHECK(out != NULL);
+    if (!out)
+        return;
+    mb_emitter text;
+    CHECK_INT(mb_emitter_text(&text, out), ==, 0);
+    CHECK_INT(mb_ctx_add_emitter(ctx, &text), ==, 0);
+    CHECK_INT(mb_run(ctx), ==, 0);
+    mb_ctx_free(ctx);
+
+    long size = ftell(out);
+    rewind(out);
+    char *got = calloc(1, (size_t)size + 1);
+    CHECK(got && fread(got, 1, (size_t)size, out) == (size_t)size);
+    fclose(out);
+    CHECK(strstr(got, "api_fast") && strstr(got, "FAILED: the body never entered MB_LOOP"));
+
+    const char *path = MB_TEST_SOURCE_DIR "/golden/text_report.txt";
+    const char *update = getenv("MB_UPDATE_GOLDEN");
+    if (update && strcmp(update, "1") == 0) {
+        FILE *g = fopen(path, "w");
+        CHECK(g && fwrite(got, 1, (size_t)size, g) == (size_t)size);
+        if (g)
+            fclose(g);
+    }
+    FILE *g = fopen(path, "r");
+    CHECK(g != NULL);
+    char *want = calloc(1, (size_t)size + 2);
+    size_t want_len = g && want ? fread(want, 1, (size_t)size + 1, g) : 0;
+    if (g)
+        fclose(g);
+    CHECK(want_len == (size_t)size && want && strcmp(got, want) == 0);
+    if (want && strcmp(got, want) != 0)
+        fprintf(stderr, "--- got:\n%s--- want:\n%s", got, want);
+    free(got);
+    free(want);
+}
+
+int main(void)
+{
+    test_registration_and_order();
+    test_duplicates();
+    test_misuse();
+    test_settings_validation();
+    test_strings();
+    test_determinism();
+    test_text_report();
+    return CHECK_DONE();
+}

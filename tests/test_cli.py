@@ -1,0 +1,127 @@
+#!/usr/bin/env python3
+"""The command line of real bench executables: listing, filtering, a quick run, the
+environment, and every kind of bad usage (exit 2 with a one-line message naming the problem).
+
+usage: test_cli.py BASICS_EXE SPLIT_EXE
+"""
+import os
+import subprocess
+import sys
+
+failures = 0
+checks = 0
+
+
+def run(exe, *args, env=None):
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("MICROBE_")}
+    full_env.update(env or {})
+    p = subprocess.run([exe, *args], capture_output=True, text=True, env=full_env, timeout=120)
+    return p.returncode, p.stdout, p.stderr
+
+
+def check(cond, what, detail=""):
+    global failures, checks
+    checks += 1
+    if not cond:
+        failures += 1
+        print(f"FAIL: {what}\n{detail}", file=sys.stderr)
+
+
+def main():
+    basics, split = sys.argv[1], sys.argv[2]
+
+    code, out, err = run(basics, "--list")
+    check(code == 0 and out.split() == ["memcpy_4k", "sum_1k", "xorshift_chain_100", "fib_20"],
+          "--list names every benchmark in definition order", out + err)
+
+    # Two translation units register into one executable, in (file, line) order.
+    code, out, err = run(split, "--list")
+    check(out.split() == ["fnv1a_256", "insertion_sort_64_sorted", "reverse_copy_64"],
+          "split --list", out + err)
+
+    for args in (["--filter", "sort|fnv"], ["--filter=sort|fnv"], ["sort|fnv"]):
+        code, out, _ = run(split, "--list", *args)
+        check(code == 0 and out.split() == ["fnv1a_256", "insertion_sort_64_sorted"],
+              f"filter {args}", out)
+
+    code, out, _ = run(split, "--list", env={"MICROBE_FILTER": "reverse"})
+    check(out.split() == ["reverse_copy_64"], "MICROBE_FILTER", out)
+    code, out, _ = run(split, "--list", "--filter", "fnv", env={"MICROBE_FILTER": "reverse"})
+    check(out.split() == ["fnv1a_256"], "the command line wins over the environment", out)
+
+    code, out, err = run(split, "--quick", "--filter", "fnv|reverse")
+    lines = out.splitlines()
+    check(code == 0, "quick run exits 0", out + err)
+    check(any(l.startswith("fnv1a_256 ") for l in lines)
+          and any(l.startswith("reverse_copy_64 ") for l in lines)
+          and not any("insertion_sort" in l for l in lines),
+          "quick run reports exactly the selected benchmarks", out)
+    check(any(l.startswith("benchmark ") and "median" in l and "95% CI" in l for l in lines),
+          "the table has a header with the median and its interval", out)
+    for l in lines:
+        if l.startswith(("fnv1a_256 ", "reverse_copy_64 ")):
+            check(" ns " in l + " " and "[" in l, "a row shows a time with its unit", l)
+
+    code, out, err = run(split, "--quick", "--confidence", "90%", "--seed", "0x2a", "fnv")
+    check(code == 0 and "90% CI" in out and "seed 0x000000000000002a" in out,
+          "--confidence and --seed reach the report", out + err)
+
+    code, out, _ = run(basics, "--help")
+    check(code == 0 and all(f"--{o}" in out for o in (
+        "help", "version", "list", "filter", "warm-up-time", "measurement-time", "samples",
+        "precision", "confidence", "resamples", "seed", "quick", "quiet")), "--help", out)
+    code, out, _ = run(basics, "--version")
+    check(code == 0 and out.startswith("microbe "), "--version", out)
+
+    bad = [
+        (["--no-such-flag"], "--no-such-flag"),
+        (["-x"], "-x"),
+        (["--samples=abc"], "--samples"),
+        (["--samples", "abc"], "'abc'"),
+        (["--samples", "1"], "--samples"),
+        (["--samples", "99999999999999999999999"], "--samples"),
+        (["--samples"], "--samples"),
+        (["--warm-up-time", "-1"], "--warm-up-time"),
+        (["--warm-up-time", "fast"], "--warm-up-time"),
+        (["--measurement-time", "0"], "--measurement-time"),
+        (["--measurement-time", "1e999"], "--measurement-time"),
+        (["--measurement-time", "2h"], "--measurement-time"),
+        (["--precision", "2"], "--precision"),
+        (["--precision", "nan"], "--precision"),
+        (["--confidence", "1"], "--confidence"),
+        (["--confidence", "0"], "--confidence"),
+        (["--confidence", "95"], "--confidence"),
+        (["--resamples", "5"], "--resamples"),
+        (["--resamples", "-100"], "--resamples"),
+        (["--seed", "xyz"], "--seed"),
+        (["--seed", "0x"], "--seed"),
+        (["--filter", "("], "--filter"),
+        (["--filter", "no_such_benchmark"], "no_such_benchmark"),
+        (["--quick=1"], "--quick"),
+        (["--list=yes"], "--list"),
+        (["one", "two"], "two"),
+    ]
+    for args, needle in bad:
+        code, out, err = run(basics, *args)
+        lines = err.strip().splitlines()
+        check(code == 2 and len(lines) == 1 and needle in lines[0] and out == "",
+              f"{args} exits 2 with one line naming {needle!r}",
+              f"exit {code}\nstdout: {out}\nstderr: {err}")
+
+    bad_env = [
+        ({"MICROBE_SAMPLES": "abc"}, "MICROBE_SAMPLES"),
+        ({"MICROBE_QUICK": "maybe"}, "MICROBE_QUICK"),
+        ({"MICROBE_PRECISION": "-1%"}, "MICROBE_PRECISION"),
+        ({"MICROBE_FILTER": "["}, "MICROBE_FILTER"),
+    ]
+    for env, needle in bad_env:
+        code, out, err = run(basics, "--list", env=env)
+        check(code == 2 and needle in err and len(err.strip().splitlines()) == 1,
+              f"{env} exits 2 naming {needle}", f"exit {code}\n{err}")
+
+    print(f"{checks} checks, {failures} failed")
+    return 1 if failures or not checks else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,293 @@
+/*
+ * The runner under an injected fake clock: the timer probe, the warm-up estimate, the plan
+ * (linear, flat, long), the shuffled sample order and every branch of the stopping rule. Fake
+ * time advances only when the clock is read or a benchmark body "works", so every number
+ * here is exact and nothing depends on the machine's speed.
+ */
+#include "check.h"
+#include "microbe_internal.h"
+#include "stats.h"
+
+#include <stdlib.h>
+
+/* Fake time in ns; each read of the clock costs READ_NS. */
+#define READ_NS 20.0
+static double fake_ns;
+static double iter_ns = 100; /* cost of one iteration of the fake body */
+static double noise_sigma;   /* lognormal noise per sample when > 0 */
+static double setup_ns;      /* fake cost of the body's untimed setup, per call */
+static mb__rng noise_rng;
+
+static uint64_t fake_now(void *user)
+{
+    (void)user;
+    fake_ns += READ_NS;
+    return (uint64_t)fake_ns;
+}
+
+static const mb__clock fake_clock = {fake_now, NULL, "fake"};
+
+static void fake_body(mb_state *state)
+{
+    fake_ns += setup_ns;
+    double cost = iter_ns;
+    if (noise_sigma > 0)
+        cost *=
+            exp(noise_sigma * mb__normal_quantile(mb__rng_unit(&noise_rng) * 0.999998 + 0.000001));
+    MB_LOOP(state) {
+        fake_ns += cost;
+    }
+}
+
+static void reset(double per_iter_ns, double sigma, double setup)
+{
+    fake_ns = 1e9;
+    iter_ns = per_iter_ns;
+    noise_sigma = sigma;
+    setup_ns = setup;
+    mb__rng_seed(&noise_rng, 12345);
+}
+
+static void test_timer_probe(void)
+{
+    mb__timer_info info;
+    reset(100, 0, 0);
+    mb__timer_probe(&fake_clock, &info);
+    CHECK_NEAR(info.resolution_ns, READ_NS, 0, 0);
+    CHECK_NEAR(info.cost_ns, READ_NS, 1e-12, 0);
+    CHECK_NEAR(info.min_sample_ns, 1000 * READ_NS, 1e-12, 0);
+}
+
+static void test_plan(void)
+{
+    mb_settings s;
+    mb_settings_init(&s);
+    mb__plan p;
+
+    /* 1 ns per iteration, T_min 25 us: linear, d fills the 2 s budget over 100 samples. */
+    mb__make_plan(&s, 25000, 1.0, &p);
+    CHECK_INT(p.kind, ==, MB_PLAN_LINEAR);
+    CHECK_INT(p.step, ==, 396039); /* floor(2e9 / 5050) */
+    CHECK_INT(p.n, ==, 100);
+    CHECK_INT(p.long_body, ==, 0);
+
+    /* 10 us per iteration: d from the budget (39) beats d_min from T_min (3). */
+    mb__make_plan(&s, 25000, 10000, &p);
+    CHECK_INT(p.kind, ==, MB_PLAN_LINEAR);
+    CHECK_INT(p.step, ==, 39);
+
+    /* With a short budget, T_min sets d: 25 us / 1 us = 25 iterations per step. */
+    s.measurement_time_s = 0.01;
+    mb__make_plan(&s, 25000, 1000, &p);
+    CHECK_INT(p.kind, ==, MB_PLAN_LINEAR);
+    CHECK_INT(p.step, ==, 25);
+    s.measurement_time_s = 2.0;
+
+    /* 50 ms: ten linear samples need 55 x 50 ms > 2 s, so flat, with 40 samples of 1. */
+    mb__make_plan(&s, 25000, 50e6, &p);
+    CHECK_INT(p.kind, ==, MB_PLAN_FLAT);
+    CHECK_INT(p.step, ==, 1);
+    CHECK_INT(p.n, ==, 40);
+    CHECK_INT(p.long_body, ==, 0);
+
+    /* 10 ms: flat with 200 fitting, capped at max_samples. */
+    mb__make_plan(&s, 25000, 10e6, &p);
+    CHECK_INT(p.kind, ==, MB_PLAN_LINEAR);
+    mb__make_plan(&s, 25000, 40e6, &p);
+    CHECK_INT(p.kind, ==, MB_PLAN_FLAT);
+    CHECK_INT(p.n, ==, 50);
+
+    /* Long bodies: 300 ms gives 6 samples; 5 s still gets the minimum of 3. */
+    mb__make_plan(&s, 25000, 300e6, &p);
+    CHECK_INT(p.kind, ==, MB_PLAN_FLAT);
+    CHECK_INT(p.long_body, ==, 1);
+    CHECK_INT(p.n, ==, 6);
+    mb__make_plan(&s, 25000, 5e9, &p);
+    CHECK_INT(p.long_body, ==, 1);
+    CHECK_INT(p.n, ==, 3);
+
+    /* A body the compiler removed (estimate 0) still gets a finite plan. */
+    mb__make_plan(&s, 25000, 0.0, &p);
+    CHECK_INT(p.kind, ==, MB_PLAN_LINEAR);
+    CHECK(p.step >= 1 && (double)p.step * p.n < 1e19);
+}
+
+static int measure(const mb_settings *s, uint64_t seed, mb__measurement *m)
+{
+    mb__runner runner = {s, &fake_clock, 1000 * READ_NS};
+    return mb__measure(&runner, fake_body, seed, m);
+}
+
+static void test_warm_up(void)
+{
+    mb_settings s;
+    mb_settings_init(&s);
+    mb__measurement m;
+    reset(100, 0, 0);
+    CHECK_INT(measure(&s, 1, &m), ==, 0);
+    CHECK(m.failure == NULL);
+    /* The loop's time includes one clock read (the end read's cost), so the estimate is
+     * 100 ns plus 20 ns spread over the last batch: within 0.01 %. */
+    CHECK_NEAR(m.warm_up_ns, 100, 1e-4, 0);
+    /* Batches 1, 2, 4, ..., 2^k: the total is 2^(k+1) - 1, and the run of them took at
+     * least the 0.2 s warm-up: 2^21 - 1 iterations of 100 ns is the first to pass it. */
+    CHECK_INT(m.warm_up_iters, ==, (1 << 21) - 1);
+    mb__measurement_free(&m);
+
+    /* A slow body: one iteration of 0.5 s ends the warm-up at once. */
+    reset(5e8, 0, 0);
+    CHECK_INT(measure(&s, 1, &m), ==, 0);
+    CHECK_INT(m.warm_up_iters, ==, 1);
+    CHECK_NEAR(m.warm_up_ns, 5e8, 1e-6, 0);
+    mb__measurement_free(&m);
+
+    /* With no warm-up time, batches still grow until one lasts T_min (20 us): 256 x 100 ns. */
+    s.warm_up_time_s = 0;
+    reset(100, 0, 0);
+    CHECK_INT(measure(&s, 1, &m), ==, 0);
+    CHECK_INT(m.warm_up_iters, ==, 511);
+    mb__measurement_free(&m);
+}
+
+static void test_noise_free_stops_at_min_samples(void)
+{
+    mb_settings s;
+    mb_settings_init(&s);
+    mb__measurement m;
+    reset(100, 0, 0);
+    CHECK_INT(measure(&s, 7, &m), ==, 0);
+    CHECK_INT(m.stop, ==, MB_STOP_PRECISION);
+    CHECK_INT(m.n, ==, s.min_samples);
+    CHECK_INT(m.plan, ==, MB_PLAN_LINEAR);
+
+    /* Linear plan in shuffled order: multiples k*d with distinct k in 1..100, not sorted. */
+    int seen[101] = {0}, sorted = 1;
+    for (size_t i = 0; i < m.n; i++) {
+        CHECK_INT(m.iters[i] % m.iters_step, ==, 0);
+        uint64_t k = m.iters[i] / m.iters_step;
+        CHECK(k >= 1 && k <= 100 && !seen[k]);
+        if (k <= 100)
+            seen[k] = 1;
+        if (i > 0 && m.iters[i] < m.iters[i - 1])
+            sorted = 0;
+        /* Each sample's time is exactly iters * 100 ns plus one clock read. */
+        CHECK_NEAR(m.ns[i], (double)m.iters[i] * 100 + READ_NS, 1e-12, 1);
+    }
+    CHECK(!sorted);
+
+    /* The same seed gives the same order; another seed another order. */
+    mb__measurement again, other;
+    reset(100, 0, 0);
+    CHECK_INT(measure(&s, 7, &again), ==, 0);
+    reset(100, 0, 0);
+    CHECK_INT(measure(&s, 8, &other), ==, 0);
+    CHECK_INT(again.n, ==, m.n);
+    CHECK(memcmp(again.iters, m.iters, m.n * sizeof *m.iters) == 0);
+    CHECK(memcmp(other.iters, m.iters, m.n * sizeof *m.iters) != 0);
+    mb__measurement_free(&m);
+    mb__measurement_free(&again);
+    mb__measurement_free(&other);
+}
+
+static void test_noisy_stops_when_precise(void)
+{
+    mb_settings s;
+    mb_settings_init(&s);
+    /* Lognormal noise with sigma 0.2 per sample: the median's 95 % interval has a relative
+     * half-width of about 1.96 * 1.25 * 0.2 / sqrt(n), under 10 % from n of about 25 on. */
+    s.precision = 0.10;
+    mb__measurement m;
+    reset(100, 0.2, 0);
+    CHECK_INT(measure(&s, 3, &m), ==, 0);
+    CHECK_INT(m.stop, ==, MB_STOP_PRECISION);
+    CHECK(m.n > s.min_samples && m.n < s.max_samples);
+    /* The rule fired at the first sample count that met the target, not later. */
+    double scratch[100];
+    CHECK(mb__median_precision(m.iters, m.ns, m.n, s.confidence, scratch) <= s.precision);
+    CHECK(mb__median_precision(m.iters, m.ns, m.n - 1, s.confidence, scratch) > s.precision);
+    mb__measurement_free(&m);
+
+    /* A 1 % target is out of reach at this noise (it would take about 2400 samples): the
+     * budget or the planned samples run out first, and the analysis warns. */
+    s.precision = 0.01;
+    reset(100, 0.2, 0);
+    CHECK_INT(measure(&s, 3, &m), ==, 0);
+    CHECK(m.stop == MB_STOP_SAMPLES || m.stop == MB_STOP_BUDGET);
+    CHECK(m.n > s.min_samples && m.n <= s.max_samples);
+    mb_result r = {0};
+    void *storage = NULL;
+    CHECK_INT(mb__analyze(&m, &s, 1, 0, &r, &storage), ==, 0);
+    CHECK(r.warnings & MB_WARN_PRECISION);
+    free(storage);
+    mb__measurement_free(&m);
+}
+
+static void test_budget_stop(void)
+{
+    mb_settings s;
+    mb_settings_init(&s);
+    s.precision = 0; /* never stop for precision */
+    mb__measurement m;
+    /* Untimed setup of 0.15 s per call spends the 2 s budget after 14 samples. */
+    reset(100, 0, 0.15e9);
+    CHECK_INT(measure(&s, 3, &m), ==, 0);
+    CHECK_INT(m.stop, ==, MB_STOP_BUDGET);
+    CHECK(m.n >= s.min_samples && m.n <= 14);
+
+    /* With setup of 3 s, min_samples are not reached within 10x the budget: the hard cap
+     * stops sampling once 20 s have passed, after the 7th sample. */
+    mb__measurement_free(&m);
+    reset(100, 0, 3e9);
+    CHECK_INT(measure(&s, 3, &m), ==, 0);
+    CHECK_INT(m.stop, ==, MB_STOP_BUDGET);
+    CHECK_INT(m.n, ==, 7);
+    mb__measurement_free(&m);
+}
+
+static void test_long_body(void)
+{
+    mb_settings s;
+    mb_settings_init(&s);
+    mb__measurement m;
+    reset(1e9, 0, 0); /* one second per iteration */
+    CHECK_INT(measure(&s, 3, &m), ==, 0);
+    CHECK_INT(m.stop, ==, MB_STOP_LONG);
+    CHECK_INT(m.plan, ==, MB_PLAN_FLAT);
+    CHECK_INT(m.n, ==, 3);
+    for (size_t i = 0; i < m.n; i++)
+        CHECK_INT(m.iters[i], ==, 1);
+
+    mb_result r = {0};
+    void *storage = NULL;
+    CHECK_INT(mb__analyze(&m, &s, 1, 0, &r, &storage), ==, 0);
+    CHECK(r.warnings & MB_WARN_FEW_SAMPLES);
+    CHECK(!(r.warnings & MB_WARN_PRECISION));
+    free(storage);
+    mb__measurement_free(&m);
+}
+
+static void test_fixed_samples(void)
+{
+    /* --samples N: min = max = N, so exactly N samples whatever the precision. */
+    mb_settings s;
+    mb_settings_init(&s);
+    s.min_samples = s.max_samples = 30;
+    mb__measurement m;
+    reset(100, 0, 0);
+    CHECK_INT(measure(&s, 3, &m), ==, 0);
+    CHECK_INT(m.n, ==, 30);
+    mb__measurement_free(&m);
+}
+
+int main(void)
+{
+    test_timer_probe();
+    test_plan();
+    test_warm_up();
+    test_noise_free_stops_at_min_samples();
+    test_noisy_stops_when_precise();
+    test_budget_stop();
+    test_long_body();
+    test_fixed_samples();
+    return CHECK_DONE();
+}
