@@ -95,8 +95,10 @@ int mb__analyze(const mb__measurement *m, const mb_settings *s, uint64_t seed, d
     double *ns = (double *)(void *)(keep + n * sizeof(uint64_t));
     unsigned char *cls = keep + n * (sizeof(uint64_t) + sizeof(double));
     double *t = tmp, *sorted = tmp + n, *scratch = tmp + 2 * n, *x = tmp + 3 * n;
-    memcpy(iters, m->iters, n * sizeof *iters);
-    memcpy(ns, m->ns, n * sizeof *ns);
+    if (n > 0) {
+        memcpy(iters, m->iters, n * sizeof *iters);
+        memcpy(ns, m->ns, n * sizeof *ns);
+    }
 
     r->plan = m->plan;
     r->stop = m->stop;

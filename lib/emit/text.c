@@ -87,6 +87,12 @@ static void format_count(char *buf, size_t size, double count)
 }
 
 static int add_warning(text_emitter *t, const char *fmt, ...)
+#if defined(__GNUC__) || defined(__clang__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+static int add_warning(text_emitter *t, const char *fmt, ...)
 {
     char line[512];
     va_list ap;
