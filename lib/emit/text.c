@@ -11,6 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The outliers' effect on the variance is shown only when the spread itself is material: with
+ * a CV of 0.1 % a single outlier "explains" most of a negligible variance. */
+#define MATERIAL_CV 0.01
+
 typedef struct text_emitter {
     FILE *out;
     int name_width;
@@ -168,7 +172,8 @@ static int text_result(void *user, const mb_run_info *info, const mb_result *r)
     const mb_outliers *o = &r->outliers;
     unsigned n_outliers = o->low_severe + o->low_mild + o->high_mild + o->high_severe;
     fprintf(t->out, "%-*s  %10s  %-24s  %6s  %10s  %10s  %7zu  %7s  %u%s\n", t->name_width, r->name,
-            median, ci, rel, mean, mad, r->n_samples, iters, n_outliers, effect_name(o->effect));
+            median, ci, rel, mean, mad, r->n_samples, iters, n_outliers,
+            r->cv > MATERIAL_CV ? effect_name(o->effect) : "");
 
     for (int i = 0; i < MB_WARN_COUNT; i++) {
         unsigned bit = 1u << i;
