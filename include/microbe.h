@@ -310,7 +310,7 @@ typedef struct mb_result {
     uint64_t total_iters;
 
     /* Estimates of the time per iteration. The median's interval is the distribution-free
-     * order-statistic interval (exact coverage >= confidence; see docs/statistics.md);
+     * interpolated order-statistic interval (see docs/statistics.md);
      * percentile bootstrap intervals for MAD and min; BCa for mean, std_dev and slope. Every
      * std_error is the standard deviation of the bootstrap replicates. */
     double confidence;
@@ -323,8 +323,8 @@ typedef struct mb_result {
     mb_estimate slope;   /* OLS slope of sample time on iterations (linear plan only) */
     double intercept_ns; /* OLS intercept, ns per sample */
     double r_squared;
-    double median_level;    /* exact coverage of the median's interval (>= confidence
-                               when n allows; below it for very few samples) */
+    double median_level;    /* coverage of the median's interval: the confidence, or the
+                               lower exact level of [min, max] when n is too small */
     double median_boot_low; /* percentile bootstrap interval of the median (cross-check) */
     double median_boot_high;
     double q1, q3, iqr;    /* type-7 quartiles */

@@ -149,13 +149,14 @@ int mb__analyze(const mb__measurement *m, const mb_settings *s, uint64_t seed, d
     r->intercept_ns = r->r_squared = NAN;
     if (with_slope)
         mb__ols(x, ns, n, &slope, &r->intercept_ns, &r->r_squared);
-    /* The median's reported interval is the order-statistic one: its coverage is exact for
-     * any continuous distribution, where the percentile bootstrap of a median under-covers
-     * (about 93 % for a nominal 95 % in our simulations: docs/statistics.md). The bootstrap
-     * interval stays as a cross-check. */
+    /* The median's reported interval is the interpolated order-statistic one: distribution
+     * free, with coverage close to nominal at every n, where the percentile bootstrap of a
+     * median under-covers and the plain order-statistic interval over-covers through
+     * discreteness (simulations in docs/statistics.md). The bootstrap interval stays as a
+     * cross-check. */
     r->median_boot_low = r->median.low;
     r->median_boot_high = r->median.high;
-    if (mb__median_os_interval(sorted, n, s->confidence, &r->median.low, &r->median.high,
+    if (mb__median_hs_interval(sorted, n, s->confidence, &r->median.low, &r->median.high,
                                &r->median_level) != 0)
         r->median.low = r->median.high = r->median_level = NAN;
     r->q1 = mb__quantile_sorted(sorted, n, 0.25);

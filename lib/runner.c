@@ -139,7 +139,7 @@ double mb__median_precision(const uint64_t *iters, const double *ns, size_t n, d
         scratch[i] = ns[i] / (double)iters[i];
     mb__sort(scratch, n);
     double low, high, level;
-    if (mb__median_os_interval(scratch, n, conf, &low, &high, &level) != 0)
+    if (mb__median_hs_interval(scratch, n, conf, &low, &high, &level) != 0)
         return INFINITY;
     double median = mb__median_sorted(scratch, n);
     if (!(median > 0))

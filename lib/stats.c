@@ -731,32 +731,67 @@ void mb__shuffle_u32(mb__rng *rng, uint32_t *v, size_t n)
 
 /* ---- Intervals ----------------------------------------------------------------------- */
 
+/* The coverage of [x_(l), x_(n+1-l)] for the median: the number of values below the true
+ * median is Binomial(n, 1/2) for continuous data, so it is 1 - 2 P(X <= l - 1) (e.g. Hollander
+ * & Wolfe, Nonparametric Statistical Methods, 3.6). */
+static double os_coverage(size_t l, size_t n)
+{
+    return 1.0 - 2.0 * mb__binom_half_cdf(l - 1, n);
+}
+
+/* The largest rank l in [1, (n+1)/2] whose coverage still reaches conf, found by binary
+ * search (the coverage falls as l grows); 0 when even [min, max] falls short. */
+static size_t os_rank(size_t n, double conf)
+{
+    if (!(os_coverage(1, n) >= conf))
+        return 0;
+    size_t lo = 1, hi = (n + 1) / 2;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo + 1) / 2;
+        if (os_coverage(mid, n) >= conf)
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    return lo;
+}
+
 int mb__median_os_interval(const double *sorted, size_t n, double conf, double *low, double *high,
                            double *level)
 {
     *low = *high = *level = NAN;
     if (n == 0)
         return -1;
-    /* The number of values below the true median is Binomial(n, 1/2) for continuous data, so
-     * [x_(l), x_(n+1-l)] covers it with probability 1 - 2 P(X <= l - 1) (e.g. Hollander &
-     * Wolfe, Nonparametric Statistical Methods, 3.6). The coverage falls as l grows; binary
-     * search for the largest l in [1, (n+1)/2] that still reaches conf. */
-    size_t lo = 1, hi = (n + 1) / 2;
-    double cov_lo = 1.0 - 2.0 * mb__binom_half_cdf(0, n);
-    if (!(cov_lo >= conf)) {
-        hi = 1; /* too few values for conf: the widest interval, [min, max] */
-    } else {
-        while (lo < hi) {
-            size_t mid = lo + (hi - lo + 1) / 2;
-            if (1.0 - 2.0 * mb__binom_half_cdf(mid - 1, n) >= conf)
-                lo = mid;
-            else
-                hi = mid - 1;
-        }
-    }
-    *low = sorted[lo - 1];
-    *high = sorted[n - lo];
-    *level = lo == 1 ? cov_lo : 1.0 - 2.0 * mb__binom_half_cdf(lo - 1, n);
+    size_t l = os_rank(n, conf);
+    if (l == 0)
+        l = 1; /* too few values for conf: the widest interval, [min, max] */
+    *low = sorted[l - 1];
+    *high = sorted[n - l];
+    *level = os_coverage(l, n);
+    return 0;
+}
+
+int mb__median_hs_interval(const double *sorted, size_t n, double conf, double *low, double *high,
+                           double *level)
+{
+    if (mb__median_os_interval(sorted, n, conf, low, high, level) != 0)
+        return -1;
+    size_t k = os_rank(n, conf);
+    /* Interpolate between [x_(k), x_(n+1-k)] (coverage g_k >= conf) and the next narrower
+     * [x_(k+1), x_(n-k)] (g_k1 < conf), which must exist and be a proper interval (Hettmansperger
+     * & Sheather 1986, "Confidence intervals based on interpolated order statistics"):
+     *   I = (g_k - conf) / (g_k - g_k1),  lambda = (n - k) I / (k + (n - 2k) I),
+     *   [(1 - lambda) x_(k) + lambda x_(k+1),  lambda x_(n-k) + (1 - lambda) x_(n+1-k)]. */
+    if (k == 0 || 2 * (k + 1) > n + 1)
+        return 0;
+    double g_k = os_coverage(k, n), g_k1 = os_coverage(k + 1, n);
+    if (!(g_k > g_k1))
+        return 0;
+    double i = (g_k - conf) / (g_k - g_k1);
+    double lambda = ((double)(n - k) * i) / ((double)k + (double)(n - 2 * k) * i);
+    *low = (1.0 - lambda) * sorted[k - 1] + lambda * sorted[k];
+    *high = lambda * sorted[n - k - 1] + (1.0 - lambda) * sorted[n - k];
+    *level = conf;
     return 0;
 }
 

@@ -76,6 +76,14 @@ void mb__shuffle_u32(mb__rng *rng, uint32_t *v, size_t n);
 int mb__median_os_interval(const double *sorted, size_t n, double conf, double *low,
                            double *high, double *level);
 
+/* The interpolated order-statistic interval for the median (Hettmansperger & Sheather 1986):
+ * between the narrowest interval that reaches conf and the next narrower one, weighted so that
+ * the coverage is conf (exactly so for symmetric distributions, very nearly otherwise), where
+ * the plain interval over-covers through discreteness. Falls back to mb__median_os_interval
+ * (and its exact *level) when n is too small to interpolate. Returns 0, or -1 when n == 0. */
+int mb__median_hs_interval(const double *sorted, size_t n, double conf, double *low,
+                           double *high, double *level);
+
 /* Percentile interval: type-7 quantiles (1-conf)/2 and (1+conf)/2 of the replicates, which
  * are sorted in place. */
 void mb__percentile_interval(double *replicates, size_t b, double conf, double *low,
