@@ -311,31 +311,21 @@ static int find_duplicate(const mb_ctx *ctx, size_t n)
     return 0;
 }
 
-static int emit_begin(mb_ctx *ctx, const mb_run_info *info)
-{
-    for (size_t i = 0; i < ctx->n_emitters; i++) {
-        int err = ctx->emitters[i].begin ? ctx->emitters[i].begin(ctx->emitters[i].user, info) : 0;
-        if (err)
-            return err;
-    }
-    return 0;
-}
+enum emit_phase { EMIT_BEGIN, EMIT_RESULT, EMIT_END };
 
-static int emit_result(mb_ctx *ctx, const mb_run_info *info, const mb_result *r)
+/* Calls one callback of every emitter, in the order they were added; stops at the first
+ * error. */
+static int emit(mb_ctx *ctx, enum emit_phase phase, const mb_run_info *info, const mb_result *r)
 {
     for (size_t i = 0; i < ctx->n_emitters; i++) {
         const mb_emitter *e = &ctx->emitters[i];
-        int err = e->result ? e->result(e->user, info, r) : 0;
-        if (err)
-            return err;
-    }
-    return 0;
-}
-
-static int emit_end(mb_ctx *ctx, const mb_run_info *info)
-{
-    for (size_t i = 0; i < ctx->n_emitters; i++) {
-        int err = ctx->emitters[i].end ? ctx->emitters[i].end(ctx->emitters[i].user, info) : 0;
+        int err = 0;
+        if (phase == EMIT_BEGIN && e->begin)
+            err = e->begin(e->user, info);
+        else if (phase == EMIT_RESULT && e->result)
+            err = e->result(e->user, info, r);
+        else if (phase == EMIT_END && e->end)
+            err = e->end(e->user, info);
         if (err)
             return err;
     }
@@ -410,15 +400,15 @@ int mb_run(mb_ctx *ctx)
             "timer %s: resolution %.0f ns, cost %.1f ns; T_min %.1f us", info.timer,
             info.timer_resolution_ns, info.timer_cost_ns, info.min_sample_ns / 1e3);
 
-    err = emit_begin(ctx, &info);
+    err = emit(ctx, EMIT_BEGIN, &info, NULL);
     for (size_t i = 0; i < n && !err; i++) {
         err = run_one(ctx, ctx->selected[i], &ctx->results[i], &ctx->result_storage[i]);
         if (err)
             break;
         ctx->n_results = i + 1;
-        err = emit_result(ctx, &info, &ctx->results[i]);
+        err = emit(ctx, EMIT_RESULT, &info, &ctx->results[i]);
     }
     if (!err)
-        err = emit_end(ctx, &info);
+        err = emit(ctx, EMIT_END, &info, NULL);
     return err;
 }

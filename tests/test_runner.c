@@ -5,35 +5,21 @@
  * here is exact and nothing depends on the machine's speed.
  */
 #include "check.h"
-#include "microbe_internal.h"
-#include "stats.h"
+#include "fake_clock.h"
 
 #include <stdlib.h>
 
-/* Fake time in ns; each read of the clock costs READ_NS. */
-#define READ_NS 20.0
-static double fake_ns;
 static double iter_ns = 100; /* cost of one iteration of the fake body */
 static double noise_sigma;   /* lognormal noise per sample when > 0 */
 static double setup_ns;      /* fake cost of the body's untimed setup, per call */
 static mb__rng noise_rng;
-
-static uint64_t fake_now(void *user)
-{
-    (void)user;
-    fake_ns += READ_NS;
-    return (uint64_t)fake_ns;
-}
-
-static const mb__clock fake_clock = {fake_now, NULL, "fake"};
 
 static void fake_body(mb_state *state)
 {
     fake_ns += setup_ns;
     double cost = iter_ns;
     if (noise_sigma > 0)
-        cost *=
-            exp(noise_sigma * mb__normal_quantile(mb__rng_unit(&noise_rng) * 0.999998 + 0.000001));
+        cost *= fake_lognormal(&noise_rng, noise_sigma);
     MB_LOOP(state) {
         fake_ns += cost;
     }
@@ -53,9 +39,9 @@ static void test_timer_probe(void)
     mb__timer_info info;
     reset(100, 0, 0);
     mb__timer_probe(&fake_clock, &info);
-    CHECK_NEAR(info.resolution_ns, READ_NS, 0, 0);
-    CHECK_NEAR(info.cost_ns, READ_NS, 1e-12, 0);
-    CHECK_NEAR(info.min_sample_ns, 1000 * READ_NS, 1e-12, 0);
+    CHECK_NEAR(info.resolution_ns, FAKE_READ_NS, 0, 0);
+    CHECK_NEAR(info.cost_ns, FAKE_READ_NS, 1e-12, 0);
+    CHECK_NEAR(info.min_sample_ns, 1000 * FAKE_READ_NS, 1e-12, 0);
 }
 
 static void test_plan(void)
@@ -114,7 +100,7 @@ static void test_plan(void)
 
 static int measure(const mb_settings *s, uint64_t seed, mb__measurement *m)
 {
-    mb__runner runner = {s, &fake_clock, 1000 * READ_NS};
+    mb__runner runner = {s, &fake_clock, 1000 * FAKE_READ_NS};
     return mb__measure(&runner, fake_body, seed, m);
 }
 
@@ -171,7 +157,7 @@ static void test_noise_free_stops_at_min_samples(void)
         if (i > 0 && m.iters[i] < m.iters[i - 1])
             sorted = 0;
         /* Each sample's time is exactly iters * 100 ns plus one clock read. */
-        CHECK_NEAR(m.ns[i], (double)m.iters[i] * 100 + READ_NS, 1e-12, 1);
+        CHECK_NEAR(m.ns[i], (double)m.iters[i] * 100 + FAKE_READ_NS, 1e-12, 1);
     }
     CHECK(!sorted);
 
