@@ -190,10 +190,10 @@ typedef struct mb_settings {
     double warm_up_time_s;     /* warm-up per benchmark (default 0.2) */
     double measurement_time_s; /* measurement budget per benchmark (default 2.0) */
     uint32_t min_samples;      /* samples before the precision rule may stop (default 10) */
-    uint32_t max_samples;      /* samples planned; the most taken (default 100) */
+    uint32_t max_samples;      /* samples planned; the most taken (default 100, <= 10000) */
     double precision;          /* target relative half-width of the median's interval (0.01) */
     double confidence;         /* confidence level of every interval (0.95) */
-    uint32_t resamples;        /* bootstrap resamples (10000) */
+    uint32_t resamples;        /* bootstrap resamples (10000; 100 to 1000000) */
     uint64_t seed;             /* seeds sample order and bootstrap (fixed default) */
     const char *filter;        /* POSIX ERE on benchmark names, or NULL for all (borrowed) */
     mb_log_fn log;             /* NULL: messages are dropped */
@@ -335,6 +335,8 @@ typedef struct mb_result {
     mb_outliers outliers;
     double drift_tau; /* Kendall's tau of time per iteration against run order */
     double drift_p;   /* its two-sided p-value */
+    double drift;     /* the change over the run relative to the median: OLS slope of time
+                         per iteration on run order, times (n - 1), over the median */
     double lag1_autocorr;
     unsigned warnings; /* bit set of mb_warning */
 } mb_result;

@@ -47,7 +47,10 @@ static unsigned diagnose(const mb__measurement *m, const mb_settings *s, double 
     size_t n = r->n_samples;
     if (r->mdape > UNSTABLE_MDAPE || r->cv > UNSTABLE_CV)
         w |= MB_WARN_UNSTABLE;
-    if (r->drift_p < DRIFT_P && fabs(r->drift_tau) >= DRIFT_MIN_TAU)
+    /* A significant trend matters only when it moves the estimate by more than both its
+     * interval and the precision asked for. */
+    if (r->drift_p < DRIFT_P && fabs(r->drift_tau) >= DRIFT_MIN_TAU &&
+        fabs(r->drift) > fmax(r->rel_half_width, s->precision))
         w |= MB_WARN_DRIFT;
     if (n >= 3 && r->lag1_autocorr > SERIAL_MIN_R1 && r->lag1_autocorr > SERIAL_Z / sqrt((double)n))
         w |= MB_WARN_SERIAL;
@@ -177,6 +180,10 @@ int mb__analyze(const mb__measurement *m, const mb_settings *s, uint64_t seed, d
     for (size_t i = 0; i < n; i++)
         scratch[i] = (double)i;
     mb__kendall_tau(scratch, t, n, &r->drift_tau, &r->drift_p);
+    double trend, unused_intercept, unused_r2;
+    r->drift = NAN;
+    if (mb__ols(scratch, t, n, &trend, &unused_intercept, &unused_r2) == 0)
+        r->drift = trend * (double)(n - 1) / r->median.point;
     r->lag1_autocorr = mb__lag1_autocorr(t, n);
     r->warnings = diagnose(m, s, loop_ns, r);
     free(tmp);

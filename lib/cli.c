@@ -312,7 +312,7 @@ static int apply_values(mb__cli *cli, char *err, size_t size)
                 return fail(err, size, "%s: must be above 0", src);
             break;
         case OPT_SAMPLES:
-            if (parse_uint(src, v, 2, 1000000, &u, err, size) != 0)
+            if (parse_uint(src, v, 2, 10000, &u, err, size) != 0)
                 return -1;
             s->min_samples = s->max_samples = (uint32_t)u;
             break;
@@ -329,7 +329,7 @@ static int apply_values(mb__cli *cli, char *err, size_t size)
                 return fail(err, size, "%s: %s is out of range (0, 1)", src, v);
             break;
         case OPT_RESAMPLES:
-            if (parse_uint(src, v, 100, 10000000, &u, err, size) != 0)
+            if (parse_uint(src, v, 100, 1000000, &u, err, size) != 0)
                 return -1;
             s->resamples = (uint32_t)u;
             break;

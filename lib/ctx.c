@@ -122,10 +122,11 @@ void mb_settings_quick(mb_settings *s)
         s->resamples = 2000;
 }
 
-/* Upper limits that keep the planner's arithmetic and the analysis's memory sane. */
+/* Upper limits that keep the planner's arithmetic and the analysis's time and memory sane:
+ * the trend test is quadratic in the samples, the bootstrap linear in samples x resamples. */
 #define MAX_TIME_S 1e6
-#define MAX_SAMPLES 1000000u
-#define MAX_RESAMPLES 10000000u
+#define MAX_SAMPLES 10000u
+#define MAX_RESAMPLES 1000000u
 
 int mb_settings_validate(const mb_settings *s, const char **message)
 {
@@ -137,13 +138,13 @@ int mb_settings_validate(const mb_settings *s, const char **message)
     else if (!(s->measurement_time_s > 0 && s->measurement_time_s <= MAX_TIME_S))
         problem = "measurement time must be above 0 and at most 1e6 seconds";
     else if (s->min_samples < 2 || s->max_samples < s->min_samples || s->max_samples > MAX_SAMPLES)
-        problem = "samples must satisfy 2 <= min_samples <= max_samples <= 1000000";
+        problem = "samples must satisfy 2 <= min_samples <= max_samples <= 10000";
     else if (!(s->precision >= 0 && s->precision < 1))
         problem = "precision must be in [0, 1)";
     else if (!(s->confidence > 0 && s->confidence < 1))
         problem = "confidence must be in (0, 1)";
     else if (s->resamples < 100 || s->resamples > MAX_RESAMPLES)
-        problem = "resamples must be between 100 and 10000000";
+        problem = "resamples must be between 100 and 1000000";
     if (message)
         *message = problem;
     return problem ? MB_EINVAL : 0;

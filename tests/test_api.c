@@ -224,7 +224,7 @@ static int same_numbers(const mb_result *a, const mb_result *b)
                    x.outliers.variance_fraction,
                    x.outliers.high_mild_fence,
                    x.drift_tau,
-                   x.drift_p,
+                   x.drift_p, x.drift,
                    x.lag1_autocorr};
     double db[] = {y.intercept_ns,
                    y.r_squared,
@@ -240,7 +240,7 @@ static int same_numbers(const mb_result *a, const mb_result *b)
                    y.outliers.variance_fraction,
                    y.outliers.high_mild_fence,
                    y.drift_tau,
-                   y.drift_p,
+                   y.drift_p, y.drift,
                    y.lag1_autocorr};
     return memcmp(da, db, sizeof da) == 0 && x.warnings == y.warnings &&
            x.outliers.high_mild == y.outliers.high_mild;

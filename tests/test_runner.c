@@ -265,6 +265,94 @@ static void test_fixed_samples(void)
     mb__measurement_free(&m);
 }
 
+/* The diagnostics on synthetic samples with a known defect, and their absence without it.
+ * Per-iteration times t[i] for 100 samples; flat plan of 1000 iterations unless linear. */
+enum { DIAG_N = 100 };
+
+static unsigned diagnose(const double *t, int linear, double loop_ns)
+{
+    uint64_t iters[DIAG_N];
+    double ns[DIAG_N];
+    for (int i = 0; i < DIAG_N; i++) {
+        iters[i] = linear ? (uint64_t)(i % 50 + 1) * 1000 : 1000;
+        ns[i] = t[i] * (double)iters[i];
+    }
+    mb__measurement m = {0};
+    m.plan = linear ? MB_PLAN_LINEAR : MB_PLAN_FLAT;
+    m.stop = MB_STOP_PRECISION;
+    m.n = DIAG_N;
+    m.iters = iters;
+    m.ns = ns;
+    mb_settings s;
+    mb_settings_init(&s);
+    s.resamples = 1000;
+    mb_result r = {0};
+    void *storage = NULL;
+    CHECK_INT(mb__analyze(&m, &s, 1, loop_ns, &r, &storage), ==, 0);
+    free(storage);
+    return r.warnings;
+}
+
+static void test_diagnostics(void)
+{
+    double t[DIAG_N];
+    mb__rng rng;
+    mb__rng_seed(&rng, 2024);
+
+    /* Quiet, stationary data: no warning at all. */
+    for (int i = 0; i < DIAG_N; i++)
+        t[i] = 100 * fake_lognormal(&rng, 0.01);
+    CHECK_INT(diagnose(t, 0, 0.3), ==, 0);
+    CHECK_INT(diagnose(t, 1, 0.3), ==, 0);
+
+    /* A 20 % rise over the run. */
+    for (int i = 0; i < DIAG_N; i++)
+        t[i] = 100 * (1 + 0.002 * i) * fake_lognormal(&rng, 0.01);
+    CHECK(diagnose(t, 0, 0.3) & MB_WARN_DRIFT);
+    /* A significant but tiny rise (0.05 % over the run, under the 1 % precision target) is
+     * not worth a warning. */
+    for (int i = 0; i < DIAG_N; i++)
+        t[i] = 100 * (1 + 0.000005 * i) * fake_lognormal(&rng, 0.00001);
+    CHECK(!(diagnose(t, 0, 0.3) & MB_WARN_DRIFT));
+
+    /* Wide spread: MdAPE about 20 %. */
+    for (int i = 0; i < DIAG_N; i++)
+        t[i] = 100 * fake_lognormal(&rng, 0.3);
+    CHECK(diagnose(t, 0, 0.3) & MB_WARN_UNSTABLE);
+
+    /* No slower than the empty loop, or absurdly fast. */
+    for (int i = 0; i < DIAG_N; i++)
+        t[i] = 0.31 * fake_lognormal(&rng, 0.01);
+    CHECK(diagnose(t, 0, 0.3) & MB_WARN_OPTIMIZED_AWAY);
+    CHECK(!(diagnose(t, 0, 0.1) & MB_WARN_OPTIMIZED_AWAY));
+    for (int i = 0; i < DIAG_N; i++)
+        t[i] = 0.01 * fake_lognormal(&rng, 0.01);
+    CHECK(diagnose(t, 0, 0) & MB_WARN_OPTIMIZED_AWAY);
+
+    /* Strong serial correlation: an AR(1) process with coefficient 0.9. */
+    double e = 0;
+    for (int i = 0; i < DIAG_N; i++) {
+        e = 0.9 * e + 0.01 * mb__normal_quantile(mb__rng_unit(&rng) * 0.999998 + 0.000001);
+        t[i] = 100 * (1 + e);
+    }
+    CHECK(diagnose(t, 0, 0.3) & MB_WARN_SERIAL);
+
+    /* One sample in five three times slower: severe outliers, material spread. */
+    for (int i = 0; i < DIAG_N; i++)
+        t[i] = 100 * fake_lognormal(&rng, 0.005) * (i % 5 == 0 ? 3 : 1);
+    CHECK(diagnose(t, 0, 0.3) & MB_WARN_OUTLIERS);
+    /* A single outlier does not warn. */
+    for (int i = 0; i < DIAG_N; i++)
+        t[i] = 100 * fake_lognormal(&rng, 0.005) * (i == 50 ? 3 : 1);
+    CHECK(!(diagnose(t, 0, 0.3) & MB_WARN_OUTLIERS));
+
+    /* Linear plan, but the sample time does not grow with iterations: time per iteration
+     * falls as 1/x, so y is constant plus noise and R^2 is near 0. */
+    for (int i = 0; i < DIAG_N; i++)
+        t[i] = 1e5 / ((i % 50 + 1) * 1000.0) * fake_lognormal(&rng, 0.2);
+    CHECK(diagnose(t, 1, 0.3) & MB_WARN_LOW_R2);
+}
+
 int main(void)
 {
     test_timer_probe();
@@ -275,5 +363,6 @@ int main(void)
     test_budget_stop();
     test_long_body();
     test_fixed_samples();
+    test_diagnostics();
     return CHECK_DONE();
 }
