@@ -341,6 +341,31 @@ typedef struct mb_result {
     unsigned warnings; /* bit set of mb_warning */
 } mb_result;
 
+/* One CPU cache as the operating system describes it. */
+typedef struct mb_cache {
+    int level;        /* 1, 2, 3, ... */
+    const char *type; /* "Data", "Instruction" or "Unified" */
+    uint64_t size_bytes;
+    int shared_by; /* logical CPUs sharing it; 0 when unknown */
+} mb_cache;
+
+/* The conditions of a run, captured when it starts. Strings are never NULL ("" when
+ * unknown); numbers are -1 (integers) or NAN (doubles) when unknown. */
+typedef struct mb_environment {
+    const char *date; /* start of the run, ISO 8601 UTC: "2026-11-26T04:59:43Z" */
+    const char *host;
+    const char *executable; /* absolute path of the running program where readable */
+    const char *os;         /* kernel name, release and machine: "Linux 6.1.0-26 x86_64" */
+    const char *cpu_model;
+    int logical_cpus; /* online logical CPUs */
+    size_t n_caches;
+    const mb_cache *caches; /* of the first CPU, by level then type */
+    double load_avg[3];     /* 1, 5 and 15 minute load averages */
+    int aslr;               /* Linux randomize_va_space: 0 off, 1 partial, 2 full; -1 */
+    const char *build_type; /* how the library was built: "release", "debug", ... */
+    const char *compiler;   /* the compiler that built the library */
+} mb_environment;
+
 /* About the whole run; passed to emitters. */
 typedef struct mb_run_info {
     const char *library_version;
@@ -354,6 +379,7 @@ typedef struct mb_run_info {
     size_t n_benchmarks;      /* how many are selected for this run */
     const char *const *names; /* their names, in run order */
     int64_t start_time_unix;  /* seconds since the epoch */
+    const mb_environment *env;
 } mb_run_info;
 
 /* ---------------------------------------------------------------------------------------
@@ -373,8 +399,38 @@ typedef struct mb_emitter {
 } mb_emitter;
 
 /* The text report: one aligned row per benchmark, warnings below the table. out stays the
- * caller's (never closed). Returns 0 or MB_ENOMEM. */
+ * caller's (never closed). No colour, no width limit. Returns 0 or MB_ENOMEM. */
 MB_API int mb_emitter_text(mb_emitter *emitter, FILE *out);
+
+typedef struct mb_text_options {
+    int color; /* nonzero: ANSI colours (the CLI decides: terminal, NO_COLOR, --color) */
+    int width; /* the widest a line may be; columns are dropped to fit; 0: no limit */
+    unsigned char reserved[32];
+} mb_text_options;
+
+/* The text report with options (NULL: as mb_emitter_text). */
+MB_API int mb_emitter_text_opts(mb_emitter *emitter, FILE *out, const mb_text_options *options);
+
+/* A built-in emitter by format name, writing to out (which stays the caller's):
+ *   "text"         the report above
+ *   "json"         the canonical, versioned results (docs/formats.md, docs/schema/)
+ *   "csv"          RFC 4180, a header row, one row per benchmark
+ *   "csv-samples"  RFC 4180, a header row, one row per raw sample
+ *   "markdown"     a table for a pull-request comment
+ *   "gbench-json"  Google Benchmark's JSON layout
+ *   "bmf"          Bencher Metric Format
+ * Returns 0, MB_EINVAL for an unknown name, or MB_ENOMEM. */
+MB_API int mb_emitter_new(mb_emitter *emitter, const char *format, FILE *out);
+
+/* The same, writing to the file at path whole or not at all: the output goes to a temporary
+ * file in the same directory, created now, and is renamed over path when the run ends
+ * successfully; otherwise it is removed. It serves one run: a second mb_run() with it fails
+ * with MB_EIO. Returns 0, MB_EINVAL for an unknown format,
+ * MB_EIO when the temporary file cannot be created (errno says why), or MB_ENOMEM. */
+MB_API int mb_emitter_open(mb_emitter *emitter, const char *format, const char *path);
+
+/* The built-in format names, NULL-terminated. */
+MB_API const char *const *mb_emitter_formats(void);
 
 /* ---------------------------------------------------------------------------------------
  * 8. Running

@@ -4,6 +4,9 @@
  * environment; --quick applies first so that an explicit value always wins over the profile.
  * Numbers are parsed independently of the C locale.
  */
+#define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE /* TIOCGWINSZ and struct winsize */
+
 #include "microbe_internal.h"
 
 #include <ctype.h>
@@ -13,6 +16,8 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 enum opt_id {
     OPT_HELP,
@@ -28,6 +33,9 @@ enum opt_id {
     OPT_SEED,
     OPT_QUICK,
     OPT_QUIET,
+    OPT_FORMAT,
+    OPT_OUTPUT,
+    OPT_COLOR,
     OPT_COUNT
 };
 
@@ -62,7 +70,16 @@ static const struct option_spec {
     [OPT_QUICK] = {"quick", TAKES_NONE, "MICROBE_QUICK", NULL,
                    "short runs for development (0.05s warm-up, 0.3s budget)"},
     [OPT_QUIET] = {"quiet", TAKES_NONE, "MICROBE_QUIET", NULL, "no notices on stderr; errors only"},
+    [OPT_FORMAT] = {"format", TAKES_VALUE, "MICROBE_FORMAT", "FMT",
+                    "format on stdout: text (default), json, csv, csv-samples, markdown, "
+                    "gbench-json, bmf"},
+    [OPT_OUTPUT] = {"output", TAKES_VALUE, "MICROBE_OUTPUT", "FMT:PATH",
+                    "also write format FMT to PATH, whole or not at all (repeatable)"},
+    [OPT_COLOR] = {"color", TAKES_VALUE, "MICROBE_COLOR", "WHEN",
+                   "colour in the text report: auto (default), always, never"},
 };
+
+#define MAX_OUTPUTS 16
 
 typedef struct mb__cli {
     mb_settings settings;
@@ -70,6 +87,8 @@ typedef struct mb__cli {
     const char *value[OPT_COUNT];  /* value options given (argv or environment) */
     const char *source[OPT_COUNT]; /* "--name" or "MICROBE_NAME", for messages */
     char source_buf[OPT_COUNT][40];
+    const char *outputs[MAX_OUTPUTS]; /* --output values in order (or MICROBE_OUTPUT) */
+    int n_outputs;
 } mb__cli;
 
 int mb__cli_parse(int argc, char **argv, mb__cli *cli, char *err, size_t err_size);
@@ -279,16 +298,39 @@ static int read_arguments(int argc, char **argv, mb__cli *cli, char *err, size_t
             if (eq)
                 return fail(err, size, "option --%s takes no value", options[id].name);
             cli->flag[id] = 1;
-        } else if (eq) {
-            cli->value[id] = eq + 1;
-        } else if (i + 1 < argc) {
-            cli->value[id] = argv[++i];
         } else {
-            return fail(err, size, "option --%s needs a value (%s)", options[id].name,
-                        options[id].arg);
+            if (!eq && i + 1 >= argc)
+                return fail(err, size, "option --%s needs a value (%s)", options[id].name,
+                            options[id].arg);
+            const char *v = eq ? eq + 1 : argv[++i];
+            if (id == OPT_OUTPUT) {
+                if (cli->n_outputs == MAX_OUTPUTS)
+                    return fail(err, size, "--output: at most %d outputs", MAX_OUTPUTS);
+                cli->outputs[cli->n_outputs++] = v;
+            }
+            cli->value[id] = v;
         }
     }
     return 0;
+}
+
+static int known_format(const char *name, size_t len)
+{
+    for (const char *const *f = mb_emitter_formats(); *f; f++)
+        if (strlen(*f) == len && strncmp(*f, name, len) == 0)
+            return 1;
+    return 0;
+}
+
+/* "text, json, ..." for messages. */
+static const char *format_list(void)
+{
+    static char list[128];
+    if (!list[0])
+        for (const char *const *f = mb_emitter_formats(); *f; f++)
+            snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s",
+                     f == mb_emitter_formats() ? "formats: " : ", ", *f);
+    return list;
 }
 
 static int apply_values(mb__cli *cli, char *err, size_t size)
@@ -337,8 +379,29 @@ static int apply_values(mb__cli *cli, char *err, size_t size)
             if (parse_uint(src, v, 0, UINT64_MAX, &s->seed, err, size) != 0)
                 return -1;
             break;
+        case OPT_FORMAT:
+            if (!known_format(v, strlen(v)))
+                return fail(err, size, "%s: unknown format '%s' (%s)", src, v, format_list());
+            break;
+        case OPT_COLOR:
+            if (strcmp(v, "auto") != 0 && strcmp(v, "always") != 0 && strcmp(v, "never") != 0)
+                return fail(err, size, "%s: '%s' is not auto, always or never", src, v);
+            break;
+        case OPT_OUTPUT: break;
         default: break;
         }
+    }
+    /* MICROBE_OUTPUT counts only when the command line gives no --output. */
+    if (cli->n_outputs == 0 && cli->value[OPT_OUTPUT])
+        cli->outputs[cli->n_outputs++] = cli->value[OPT_OUTPUT];
+    for (int i = 0; i < cli->n_outputs; i++) {
+        const char *colon = strchr(cli->outputs[i], ':');
+        const char *src = cli->source[OPT_OUTPUT];
+        if (!colon || colon[1] == '\0')
+            return fail(err, size, "%s: '%s' is not FORMAT:PATH", src, cli->outputs[i]);
+        if (!known_format(cli->outputs[i], (size_t)(colon - cli->outputs[i])))
+            return fail(err, size, "%s: unknown format '%.*s' (%s)", src,
+                        (int)(colon - cli->outputs[i]), cli->outputs[i], format_list());
     }
     const char *problem;
     if (mb_settings_validate(s, &problem) != 0)
@@ -405,6 +468,67 @@ static const char *program_name(char **argv)
     return slash ? slash + 1 : name;
 }
 
+/* Colour for the text report on stdout: --color, else NO_COLOR, else whether stdout is a
+ * terminal that is not "dumb". */
+static int use_color(const mb__cli *cli)
+{
+    const char *when = cli->value[OPT_COLOR] ? cli->value[OPT_COLOR] : "auto";
+    if (strcmp(when, "auto") != 0)
+        return strcmp(when, "always") == 0;
+    const char *no_color = getenv("NO_COLOR"), *term = getenv("TERM");
+    if (no_color && no_color[0])
+        return 0;
+    return isatty(STDOUT_FILENO) && !(term && strcmp(term, "dumb") == 0);
+}
+
+/* The terminal's width when stdout is one, else 0 (no limit: files and pipes get every
+ * column). */
+static int terminal_width(void)
+{
+    struct winsize ws;
+    if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+        return ws.ws_col;
+    return 0;
+}
+
+/* The emitter on stdout and one per --output, whose files are created now so that a bad
+ * path stops the run before anything is measured. Returns 0, or -1 after printing why. */
+static int add_outputs(mb_ctx *ctx, const mb__cli *cli, const char *prog)
+{
+    const char *format = cli->value[OPT_FORMAT] ? cli->value[OPT_FORMAT] : "text";
+    mb_emitter e;
+    int rc;
+    if (strcmp(format, "text") == 0) {
+        mb_text_options text = {0};
+        text.color = use_color(cli);
+        text.width = terminal_width();
+        rc = mb_emitter_text_opts(&e, stdout, &text);
+    } else {
+        rc = mb_emitter_new(&e, format, stdout);
+    }
+    if (rc == 0)
+        rc = mb_ctx_add_emitter(ctx, &e);
+    if (rc != 0) {
+        fprintf(stderr, "%s: error: %s\n", prog, mb_strerror(rc));
+        return -1;
+    }
+    for (int i = 0; i < cli->n_outputs; i++) {
+        const char *spec = cli->outputs[i], *colon = strchr(spec, ':');
+        char name[32];
+        snprintf(name, sizeof name, "%.*s", (int)(colon - spec), spec);
+        errno = 0;
+        rc = mb_emitter_open(&e, name, colon + 1);
+        if (rc == 0)
+            rc = mb_ctx_add_emitter(ctx, &e);
+        if (rc != 0) {
+            fprintf(stderr, "%s: error: %s: cannot write '%s': %s\n", prog, cli->source[OPT_OUTPUT],
+                    colon + 1, rc == MB_EIO && errno ? strerror(errno) : mb_strerror(rc));
+            return -1;
+        }
+    }
+    return 0;
+}
+
 int mb_main(int argc, char **argv)
 {
     const char *prog = program_name(argv);
@@ -442,7 +566,6 @@ int mb_main(int argc, char **argv)
     size_t selected = 0;
     rc = mb_ctx_list(ctx, cli.flag[OPT_LIST] ? print_bench_name : count_bench, &selected);
     int exit_code = 0;
-    mb_emitter text;
     if (rc != 0 || cli.flag[OPT_LIST]) {
         exit_code = rc != 0 ? 1 : 0;
     } else if (selected == 0 && s->filter) {
@@ -451,8 +574,9 @@ int mb_main(int argc, char **argv)
         exit_code = 2;
     } else if (selected == 0) {
         fprintf(stderr, "%s: note: no benchmarks are registered\n", prog);
-    } else if ((rc = mb_emitter_text(&text, stdout)) != 0 ||
-               (rc = mb_ctx_add_emitter(ctx, &text)) != 0 || (rc = mb_run(ctx)) != 0) {
+    } else if ((rc = add_outputs(ctx, &cli, prog)) != 0) {
+        exit_code = 2;
+    } else if ((rc = mb_run(ctx)) != 0) {
         if (rc != MB_EDUP)
             fprintf(stderr, "%s: error: %s\n", prog, mb_strerror(rc));
         exit_code = rc == MB_EDUP ? 2 : 1;

@@ -19,6 +19,7 @@ struct mb_ctx {
     int timer_probed;
     mb__timer_info timer;
     double loop_ns; /* an empty MB_LOOP's time per iteration */
+    mb__env env;    /* of the last run */
 
     mb_emitter *emitters;
     size_t n_emitters;
@@ -396,7 +397,9 @@ int mb_run(mb_ctx *ctx)
         .n_benchmarks = n,
         .names = ctx->names,
         .start_time_unix = (int64_t)time(NULL),
+        .env = &ctx->env.pub,
     };
+    mb__env_capture(&ctx->env, info.start_time_unix);
     mb__log(&ctx->settings, MB_LOG_INFO,
             "timer %s: resolution %.0f ns, cost %.1f ns; T_min %.1f us", info.timer,
             info.timer_resolution_ns, info.timer_cost_ns, info.min_sample_ns / 1e3);

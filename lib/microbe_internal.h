@@ -106,6 +106,24 @@ int mb__analyze(const mb__measurement *m, const mb_settings *s, uint64_t seed, d
  * measures and analyses each benchmark exactly as a full run does. */
 uint64_t mb__bench_seed(uint64_t seed, const char *name);
 
+/* ---- Environment --------------------------------------------------------------------- */
+
+#define MB__MAX_CACHES 16
+
+/* The public struct with the storage its strings point into. */
+typedef struct mb__env {
+    mb_environment pub;
+    char date[32];
+    char host[256];
+    char executable[4096];
+    char os[512];
+    char cpu_model[256];
+    mb_cache cache[MB__MAX_CACHES];
+    char cache_type[MB__MAX_CACHES][16];
+} mb__env;
+
+void mb__env_capture(mb__env *env, int64_t start_time_unix);
+
 /* ---- Context ------------------------------------------------------------------------- */
 
 /* Replaces the clock of a context (tests). The clock must outlive the context. */

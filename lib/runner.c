@@ -223,10 +223,13 @@ int mb__measure(const mb__runner *runner, mb_bench_fn fn, uint64_t seed, mb__mea
  * pass by then is not a real one (tests), and the probe must still end quickly. */
 #define LOOP_PROBE_MAX_ITERS ((uint64_t)1 << 24)
 
-/* An MB_LOOP with nothing in it: the harness's own cost per iteration. */
+/* An MB_LOOP around a compiler barrier, which costs no instruction: the harness's own cost
+ * per iteration. Without the barrier a compiler that sees mb__loop_start and mb__loop_end
+ * (same file, static build) may delete the loop. */
 static void empty_loop(mb_state *state)
 {
     MB_LOOP(state) {
+        mb_clobber();
     }
 }
 

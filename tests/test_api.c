@@ -224,7 +224,8 @@ static int same_numbers(const mb_result *a, const mb_result *b)
                    x.outliers.variance_fraction,
                    x.outliers.high_mild_fence,
                    x.drift_tau,
-                   x.drift_p, x.drift,
+                   x.drift_p,
+                   x.drift,
                    x.lag1_autocorr};
     double db[] = {y.intercept_ns,
                    y.r_squared,
@@ -240,7 +241,8 @@ static int same_numbers(const mb_result *a, const mb_result *b)
                    y.outliers.variance_fraction,
                    y.outliers.high_mild_fence,
                    y.drift_tau,
-                   y.drift_p, y.drift,
+                   y.drift_p,
+                   y.drift,
                    y.lag1_autocorr};
     return memcmp(da, db, sizeof da) == 0 && x.warnings == y.warnings &&
            x.outliers.high_mild == y.outliers.high_mild;
@@ -330,6 +332,28 @@ static void test_text_report(void)
     free(want);
 }
 
+static void test_environment(void)
+{
+    static mb__env env; /* large: keep it off the stack */
+    mb__env_capture(&env, 86400 + 3661);
+    const mb_environment *e = &env.pub;
+    CHECK_STR(e->date, "1970-01-02T01:01:01Z");
+    CHECK(e->logical_cpus >= 1);
+    CHECK(e->host && e->executable && e->os && e->cpu_model && e->build_type && e->compiler);
+    CHECK(strlen(e->build_type) > 0 && strlen(e->compiler) > 0);
+    FILE *f = fopen("/proc/loadavg", "r");
+    if (f) { /* Linux: the /proc facts are there */
+        fclose(f);
+        CHECK(isfinite(e->load_avg[0]) && e->load_avg[0] >= 0);
+        CHECK(isfinite(e->load_avg[2]));
+        CHECK(e->aslr >= 0 && e->aslr <= 2);
+        CHECK(strstr(e->executable, "test_api") != NULL);
+        CHECK(strncmp(e->os, "Linux ", 6) == 0);
+        for (size_t i = 0; i < e->n_caches; i++)
+            CHECK(e->caches[i].level >= 1 && e->caches[i].size_bytes >= 1024);
+    }
+}
+
 int main(void)
 {
     test_registration_and_order();
@@ -339,5 +363,6 @@ int main(void)
     test_strings();
     test_determinism();
     test_text_report();
+    test_environment();
     return CHECK_DONE();
 }

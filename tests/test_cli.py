@@ -4,9 +4,14 @@ environment, and every kind of bad usage (exit 2 with a one-line message naming 
 
 usage: test_cli.py BASICS_EXE SPLIT_EXE
 """
+import fcntl
 import os
+import pty
+import re
+import struct
 import subprocess
 import sys
+import termios
 
 failures = 0
 checks = 0
@@ -17,6 +22,34 @@ def run(exe, *args, env=None):
     full_env.update(env or {})
     p = subprocess.run([exe, *args], capture_output=True, text=True, env=full_env, timeout=120)
     return p.returncode, p.stdout, p.stderr
+
+
+def strip_ansi(text):
+    return re.sub(r"\x1b\[[0-9;]*m", "", text)
+
+
+def run_pty(exe, columns, *args, env=None):
+    """Runs exe with stdout on a pseudo-terminal of the given width; returns its output."""
+    full_env = {k: v for k, v in os.environ.items()
+                if not k.startswith("MICROBE_") and k != "NO_COLOR"}
+    full_env.update(env or {})
+    full_env["TERM"] = "xterm"
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
+    p = subprocess.Popen([exe, *args], stdout=slave, stderr=subprocess.DEVNULL, env=full_env)
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 4096)
+        except OSError:  # EIO once the child has closed the terminal
+            break
+        if not data:
+            break
+        chunks.append(data)
+    p.wait(timeout=120)
+    os.close(master)
+    return b"".join(chunks).decode(errors="replace").replace("\r\n", "\n")
 
 
 def check(cond, what, detail=""):
@@ -69,7 +102,8 @@ def main():
     code, out, _ = run(basics, "--help")
     check(code == 0 and all(f"--{o}" in out for o in (
         "help", "version", "list", "filter", "warm-up-time", "measurement-time", "samples",
-        "precision", "confidence", "resamples", "seed", "quick", "quiet")), "--help", out)
+        "precision", "confidence", "resamples", "seed", "quick", "quiet", "format", "output",
+        "color")), "--help", out)
     code, out, _ = run(basics, "--version")
     check(code == 0 and out.startswith("microbe "), "--version", out)
 
@@ -100,6 +134,12 @@ def main():
         (["--quick=1"], "--quick"),
         (["--list=yes"], "--list"),
         (["one", "two"], "two"),
+        (["--format", "xml"], "--format"),
+        (["--output", "json"], "--output"),
+        (["--output", "json:"], "--output"),
+        (["--output", "jsn:x.json"], "jsn"),
+        (["--output", "json:/nonexistent/dir/x.json"], "/nonexistent/dir/x.json"),
+        (["--color", "sometimes"], "--color"),
     ]
     for args, needle in bad:
         code, out, err = run(basics, *args)
@@ -118,6 +158,20 @@ def main():
         code, out, err = run(basics, "--list", env=env)
         check(code == 2 and needle in err and len(err.strip().splitlines()) == 1,
               f"{env} exits 2 naming {needle}", f"exit {code}\n{err}")
+
+    # On a terminal: colour and the terminal's width; NO_COLOR and pipes: neither.
+    out = run_pty(split, 60, "--quick", "fnv")
+    rows = [l for l in out.splitlines() if l.startswith(("benchmark", "fnv1a_256", "\x1b[1mbench"))]
+    plain = [strip_ansi(l) for l in rows]
+    check("\x1b[" in out and len(plain) == 2 and all(len(l) <= 60 for l in plain)
+          and "MAD" not in plain[0] and "median" in plain[0],
+          "a 60-column terminal gets colour and a table that fits", out)
+    out = run_pty(split, 200, "--quick", "fnv", env={"NO_COLOR": "1"})
+    check("\x1b[" not in out and "outliers" in out, "NO_COLOR on a wide terminal", out)
+    code, out, _ = run(split, "--quick", "fnv")
+    check("\x1b[" not in out and "outliers" in out and "MAD" in out, "piped: no colour, every column", out)
+    code, out, _ = run(split, "--quick", "--color", "always", "fnv")
+    check("\x1b[" in out, "--color always colours a pipe", out)
 
     print(f"{checks} checks, {failures} failed")
     return 1 if failures or not checks else 0

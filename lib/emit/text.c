@@ -2,9 +2,11 @@
  * The text report: a header line about the timer, one aligned row per benchmark (the median
  * time per iteration with its interval, the interval's relative half-width, mean, MAD,
  * samples, iterations, outliers), then the warnings under the table. Units are scaled per
- * value to four significant digits. Uses only the public header, like a user's emitter.
+ * value to four significant digits; numbers use '.' whatever the locale. With a width limit,
+ * the least important columns are dropped until a row fits; with colour, ANSI escapes mark
+ * the header, the medians, failures and warnings. Reads only the public result structures.
  */
-#include "microbe.h"
+#include "emit.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -15,8 +17,47 @@
  * a CV of 0.1 % a single outlier "explains" most of a negligible variance. */
 #define MATERIAL_CV 0.01
 
+/* The columns, in display order; a column with a higher `drop` goes first when a row is too
+ * wide (0: never dropped). */
+enum {
+    COL_NAME,
+    COL_MEDIAN,
+    COL_CI,
+    COL_REL,
+    COL_MEAN,
+    COL_MAD,
+    COL_SAMPLES,
+    COL_ITERS,
+    COL_OUTLIERS,
+    COL_COUNT
+};
+
+static const struct column {
+    const char *header;
+    int width; /* 0: computed (the name column) */
+    int left;  /* left-aligned */
+    int drop;
+} columns[COL_COUNT] = {
+    [COL_NAME] = {"benchmark", 0, 1, 0},
+    [COL_MEDIAN] = {"median", 10, 0, 0},
+    [COL_CI] = {"CI", 24, 1, 0},
+    [COL_REL] = {"+/-", 6, 0, 0},
+    [COL_MEAN] = {"mean", 10, 0, 4},
+    [COL_MAD] = {"MAD", 10, 0, 5},
+    [COL_SAMPLES] = {"samples", 7, 0, 3},
+    [COL_ITERS] = {"iters", 7, 0, 6},
+    [COL_OUTLIERS] = {"outliers", 14, 1, 7},
+};
+
+#define BOLD "\033[1m"
+#define RED "\033[31m"
+#define YELLOW "\033[33m"
+#define RESET "\033[0m"
+
 typedef struct text_emitter {
     FILE *out;
+    mb_text_options options;
+    int shown[COL_COUNT]; /* columns that fit the width */
     int name_width;
     char *warnings; /* lines collected for after the table */
     size_t warnings_len;
@@ -59,7 +100,7 @@ static void format_time(char *buf, size_t size, double ns)
     }
     double v;
     const char *unit = scale_time(ns, &v);
-    snprintf(buf, size, "%.*f %s", decimals_for(v), v, unit);
+    mb__fmt(buf, size, "%.*f %s", decimals_for(v), v, unit);
 }
 
 /* "[low, high] unit" in the unit of the point estimate, one more decimal than the point. */
@@ -73,7 +114,7 @@ static void format_interval(char *buf, size_t size, double point, double low, do
     const char *unit = scale_time(point, &v);
     double factor = v / point;
     int d = decimals_for(v) + 1;
-    snprintf(buf, size, "[%.*f, %.*f] %s", d, low * factor, d, high * factor, unit);
+    mb__fmt(buf, size, "[%.*f, %.*f] %s", d, low * factor, d, high * factor, unit);
 }
 
 static void format_count(char *buf, size_t size, double count)
@@ -87,7 +128,7 @@ static void format_count(char *buf, size_t size, double count)
     if (i == 0)
         snprintf(buf, size, "%.0f", count);
     else
-        snprintf(buf, size, "%.*f%c", decimals_for(count) > 1 ? 1 : 0, count, suffix[i]);
+        mb__fmt(buf, size, "%.*f%c", decimals_for(count) > 1 ? 1 : 0, count, suffix[i]);
 }
 
 static int add_warning(text_emitter *t, const char *fmt, ...)
@@ -117,6 +158,56 @@ static int add_warning(text_emitter *t, const char *fmt, ...)
     return 0;
 }
 
+static int column_width(const text_emitter *t, int col)
+{
+    return col == COL_NAME ? t->name_width : columns[col].width;
+}
+
+/* Chooses the columns that fit options.width: drops the highest `drop` first. */
+static void fit_columns(text_emitter *t)
+{
+    for (int c = 0; c < COL_COUNT; c++)
+        t->shown[c] = 1;
+    for (;;) {
+        int total = -2, worst = -1;
+        for (int c = 0; c < COL_COUNT; c++) {
+            if (!t->shown[c])
+                continue;
+            total += column_width(t, c) + 2;
+            if (columns[c].drop && (worst < 0 || columns[c].drop > columns[worst].drop))
+                worst = c;
+        }
+        if (t->options.width <= 0 || total <= t->options.width || worst < 0)
+            return;
+        t->shown[worst] = 0;
+    }
+}
+
+/* One row: the cells of the shown columns, padded to their widths; with colour, the
+ * `emphasised` column in bold (every column when it is COL_COUNT). */
+static void print_row(text_emitter *t, const char *const cell[COL_COUNT], int emphasised)
+{
+    int first = 1;
+    for (int c = 0; c < COL_COUNT; c++) {
+        if (!t->shown[c])
+            continue;
+        int width = column_width(t, c), last = 1;
+        for (int k = c + 1; k < COL_COUNT; k++)
+            last &= !t->shown[k];
+        int bold = t->options.color && (c == emphasised || emphasised == COL_COUNT);
+        fprintf(t->out, "%s%s", first ? "" : "  ", bold ? BOLD : "");
+        if (columns[c].left && last)
+            fputs(cell[c], t->out); /* no trailing blanks */
+        else if (columns[c].left)
+            fprintf(t->out, "%-*s", width, cell[c]);
+        else
+            fprintf(t->out, "%*s", width, cell[c]);
+        fputs(bold ? RESET : "", t->out);
+        first = 0;
+    }
+    fputc('\n', t->out);
+}
+
 static int text_begin(void *user, const mb_run_info *info)
 {
     text_emitter *t = user;
@@ -126,15 +217,21 @@ static int text_begin(void *user, const mb_run_info *info)
         if (len > t->name_width)
             t->name_width = len;
     }
-    fprintf(t->out,
+    fit_columns(t);
+    char line[256];
+    mb__fmt(line, sizeof line,
             "microbe %s | %s: resolution %.0f ns, cost %.1f ns | empty loop %.3f ns/iter | "
-            "seed 0x%016llx\n\n",
+            "seed 0x%016llx",
             info->library_version, info->timer, info->timer_resolution_ns, info->timer_cost_ns,
             info->loop_overhead_ns, (unsigned long long)info->seed);
+    fprintf(t->out, "%s\n\n", line);
+
     char ci_head[32];
-    snprintf(ci_head, sizeof ci_head, "%g%% CI", 100 * info->settings->confidence);
-    fprintf(t->out, "%-*s  %10s  %-24s  %6s  %10s  %10s  %7s  %7s  %s\n", t->name_width,
-            "benchmark", "median", ci_head, "+/-", "mean", "MAD", "samples", "iters", "outliers");
+    mb__fmt(ci_head, sizeof ci_head, "%g%% CI", 100 * info->settings->confidence);
+    const char *head[COL_COUNT];
+    for (int c = 0; c < COL_COUNT; c++)
+        head[c] = c == COL_CI ? ci_head : columns[c].header;
+    print_row(t, head, COL_COUNT);
     return ferror(t->out) ? MB_EIO : 0;
 }
 
@@ -155,32 +252,36 @@ static int text_result(void *user, const mb_run_info *info, const mb_result *r)
     t->wall_s += r->wall_time_s;
     if (r->status != MB_STATUS_OK) {
         t->n_failed++;
-        fprintf(t->out, "%-*s  FAILED: %s\n", t->name_width, r->name,
+        fprintf(t->out, "%-*s  %sFAILED%s: %s\n", t->name_width, r->name,
+                t->options.color ? RED : "", t->options.color ? RESET : "",
                 r->message ? r->message : "unknown failure");
         return ferror(t->out) ? MB_EIO : 0;
     }
-    char median[32], ci[64], mean[32], mad[32], iters[16], rel[16];
+    char median[32], ci[64], rel[16], mean[32], mad[32], samples[24], iters[16], outliers[32];
     format_time(median, sizeof median, r->median.point);
     format_interval(ci, sizeof ci, r->median.point, r->median.low, r->median.high);
-    format_time(mean, sizeof mean, r->mean.point);
-    format_time(mad, sizeof mad, r->mad.point);
-    format_count(iters, sizeof iters, (double)r->total_iters);
     if (isfinite(r->rel_half_width))
-        snprintf(rel, sizeof rel, "%.1f%%", 100 * r->rel_half_width);
+        mb__fmt(rel, sizeof rel, "%.1f%%", 100 * r->rel_half_width);
     else
         snprintf(rel, sizeof rel, "-");
+    format_time(mean, sizeof mean, r->mean.point);
+    format_time(mad, sizeof mad, r->mad.point);
+    snprintf(samples, sizeof samples, "%zu", r->n_samples);
+    format_count(iters, sizeof iters, (double)r->total_iters);
     const mb_outliers *o = &r->outliers;
     unsigned n_outliers = o->low_severe + o->low_mild + o->high_mild + o->high_severe;
-    fprintf(t->out, "%-*s  %10s  %-24s  %6s  %10s  %10s  %7zu  %7s  %u%s\n", t->name_width, r->name,
-            median, ci, rel, mean, mad, r->n_samples, iters, n_outliers,
-            r->cv > MATERIAL_CV ? effect_name(o->effect) : "");
+    snprintf(outliers, sizeof outliers, "%u%s", n_outliers,
+             r->cv > MATERIAL_CV ? effect_name(o->effect) : "");
+    const char *cell[COL_COUNT] = {r->name, median, ci, rel, mean, mad, samples, iters, outliers};
+    print_row(t, cell, COL_MEDIAN);
 
     for (int i = 0; i < MB_WARN_COUNT; i++) {
         unsigned bit = 1u << i;
         if (!(r->warnings & bit))
             continue;
-        int err =
-            add_warning(t, "  %s: %s: %s", r->name, mb_warning_name(bit), mb_warning_advice(bit));
+        int err = add_warning(t, "  %s: %s%s%s: %s", r->name, t->options.color ? YELLOW : "",
+                              mb_warning_name(bit), t->options.color ? RESET : "",
+                              mb_warning_advice(bit));
         if (err)
             return err;
     }
@@ -195,7 +296,9 @@ static int text_end(void *user, const mb_run_info *info)
     fprintf(t->out, "\n%zu benchmark%s", info->n_benchmarks, info->n_benchmarks == 1 ? "" : "s");
     if (t->n_failed)
         fprintf(t->out, ", %zu failed", t->n_failed);
-    fprintf(t->out, " in %.2f s\n", t->wall_s);
+    char wall[32];
+    mb__fmt(wall, sizeof wall, "%.2f", t->wall_s);
+    fprintf(t->out, " in %s s\n", wall);
     fflush(t->out);
     return ferror(t->out) ? MB_EIO : 0;
 }
@@ -209,10 +312,17 @@ static void text_destroy(void *user)
 
 int mb_emitter_text(mb_emitter *emitter, FILE *out)
 {
+    return mb_emitter_text_opts(emitter, out, NULL);
+}
+
+int mb_emitter_text_opts(mb_emitter *emitter, FILE *out, const mb_text_options *options)
+{
     text_emitter *t = calloc(1, sizeof *t);
     if (!t)
         return MB_ENOMEM;
     t->out = out;
+    if (options)
+        t->options = *options;
     *emitter = (mb_emitter){t, text_begin, text_result, text_end, text_destroy};
     return 0;
 }

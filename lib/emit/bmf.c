@@ -1,0 +1,71 @@
+/*
+ * Bencher Metric Format (https://bencher.dev/docs/reference/bencher-metric-format/): one
+ * object keyed by benchmark name, each with a "latency" measure whose value is the median
+ * time per iteration in ns and whose lower_value and upper_value are its confidence
+ * interval (left out when not computable). Failed benchmarks are left out: BMF has no way to
+ * say that a benchmark failed, and a made-up value would be tracked as a measurement.
+ */
+#include "emit.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+typedef struct bmf_emitter {
+    FILE *out;
+    size_t n_written;
+} bmf_emitter;
+
+static int bmf_begin(void *user, const mb_run_info *info)
+{
+    bmf_emitter *b = user;
+    (void)info;
+    b->n_written = 0; /* a context may run again */
+    fputc('{', b->out);
+    return ferror(b->out) ? MB_EIO : 0;
+}
+
+static int bmf_result(void *user, const mb_run_info *info, const mb_result *r)
+{
+    bmf_emitter *b = user;
+    FILE *out = b->out;
+    (void)info;
+    if (r->status != MB_STATUS_OK || !isfinite(r->median.point))
+        return 0;
+    fputs(b->n_written ? ",\n  " : "\n  ", out);
+    mb__json_string(out, r->name);
+    fputs(": {\n    \"latency\": {\n      \"value\": ", out);
+    mb__json_number(out, r->median.point);
+    if (isfinite(r->median.low) && isfinite(r->median.high)) {
+        fputs(",\n      \"lower_value\": ", out);
+        mb__json_number(out, r->median.low);
+        fputs(",\n      \"upper_value\": ", out);
+        mb__json_number(out, r->median.high);
+    }
+    fputs("\n    }\n  }", out);
+    b->n_written++;
+    return ferror(out) ? MB_EIO : 0;
+}
+
+static int bmf_end(void *user, const mb_run_info *info)
+{
+    bmf_emitter *b = user;
+    (void)info;
+    fputs(b->n_written ? "\n}\n" : "}\n", b->out);
+    fflush(b->out);
+    return ferror(b->out) ? MB_EIO : 0;
+}
+
+static void bmf_destroy(void *user)
+{
+    free(user);
+}
+
+int mb__emitter_bmf(mb_emitter *e, FILE *out)
+{
+    bmf_emitter *b = calloc(1, sizeof *b);
+    if (!b)
+        return MB_ENOMEM;
+    b->out = out;
+    *e = (mb_emitter){b, bmf_begin, bmf_result, bmf_end, bmf_destroy};
+    return 0;
+}

@@ -1,0 +1,176 @@
+/*
+ * Formatting shared by the emitters. Numbers never depend on the C locale: printf and strtod
+ * run with the "C" numeric locale installed for the calling thread (POSIX uselocale), and the
+ * shortest representation that reads back exactly is chosen. If the "C" locale object cannot
+ * be made (out of memory), the locale's decimal point is replaced by '.' after the fact.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include "emit.h"
+
+#include <locale.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Replaces the locale's decimal point (possibly several bytes) by '.', in place. */
+static void fix_decimal_point(char *buf)
+{
+    const char *point = localeconv()->decimal_point;
+    if (!point || !point[0] || strcmp(point, ".") == 0)
+        return;
+    size_t len = strlen(point);
+    char *p = strstr(buf, point);
+    if (!p)
+        return;
+    *p = '.';
+    memmove(p + 1, p + len, strlen(p + len) + 1);
+}
+
+/* Installs the "C" numeric locale for this thread; *saved receives what to restore. */
+static locale_t enter_c_locale(locale_t *saved)
+{
+    locale_t c_locale = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+    *saved = c_locale ? uselocale(c_locale) : (locale_t)0;
+    return c_locale;
+}
+
+static void leave_c_locale(locale_t c_locale, locale_t saved, char *buf)
+{
+    if (c_locale) {
+        uselocale(saved);
+        freelocale(c_locale);
+    } else {
+        fix_decimal_point(buf);
+    }
+}
+
+/* Integers up to 2^53 are exact in a double: written without exponent or point. */
+#define EXACT_INTEGER 9007199254740992.0
+
+void mb__fmt_double(char *buf, size_t size, double v)
+{
+    locale_t saved, c_locale = enter_c_locale(&saved);
+    if (v == floor(v) && fabs(v) <= EXACT_INTEGER) {
+        snprintf(buf, size, "%.0f", v);
+    } else {
+        for (int digits = 1; digits <= 17; digits++) {
+            snprintf(buf, size, "%.*g", digits, v);
+            if (strtod(buf, NULL) == v)
+                break;
+        }
+    }
+    leave_c_locale(c_locale, saved, buf);
+}
+
+int mb__fmt(char *buf, size_t size, const char *fmt, ...)
+{
+    locale_t saved, c_locale = enter_c_locale(&saved);
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf, size, fmt, ap);
+    va_end(ap);
+    leave_c_locale(c_locale, saved, buf);
+    return n;
+}
+
+void mb__json_number(FILE *out, double v)
+{
+    if (!isfinite(v)) {
+        fputs("null", out);
+        return;
+    }
+    char buf[40];
+    mb__fmt_double(buf, sizeof buf, v);
+    fputs(buf, out);
+}
+
+void mb__json_string(FILE *out, const char *s)
+{
+    fputc('"', out);
+    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+        switch (*p) {
+        case '"': fputs("\\\"", out); break;
+        case '\\': fputs("\\\\", out); break;
+        case '\n': fputs("\\n", out); break;
+        case '\r': fputs("\\r", out); break;
+        case '\t': fputs("\\t", out); break;
+        default:
+            if (*p < 0x20 || *p == 0x7f)
+                fprintf(out, "\\u%04x", *p);
+            else
+                fputc(*p, out);
+        }
+    }
+    fputc('"', out);
+}
+
+void mb__csv_string(FILE *out, const char *s)
+{
+    s = s ? s : "";
+    if (!strpbrk(s, ",\"\r\n")) {
+        fputs(s, out);
+        return;
+    }
+    fputc('"', out);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', out);
+        fputc(*s, out);
+    }
+    fputc('"', out);
+}
+
+void mb__csv_number(FILE *out, double v)
+{
+    if (!isfinite(v))
+        return;
+    char buf[40];
+    mb__fmt_double(buf, sizeof buf, v);
+    fputs(buf, out);
+}
+
+const char *mb__status_name(mb_status status)
+{
+    return status == MB_STATUS_OK ? "ok" : "failed";
+}
+
+const char *mb__plan_name(mb_plan_kind plan)
+{
+    return plan == MB_PLAN_LINEAR ? "linear" : "flat";
+}
+
+const char *mb__stop_name(mb_stop_reason stop)
+{
+    switch (stop) {
+    case MB_STOP_PRECISION: return "precision";
+    case MB_STOP_BUDGET: return "budget";
+    case MB_STOP_SAMPLES: return "samples";
+    case MB_STOP_LONG: return "long";
+    }
+    return "unknown";
+}
+
+const char *mb__effect_name(mb_outlier_effect effect)
+{
+    switch (effect) {
+    case MB_OUTLIER_EFFECT_UNAFFECTED: return "unaffected";
+    case MB_OUTLIER_EFFECT_SLIGHT: return "slight";
+    case MB_OUTLIER_EFFECT_MODERATE: return "moderate";
+    case MB_OUTLIER_EFFECT_SEVERE: return "severe";
+    }
+    return "unknown";
+}
+
+const char *mb__outlier_class_name(mb_outlier_class cls)
+{
+    switch (cls) {
+    case MB_OUTLIER_NONE: return "none";
+    case MB_OUTLIER_LOW_SEVERE: return "low-severe";
+    case MB_OUTLIER_LOW_MILD: return "low-mild";
+    case MB_OUTLIER_HIGH_MILD: return "high-mild";
+    case MB_OUTLIER_HIGH_SEVERE: return "high-severe";
+    }
+    return "unknown";
+}

@@ -1,0 +1,162 @@
+/*
+ * The two CSV formats, both RFC 4180: fields quoted only when they hold a comma, a quote, CR
+ * or LF; quotes doubled; every record, the header included, ends with CRLF; nothing before
+ * the header. "csv" has one row per benchmark (a failed one keeps its name, status and
+ * message and leaves every numeric field empty); "csv-samples" has one row per raw sample in
+ * run order. The columns are fixed: docs/formats.md lists them.
+ */
+#include "emit.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+
+#define EOL "\r\n"
+
+typedef struct csv_emitter {
+    FILE *out;
+} csv_emitter;
+
+static const char summary_header[] =
+    "name,status,message,samples,total_iters,confidence,median_ns,median_low_ns,"
+    "median_high_ns,rel_half_width,mean_ns,mean_low_ns,mean_high_ns,std_dev_ns,mad_ns,min_ns,"
+    "slope_ns,slope_low_ns,slope_high_ns,r_squared,cv,outliers,outlier_effect,warnings" EOL;
+
+/* The columns after message, all numeric or derived from numbers. */
+#define SUMMARY_NUMERIC_COLUMNS 21
+
+static const char samples_header[] = "name,sample,iters,time_ns,ns_per_iter,outlier" EOL;
+
+static int csv_begin_summary(void *user, const mb_run_info *info)
+{
+    csv_emitter *c = user;
+    (void)info;
+    fputs(summary_header, c->out);
+    return ferror(c->out) ? MB_EIO : 0;
+}
+
+static int csv_begin_samples(void *user, const mb_run_info *info)
+{
+    csv_emitter *c = user;
+    (void)info;
+    fputs(samples_header, c->out);
+    return ferror(c->out) ? MB_EIO : 0;
+}
+
+/* ",v" for each number of an estimate's point and interval. */
+static void interval(FILE *out, const mb_estimate *e)
+{
+    fputc(',', out);
+    mb__csv_number(out, e->point);
+    fputc(',', out);
+    mb__csv_number(out, e->low);
+    fputc(',', out);
+    mb__csv_number(out, e->high);
+}
+
+static void number(FILE *out, double v)
+{
+    fputc(',', out);
+    mb__csv_number(out, v);
+}
+
+/* The warning names joined with ';' (none contains a separator, so no quoting is needed). */
+static void warning_names(FILE *out, unsigned bits)
+{
+    const char *sep = "";
+    for (int i = 0; i < MB_WARN_COUNT; i++) {
+        unsigned bit = 1u << i;
+        if (bits & bit) {
+            fprintf(out, "%s%s", sep, mb_warning_name(bit));
+            sep = ";";
+        }
+    }
+}
+
+static int csv_result_summary(void *user, const mb_run_info *info, const mb_result *r)
+{
+    csv_emitter *c = user;
+    FILE *out = c->out;
+    (void)info;
+    mb__csv_string(out, r->name);
+    fputc(',', out);
+    mb__csv_string(out, mb__status_name(r->status));
+    fputc(',', out);
+    mb__csv_string(out, r->message);
+    if (r->status != MB_STATUS_OK) {
+        for (int i = 0; i < SUMMARY_NUMERIC_COLUMNS; i++)
+            fputc(',', out);
+        fputs(EOL, out);
+        return ferror(out) ? MB_EIO : 0;
+    }
+    const mb_outliers *o = &r->outliers;
+    uint64_t n_outliers = (uint64_t)o->low_severe + o->low_mild + o->high_mild + o->high_severe;
+    fprintf(out, ",%zu,%" PRIu64, r->n_samples, r->total_iters);
+    number(out, r->confidence);
+    interval(out, &r->median);
+    number(out, r->rel_half_width);
+    interval(out, &r->mean);
+    number(out, r->std_dev.point);
+    number(out, r->mad.point);
+    number(out, r->min.point);
+    interval(out, &r->slope);
+    number(out, r->r_squared);
+    number(out, r->cv);
+    fprintf(out, ",%" PRIu64 ",%s,", n_outliers, mb__effect_name(o->effect));
+    warning_names(out, r->warnings);
+    fputs(EOL, out);
+    return ferror(out) ? MB_EIO : 0;
+}
+
+static int csv_result_samples(void *user, const mb_run_info *info, const mb_result *r)
+{
+    csv_emitter *c = user;
+    FILE *out = c->out;
+    (void)info;
+    size_t n = r->sample_iters && r->sample_ns ? r->n_samples : 0;
+    for (size_t i = 0; i < n; i++) {
+        mb__csv_string(out, r->name);
+        fprintf(out, ",%zu,%" PRIu64, i, r->sample_iters[i]);
+        number(out, r->sample_ns[i]);
+        number(out, r->sample_iters[i] ? r->sample_ns[i] / (double)r->sample_iters[i] : NAN);
+        fputc(',', out);
+        if (r->sample_outlier)
+            fputs(mb__outlier_class_name(r->sample_outlier[i]), out);
+        fputs(EOL, out);
+    }
+    return ferror(out) ? MB_EIO : 0;
+}
+
+static int csv_end(void *user, const mb_run_info *info)
+{
+    csv_emitter *c = user;
+    (void)info;
+    fflush(c->out);
+    return ferror(c->out) ? MB_EIO : 0;
+}
+
+static void csv_destroy(void *user)
+{
+    free(user);
+}
+
+static int make(mb_emitter *e, FILE *out, int (*begin)(void *, const mb_run_info *),
+                int (*result)(void *, const mb_run_info *, const mb_result *))
+{
+    csv_emitter *c = calloc(1, sizeof *c);
+    if (!c)
+        return MB_ENOMEM;
+    c->out = out;
+    *e = (mb_emitter){c, begin, result, csv_end, csv_destroy};
+    return 0;
+}
+
+int mb__emitter_csv(mb_emitter *e, FILE *out)
+{
+    return make(e, out, csv_begin_summary, csv_result_summary);
+}
+
+int mb__emitter_csv_samples(mb_emitter *e, FILE *out)
+{
+    return make(e, out, csv_begin_samples, csv_result_samples);
+}

@@ -1,0 +1,49 @@
+/*
+ * What the built-in emitters share: locale-independent number formatting, JSON and CSV
+ * escaping, and the names of the public enums. The emitters read results only through the
+ * public structures of microbe.h, as a user's emitter would.
+ */
+#ifndef MB_EMIT_H
+#define MB_EMIT_H
+
+#include "microbe.h"
+
+#include <stdio.h>
+
+/* The shortest decimal that reads back as exactly v (printf's %g at 1 to 17 digits), with '.'
+ * as the decimal point whatever the C locale. v must be finite. */
+void mb__fmt_double(char *buf, size_t size, double v);
+
+/* snprintf, with the locale's decimal point replaced by '.'. */
+int mb__fmt(char *buf, size_t size, const char *fmt, ...)
+#if defined(__GNUC__) || defined(__clang__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+/* JSON: a number, or null when v is not finite; a string with quotes and escapes (control
+ * characters as \u00XX; bytes >= 0x80 pass through, so UTF-8 stays UTF-8). */
+void mb__json_number(FILE *out, double v);
+void mb__json_string(FILE *out, const char *s);
+
+/* CSV (RFC 4180): a field quoted when it holds a comma, quote, CR or LF, quotes doubled; a
+ * number, empty when not finite. */
+void mb__csv_string(FILE *out, const char *s);
+void mb__csv_number(FILE *out, double v);
+
+/* Stable lower-case names of the public enums, as they appear in every format. */
+const char *mb__status_name(mb_status status);
+const char *mb__plan_name(mb_plan_kind plan);
+const char *mb__stop_name(mb_stop_reason stop);
+const char *mb__effect_name(mb_outlier_effect effect);
+const char *mb__outlier_class_name(mb_outlier_class cls);
+
+/* Constructors of the built-in emitters (out stays the caller's). */
+int mb__emitter_json(mb_emitter *e, FILE *out);
+int mb__emitter_csv(mb_emitter *e, FILE *out);
+int mb__emitter_csv_samples(mb_emitter *e, FILE *out);
+int mb__emitter_markdown(mb_emitter *e, FILE *out);
+int mb__emitter_gbench(mb_emitter *e, FILE *out);
+int mb__emitter_bmf(mb_emitter *e, FILE *out);
+
+#endif

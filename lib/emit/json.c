@@ -1,0 +1,356 @@
+/*
+ * The canonical JSON results (schema_version 1, described field by field in
+ * docs/schema/microbe-results-v1.schema.json): the context of the run, the settings, and per
+ * benchmark its estimates with intervals, dispersion, outliers, diagnostics, warnings and raw
+ * samples. Pretty-printed with two-space indentation; arrays of numbers stay on one line.
+ * Streamed: begin writes the context and opens the benchmarks array, each result appends one
+ * object, end closes the document.
+ */
+#include "emit.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+
+#define SCHEMA_VERSION 1
+
+/* Where the writer is: how deep, and whether the innermost object or array is still empty
+ * (no comma before its first member). Closing a container makes its parent non-empty. */
+typedef struct json_emitter {
+    FILE *out;
+    int depth;
+    int empty;
+} json_emitter;
+
+static void newline(json_emitter *j)
+{
+    fputc('\n', j->out);
+    for (int i = 0; i < j->depth; i++)
+        fputs("  ", j->out);
+}
+
+/* Starts a member of the current container: a separator, a new line, the indentation. */
+static void member(json_emitter *j)
+{
+    if (!j->empty)
+        fputc(',', j->out);
+    j->empty = 0;
+    newline(j);
+}
+
+static void key(json_emitter *j, const char *name)
+{
+    member(j);
+    mb__json_string(j->out, name);
+    fputs(": ", j->out);
+}
+
+static void open_container(json_emitter *j, char bracket)
+{
+    fputc(bracket, j->out);
+    j->depth++;
+    j->empty = 1;
+}
+
+static void close_container(json_emitter *j, char bracket)
+{
+    j->depth--;
+    if (!j->empty)
+        newline(j);
+    fputc(bracket, j->out);
+    j->empty = 0;
+}
+
+static void open_key(json_emitter *j, const char *name, char bracket)
+{
+    key(j, name);
+    open_container(j, bracket);
+}
+
+static void number(json_emitter *j, const char *name, double v)
+{
+    key(j, name);
+    mb__json_number(j->out, v);
+}
+
+static void unsigned64(json_emitter *j, const char *name, uint64_t v)
+{
+    key(j, name);
+    fprintf(j->out, "%" PRIu64, v);
+}
+
+/* An integer, or null when it is unknown (below min). */
+static void integer(json_emitter *j, const char *name, long long v, long long min)
+{
+    key(j, name);
+    if (v < min)
+        fputs("null", j->out);
+    else
+        fprintf(j->out, "%lld", v);
+}
+
+/* A string, or null for NULL. */
+static void string(json_emitter *j, const char *name, const char *s)
+{
+    key(j, name);
+    if (s)
+        mb__json_string(j->out, s);
+    else
+        fputs("null", j->out);
+}
+
+/* The 64-bit seed as a "0x" hex string: exact in every JSON reader (doubles are not above
+ * 2^53) and the syntax --seed accepts. */
+static void seed(json_emitter *j, const char *name, uint64_t v)
+{
+    key(j, name);
+    fprintf(j->out, "\"0x%016" PRIx64 "\"", v);
+}
+
+static void context(json_emitter *j, const mb_run_info *info, const mb_environment *env)
+{
+    open_key(j, "context", '{');
+    string(j, "date", env->date);
+    integer(j, "start_time_unix_s", info->start_time_unix, INT64_MIN);
+    string(j, "host", env->host);
+    string(j, "executable", env->executable);
+    string(j, "os", env->os);
+    string(j, "cpu_model", env->cpu_model);
+    integer(j, "logical_cpus", env->logical_cpus, 1);
+    open_key(j, "caches", '[');
+    for (size_t i = 0; i < env->n_caches && env->caches; i++) {
+        const mb_cache *c = &env->caches[i];
+        member(j);
+        open_container(j, '{');
+        integer(j, "level", c->level, 1);
+        string(j, "type", c->type);
+        unsigned64(j, "size_bytes", c->size_bytes);
+        integer(j, "shared_by", c->shared_by, 1);
+        close_container(j, '}');
+    }
+    close_container(j, ']');
+    key(j, "load_avg");
+    fputc('[', j->out);
+    for (int i = 0; i < 3; i++) {
+        fputs(i ? ", " : "", j->out);
+        mb__json_number(j->out, env->load_avg[i]);
+    }
+    fputc(']', j->out);
+    integer(j, "aslr", env->aslr, 0);
+    string(j, "timer", info->timer);
+    number(j, "timer_resolution_ns", info->timer_resolution_ns);
+    number(j, "timer_cost_ns", info->timer_cost_ns);
+    number(j, "min_sample_ns", info->min_sample_ns);
+    number(j, "loop_overhead_ns", info->loop_overhead_ns);
+    seed(j, "seed", info->seed);
+    string(j, "library_version", info->library_version);
+    string(j, "build_type", env->build_type);
+    string(j, "compiler", env->compiler);
+    close_container(j, '}');
+}
+
+static void settings(json_emitter *j, const mb_settings *s)
+{
+    open_key(j, "settings", '{');
+    number(j, "warm_up_time_s", s->warm_up_time_s);
+    number(j, "measurement_time_s", s->measurement_time_s);
+    unsigned64(j, "min_samples", s->min_samples);
+    unsigned64(j, "max_samples", s->max_samples);
+    number(j, "precision", s->precision);
+    number(j, "confidence", s->confidence);
+    unsigned64(j, "resamples", s->resamples);
+    seed(j, "seed", s->seed);
+    string(j, "filter", s->filter);
+    integer(j, "log_level", s->log_level, INT32_MIN);
+    close_container(j, '}');
+}
+
+static int json_begin(void *user, const mb_run_info *info)
+{
+    json_emitter *j = user;
+    static const mb_environment unknown = {"", "", "", "", "", -1, 0, NULL, {NAN, NAN, NAN},
+                                           -1, "", ""};
+    mb_settings defaults;
+    mb_settings_init(&defaults);
+    /* A context may run again: each run writes a document of its own. */
+    j->depth = 0;
+    j->empty = 1;
+    open_container(j, '{');
+    integer(j, "schema_version", SCHEMA_VERSION, 0);
+    string(j, "library", "microbe");
+    context(j, info, info->env ? info->env : &unknown);
+    settings(j, info->settings ? info->settings : &defaults);
+    open_key(j, "benchmarks", '[');
+    return ferror(j->out) ? MB_EIO : 0;
+}
+
+/* An estimate's four numbers; the caller may add members before closing it. */
+static void estimate(json_emitter *j, const char *name, const mb_estimate *e)
+{
+    open_key(j, name, '{');
+    number(j, "point_ns", e->point);
+    number(j, "low_ns", e->low);
+    number(j, "high_ns", e->high);
+    number(j, "std_error_ns", e->std_error);
+}
+
+static void estimates(json_emitter *j, const mb_result *r)
+{
+    open_key(j, "estimates", '{');
+    estimate(j, "median", &r->median);
+    number(j, "level", r->median_level);
+    number(j, "bootstrap_low_ns", r->median_boot_low);
+    number(j, "bootstrap_high_ns", r->median_boot_high);
+    close_container(j, '}');
+    estimate(j, "mean", &r->mean);
+    close_container(j, '}');
+    estimate(j, "slope", &r->slope);
+    number(j, "r_squared", r->r_squared);
+    number(j, "intercept_ns", r->intercept_ns);
+    close_container(j, '}');
+    estimate(j, "std_dev", &r->std_dev);
+    close_container(j, '}');
+    estimate(j, "mad", &r->mad);
+    close_container(j, '}');
+    estimate(j, "min", &r->min);
+    close_container(j, '}');
+    close_container(j, '}');
+}
+
+static void outliers(json_emitter *j, const mb_outliers *o)
+{
+    open_key(j, "outliers", '{');
+    number(j, "low_severe_fence_ns", o->low_severe_fence);
+    number(j, "low_mild_fence_ns", o->low_mild_fence);
+    number(j, "high_mild_fence_ns", o->high_mild_fence);
+    number(j, "high_severe_fence_ns", o->high_severe_fence);
+    unsigned64(j, "low_severe", o->low_severe);
+    unsigned64(j, "low_mild", o->low_mild);
+    unsigned64(j, "high_mild", o->high_mild);
+    unsigned64(j, "high_severe", o->high_severe);
+    unsigned64(j, "total", (uint64_t)o->low_severe + o->low_mild + o->high_mild + o->high_severe);
+    number(j, "variance_fraction", o->variance_fraction);
+    string(j, "effect", mb__effect_name(o->effect));
+    close_container(j, '}');
+}
+
+static void warnings(json_emitter *j, unsigned bits)
+{
+    open_key(j, "warnings", '[');
+    for (int i = 0; i < MB_WARN_COUNT; i++) {
+        unsigned bit = 1u << i;
+        if (!(bits & bit))
+            continue;
+        member(j);
+        open_container(j, '{');
+        string(j, "name", mb_warning_name(bit));
+        string(j, "advice", mb_warning_advice(bit));
+        close_container(j, '}');
+    }
+    close_container(j, ']');
+}
+
+/* Three parallel arrays in run order, each on one line. */
+static void raw_samples(json_emitter *j, const mb_result *r)
+{
+    size_t n = r->sample_iters && r->sample_ns ? r->n_samples : 0;
+    open_key(j, "raw_samples", '{');
+    key(j, "iters");
+    fputc('[', j->out);
+    for (size_t i = 0; i < n; i++)
+        fprintf(j->out, "%s%" PRIu64, i ? ", " : "", r->sample_iters[i]);
+    fputc(']', j->out);
+    key(j, "time_ns");
+    fputc('[', j->out);
+    for (size_t i = 0; i < n; i++) {
+        fputs(i ? ", " : "", j->out);
+        mb__json_number(j->out, r->sample_ns[i]);
+    }
+    fputc(']', j->out);
+    key(j, "outlier");
+    fputc('[', j->out);
+    for (size_t i = 0; i < n; i++) {
+        fputs(i ? ", " : "", j->out);
+        if (r->sample_outlier)
+            mb__json_string(j->out, mb__outlier_class_name(r->sample_outlier[i]));
+        else
+            fputs("null", j->out);
+    }
+    fputc(']', j->out);
+    close_container(j, '}');
+}
+
+static int json_result(void *user, const mb_run_info *info, const mb_result *r)
+{
+    json_emitter *j = user;
+    (void)info;
+    member(j);
+    open_container(j, '{');
+    string(j, "name", r->name);
+    string(j, "file", r->file);
+    integer(j, "line", r->line, INT32_MIN);
+    open_key(j, "parameters", '{');
+    close_container(j, '}');
+    string(j, "status", mb__status_name(r->status));
+    string(j, "message", r->message);
+    string(j, "plan", mb__plan_name(r->plan));
+    string(j, "stop_reason", mb__stop_name(r->stop));
+    unsigned64(j, "iters_step", r->iters_step);
+    unsigned64(j, "warm_up_iters", r->warm_up_iters);
+    number(j, "warm_up_ns", r->warm_up_ns);
+    number(j, "wall_time_s", r->wall_time_s);
+    unsigned64(j, "samples", r->n_samples);
+    unsigned64(j, "total_iters", r->total_iters);
+    number(j, "confidence", r->confidence);
+    unsigned64(j, "resamples", r->resamples);
+    estimates(j, r);
+
+    open_key(j, "distribution", '{');
+    number(j, "q1_ns", r->q1);
+    number(j, "q3_ns", r->q3);
+    number(j, "iqr_ns", r->iqr);
+    number(j, "cv", r->cv);
+    number(j, "mdape", r->mdape);
+    number(j, "rel_half_width", r->rel_half_width);
+    close_container(j, '}');
+
+    outliers(j, &r->outliers);
+
+    open_key(j, "diagnostics", '{');
+    number(j, "drift_tau", r->drift_tau);
+    number(j, "drift_p", r->drift_p);
+    number(j, "drift", r->drift);
+    number(j, "lag1_autocorr", r->lag1_autocorr);
+    close_container(j, '}');
+
+    warnings(j, r->warnings);
+    raw_samples(j, r);
+    close_container(j, '}');
+    return ferror(j->out) ? MB_EIO : 0;
+}
+
+static int json_end(void *user, const mb_run_info *info)
+{
+    json_emitter *j = user;
+    (void)info;
+    close_container(j, ']');
+    close_container(j, '}');
+    fputc('\n', j->out);
+    fflush(j->out);
+    return ferror(j->out) ? MB_EIO : 0;
+}
+
+static void json_destroy(void *user)
+{
+    free(user);
+}
+
+int mb__emitter_json(mb_emitter *e, FILE *out)
+{
+    json_emitter *j = calloc(1, sizeof *j);
+    if (!j)
+        return MB_ENOMEM;
+    j->out = out;
+    *e = (mb_emitter){j, json_begin, json_result, json_end, json_destroy};
+    return 0;
+}

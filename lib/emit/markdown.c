@@ -1,0 +1,316 @@
+/*
+ * The Markdown report, for a pull-request comment: a GitHub-flavoured table with one row per
+ * benchmark (median, its interval, the interval's relative half-width, mean, MAD, samples,
+ * iterations, outliers) with units scaled per value to four significant digits, failed
+ * benchmarks shown as such, then the warnings as a list and a line about the run. Names are
+ * code spans; free text is escaped so that no character of it can break the table or start
+ * Markdown markup.
+ */
+#include "emit.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The outliers' effect is shown only when the spread itself is material, as in the text
+ * report: with a CV of 0.1 % one outlier "explains" most of a negligible variance. */
+#define MATERIAL_CV 0.01
+
+/* A growable string; once an allocation fails it stays failed and ignores further text. */
+typedef struct strbuf {
+    char *data;
+    size_t len, cap;
+    int failed;
+} strbuf;
+
+static void sb_append(strbuf *b, const char *s, size_t n)
+{
+    if (b->failed)
+        return;
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 256;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        char *grown = realloc(b->data, cap);
+        if (!grown) {
+            b->failed = 1;
+            return;
+        }
+        b->data = grown;
+        b->cap = cap;
+    }
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+static void sb_puts(strbuf *b, const char *s)
+{
+    sb_append(b, s, strlen(s));
+}
+
+/* Writes the buffer's text and empties it; MB_ENOMEM if it lost text, MB_EIO if out fails. */
+static int sb_flush(strbuf *b, FILE *out)
+{
+    if (b->failed)
+        return MB_ENOMEM;
+    if (b->len)
+        fwrite(b->data, 1, b->len, out);
+    b->len = 0;
+    return ferror(out) ? MB_EIO : 0;
+}
+
+/* Free text in a table cell or list item: every character Markdown could read as markup or
+ * as a cell boundary gets a backslash; line breaks become spaces. */
+static void sb_text(strbuf *b, const char *s)
+{
+    for (s = s ? s : ""; *s; s++) {
+        if (*s == '\n' || *s == '\r') {
+            sb_puts(b, " ");
+            continue;
+        }
+        if (strchr("\\`*_[]<>|~&#!", *s))
+            sb_puts(b, "\\");
+        sb_append(b, s, 1);
+    }
+}
+
+/* A name as a code span: fenced by one more backtick than its longest run of backticks,
+ * padded when it starts or ends with one; '|' escaped, which GFM tables require even inside
+ * code. */
+static void sb_code(strbuf *b, const char *s)
+{
+    s = s ? s : "";
+    size_t longest = 0, run = 0;
+    for (const char *p = s; *p; p++) {
+        run = *p == '`' ? run + 1 : 0;
+        if (run > longest)
+            longest = run;
+    }
+    size_t len = strlen(s);
+    int pad = len && (s[0] == '`' || s[len - 1] == '`');
+    for (size_t i = 0; i <= longest; i++)
+        sb_puts(b, "`");
+    if (pad)
+        sb_puts(b, " ");
+    for (const char *p = s; *p; p++) {
+        if (*p == '|')
+            sb_puts(b, "\\|");
+        else if (*p == '\n' || *p == '\r')
+            sb_puts(b, " ");
+        else
+            sb_append(b, p, 1);
+    }
+    if (pad)
+        sb_puts(b, " ");
+    for (size_t i = 0; i <= longest; i++)
+        sb_puts(b, "`");
+}
+
+/* The unit for a time in ns, and the factor that converts ns to it. */
+static const char *time_unit(double ns, double *factor)
+{
+    double a = fabs(ns);
+    *factor = a < 1e3 ? 1 : a < 1e6 ? 1e-3 : a < 1e9 ? 1e-6 : 1e-9;
+    return a < 1e3 ? "ns" : a < 1e6 ? "µs" : a < 1e9 ? "ms" : "s";
+}
+
+/* Decimals that give four significant digits for a value scaled to [0, 1000). */
+static int decimals_for(double v)
+{
+    double a = fabs(v);
+    return a < 10 ? 3 : a < 100 ? 2 : a < 1000 ? 1 : 0;
+}
+
+/* One number with a fixed number of decimals and '.' as the decimal point. Numbers are
+ * formatted one per call: mb__fmt replaces the locale's decimal point in what it formats, so
+ * the format must hold nothing else that could look like one. */
+static void sb_fixed(strbuf *b, int decimals, double v)
+{
+    char buf[64];
+    mb__fmt(buf, sizeof buf, "%.*f", decimals, v);
+    sb_puts(b, buf);
+}
+
+static void sb_time(strbuf *b, double ns)
+{
+    if (!isfinite(ns)) {
+        sb_puts(b, "-");
+        return;
+    }
+    double factor;
+    const char *unit = time_unit(ns, &factor);
+    sb_fixed(b, decimals_for(ns * factor), ns * factor);
+    sb_puts(b, " ");
+    sb_puts(b, unit);
+}
+
+/* "[low, high] unit" in the unit of the point estimate, one decimal more than the point. */
+static void sb_interval(strbuf *b, const mb_estimate *e)
+{
+    if (!isfinite(e->point) || !isfinite(e->low) || !isfinite(e->high)) {
+        sb_puts(b, "-");
+        return;
+    }
+    double factor;
+    const char *unit = time_unit(e->point, &factor);
+    int d = decimals_for(e->point * factor) + 1;
+    sb_puts(b, "[");
+    sb_fixed(b, d, e->low * factor);
+    sb_puts(b, ", ");
+    sb_fixed(b, d, e->high * factor);
+    sb_puts(b, "] ");
+    sb_puts(b, unit);
+}
+
+/* A count with a k/M/G/T/P suffix and at most four significant digits. */
+static void sb_count(strbuf *b, double count)
+{
+    static const char *const suffix[] = {"", "k", "M", "G", "T", "P"};
+    int i = 0;
+    while (count >= 1000 && i < 5) {
+        count /= 1000;
+        i++;
+    }
+    sb_fixed(b, i == 0 ? 0 : decimals_for(count) > 1 ? 1 : 0, count);
+    sb_puts(b, suffix[i]);
+}
+
+typedef struct markdown_emitter {
+    FILE *out;
+    strbuf row;
+    strbuf warnings; /* list items collected for after the table */
+} markdown_emitter;
+
+static int md_begin(void *user, const mb_run_info *info)
+{
+    markdown_emitter *m = user;
+    char ci[64];
+    /* A context may run again, possibly after a run that stopped early. */
+    m->row.len = m->warnings.len = 0;
+    m->row.failed = m->warnings.failed = 0;
+    mb__fmt(ci, sizeof ci, "%g%% CI", 100 * (info->settings ? info->settings->confidence : 0.95));
+    fprintf(m->out,
+            "| benchmark | median | %s | ± | mean | MAD | samples | iters | outliers |\n"
+            "|:---|---:|:---|---:|---:|---:|---:|---:|:---|\n",
+            ci);
+    return ferror(m->out) ? MB_EIO : 0;
+}
+
+static const char *effect_suffix(const mb_result *r)
+{
+    if (!(r->cv > MATERIAL_CV))
+        return "";
+    switch (r->outliers.effect) {
+    case MB_OUTLIER_EFFECT_SLIGHT: return " (slight)";
+    case MB_OUTLIER_EFFECT_MODERATE: return " (moderate)";
+    case MB_OUTLIER_EFFECT_SEVERE: return " (severe)";
+    default: return "";
+    }
+}
+
+static void ok_row(strbuf *b, const mb_result *r)
+{
+    char buf[64];
+    sb_puts(b, " | ");
+    sb_time(b, r->median.point);
+    sb_puts(b, " | ");
+    sb_interval(b, &r->median);
+    sb_puts(b, " | ");
+    if (isfinite(r->rel_half_width)) {
+        sb_fixed(b, 1, 100 * r->rel_half_width);
+        sb_puts(b, "%");
+    } else {
+        sb_puts(b, "-");
+    }
+    sb_puts(b, " | ");
+    sb_time(b, r->mean.point);
+    sb_puts(b, " | ");
+    sb_time(b, r->mad.point);
+    snprintf(buf, sizeof buf, " | %zu | ", r->n_samples);
+    sb_puts(b, buf);
+    sb_count(b, (double)r->total_iters);
+    const mb_outliers *o = &r->outliers;
+    unsigned long n_outliers =
+        (unsigned long)o->low_severe + o->low_mild + o->high_mild + o->high_severe;
+    snprintf(buf, sizeof buf, " | %lu%s |\n", n_outliers, effect_suffix(r));
+    sb_puts(b, buf);
+}
+
+static int md_result(void *user, const mb_run_info *info, const mb_result *r)
+{
+    markdown_emitter *m = user;
+    (void)info;
+    sb_puts(&m->row, "| ");
+    sb_code(&m->row, r->name);
+    if (r->status == MB_STATUS_OK) {
+        ok_row(&m->row, r);
+    } else {
+        sb_puts(&m->row, " | **failed**: ");
+        sb_text(&m->row, r->message ? r->message : "unknown failure");
+        sb_puts(&m->row, " | | | | | | | |\n");
+    }
+    for (int i = 0; i < MB_WARN_COUNT; i++) {
+        unsigned bit = 1u << i;
+        if (!(r->warnings & bit))
+            continue;
+        sb_puts(&m->warnings, "- ");
+        sb_code(&m->warnings, r->name);
+        sb_puts(&m->warnings, ": **");
+        sb_text(&m->warnings, mb_warning_name(bit));
+        sb_puts(&m->warnings, "**: ");
+        sb_text(&m->warnings, mb_warning_advice(bit));
+        sb_puts(&m->warnings, "\n");
+    }
+    if (m->warnings.failed)
+        return MB_ENOMEM;
+    return sb_flush(&m->row, m->out);
+}
+
+static int md_end(void *user, const mb_run_info *info)
+{
+    markdown_emitter *m = user;
+    if (m->warnings.len) {
+        fputs("\n**Warnings**\n\n", m->out);
+        int err = sb_flush(&m->warnings, m->out);
+        if (err)
+            return err;
+    }
+    /* A line about the run, with whatever of the environment is known. */
+    char seed[32];
+    snprintf(seed, sizeof seed, "seed 0x%016llx", (unsigned long long)info->seed);
+    sb_puts(&m->row, "\nmicrobe ");
+    sb_text(&m->row, info->library_version);
+    const mb_environment *env = info->env;
+    const char *parts[] = {env ? env->os : NULL, env ? env->cpu_model : NULL};
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+        if (parts[i] && parts[i][0]) {
+            sb_puts(&m->row, " · ");
+            sb_text(&m->row, parts[i]);
+        }
+    }
+    sb_puts(&m->row, " · ");
+    sb_puts(&m->row, seed);
+    sb_puts(&m->row, "\n");
+    int err = sb_flush(&m->row, m->out);
+    fflush(m->out);
+    return err ? err : ferror(m->out) ? MB_EIO : 0;
+}
+
+static void md_destroy(void *user)
+{
+    markdown_emitter *m = user;
+    free(m->row.data);
+    free(m->warnings.data);
+    free(m);
+}
+
+int mb__emitter_markdown(mb_emitter *e, FILE *out)
+{
+    markdown_emitter *m = calloc(1, sizeof *m);
+    if (!m)
+        return MB_ENOMEM;
+    m->out = out;
+    *e = (mb_emitter){m, md_begin, md_result, md_end, md_destroy};
+    return 0;
+}

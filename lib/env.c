@@ -1,0 +1,175 @@
+/*
+ * Capture of the environment a run happens in: date, host, executable, OS, CPU model, logical
+ * CPUs, caches, load average, ASLR, and how the library was built. Linux facts come from
+ * /proc and /sys; where those files do not exist the fields are simply unknown, so the same
+ * code serves every POSIX system without conditional compilation.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include "microbe_internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef MB_BUILD_TYPE
+#define MB_BUILD_TYPE "unknown"
+#endif
+#ifndef MB_COMPILER
+#define MB_COMPILER "unknown"
+#endif
+
+/* Reads the first line of a small file into buf without its newline; 0 on success. */
+static int read_line(const char *path, char *buf, size_t size)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return -1;
+    char *got = fgets(buf, (int)size, f);
+    fclose(f);
+    if (!got)
+        return -1;
+    buf[strcspn(buf, "\n")] = '\0';
+    return 0;
+}
+
+static void cpu_model(char *buf, size_t size)
+{
+    buf[0] = '\0';
+    FILE *f = fopen("/proc/cpuinfo", "r");
+    if (!f)
+        return;
+    char line[512];
+    while (fgets(line, sizeof line, f)) {
+        /* x86: "model name"; arm64 kernels say little, but some give "Model" or "Hardware". */
+        if (strncmp(line, "model name", 10) == 0 || strncmp(line, "Model", 5) == 0 ||
+            strncmp(line, "Hardware", 8) == 0) {
+            const char *colon = strchr(line, ':');
+            if (colon) {
+                colon += 1 + (colon[1] == ' ');
+                snprintf(buf, size, "%s", colon);
+                buf[strcspn(buf, "\n")] = '\0';
+                break;
+            }
+        }
+    }
+    fclose(f);
+}
+
+/* A plain "12.34" as /proc writes it, without strtod (which follows the C locale's decimal
+ * point); returns the text after it and its blanks, or NULL (value left NAN) on anything else. */
+static const char *parse_fixed(const char *s, double *out)
+{
+    char *end;
+    long whole = strtol(s, &end, 10);
+    if (end == s)
+        return NULL;
+    double v = (double)whole, scale = 0.1;
+    if (*end == '.')
+        for (end++; *end >= '0' && *end <= '9'; end++, scale /= 10)
+            v += (*end - '0') * scale;
+    *out = v;
+    while (*end == ' ')
+        end++;
+    return end;
+}
+
+/* "32K", "1024K", "8M" -> bytes. */
+static uint64_t parse_size(const char *s)
+{
+    char *end;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (*end == 'K')
+        v <<= 10;
+    else if (*end == 'M')
+        v <<= 20;
+    else if (*end == 'G')
+        v <<= 30;
+    return v;
+}
+
+/* "0-3,8" -> 5 CPUs. */
+static int count_cpu_list(const char *s)
+{
+    int count = 0;
+    while (*s) {
+        char *end;
+        long a = strtol(s, &end, 10), b = a;
+        if (end == s)
+            break;
+        if (*end == '-')
+            b = strtol(end + 1, &end, 10);
+        count += (int)(b - a + 1);
+        s = *end == ',' ? end + 1 : end;
+    }
+    return count;
+}
+
+static void caches(mb__env *env)
+{
+    env->pub.n_caches = 0;
+    for (int i = 0; i < MB__MAX_CACHES; i++) {
+        char path[128], level[16], type[sizeof env->cache_type[0]], size[32], shared[256];
+        snprintf(path, sizeof path, "/sys/devices/system/cpu/cpu0/cache/index%d/level", i);
+        if (read_line(path, level, sizeof level) != 0)
+            break;
+        snprintf(path, sizeof path, "/sys/devices/system/cpu/cpu0/cache/index%d/type", i);
+        if (read_line(path, type, sizeof type) != 0)
+            continue;
+        snprintf(path, sizeof path, "/sys/devices/system/cpu/cpu0/cache/index%d/size", i);
+        if (read_line(path, size, sizeof size) != 0)
+            continue;
+        snprintf(path, sizeof path, "/sys/devices/system/cpu/cpu0/cache/index%d/shared_cpu_list",
+                 i);
+        size_t k = env->pub.n_caches++;
+        memcpy(env->cache_type[k], type, sizeof type);
+        env->cache[k] =
+            (mb_cache){atoi(level), env->cache_type[k], parse_size(size),
+                       read_line(path, shared, sizeof shared) == 0 ? count_cpu_list(shared) : 0};
+    }
+    env->pub.caches = env->cache;
+}
+
+void mb__env_capture(mb__env *env, int64_t start_time_unix)
+{
+    memset(env, 0, sizeof *env);
+    mb_environment *e = &env->pub;
+
+    time_t start = (time_t)start_time_unix;
+    struct tm utc;
+    if (gmtime_r(&start, &utc))
+        strftime(env->date, sizeof env->date, "%Y-%m-%dT%H:%M:%SZ", &utc);
+    if (gethostname(env->host, sizeof env->host) != 0)
+        env->host[0] = '\0';
+    env->host[sizeof env->host - 1] = '\0';
+    ssize_t n = readlink("/proc/self/exe", env->executable, sizeof env->executable - 1);
+    env->executable[n > 0 ? n : 0] = '\0';
+    struct utsname u;
+    if (uname(&u) == 0)
+        snprintf(env->os, sizeof env->os, "%s %s %s", u.sysname, u.release, u.machine);
+    cpu_model(env->cpu_model, sizeof env->cpu_model);
+
+    e->date = env->date;
+    e->host = env->host;
+    e->executable = env->executable;
+    e->os = env->os;
+    e->cpu_model = env->cpu_model;
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    e->logical_cpus = cpus > 0 ? (int)cpus : -1;
+    caches(env);
+
+    char line[128];
+    e->load_avg[0] = e->load_avg[1] = e->load_avg[2] = NAN;
+    if (read_line("/proc/loadavg", line, sizeof line) == 0) {
+        const char *p = line;
+        for (int i = 0; i < 3 && p; i++)
+            p = parse_fixed(p, &e->load_avg[i]);
+    }
+    e->aslr =
+        read_line("/proc/sys/kernel/randomize_va_space", line, sizeof line) == 0 ? atoi(line) : -1;
+    e->build_type = MB_BUILD_TYPE;
+    e->compiler = MB_COMPILER;
+}

@@ -1,0 +1,462 @@
+/*
+ * Every built-in emitter fed fixed, hand-made results (no timing involved) and compared byte
+ * for byte with tests/golden/emit_<format>.txt, first in the C locale and then in a German
+ * one, whose decimal comma must not reach any output. Also: unknown format names, write
+ * errors, and mb_emitter_open's whole-or-nothing files. MB_UPDATE_GOLDEN=1 rewrites the
+ * golden files after an intended change.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include "check.h"
+#include "microbe.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <locale.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* ---- The fixed run ------------------------------------------------------------------- */
+
+static const mb_cache caches[] = {
+    {1, "Data", 32768, 2},
+    {1, "Instruction", 32768, 2},
+    {2, "Unified", 1048576, 2},
+    {3, "Unified", 33554432, 0}, /* sharing unknown */
+};
+
+static const mb_environment env = {
+    "2026-11-26T04:59:43Z",
+    "bench-host",
+    "/opt/bench/split",
+    "Linux 6.1.0-26-amd64 x86_64",
+    "Example CPU @ 3.00GHz",
+    8,
+    sizeof caches / sizeof caches[0],
+    caches,
+    {0.25, 1.5, 2.125},
+    2,
+    "release",
+    "gcc 12.2.0",
+};
+
+static const char *const names[] = {"sort_linear", "broken_body", "a\"b,c|d"};
+
+/* Linear plan, d = 1000, sample k runs k*d iterations, in a shuffled run order; the sample
+ * of k = 9 is a high severe outlier. */
+static const uint64_t linear_iters[] = {3000, 7000,  1000, 12000, 5000,  9000,
+                                        2000, 11000, 6000, 4000,  10000, 8000};
+static const double linear_ns[] = {37680.25, 87710.5,   12690.75, 150170,   62695.125, 157620,
+                                   25185.5,  137690.25, 75170,    50205.75, 125180.5,  100195};
+static const unsigned char linear_outlier[] = {0, 0, 0, 0, 0, MB_OUTLIER_HIGH_SEVERE,
+                                               0, 0, 0, 0, 0, 0};
+
+static const uint64_t flat_iters[] = {1, 1, 1, 1};
+static const double flat_ns[] = {2503125.5, 2498000, 2511750.25, 2500312};
+static const unsigned char flat_outlier[] = {0, 0, 0, 0};
+
+static mb_settings settings;
+static mb_run_info info;
+static mb_result results[3];
+
+static void make_run(void)
+{
+    mb_settings_init(&settings);
+    settings.filter = "sort|a";
+    info = (mb_run_info){
+        .library_version = "0.1.0",
+        .timer = "CLOCK_MONOTONIC",
+        .timer_resolution_ns = 1,
+        .timer_cost_ns = 17.25,
+        .min_sample_ns = 17250,
+        .loop_overhead_ns = 0.3125,
+        .seed = settings.seed,
+        .settings = &settings,
+        .n_benchmarks = 3,
+        .names = names,
+        .start_time_unix = 1795669183,
+        .env = &env,
+    };
+
+    results[0] = (mb_result){
+        .name = names[0],
+        .file = "bench/sort.c",
+        .line = 12,
+        .status = MB_STATUS_OK,
+        .plan = MB_PLAN_LINEAR,
+        .stop = MB_STOP_PRECISION,
+        .iters_step = 1000,
+        .warm_up_iters = 16384,
+        .warm_up_ns = 12.61,
+        .wall_time_s = 0.41725,
+        .n_samples = 12,
+        .sample_iters = linear_iters,
+        .sample_ns = linear_ns,
+        .sample_outlier = linear_outlier,
+        .total_iters = 78000,
+        .confidence = 0.95,
+        .resamples = 10000,
+        .median = {12.5478125, 12.5231, 12.5612, 0.0094},
+        .mean = {14.0551, 12.5933, 16.9127, 1.21},
+        .std_dev = {5.0467, 0.0751, 8.6623, 2.3},
+        .mad = {0.0301, 0.0122, 0.0578, 0.011},
+        .min = {12.5188, 12.5188, 12.5231, 0.0023},
+        .slope = {12.5301, 12.4122, 13.8877, 0.36},
+        .intercept_ns = 212.5,
+        .r_squared = 0.982713,
+        .median_level = 0.95,
+        .median_boot_low = 12.5274,
+        .median_boot_high = 12.5591,
+        .q1 = 12.5251,
+        .q3 = 12.5609,
+        .iqr = 0.0358,
+        .cv = 0.3591,
+        .mdape = 0.00121,
+        .rel_half_width = 0.0015185,
+        .outliers = {12.4177, 12.4714, 12.6146, 12.6683, 0, 0, 0, 1, 0.9912,
+                     MB_OUTLIER_EFFECT_SEVERE},
+        .drift_tau = 0.0909,
+        .drift_p = 0.7373,
+        .drift = -0.0123,
+        .lag1_autocorr = -0.2104,
+        .warnings = MB_WARN_UNSTABLE | MB_WARN_OUTLIERS,
+    };
+
+    results[1] = (mb_result){
+        .name = names[1],
+        .file = "bench/broken.c",
+        .line = 42,
+        .status = MB_STATUS_FAILED,
+        .message = "left MB_LOOP early, \"break\" | return",
+        .plan = MB_PLAN_LINEAR,
+        .stop = MB_STOP_BUDGET,
+        .warm_up_ns = NAN,
+        .wall_time_s = 0.00125,
+        .confidence = 0.95,
+        .resamples = 10000,
+        .median = {NAN, NAN, NAN, NAN},
+        .mean = {NAN, NAN, NAN, NAN},
+        .std_dev = {NAN, NAN, NAN, NAN},
+        .mad = {NAN, NAN, NAN, NAN},
+        .min = {NAN, NAN, NAN, NAN},
+        .slope = {NAN, NAN, NAN, NAN},
+        .intercept_ns = NAN,
+        .r_squared = NAN,
+        .median_level = NAN,
+        .median_boot_low = NAN,
+        .median_boot_high = NAN,
+        .q1 = NAN,
+        .q3 = NAN,
+        .iqr = NAN,
+        .cv = NAN,
+        .mdape = NAN,
+        .rel_half_width = NAN,
+        .outliers = {NAN, NAN, NAN, NAN, 0, 0, 0, 0, NAN, MB_OUTLIER_EFFECT_UNAFFECTED},
+        .drift_tau = NAN,
+        .drift_p = NAN,
+        .drift = NAN,
+        .lag1_autocorr = NAN,
+    };
+
+    results[2] = (mb_result){
+        .name = names[2],
+        .file = "bench/odd names.c",
+        .line = 7,
+        .status = MB_STATUS_OK,
+        .plan = MB_PLAN_FLAT,
+        .stop = MB_STOP_LONG,
+        .iters_step = 1,
+        .warm_up_iters = 1,
+        .warm_up_ns = 2.4e6,
+        .wall_time_s = 0.0123,
+        .n_samples = 4,
+        .sample_iters = flat_iters,
+        .sample_ns = flat_ns,
+        .sample_outlier = flat_outlier,
+        .total_iters = 4,
+        .confidence = 0.95,
+        .resamples = 10000,
+        .median = {2501718.75, 2498000, 2511750.25, 3100},
+        .mean = {2503296.9375, 2499578.5, 2508903.1, 2650.5},
+        .std_dev = {5991.2, 1532.1, 7101.5, 1900},
+        .mad = {3457.1, 577.4, 11119.8, 2800},
+        .min = {2498000, 2498000, 2500312, 700},
+        .slope = {NAN, NAN, NAN, NAN},
+        .intercept_ns = NAN,
+        .r_squared = NAN,
+        .median_level = 0.875,
+        .median_boot_low = 2499156,
+        .median_boot_high = 2507531.125,
+        .q1 = 2499734,
+        .q3 = 2505281.6875,
+        .iqr = 5547.6875,
+        .cv = 0.00239,
+        .mdape = 0.00098,
+        .rel_half_width = 0.0027483,
+        .outliers = {2483091, 2491412.5, 2513603.2, 2521924.7, 0, 0, 0, 0, 0,
+                     MB_OUTLIER_EFFECT_UNAFFECTED},
+        .drift_tau = 0.3333,
+        .drift_p = 0.7341,
+        .drift = 0.0011,
+        .lag1_autocorr = NAN,
+        .warnings = MB_WARN_FEW_SAMPLES,
+    };
+}
+
+/* ---- Running an emitter -------------------------------------------------------------- */
+
+/* Feeds the fixed run through e as mb_run() would (stopping at the first error); destroys
+ * it. Returns the first error. */
+static int feed(mb_emitter *e, int call_end)
+{
+    int err = e->begin ? e->begin(e->user, &info) : 0;
+    for (size_t i = 0; i < sizeof results / sizeof results[0] && !err; i++)
+        err = e->result ? e->result(e->user, &info, &results[i]) : 0;
+    if (!err && call_end && e->end)
+        err = e->end(e->user, &info);
+    return err;
+}
+
+/* The whole content of a stream, NUL-terminated; *len its size. */
+static char *slurp(FILE *f, size_t *len)
+{
+    if (fseek(f, 0, SEEK_END) != 0)
+        return NULL;
+    long size = ftell(f);
+    rewind(f);
+    char *buf = size >= 0 ? calloc(1, (size_t)size + 1) : NULL;
+    if (buf && fread(buf, 1, (size_t)size, f) != (size_t)size) {
+        free(buf);
+        return NULL;
+    }
+    *len = (size_t)size;
+    return buf;
+}
+
+static char *read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    char *buf = slurp(f, len);
+    fclose(f);
+    return buf;
+}
+
+/* The output of one format for the fixed run, or NULL. */
+static char *render(const char *format, size_t *len)
+{
+    FILE *out = tmpfile();
+    CHECK(out != NULL);
+    if (!out)
+        return NULL;
+    mb_emitter e;
+    int err = mb_emitter_new(&e, format, out);
+    CHECK_INT(err, ==, 0);
+    char *got = NULL;
+    if (!err) {
+        CHECK_INT(feed(&e, 1), ==, 0);
+        e.destroy(e.user);
+        got = slurp(out, len);
+    }
+    fclose(out);
+    return got;
+}
+
+static void golden_path(char *buf, size_t size, const char *format)
+{
+    snprintf(buf, size, "%s/golden/emit_%s.txt", MB_TEST_SOURCE_DIR, format);
+}
+
+/* Compares one format's output with its golden file; rewrites the file first when asked. */
+static void check_golden(const char *format, int may_update)
+{
+    size_t len = 0, want_len = 0;
+    char *got = render(format, &len);
+    char path[1024];
+    golden_path(path, sizeof path, format);
+    const char *update = getenv("MB_UPDATE_GOLDEN");
+    if (got && may_update && update && strcmp(update, "1") == 0) {
+        FILE *g = fopen(path, "wb");
+        CHECK(g && fwrite(got, 1, len, g) == len);
+        if (g)
+            fclose(g);
+    }
+    char *want = read_file(path, &want_len);
+    int same = got && want && len == want_len && memcmp(got, want, len) == 0;
+    CHECK(same);
+    if (!same) {
+        fprintf(stderr, "format %s (locale %s) differs from %s\n--- got:\n%s--- want:\n%s", format,
+                setlocale(LC_ALL, NULL), path, got ? got : "(none)", want ? want : "(missing)\n");
+    }
+    free(got);
+    free(want);
+}
+
+static void test_formats_list(void)
+{
+    const char *expect[] = {"text", "json", "csv", "csv-samples", "markdown", "gbench-json", "bmf"};
+    const char *const *formats = mb_emitter_formats();
+    size_t n = 0;
+    while (formats[n])
+        n++;
+    CHECK_INT(n, ==, sizeof expect / sizeof expect[0]);
+    for (size_t i = 0; i < n && i < sizeof expect / sizeof expect[0]; i++)
+        CHECK_STR(formats[i], expect[i]);
+
+    mb_emitter e;
+    CHECK_INT(mb_emitter_new(&e, "no-such-format", stdout), ==, MB_EINVAL);
+    CHECK_INT(mb_emitter_new(&e, "JSON", stdout), ==, MB_EINVAL);
+    CHECK_INT(mb_emitter_new(&e, NULL, stdout), ==, MB_EINVAL);
+    CHECK_INT(mb_emitter_open(&e, "no-such-format", "/tmp/x"), ==, MB_EINVAL);
+}
+
+/* A stream that cannot be written: every emitter reports MB_EIO, by the end at the latest. */
+static void test_write_errors(void)
+{
+    for (const char *const *f = mb_emitter_formats(); *f; f++) {
+        FILE *full = fopen("/dev/full", "w");
+        if (!full)
+            return;
+        mb_emitter e;
+        CHECK_INT(mb_emitter_new(&e, *f, full), ==, 0);
+        int err = feed(&e, 1);
+        if (err != MB_EIO)
+            fprintf(stderr, "format %s: writing to /dev/full gave %d\n", *f, err);
+        CHECK_INT(err, ==, MB_EIO);
+        e.destroy(e.user);
+        fclose(full);
+    }
+}
+
+/* A context may run twice: each run writes the same output again, complete. (The text
+ * report's summary counts over every run, so it is left out.) */
+static void test_two_runs(void)
+{
+    for (const char *const *f = mb_emitter_formats(); *f; f++) {
+        if (strcmp(*f, "text") == 0)
+            continue;
+        FILE *out = tmpfile();
+        CHECK(out != NULL);
+        if (!out)
+            return;
+        mb_emitter e;
+        CHECK_INT(mb_emitter_new(&e, *f, out), ==, 0);
+        CHECK_INT(feed(&e, 1), ==, 0);
+        CHECK_INT(feed(&e, 1), ==, 0);
+        e.destroy(e.user);
+        size_t len = 0, want_len = 0;
+        char *got = slurp(out, &len);
+        fclose(out);
+        char path[1024];
+        golden_path(path, sizeof path, *f);
+        char *want = read_file(path, &want_len);
+        int same = got && want && len == 2 * want_len && memcmp(got, want, want_len) == 0 &&
+                   memcmp(got + want_len, want, want_len) == 0;
+        if (!same)
+            fprintf(stderr, "format %s: two runs do not give the output twice\n", *f);
+        CHECK(same);
+        free(got);
+        free(want);
+    }
+}
+
+/* The names in dir other than . and .., joined with '/'. */
+static void list_dir(const char *dir, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    DIR *d = opendir(dir);
+    CHECK(d != NULL);
+    if (!d)
+        return;
+    for (struct dirent *ent; (ent = readdir(d));) {
+        if (strcmp(ent->d_name, ".") == 0 || strcmp(ent->d_name, "..") == 0)
+            continue;
+        size_t used = strlen(buf);
+        snprintf(buf + used, size - used, "%s/", ent->d_name);
+    }
+    closedir(d);
+}
+
+static void test_open(void)
+{
+    char dir[] = "/tmp/mb_test_emitters_XXXXXX";
+    CHECK(mkdtemp(dir) != NULL);
+    char path[256], listing[1024];
+    snprintf(path, sizeof path, "%s/results.json", dir);
+
+    /* A finished run: nothing at the target until the end, then the whole file, alone. */
+    mb_emitter e;
+    CHECK_INT(mb_emitter_open(&e, "json", path), ==, 0);
+    CHECK_INT(feed(&e, 0), ==, 0);
+    CHECK(access(path, F_OK) != 0);
+    CHECK_INT(e.end(e.user, &info), ==, 0);
+    e.destroy(e.user);
+    size_t len = 0, want_len = 0;
+    char *got = read_file(path, &len);
+    char golden[1024];
+    golden_path(golden, sizeof golden, "json");
+    char *want = read_file(golden, &want_len);
+    CHECK(got && want && len == want_len && memcmp(got, want, len) == 0);
+    free(got);
+    free(want);
+    list_dir(dir, listing, sizeof listing);
+    CHECK_STR(listing, "results.json/");
+
+    /* Replacing an existing file keeps the old content until the end. */
+    CHECK_INT(mb_emitter_open(&e, "bmf", path), ==, 0);
+    CHECK_INT(feed(&e, 0), ==, 0);
+    got = read_file(path, &len);
+    CHECK(got && len == want_len);
+    free(got);
+    CHECK_INT(e.end(e.user, &info), ==, 0);
+    e.destroy(e.user);
+    got = read_file(path, &len);
+    CHECK(got && strncmp(got, "{\n  \"sort_linear\"", 17) == 0);
+    free(got);
+    CHECK_INT(unlink(path), ==, 0);
+
+    /* A run that never ends (destroy without end): no file, no temporary file. */
+    CHECK_INT(mb_emitter_open(&e, "csv", path), ==, 0);
+    CHECK_INT(feed(&e, 0), ==, 0);
+    e.destroy(e.user);
+    CHECK(access(path, F_OK) != 0);
+    list_dir(dir, listing, sizeof listing);
+    CHECK_STR(listing, "");
+
+    /* A directory that does not exist: MB_EIO when the emitter is created. */
+    snprintf(path, sizeof path, "%s/no/such/dir/results.json", dir);
+    errno = 0;
+    CHECK_INT(mb_emitter_open(&e, "json", path), ==, MB_EIO);
+    CHECK_INT(errno, ==, ENOENT);
+    list_dir(dir, listing, sizeof listing);
+    CHECK_STR(listing, "");
+    CHECK_INT(rmdir(dir), ==, 0);
+}
+
+int main(void)
+{
+    make_run();
+    test_formats_list();
+    for (const char *const *f = mb_emitter_formats(); *f; f++)
+        check_golden(*f, 1);
+    test_write_errors();
+    test_two_runs();
+    test_open();
+
+    /* The same bytes whatever the locale's decimal point. */
+    if (!setlocale(LC_ALL, "de_DE.UTF-8")) {
+        int code = CHECK_DONE();
+        if (code != 0)
+            return code;
+        fprintf(stderr, "skipped the locale checks: the de_DE.UTF-8 locale is not installed "
+                        "(generate it with locale-gen)\n");
+        return 77;
+    }
+    CHECK_STR(localeconv()->decimal_point, ",");
+    for (const char *const *f = mb_emitter_formats(); *f; f++)
+        check_golden(*f, 0);
+    setlocale(LC_ALL, "C");
+    return CHECK_DONE();
+}

@@ -1,0 +1,334 @@
+#!/usr/bin/env python3
+"""The output formats end to end through a real bench executable: JSON parsed strictly and
+validated against docs/schema/microbe-results-v1.schema.json, CSV read with the csv module,
+several outputs from one run (--format and --output), an unwritable output path, a German
+locale (numbers must keep '.'), and Google Benchmark's compare.py reading our gbench-json.
+
+usage: test_formats.py BENCH_EXE SOURCE_DIR
+
+Needs jsonschema (exits 77, meson's skip, without it); the compare.py part is skipped when
+/usr/share/benchmark/compare.py (Debian's libbenchmark-tools) or its numpy/scipy is missing.
+"""
+import csv
+import io
+import json
+import math
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+try:
+    import jsonschema
+except ImportError:
+    print("skipped: the jsonschema module is not installed for", sys.executable)
+    sys.exit(77)
+
+COMPARE_PY = "/usr/share/benchmark/compare.py"
+CSV_COLUMNS = [
+    "name", "status", "message", "samples", "total_iters", "confidence", "median_ns",
+    "median_low_ns", "median_high_ns", "rel_half_width", "mean_ns", "mean_low_ns",
+    "mean_high_ns", "std_dev_ns", "mad_ns", "min_ns", "slope_ns", "slope_low_ns",
+    "slope_high_ns", "r_squared", "cv", "outliers", "outlier_effect", "warnings",
+]
+SAMPLE_COLUMNS = ["name", "sample", "iters", "time_ns", "ns_per_iter", "outlier"]
+
+failures = 0
+checks = 0
+skipped = []
+
+
+def check(cond, what, detail=""):
+    global failures, checks
+    checks += 1
+    if not cond:
+        failures += 1
+        print(f"FAIL: {what}\n{detail}"[:4000], file=sys.stderr)
+    return cond
+
+
+def skip(what):
+    skipped.append(what)
+    print(f"skipped: {what}", file=sys.stderr)
+
+
+def run(exe, *args, env=None, timeout=240):
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith(("MICROBE_", "LC_"))}
+    full_env.pop("LANG", None)
+    full_env.update(env or {})
+    p = subprocess.run([exe, *args], capture_output=True, env=full_env, timeout=timeout)
+    return p.returncode, p.stdout.decode("utf-8"), p.stderr.decode("utf-8")
+
+
+def _reject_constant(name):
+    raise ValueError(f"non-standard JSON constant {name}")
+
+
+def strict_json(text, what):
+    """Parses text as strict JSON (no NaN or Infinity), or records a failure and returns
+    None."""
+    try:
+        return json.loads(text, parse_constant=_reject_constant)
+    except ValueError as e:
+        check(False, f"{what} is strict JSON", f"{e}\n{text[:2000]}")
+        return None
+
+
+def validate(doc, validator, what):
+    errors = sorted(validator.iter_errors(doc), key=lambda e: list(e.absolute_path))
+    check(not errors, f"{what} is valid against the schema",
+          "\n".join(f"{list(e.absolute_path)}: {e.message}" for e in errors[:10]))
+
+
+def finite(v):
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def check_results(doc, names, what):
+    """The benchmarks of a json document: every expected one, in order, measured, with
+    intervals around the points and the raw samples."""
+    if doc is None:
+        return
+    benches = doc.get("benchmarks", [])
+    check([b.get("name") for b in benches] == names, f"{what}: every benchmark, in run order",
+          str([b.get("name") for b in benches]))
+    for b in benches:
+        name = b.get("name")
+        check(b.get("status") == "ok" and b.get("message") is None, f"{what}: {name} ok", str(b))
+        est = b.get("estimates", {})
+        # The median's order-statistic interval always holds the median; a bootstrap
+        # interval (BCa for the mean) need not hold its point, so only its order is checked.
+        for key in ("median", "mean", "min", "std_dev", "mad"):
+            e = est.get(key, {})
+            point, low, high = e.get("point_ns"), e.get("low_ns"), e.get("high_ns")
+            ok = all(finite(v) for v in (point, low, high)) and low <= high
+            if key == "median":
+                ok = ok and low <= point <= high
+            check(ok, f"{what}: {name}: {key} with its interval", str(e))
+        check(finite(est.get("median", {}).get("point_ns")) and est["median"]["point_ns"] > 0,
+              f"{what}: {name}: a positive median")
+        raw = b.get("raw_samples", {})
+        n = b.get("samples")
+        check(isinstance(n, int) and n >= 2 and len(raw.get("iters", [])) == n
+              and len(raw.get("time_ns", [])) == n and len(raw.get("outlier", [])) == n,
+              f"{what}: {name}: the raw samples, one per sample", f"samples {n}")
+        check(sum(raw.get("iters", [])) == b.get("total_iters"),
+              f"{what}: {name}: the raw iterations add up to total_iters")
+
+
+def parse_csv(text, what):
+    """Rows of an RFC 4180 document whose records all end with CRLF."""
+    check(text.endswith("\r\n") and "\n" not in text.replace("\r\n", ""),
+          f"{what}: every record ends with CRLF", repr(text[:300]))
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    check(len(rows) >= 1, f"{what}: a header row")
+    return rows
+
+
+def check_csv_numbers(rows, numeric, what):
+    """Every field of the named columns is empty or a number written with '.'."""
+    header = rows[0]
+    for row in rows[1:]:
+        check(len(row) == len(header), f"{what}: the row has as many fields as the header",
+              f"{row} vs {header}")
+        for col in numeric:
+            if col in header and len(row) == len(header):
+                v = row[header.index(col)]
+                ok = v == "" or re.fullmatch(r"-?[0-9]+(\.[0-9]+)?(e[-+][0-9]+)?", v)
+                check(bool(ok), f"{what}: {col} is a plain number", f"{col}={v!r} in {row}")
+
+
+def check_summary_csv(text, doc, what):
+    rows = parse_csv(text, what)
+    check(rows and rows[0] == CSV_COLUMNS, f"{what}: the fixed header", str(rows[:1]))
+    numeric = [c for c in CSV_COLUMNS
+               if c not in ("name", "status", "message", "outlier_effect", "warnings")]
+    check_csv_numbers(rows, numeric, what)
+    if doc is None:
+        return
+    benches = doc["benchmarks"]
+    check([r[0] for r in rows[1:]] == [b["name"] for b in benches],
+          f"{what}: one row per benchmark, in run order", str(rows))
+    for row, b in zip(rows[1:], benches):
+        if len(row) != len(CSV_COLUMNS):
+            continue
+        get = dict(zip(CSV_COLUMNS, row))
+        check(get["status"] == "ok" and int(get["samples"]) == b["samples"]
+              and float(get["median_ns"]) == b["estimates"]["median"]["point_ns"],
+              f"{what}: {b['name']}: the same run as the JSON output", str(row))
+
+
+def check_samples_csv(text, doc, what):
+    rows = parse_csv(text, what)
+    check(rows and rows[0] == SAMPLE_COLUMNS, f"{what}: the fixed header", str(rows[:1]))
+    check_csv_numbers(rows, ["sample", "iters", "time_ns", "ns_per_iter"], what)
+    if doc is None:
+        return
+    for b in doc["benchmarks"]:
+        mine = [r for r in rows[1:] if r and r[0] == b["name"]]
+        raw = b["raw_samples"]
+        check(len(mine) == b["samples"]
+              and [int(r[2]) for r in mine] == raw["iters"]
+              and [float(r[3]) for r in mine] == raw["time_ns"]
+              and [r[5] for r in mine] == raw["outlier"]
+              and [int(r[1]) for r in mine] == list(range(len(mine))),
+              f"{what}: {b['name']}: one row per raw sample, as in the JSON output")
+
+
+def check_markdown(text, names, what):
+    lines = text.splitlines()
+    check(any(l.startswith("| benchmark | median |") for l in lines),
+          f"{what}: the table header", text)
+    for name in names:
+        row = [l for l in lines if l.startswith(f"| `{name}` |")]
+        check(len(row) == 1, f"{what}: a table row for {name}", text)
+        if row:
+            cells = [c.strip() for c in row[0].strip("|").split(" | ")]
+            check(len(cells) == 9 and re.fullmatch(r"[0-9]+\.[0-9]+ (ns|µs|ms|s)", cells[1]),
+                  f"{what}: {name}: nine cells, the median with '.' and a unit", row[0])
+
+
+def main():
+    exe, source_dir = sys.argv[1], sys.argv[2]
+    with open(os.path.join(source_dir, "docs", "schema",
+                           "microbe-results-v1.schema.json"), encoding="utf-8") as f:
+        schema = json.load(f)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(schema)
+
+    # The golden output of the emitter test exercises what a healthy run does not: a failed
+    # benchmark, nulls, a flat plan.
+    with open(os.path.join(source_dir, "tests", "golden", "emit_json.txt"),
+              encoding="utf-8") as f:
+        validate(strict_json(f.read(), "the golden JSON"), validator, "the golden JSON")
+
+    code, out, err = run(exe, "--list")
+    names = out.split()
+    check(code == 0 and len(names) >= 2, "--list names the benchmarks", out + err)
+
+    # json on stdout.
+    code, out, err = run(exe, "--quick", "--format", "json")
+    check(code == 0, "--format json exits 0", err)
+    doc = strict_json(out, "--format json")
+    if doc is not None:
+        validate(doc, validator, "--format json")
+        check(doc.get("schema_version") == 1 and doc.get("library") == "microbe",
+              "schema_version and library")
+        check(doc.get("settings", {}).get("filter") is None, "no filter: null")
+        check(doc.get("context", {}).get("executable", "").endswith(os.path.basename(exe)),
+              "the context names the executable", str(doc.get("context")))
+    check_results(doc, names, "--format json")
+
+    with tempfile.TemporaryDirectory() as d:
+        # Several outputs from one run: files written whole, nothing else left behind.
+        code, out, err = run(exe, "--quick", "--output", f"csv:{d}/a.csv", "--output",
+                             f"json:{d}/a.json", "--output", f"markdown:{d}/a.md",
+                             "--format", "csv-samples")
+        check(code == 0, "several outputs exit 0", err)
+        check(sorted(os.listdir(d)) == ["a.csv", "a.json", "a.md"],
+              "exactly the three files, no temporary file left", str(os.listdir(d)))
+        doc = None
+        if os.path.exists(f"{d}/a.json"):
+            with open(f"{d}/a.json", encoding="utf-8") as f:
+                doc = strict_json(f.read(), "json:a.json")
+            if doc is not None:
+                validate(doc, validator, "json:a.json")
+            check_results(doc, names, "json:a.json")
+        if os.path.exists(f"{d}/a.csv"):
+            with open(f"{d}/a.csv", encoding="utf-8", newline="") as f:
+                check_summary_csv(f.read(), doc, "csv:a.csv")
+        check_samples_csv(out, doc, "--format csv-samples")
+        if os.path.exists(f"{d}/a.md"):
+            with open(f"{d}/a.md", encoding="utf-8") as f:
+                check_markdown(f.read(), names, "markdown:a.md")
+
+        # An output that cannot be created stops everything before anything runs.
+        code, out, err = run(exe, "--quick", "--output", "json:/nonexistent/x.json")
+        check(code == 2, "an unwritable output exits 2", f"exit {code}\n{err}")
+        check(out == "", "nothing ran: stdout is empty", out)
+        check(len(err.splitlines()) == 1 and "/nonexistent/x.json" in err,
+              "one line on stderr naming the path", err)
+
+        # A locale with a decimal comma changes no number.
+        try:
+            locales = subprocess.run(["locale", "-a"], capture_output=True, text=True).stdout
+        except OSError:
+            locales = ""
+        if not re.search(r"^de_DE\.utf-?8$", locales, re.I | re.M):
+            skip("the de_DE.UTF-8 locale is not installed (generate it with locale-gen)")
+        else:
+            code, out, err = run(exe, "--quick", "--format", "json", "--output",
+                                 f"csv:{d}/de.csv", "--output", f"markdown:{d}/de.md",
+                                 env={"LC_ALL": "de_DE.UTF-8"})
+            check(code == 0, "a run under de_DE.UTF-8 exits 0", err)
+            doc = strict_json(out, "json under de_DE.UTF-8")
+            if doc is not None:
+                validate(doc, validator, "json under de_DE.UTF-8")
+            check_results(doc, names, "json under de_DE.UTF-8")
+            if os.path.exists(f"{d}/de.csv"):
+                with open(f"{d}/de.csv", encoding="utf-8", newline="") as f:
+                    check_summary_csv(f.read(), doc, "csv under de_DE.UTF-8")
+            if os.path.exists(f"{d}/de.md"):
+                with open(f"{d}/de.md", encoding="utf-8") as f:
+                    check_markdown(f.read(), names, "markdown under de_DE.UTF-8")
+
+        # Google Benchmark's compare.py reads two gbench-json outputs; bmf on the side.
+        gb = []
+        for i in range(2):
+            code, out, err = run(exe, "--quick", "--format", "gbench-json", "--output",
+                                 f"bmf:{d}/{i}.bmf")
+            check(code == 0, "--format gbench-json exits 0", err)
+            g = strict_json(out, "gbench-json")
+            if g is not None:
+                check(all(k in g.get("context", {}) for k in (
+                    "date", "host_name", "executable", "num_cpus", "mhz_per_cpu",
+                    "cpu_scaling_enabled", "caches", "load_avg", "library_build_type")),
+                      "gbench-json: the context keys", str(g.get("context")))
+                benches = g.get("benchmarks", [])
+                check([b.get("name") for b in benches] == names, "gbench-json: every benchmark")
+                for idx, b in enumerate(benches):
+                    check(b.get("run_type") == "iteration" and b.get("time_unit") == "ns"
+                          and b.get("family_index") == idx and b.get("threads") == 1
+                          and finite(b.get("real_time")) and b["real_time"] > 0
+                          and b.get("cpu_time") == b.get("real_time")
+                          and isinstance(b.get("iterations"), int),
+                          f"gbench-json: {b.get('name')}: one iteration run in ns", str(b))
+            with open(f"{d}/{i}.gbench.json", "w", encoding="utf-8") as f:
+                f.write(out)
+            bmf = None
+            if os.path.exists(f"{d}/{i}.bmf"):
+                with open(f"{d}/{i}.bmf", encoding="utf-8") as f:
+                    bmf = strict_json(f.read(), "bmf")
+            check(isinstance(bmf, dict) and list(bmf) == names, "bmf: every benchmark", str(bmf))
+            for name, m in (bmf or {}).items():
+                lat = m.get("latency", {}) if isinstance(m, dict) else {}
+                check(list(m) == ["latency"] and finite(lat.get("value"))
+                      and lat.get("lower_value", math.inf) <= lat["value"]
+                      <= lat.get("upper_value", -math.inf),
+                      f"bmf: {name}: latency with its interval", str(m))
+            gb.append(f"{d}/{i}.gbench.json")
+
+        deps = subprocess.run(["/usr/bin/python3", "-c", "import numpy, scipy"],
+                              capture_output=True)
+        if not os.path.exists(COMPARE_PY):
+            skip(f"{COMPARE_PY} is missing (Debian: libbenchmark-tools)")
+        elif deps.returncode != 0:
+            skip("compare.py needs numpy and scipy for /usr/bin/python3")
+        else:
+            p = subprocess.run(["/usr/bin/python3", COMPARE_PY, "--no-color", "benchmarks",
+                                *gb], capture_output=True, text=True, timeout=120)
+            check(p.returncode == 0, "compare.py accepts our gbench-json", p.stdout + p.stderr)
+            for name in names:
+                check(re.search(rf"^{re.escape(name)}\s", p.stdout, re.M) is not None,
+                      f"compare.py reports {name}", p.stdout)
+
+    print(f"{checks} checks, {failures} failed" + (f", {len(skipped)} parts skipped"
+                                                    if skipped else ""), file=sys.stderr)
+    if failures:
+        return 1
+    return 77 if checks == 0 else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
