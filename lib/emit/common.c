@@ -51,17 +51,20 @@ static void leave_c_locale(locale_t c_locale, locale_t saved, char *buf)
 
 void mb__fmt_double(char *buf, size_t size, double v)
 {
+    /* 17 significant digits, sign, point and exponent fit in 32 bytes. */
+    char tmp[32];
     locale_t saved, c_locale = enter_c_locale(&saved);
     if (v == floor(v) && fabs(v) <= EXACT_INTEGER) {
-        snprintf(buf, size, "%.0f", v);
+        snprintf(tmp, sizeof tmp, "%.0f", v);
     } else {
         for (int digits = 1; digits <= 17; digits++) {
-            snprintf(buf, size, "%.*g", digits, v);
-            if (strtod(buf, NULL) == v)
+            snprintf(tmp, sizeof tmp, "%.*g", digits, v);
+            if (strtod(tmp, NULL) == v)
                 break;
         }
     }
-    leave_c_locale(c_locale, saved, buf);
+    leave_c_locale(c_locale, saved, tmp);
+    snprintf(buf, size, "%s", tmp);
 }
 
 int mb__fmt(char *buf, size_t size, const char *fmt, ...)
