@@ -86,8 +86,8 @@ typedef struct mb__plan {
 
 void mb__make_plan(const mb_settings *s, double min_sample_ns, double t_ns, mb__plan *plan);
 
-/* Relative half-width of the (interpolated order-statistic) interval of the median of per-iteration times;
- * INFINITY when it cannot be computed. scratch holds n doubles. */
+/* Relative half-width of the (interpolated order-statistic) interval of the median of per-iteration
+ * times; INFINITY when it cannot be computed. scratch holds n doubles. */
 double mb__median_precision(const uint64_t *iters, const double *ns, size_t n, double conf,
                             double *scratch);
 

@@ -73,21 +73,20 @@ void mb__shuffle_u32(mb__rng *rng, uint32_t *v, size_t n);
  * narrowest symmetric pair x_(l), x_(n+1-l) (1-based) whose exact binomial coverage is at
  * least conf. When n is too small to reach conf, returns [min, max]. *level receives the
  * exact coverage. Returns 0, or -1 when n == 0 (outputs NAN). */
-int mb__median_os_interval(const double *sorted, size_t n, double conf, double *low,
-                           double *high, double *level);
+int mb__median_os_interval(const double *sorted, size_t n, double conf, double *low, double *high,
+                           double *level);
 
 /* The interpolated order-statistic interval for the median (Hettmansperger & Sheather 1986):
  * between the narrowest interval that reaches conf and the next narrower one, weighted so that
  * the coverage is conf (exactly so for symmetric distributions, very nearly otherwise), where
  * the plain interval over-covers through discreteness. Falls back to mb__median_os_interval
  * (and its exact *level) when n is too small to interpolate. Returns 0, or -1 when n == 0. */
-int mb__median_hs_interval(const double *sorted, size_t n, double conf, double *low,
-                           double *high, double *level);
+int mb__median_hs_interval(const double *sorted, size_t n, double conf, double *low, double *high,
+                           double *level);
 
 /* Percentile interval: type-7 quantiles (1-conf)/2 and (1+conf)/2 of the replicates, which
  * are sorted in place. */
-void mb__percentile_interval(double *replicates, size_t b, double conf, double *low,
-                             double *high);
+void mb__percentile_interval(double *replicates, size_t b, double conf, double *low, double *high);
 
 /* BCa interval (Efron 1987). replicates: b bootstrap values, sorted in place. theta_hat: the
  * statistic on the original data. jack: the n leave-one-out values of the statistic (for
@@ -96,8 +95,8 @@ void mb__percentile_interval(double *replicates, size_t b, double conf, double *
  * means within 16 ulps of theta_hat or 1e-9 of the replicates' range, so that rounding
  * cannot split a tie. Falls back to the percentile interval when the correction is not
  * finite (e.g. every replicate below theta_hat, or a jackknife value not finite). */
-void mb__bca_interval(double *replicates, size_t b, double theta_hat, const double *jack,
-                      size_t n, double conf, double *low, double *high);
+void mb__bca_interval(double *replicates, size_t b, double theta_hat, const double *jack, size_t n,
+                      double conf, double *low, double *high);
 
 /* ---- The bootstrap of one benchmark's samples ------------------------------------------ */
 
@@ -133,8 +132,8 @@ typedef struct mb__boot_result {
  * conf in (0, 1). Allocates its own scratch. Returns 0, -1 for n == 0, b == 0, conf not in
  * (0, 1) or n > UINT32_MAX (outputs NAN), -2 on allocation failure. Deterministic for a
  * given seed: the same inputs and seed give bit-identical outputs. */
-int mb__bootstrap(const double *x, const double *y, size_t n, int with_slope, size_t b,
-                  double conf, uint64_t seed, mb__boot_result *out);
+int mb__bootstrap(const double *x, const double *y, size_t n, int with_slope, size_t b, double conf,
+                  uint64_t seed, mb__boot_result *out);
 
 /* ---- Outliers and diagnostics -------------------------------------------------------- */
 
