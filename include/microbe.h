@@ -199,7 +199,9 @@ typedef struct mb_settings {
     mb_log_fn log;             /* NULL: messages are dropped */
     void *log_user;
     int log_level; /* highest mb_log_level passed to log (default MB_LOG_WARN) */
-    unsigned char reserved[64];
+    int smoke;     /* nonzero: run each body once, one iteration, no timing analysis: a
+                      test that every benchmark works (results have no samples) */
+    unsigned char reserved[60];
 } mb_settings;
 
 /* Fills s with the defaults above. */

@@ -45,6 +45,8 @@ static unsigned diagnose(const mb__measurement *m, const mb_settings *s, double 
 {
     unsigned w = 0;
     size_t n = r->n_samples;
+    if (n == 0) /* failed before sampling, or a smoke run: nothing to diagnose */
+        return 0;
     if (r->mdape > UNSTABLE_MDAPE || r->cv > UNSTABLE_CV)
         w |= MB_WARN_UNSTABLE;
     /* A significant trend matters only when it moves the estimate by more than both its

@@ -36,6 +36,7 @@ enum opt_id {
     OPT_FORMAT,
     OPT_OUTPUT,
     OPT_COLOR,
+    OPT_SMOKE,
     OPT_COUNT
 };
 
@@ -75,6 +76,8 @@ static const struct option_spec {
                     "gbench-json, bmf"},
     [OPT_OUTPUT] = {"output", TAKES_VALUE, "MICROBE_OUTPUT", "FMT:PATH",
                     "also write format FMT to PATH, whole or not at all (repeatable)"},
+    [OPT_SMOKE] = {"smoke", TAKES_NONE, "MICROBE_SMOKE", NULL,
+                   "run each benchmark once, one iteration, no timing (a test that they work)"},
     [OPT_COLOR] = {"color", TAKES_VALUE, "MICROBE_COLOR", "WHEN",
                    "colour in the text report: auto (default), always, never"},
 };
@@ -418,6 +421,7 @@ int mb__cli_parse(int argc, char **argv, mb__cli *cli, char *err, size_t err_siz
         return -1;
     if (cli->flag[OPT_QUICK])
         mb_settings_quick(&cli->settings);
+    cli->settings.smoke = cli->flag[OPT_SMOKE];
     return apply_values(cli, err, err_size);
 }
 

@@ -155,6 +155,15 @@ int mb__measure(const mb__runner *runner, mb_bench_fn fn, uint64_t seed, mb__mea
 {
     const mb_settings *s = runner->settings;
     *m = (mb__measurement){0};
+    if (s->smoke) {
+        /* One call of one iteration: enough to find a body that crashes or misuses
+         * MB_LOOP, and nothing is kept, since one iteration says nothing about its time. */
+        double loop_ns;
+        m->plan = MB_PLAN_FLAT;
+        m->stop = MB_STOP_SAMPLES;
+        m->failure = invoke(runner, fn, 1, &loop_ns);
+        return 0;
+    }
     m->failure = warm_up(runner, fn, m);
     if (m->failure)
         return 0;

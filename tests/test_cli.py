@@ -99,11 +99,15 @@ def main():
     check(code == 0 and "90% CI" in out and "seed 0x000000000000002a" in out,
           "--confidence and --seed reach the report", out + err)
 
+    code, out, err = run(split, "--smoke")
+    rows = [l for l in out.splitlines() if "ok (smoke run: not measured)" in l]
+    check(code == 0 and len(rows) == 3, "--smoke runs every benchmark once and reports it", out + err)
+
     code, out, _ = run(basics, "--help")
     check(code == 0 and all(f"--{o}" in out for o in (
         "help", "version", "list", "filter", "warm-up-time", "measurement-time", "samples",
         "precision", "confidence", "resamples", "seed", "quick", "quiet", "format", "output",
-        "color")), "--help", out)
+        "color", "smoke")), "--help", out)
     code, out, _ = run(basics, "--version")
     check(code == 0 and out.startswith("microbe "), "--version", out)
 
@@ -132,6 +136,7 @@ def main():
         (["--filter", "("], "--filter"),
         (["--filter", "no_such_benchmark"], "no_such_benchmark"),
         (["--quick=1"], "--quick"),
+        (["--smoke=yes"], "--smoke"),
         (["--list=yes"], "--list"),
         (["one", "two"], "two"),
         (["--format", "xml"], "--format"),

@@ -162,6 +162,8 @@ static void settings(json_emitter *j, const mb_settings *s)
     seed(j, "seed", s->seed);
     string(j, "filter", s->filter);
     integer(j, "log_level", s->log_level, INT32_MIN);
+    key(j, "smoke");
+    fputs(s->smoke ? "true" : "false", j->out);
     close_container(j, '}');
 }
 

@@ -257,6 +257,10 @@ static int text_result(void *user, const mb_run_info *info, const mb_result *r)
                 r->message ? r->message : "unknown failure");
         return ferror(t->out) ? MB_EIO : 0;
     }
+    if (r->n_samples == 0) { /* --smoke: the body ran once, nothing was measured */
+        fprintf(t->out, "%-*s  ok (smoke run: not measured)\n", t->name_width, r->name);
+        return ferror(t->out) ? MB_EIO : 0;
+    }
     char median[32], ci[64], rel[16], mean[32], mad[32], samples[24], iters[16], outliers[32];
     format_time(median, sizeof median, r->median.point);
     format_interval(ci, sizeof ci, r->median.point, r->median.low, r->median.high);
