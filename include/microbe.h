@@ -198,10 +198,12 @@ typedef struct mb_settings {
     const char *filter;        /* POSIX ERE on benchmark names, or NULL for all (borrowed) */
     mb_log_fn log;             /* NULL: messages are dropped */
     void *log_user;
-    int log_level; /* highest mb_log_level passed to log (default MB_LOG_WARN) */
-    int smoke;     /* nonzero: run each body once, one iteration, no timing analysis: a
-                      test that every benchmark works (results have no samples) */
-    unsigned char reserved[60];
+    int log_level;         /* highest mb_log_level passed to log (default MB_LOG_WARN) */
+    int smoke;             /* nonzero: run each body once, one iteration, no timing analysis: a
+                              test that every benchmark works (results have no samples) */
+    double profile_time_s; /* > 0: run each body's loop for this long, no timing analysis,
+                              for perf record and flame graphs (results have no samples) */
+    unsigned char reserved[52];
 } mb_settings;
 
 /* Fills s with the defaults above. */

@@ -37,6 +37,7 @@ enum opt_id {
     OPT_OUTPUT,
     OPT_COLOR,
     OPT_SMOKE,
+    OPT_PROFILE_TIME,
     OPT_COUNT
 };
 
@@ -78,6 +79,8 @@ static const struct option_spec {
                     "also write format FMT to PATH, whole or not at all (repeatable)"},
     [OPT_SMOKE] = {"smoke", TAKES_NONE, "MICROBE_SMOKE", NULL,
                    "run each benchmark once, one iteration, no timing (a test that they work)"},
+    [OPT_PROFILE_TIME] = {"profile-time", TAKES_VALUE, "MICROBE_PROFILE_TIME", "TIME",
+                          "run each selected loop for TIME, no analysis (for perf record)"},
     [OPT_COLOR] = {"color", TAKES_VALUE, "MICROBE_COLOR", "WHEN",
                    "colour in the text report: auto (default), always, never"},
 };
@@ -381,6 +384,12 @@ static int apply_values(mb__cli *cli, char *err, size_t size)
         case OPT_SEED:
             if (parse_uint(src, v, 0, UINT64_MAX, &s->seed, err, size) != 0)
                 return -1;
+            break;
+        case OPT_PROFILE_TIME:
+            if (parse_seconds(src, v, &s->profile_time_s, err, size) != 0)
+                return -1;
+            if (s->profile_time_s <= 0)
+                return fail(err, size, "%s: must be above 0", src);
             break;
         case OPT_FORMAT:
             if (!known_format(v, strlen(v)))

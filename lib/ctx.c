@@ -136,6 +136,8 @@ int mb_settings_validate(const mb_settings *s, const char **message)
         problem = "settings is NULL";
     else if (!(s->warm_up_time_s >= 0 && s->warm_up_time_s <= MAX_TIME_S))
         problem = "warm-up time must be between 0 and 1e6 seconds";
+    else if (!(s->profile_time_s >= 0 && s->profile_time_s <= MAX_TIME_S))
+        problem = "profile time must be between 0 and 1e6 seconds";
     else if (!(s->measurement_time_s > 0 && s->measurement_time_s <= MAX_TIME_S))
         problem = "measurement time must be above 0 and at most 1e6 seconds";
     else if (s->min_samples < 2 || s->max_samples < s->min_samples || s->max_samples > MAX_SAMPLES)

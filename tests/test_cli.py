@@ -103,11 +103,14 @@ def main():
     rows = [l for l in out.splitlines() if "ok (smoke run: not measured)" in l]
     check(code == 0 and len(rows) == 3, "--smoke runs every benchmark once and reports it", out + err)
 
+    code, out, err = run(split, "--profile-time", "0.2s", "fnv")
+    check(code == 0 and "fnv1a_256  ok (profile run: not measured)" in out, "--profile-time", out + err)
+
     code, out, _ = run(basics, "--help")
     check(code == 0 and all(f"--{o}" in out for o in (
         "help", "version", "list", "filter", "warm-up-time", "measurement-time", "samples",
         "precision", "confidence", "resamples", "seed", "quick", "quiet", "format", "output",
-        "color", "smoke")), "--help", out)
+        "color", "smoke", "profile-time")), "--help", out)
     code, out, _ = run(basics, "--version")
     check(code == 0 and out.startswith("microbe "), "--version", out)
 
@@ -137,6 +140,8 @@ def main():
         (["--filter", "no_such_benchmark"], "no_such_benchmark"),
         (["--quick=1"], "--quick"),
         (["--smoke=yes"], "--smoke"),
+        (["--profile-time", "0"], "--profile-time"),
+        (["--profile-time", "soon"], "--profile-time"),
         (["--list=yes"], "--list"),
         (["one", "two"], "two"),
         (["--format", "xml"], "--format"),

@@ -353,6 +353,35 @@ static void test_diagnostics(void)
     CHECK(diagnose(t, 1, 0.3) & MB_WARN_LOW_R2);
 }
 
+static void test_profile_and_smoke(void)
+{
+    mb_settings s;
+    mb_settings_init(&s);
+    mb__measurement m;
+
+    /* --profile-time 1: calls of doubling size until one lasts 10 ms (2^17 x 100 ns), then
+     * calls of that size until 1 s has passed; no samples are kept. */
+    s.profile_time_s = 1.0;
+    reset(100, 0, 0);
+    double start = fake_ns;
+    CHECK_INT(measure(&s, 3, &m), ==, 0);
+    CHECK(m.failure == NULL);
+    CHECK_INT(m.n, ==, 0);
+    double spent = fake_ns - start;
+    CHECK(spent >= 1e9 && spent <= 1e9 + 2 * 13.2e6);
+    mb__measurement_free(&m);
+
+    /* --smoke: one call of one iteration. */
+    s.profile_time_s = 0;
+    s.smoke = 1;
+    reset(100, 0, 0);
+    start = fake_ns;
+    CHECK_INT(measure(&s, 3, &m), ==, 0);
+    CHECK_INT(m.n, ==, 0);
+    CHECK_NEAR(fake_ns - start, 100 + 2 * FAKE_READ_NS, 0, 0);
+    mb__measurement_free(&m);
+}
+
 int main(void)
 {
     test_timer_probe();
@@ -364,5 +393,6 @@ int main(void)
     test_long_body();
     test_fixed_samples();
     test_diagnostics();
+    test_profile_and_smoke();
     return CHECK_DONE();
 }

@@ -164,6 +164,7 @@ static void settings(json_emitter *j, const mb_settings *s)
     integer(j, "log_level", s->log_level, INT32_MIN);
     key(j, "smoke");
     fputs(s->smoke ? "true" : "false", j->out);
+    number(j, "profile_time_s", s->profile_time_s);
     close_container(j, '}');
 }
 

@@ -248,7 +248,6 @@ static const char *effect_name(mb_outlier_effect e)
 static int text_result(void *user, const mb_run_info *info, const mb_result *r)
 {
     text_emitter *t = user;
-    (void)info;
     t->wall_s += r->wall_time_s;
     if (r->status != MB_STATUS_OK) {
         t->n_failed++;
@@ -257,8 +256,9 @@ static int text_result(void *user, const mb_run_info *info, const mb_result *r)
                 r->message ? r->message : "unknown failure");
         return ferror(t->out) ? MB_EIO : 0;
     }
-    if (r->n_samples == 0) { /* --smoke: the body ran once, nothing was measured */
-        fprintf(t->out, "%-*s  ok (smoke run: not measured)\n", t->name_width, r->name);
+    if (r->n_samples == 0) { /* --smoke or --profile-time: nothing was measured */
+        fprintf(t->out, "%-*s  ok (%s run: not measured)\n", t->name_width, r->name,
+                info->settings->smoke ? "smoke" : "profile");
         return ferror(t->out) ? MB_EIO : 0;
     }
     char median[32], ci[64], rel[16], mean[32], mad[32], samples[24], iters[16], outliers[32];
