@@ -184,6 +184,19 @@ typedef enum mb_log_level { MB_LOG_ERROR = 0, MB_LOG_WARN = 1, MB_LOG_INFO = 2 }
 /* A log sink: one complete message per call, without a trailing newline. */
 typedef void (*mb_log_fn)(void *user, mb_log_level level, const char *message);
 
+/* Where a run is, for a progress display. */
+typedef struct mb_progress {
+    size_t index;      /* the benchmark being run, 0-based */
+    size_t count;      /* benchmarks in the run */
+    const char *name;  /* NULL: between benchmarks and at the end (clear any display) */
+    const char *phase; /* "measuring" or "analysing" */
+    double elapsed_s;  /* since the run started */
+    double eta_s;      /* estimated time left in the run; NAN before it can be estimated */
+} mb_progress;
+
+/* A progress sink: called from the running thread, never inside a timed loop. */
+typedef void (*mb_progress_fn)(void *user, const mb_progress *progress);
+
 /* Run settings. Always start from mb_settings_init(); fields added later take space from
  * reserved, so code compiled against an older header keeps working. */
 typedef struct mb_settings {
@@ -198,12 +211,14 @@ typedef struct mb_settings {
     const char *filter;        /* POSIX ERE on benchmark names, or NULL for all (borrowed) */
     mb_log_fn log;             /* NULL: messages are dropped */
     void *log_user;
-    int log_level;         /* highest mb_log_level passed to log (default MB_LOG_WARN) */
-    int smoke;             /* nonzero: run each body once, one iteration, no timing analysis: a
-                              test that every benchmark works (results have no samples) */
-    double profile_time_s; /* > 0: run each body's loop for this long, no timing analysis,
-                              for perf record and flame graphs (results have no samples) */
-    unsigned char reserved[52];
+    int log_level;           /* highest mb_log_level passed to log (default MB_LOG_WARN) */
+    int smoke;               /* nonzero: run each body once, one iteration, no timing analysis: a
+                                test that every benchmark works (results have no samples) */
+    double profile_time_s;   /* > 0: run each body's loop for this long, no timing analysis,
+                                for perf record and flame graphs (results have no samples) */
+    mb_progress_fn progress; /* NULL: no progress reports */
+    void *progress_user;
+    unsigned char reserved[36];
 } mb_settings;
 
 /* Fills s with the defaults above. */

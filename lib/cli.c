@@ -320,6 +320,15 @@ static int read_arguments(int argc, char **argv, mb__cli *cli, char *err, size_t
     return 0;
 }
 
+/* ", 12 s left" with the time rounded up to a whole second (minutes past 100 s). */
+static void progress_eta(char *buf, size_t size, double eta_s)
+{
+    if (eta_s < 100)
+        snprintf(buf, size, ", %.0f s left", ceil(eta_s));
+    else
+        snprintf(buf, size, ", %.0f min left", ceil(eta_s / 60));
+}
+
 static int known_format(const char *name, size_t len)
 {
     for (const char *const *f = mb_emitter_formats(); *f; f++)
@@ -455,8 +464,29 @@ static void print_help(FILE *out, const char *prog)
                  "Exit status: 0 success, 1 a benchmark failed, 2 bad usage.\n");
 }
 
+/* The progress line on stderr, when it is a terminal: "[2/5] name: measuring, 3 s left",
+ * redrawn in place and erased between benchmarks, so the report on stdout and messages on
+ * stderr never run into it. */
+static int progress_shown;
+
+static void progress_line(void *user, const mb_progress *p)
+{
+    (void)user;
+    fputs("\r\033[K", stderr);
+    progress_shown = p->name != NULL;
+    if (p->name) {
+        char eta[32] = "";
+        if (p->eta_s == p->eta_s) /* not NAN */
+            progress_eta(eta, sizeof eta, p->eta_s);
+        fprintf(stderr, "[%zu/%zu] %s: %s%s", p->index + 1, p->count, p->name, p->phase, eta);
+    }
+    fflush(stderr);
+}
+
 static void log_to_stderr(void *user, mb_log_level level, const char *message)
 {
+    if (progress_shown)
+        fputs("\r\033[K", stderr);
     static const char *const prefix[] = {"error", "warning", "note"};
     fprintf(stderr, "%s: %s: %s\n", *(const char *const *)user, prefix[level], message);
 }
@@ -563,6 +593,8 @@ int mb_main(int argc, char **argv)
     s->log = log_to_stderr;
     s->log_user = &prog;
     s->log_level = cli.flag[OPT_QUIET] ? MB_LOG_ERROR : MB_LOG_WARN;
+    if (!cli.flag[OPT_QUIET] && isatty(STDERR_FILENO))
+        s->progress = progress_line;
 
     mb_ctx *ctx;
     int rc = mb_ctx_new(&ctx, s);

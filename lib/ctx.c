@@ -18,8 +18,10 @@ struct mb_ctx {
     const mb__clock *clock;
     int timer_probed;
     mb__timer_info timer;
-    double loop_ns; /* an empty MB_LOOP's time per iteration */
-    mb__env env;    /* of the last run */
+    double loop_ns;     /* an empty MB_LOOP's time per iteration */
+    mb__env env;        /* of the last run */
+    uint64_t run_start; /* clock at the first benchmark, for progress */
+    double finished_s;  /* wall time of the benchmarks finished so far */
 
     mb_emitter *emitters;
     size_t n_emitters;
@@ -336,6 +338,23 @@ static int emit(mb_ctx *ctx, enum emit_phase phase, const mb_run_info *info, con
     return 0;
 }
 
+/* Reports progress when the settings ask for it. The time left is the mean wall time of the
+ * finished benchmarks times those left (including the current one, counted whole); before
+ * any has finished, the settings' warm-up plus budget per benchmark, an upper bound for most. */
+static void report_progress(mb_ctx *ctx, size_t index, size_t count, const char *name,
+                            const char *phase, uint64_t run_start)
+{
+    const mb_settings *s = &ctx->settings;
+    if (!s->progress)
+        return;
+    double elapsed = (double)(ctx->clock->now_ns(ctx->clock->user) - run_start) / 1e9;
+    double per_bench =
+        index > 0 ? ctx->finished_s / (double)index : s->warm_up_time_s + s->measurement_time_s;
+    double eta = per_bench * (double)(count - index) - (elapsed - ctx->finished_s);
+    mb_progress p = {index, count, name, phase, elapsed, eta > 0 ? eta : 0};
+    s->progress(s->progress_user, &p);
+}
+
 static int run_one(mb_ctx *ctx, const mb_bench *bench, mb_result *r, void **storage)
 {
     const mb_settings *s = &ctx->settings;
@@ -356,6 +375,7 @@ static int run_one(mb_ctx *ctx, const mb_bench *bench, mb_result *r, void **stor
         mb__log(s, MB_LOG_ERROR, "%s: %s", bench->name, m.failure);
     }
     /* A failed benchmark still reports what it measured before failing. */
+    report_progress(ctx, ctx->n_results, ctx->n_selected, bench->name, "analysing", ctx->run_start);
     err = mb__analyze(&m, s, seed + 1, ctx->loop_ns, r, storage);
     mb__measurement_free(&m);
     r->wall_time_s = (double)(ctx->clock->now_ns(ctx->clock->user) - start) / 1e9;
@@ -407,11 +427,16 @@ int mb_run(mb_ctx *ctx)
             info.timer_resolution_ns, info.timer_cost_ns, info.min_sample_ns / 1e3);
 
     err = emit(ctx, EMIT_BEGIN, &info, NULL);
+    ctx->run_start = ctx->clock->now_ns(ctx->clock->user);
+    ctx->finished_s = 0;
     for (size_t i = 0; i < n && !err; i++) {
+        report_progress(ctx, i, n, ctx->selected[i]->name, "measuring", ctx->run_start);
         err = run_one(ctx, ctx->selected[i], &ctx->results[i], &ctx->result_storage[i]);
+        report_progress(ctx, i, n, NULL, NULL, ctx->run_start);
         if (err)
             break;
         ctx->n_results = i + 1;
+        ctx->finished_s += ctx->results[i].wall_time_s;
         err = emit(ctx, EMIT_RESULT, &info, &ctx->results[i]);
     }
     if (!err)

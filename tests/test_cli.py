@@ -28,15 +28,17 @@ def strip_ansi(text):
     return re.sub(r"\x1b\[[0-9;]*m", "", text)
 
 
-def run_pty(exe, columns, *args, env=None):
-    """Runs exe with stdout on a pseudo-terminal of the given width; returns its output."""
+def run_pty(exe, columns, *args, env=None, stderr_too=False):
+    """Runs exe with stdout (and stderr when asked) on a pseudo-terminal of the given width;
+    returns what the terminal received."""
     full_env = {k: v for k, v in os.environ.items()
                 if not k.startswith("MICROBE_") and k != "NO_COLOR"}
     full_env.update(env or {})
     full_env["TERM"] = "xterm"
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
-    p = subprocess.Popen([exe, *args], stdout=slave, stderr=subprocess.DEVNULL, env=full_env)
+    p = subprocess.Popen([exe, *args], stdout=slave,
+                         stderr=slave if stderr_too else subprocess.DEVNULL, env=full_env)
     os.close(slave)
     chunks = []
     while True:
@@ -182,6 +184,20 @@ def main():
     check("\x1b[" not in out and "outliers" in out and "MAD" in out, "piped: no colour, every column", out)
     code, out, _ = run(split, "--quick", "--color", "always", "fnv")
     check("\x1b[" in out, "--color always colours a pipe", out)
+
+    # Progress: one line redrawn on a terminal's stderr, erased before each report row; none
+    # with --quiet or when stderr is not a terminal.
+    out = run_pty(split, 200, "--quick", "fnv|reverse", stderr_too=True)
+    check("[1/2] fnv1a_256: measuring" in out and "[2/2] reverse_copy_64: analysing" in out
+          and "\x1b[K" in out, "progress line on a terminal", out)
+    for name in ("fnv1a_256 ", "reverse_copy_64 "):
+        starts = [m.start() for m in re.finditer(re.escape(name), out)]
+        check(starts and all(out[:i].endswith("\r\x1b[K") for i in starts),
+              f"the {name.strip()} row starts right after the progress line is erased", out)
+    out = run_pty(split, 200, "--quick", "--quiet", "fnv", stderr_too=True)
+    check("[1/1]" not in out and "fnv1a_256" in out, "--quiet: no progress", out)
+    code, out, err = run(split, "--quick", "fnv")
+    check("[1/1]" not in err and "\x1b" not in err, "no progress when stderr is a pipe", err)
 
     print(f"{checks} checks, {failures} failed")
     return 1 if failures or not checks else 0
