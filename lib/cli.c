@@ -38,6 +38,7 @@ enum opt_id {
     OPT_COLOR,
     OPT_SMOKE,
     OPT_PROFILE_TIME,
+    OPT_PIN,
     OPT_COUNT
 };
 
@@ -81,6 +82,8 @@ static const struct option_spec {
                    "run each benchmark once, one iteration, no timing (a test that they work)"},
     [OPT_PROFILE_TIME] = {"profile-time", TAKES_VALUE, "MICROBE_PROFILE_TIME", "TIME",
                           "run each selected loop for TIME, no analysis (for perf record)"},
+    [OPT_PIN] = {"pin", TAKES_VALUE, "MICROBE_PIN", "CPU",
+                 "pin the measuring thread to logical CPU number CPU"},
     [OPT_COLOR] = {"color", TAKES_VALUE, "MICROBE_COLOR", "WHEN",
                    "colour in the text report: auto (default), always, never"},
 };
@@ -95,6 +98,7 @@ typedef struct mb__cli {
     char source_buf[OPT_COUNT][40];
     const char *outputs[MAX_OUTPUTS]; /* --output values in order (or MICROBE_OUTPUT) */
     int n_outputs;
+    int pin_cpu; /* -1: not pinned */
 } mb__cli;
 
 int mb__cli_parse(int argc, char **argv, mb__cli *cli, char *err, size_t err_size);
@@ -400,6 +404,11 @@ static int apply_values(mb__cli *cli, char *err, size_t size)
             if (s->profile_time_s <= 0)
                 return fail(err, size, "%s: must be above 0", src);
             break;
+        case OPT_PIN:
+            if (parse_uint(src, v, 0, 4095, &u, err, size) != 0)
+                return -1;
+            cli->pin_cpu = (int)u;
+            break;
         case OPT_FORMAT:
             if (!known_format(v, strlen(v)))
                 return fail(err, size, "%s: unknown format '%s' (%s)", src, v, format_list());
@@ -433,6 +442,7 @@ static int apply_values(mb__cli *cli, char *err, size_t size)
 int mb__cli_parse(int argc, char **argv, mb__cli *cli, char *err, size_t err_size)
 {
     memset(cli, 0, sizeof *cli);
+    cli->pin_cpu = -1;
     mb_settings_init(&cli->settings);
     if (read_environment(cli, err, err_size) != 0 ||
         read_arguments(argc, argv, cli, err, err_size) != 0)
@@ -620,6 +630,10 @@ int mb_main(int argc, char **argv)
     } else if (selected == 0) {
         fprintf(stderr, "%s: note: no benchmarks are registered\n", prog);
     } else if ((rc = add_outputs(ctx, &cli, prog)) != 0) {
+        exit_code = 2;
+    } else if (cli.pin_cpu >= 0 && (errno = 0, rc = mb__pin_cpu(cli.pin_cpu)) != 0) {
+        fprintf(stderr, "%s: error: %s: cannot pin to CPU %d: %s\n", prog, cli.source[OPT_PIN],
+                cli.pin_cpu, strerror(errno));
         exit_code = 2;
     } else if ((rc = mb_run(ctx)) != 0) {
         if (rc != MB_EDUP)

@@ -124,6 +124,11 @@ typedef struct mb__env {
 
 void mb__env_capture(mb__env *env, int64_t start_time_unix);
 
+/* ---- Affinity ------------------------------------------------------------------------ */
+
+/* Pins the calling thread to one CPU. Returns 0, or MB_EINVAL with errno saying why. */
+int mb__pin_cpu(int cpu);
+
 /* ---- Context ------------------------------------------------------------------------- */
 
 /* Replaces the clock of a context (tests). The clock must outlive the context. */

@@ -12,6 +12,7 @@ import struct
 import subprocess
 import sys
 import termios
+import time
 
 failures = 0
 checks = 0
@@ -112,7 +113,7 @@ def main():
     check(code == 0 and all(f"--{o}" in out for o in (
         "help", "version", "list", "filter", "warm-up-time", "measurement-time", "samples",
         "precision", "confidence", "resamples", "seed", "quick", "quiet", "format", "output",
-        "color", "smoke", "profile-time")), "--help", out)
+        "color", "smoke", "profile-time", "pin")), "--help", out)
     code, out, _ = run(basics, "--version")
     check(code == 0 and out.startswith("microbe "), "--version", out)
 
@@ -144,6 +145,8 @@ def main():
         (["--smoke=yes"], "--smoke"),
         (["--profile-time", "0"], "--profile-time"),
         (["--profile-time", "soon"], "--profile-time"),
+        (["--pin", "-1"], "--pin"),
+        (["--pin", "99999"], "--pin"),
         (["--list=yes"], "--list"),
         (["one", "two"], "two"),
         (["--format", "xml"], "--format"),
@@ -184,6 +187,28 @@ def main():
     check("\x1b[" not in out and "outliers" in out and "MAD" in out, "piped: no colour, every column", out)
     code, out, _ = run(split, "--quick", "--color", "always", "fnv")
     check("\x1b[" in out, "--color always colours a pipe", out)
+
+    # --pin: the running process may use only that CPU (Linux: read back from /proc).
+    if os.path.exists("/proc/self/status"):
+        env = {k: v for k, v in os.environ.items() if not k.startswith("MICROBE_")}
+        p = subprocess.Popen([split, "--pin", "0", "--profile-time", "1", "fnv"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+        allowed = None
+        for _ in range(50):  # wait up to 2.5 s for the pin to take effect
+            time.sleep(0.05)
+            try:
+                with open(f"/proc/{p.pid}/status") as f:
+                    allowed = [l.split()[1] for l in f if l.startswith("Cpus_allowed_list")][0]
+            except (OSError, IndexError):
+                break
+            if allowed == "0":
+                break
+        p.wait(timeout=60)
+        check(allowed == "0" and p.returncode == 0, "--pin 0 restricts the process to CPU 0",
+              f"Cpus_allowed_list {allowed}, exit {p.returncode}")
+    code, out, err = run(split, "--pin", "4000", "fnv")
+    check(code == 2 and "cannot pin to CPU 4000" in err and out == "", "--pin to a CPU that does not exist",
+          err)
 
     # Progress: one line redrawn on a terminal's stderr, erased before each report row; none
     # with --quiet or when stderr is not a terminal.
