@@ -218,7 +218,10 @@ typedef struct mb_settings {
                                 for perf record and flame graphs (results have no samples) */
     mb_progress_fn progress; /* NULL: no progress reports */
     void *progress_user;
-    unsigned char reserved[36];
+    const char *const *context; /* n_context "key=value" strings recorded with the results
+                                   (--context); borrowed, unique keys */
+    size_t n_context;
+    unsigned char reserved[20];
 } mb_settings;
 
 /* Fills s with the defaults above. */

@@ -39,6 +39,7 @@ enum opt_id {
     OPT_SMOKE,
     OPT_PROFILE_TIME,
     OPT_PIN,
+    OPT_CONTEXT,
     OPT_COUNT
 };
 
@@ -84,6 +85,8 @@ static const struct option_spec {
                           "run each selected loop for TIME, no analysis (for perf record)"},
     [OPT_PIN] = {"pin", TAKES_VALUE, "MICROBE_PIN", "CPU",
                  "pin the measuring thread to logical CPU number CPU"},
+    [OPT_CONTEXT] = {"context", TAKES_VALUE, "MICROBE_CONTEXT", "KEY=VALUE",
+                     "record a fact of your own with the results (repeatable)"},
     [OPT_COLOR] = {"color", TAKES_VALUE, "MICROBE_COLOR", "WHEN",
                    "colour in the text report: auto (default), always, never"},
 };
@@ -98,7 +101,9 @@ typedef struct mb__cli {
     char source_buf[OPT_COUNT][40];
     const char *outputs[MAX_OUTPUTS]; /* --output values in order (or MICROBE_OUTPUT) */
     int n_outputs;
-    int pin_cpu; /* -1: not pinned */
+    int pin_cpu;                       /* -1: not pinned */
+    const char *contexts[MAX_OUTPUTS]; /* --context values (or MICROBE_CONTEXT) */
+    int n_contexts;
 } mb__cli;
 
 int mb__cli_parse(int argc, char **argv, mb__cli *cli, char *err, size_t err_size);
@@ -318,6 +323,11 @@ static int read_arguments(int argc, char **argv, mb__cli *cli, char *err, size_t
                     return fail(err, size, "--output: at most %d outputs", MAX_OUTPUTS);
                 cli->outputs[cli->n_outputs++] = v;
             }
+            if (id == OPT_CONTEXT) {
+                if (cli->n_contexts == MAX_OUTPUTS)
+                    return fail(err, size, "--context: at most %d entries", MAX_OUTPUTS);
+                cli->contexts[cli->n_contexts++] = v;
+            }
             cli->value[id] = v;
         }
     }
@@ -409,6 +419,7 @@ static int apply_values(mb__cli *cli, char *err, size_t size)
                 return -1;
             cli->pin_cpu = (int)u;
             break;
+        case OPT_CONTEXT: break;
         case OPT_FORMAT:
             if (!known_format(v, strlen(v)))
                 return fail(err, size, "%s: unknown format '%s' (%s)", src, v, format_list());
@@ -433,9 +444,15 @@ static int apply_values(mb__cli *cli, char *err, size_t size)
             return fail(err, size, "%s: unknown format '%.*s' (%s)", src,
                         (int)(colon - cli->outputs[i]), cli->outputs[i], format_list());
     }
+    if (cli->n_contexts == 0 && cli->value[OPT_CONTEXT])
+        cli->contexts[cli->n_contexts++] = cli->value[OPT_CONTEXT];
+    s->context = cli->contexts;
+    s->n_context = (size_t)cli->n_contexts;
     const char *problem;
     if (mb_settings_validate(s, &problem) != 0)
-        return fail(err, size, "%s", problem);
+        return strncmp(problem, "context", 7) == 0
+                   ? fail(err, size, "%s: %s", cli->source[OPT_CONTEXT], problem)
+                   : fail(err, size, "%s", problem);
     return 0;
 }
 

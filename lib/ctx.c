@@ -131,6 +131,23 @@ void mb_settings_quick(mb_settings *s)
 #define MAX_SAMPLES 10000u
 #define MAX_RESAMPLES 1000000u
 
+/* Each context entry is "key=value" with a non-empty key, and keys are unique. */
+static const char *context_problem(const mb_settings *s)
+{
+    if (s->n_context && !s->context)
+        return "context is NULL but n_context is not 0";
+    for (size_t i = 0; i < s->n_context; i++) {
+        const char *eq = s->context[i] ? strchr(s->context[i], '=') : NULL;
+        if (!eq || eq == s->context[i] || eq - s->context[i] > 200)
+            return "context entries must be key=value with a key of 1 to 200 characters";
+        size_t len = (size_t)(eq - s->context[i]);
+        for (size_t j = 0; j < i; j++)
+            if (strncmp(s->context[j], s->context[i], len + 1) == 0)
+                return "context keys must be unique";
+    }
+    return NULL;
+}
+
 int mb_settings_validate(const mb_settings *s, const char **message)
 {
     const char *problem = NULL;
@@ -150,6 +167,8 @@ int mb_settings_validate(const mb_settings *s, const char **message)
         problem = "confidence must be in (0, 1)";
     else if (s->resamples < 100 || s->resamples > MAX_RESAMPLES)
         problem = "resamples must be between 100 and 1000000";
+    else
+        problem = context_problem(s);
     if (message)
         *message = problem;
     return problem ? MB_EINVAL : 0;

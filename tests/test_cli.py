@@ -109,11 +109,15 @@ def main():
     code, out, err = run(split, "--profile-time", "0.2s", "fnv")
     check(code == 0 and "fnv1a_256  ok (profile run: not measured)" in out, "--profile-time", out + err)
 
+    code, out, err = run(split, "--quick", "--context", "commit=abc", "--context", "os=x y", "fnv")
+    check(code == 0 and "context: commit=abc, os=x y" in out, "--context appears in the report",
+          out + err)
+
     code, out, _ = run(basics, "--help")
     check(code == 0 and all(f"--{o}" in out for o in (
         "help", "version", "list", "filter", "warm-up-time", "measurement-time", "samples",
         "precision", "confidence", "resamples", "seed", "quick", "quiet", "format", "output",
-        "color", "smoke", "profile-time", "pin")), "--help", out)
+        "color", "smoke", "profile-time", "pin", "context")), "--help", out)
     code, out, _ = run(basics, "--version")
     check(code == 0 and out.startswith("microbe "), "--version", out)
 
@@ -146,6 +150,9 @@ def main():
         (["--profile-time", "0"], "--profile-time"),
         (["--profile-time", "soon"], "--profile-time"),
         (["--pin", "-1"], "--pin"),
+        (["--context", "novalue"], "--context"),
+        (["--context", "=x"], "--context"),
+        (["--context", "k=1", "--context", "k=2"], "--context"),
         (["--pin", "99999"], "--pin"),
         (["--list=yes"], "--list"),
         (["one", "two"], "two"),

@@ -64,6 +64,9 @@ static void make_run(void)
 {
     mb_settings_init(&settings);
     settings.filter = "sort|a";
+    static const char *const context[] = {"commit=4f2a9c1", "note=a \"quoted\", value"};
+    settings.context = context;
+    settings.n_context = 2;
     info = (mb_run_info){
         .library_version = "0.1.0",
         .timer = "CLOCK_MONOTONIC",

@@ -11,6 +11,7 @@
 #include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define SCHEMA_VERSION 1
 
@@ -146,6 +147,15 @@ static void context(json_emitter *j, const mb_run_info *info, const mb_environme
     string(j, "library_version", info->library_version);
     string(j, "build_type", env->build_type);
     string(j, "compiler", env->compiler);
+    const mb_settings *s = info->settings;
+    open_key(j, "user", '{');
+    for (size_t i = 0; s && i < s->n_context; i++) {
+        const char *entry = s->context[i], *eq = strchr(entry, '=');
+        char name[256];
+        snprintf(name, sizeof name, "%.*s", (int)(eq - entry), entry);
+        string(j, name, eq + 1);
+    }
+    close_container(j, '}');
     close_container(j, '}');
 }
 

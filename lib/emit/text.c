@@ -224,7 +224,11 @@ static int text_begin(void *user, const mb_run_info *info)
             "seed 0x%016llx",
             info->library_version, info->timer, info->timer_resolution_ns, info->timer_cost_ns,
             info->loop_overhead_ns, (unsigned long long)info->seed);
-    fprintf(t->out, "%s\n\n", line);
+    fprintf(t->out, "%s\n", line);
+    const mb_settings *s = info->settings;
+    for (size_t i = 0; i < s->n_context; i++)
+        fprintf(t->out, "%s%s", i ? ", " : "context: ", s->context[i]);
+    fputs(s->n_context ? "\n\n" : "\n", t->out);
 
     char ci_head[32];
     mb__fmt(ci_head, sizeof ci_head, "%g%% CI", 100 * info->settings->confidence);
