@@ -386,6 +386,13 @@ typedef struct mb_environment {
     int aslr;               /* Linux randomize_va_space: 0 off, 1 partial, 2 full; -1 */
     const char *build_type; /* how the library was built: "release", "debug", ... */
     const char *compiler;   /* the compiler that built the library */
+    /* What most often makes timings drift or differ between runs (Linux sysfs/procfs): */
+    const char *governor;       /* CPU 0's frequency governor: "performance", "powersave" */
+    int boost;                  /* turbo/boost: 1 on, 0 off, -1 unknown */
+    int smt;                    /* simultaneous multithreading active: 1, 0, -1 unknown */
+    const char *isolated_cpus;  /* kernel's isolated CPU list ("" when none or unknown) */
+    int virtualized;            /* the CPU reports a hypervisor: 1, 0, -1 unknown */
+    double perf_event_paranoid; /* /proc/sys/kernel/perf_event_paranoid; NAN when unknown */
 } mb_environment;
 
 /* About the whole run; passed to emitters. */

@@ -133,6 +133,54 @@ static void caches(mb__env *env)
     env->pub.caches = env->cache;
 }
 
+/* A file holding one integer, or `unknown` when it cannot be read. */
+static int read_int(const char *path, int unknown)
+{
+    char line[32];
+    return read_line(path, line, sizeof line) == 0 ? atoi(line) : unknown;
+}
+
+/* Whether /proc/cpuinfo's flags include "hypervisor" (x86 guests): 1, 0, or -1 when there
+ * is no flags line to read. */
+static int hypervisor_flag(void)
+{
+    FILE *f = fopen("/proc/cpuinfo", "r");
+    if (!f)
+        return -1;
+    char line[4096];
+    int found = -1;
+    while (found < 0 && fgets(line, sizeof line, f))
+        if (strncmp(line, "flags", 5) == 0)
+            found = strstr(line, " hypervisor") != NULL;
+    fclose(f);
+    return found;
+}
+
+static void machine_state(mb__env *env)
+{
+    mb_environment *e = &env->pub;
+    if (read_line("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor", env->governor,
+                  sizeof env->governor) != 0)
+        env->governor[0] = '\0';
+    e->governor = env->governor;
+    /* acpi-cpufreq says "boost"; intel_pstate says the opposite, "no_turbo". */
+    e->boost = read_int("/sys/devices/system/cpu/cpufreq/boost", -1);
+    if (e->boost < 0) {
+        int no_turbo = read_int("/sys/devices/system/cpu/intel_pstate/no_turbo", -1);
+        e->boost = no_turbo < 0 ? -1 : !no_turbo;
+    }
+    e->smt = read_int("/sys/devices/system/cpu/smt/active", -1);
+    if (read_line("/sys/devices/system/cpu/isolated", env->isolated_cpus,
+                  sizeof env->isolated_cpus) != 0)
+        env->isolated_cpus[0] = '\0';
+    e->isolated_cpus = env->isolated_cpus;
+    e->virtualized = hypervisor_flag();
+    char line[32];
+    e->perf_event_paranoid =
+        read_line("/proc/sys/kernel/perf_event_paranoid", line, sizeof line) == 0 ? atoi(line)
+                                                                                  : NAN;
+}
+
 void mb__env_capture(mb__env *env, int64_t start_time_unix)
 {
     memset(env, 0, sizeof *env);
@@ -172,4 +220,5 @@ void mb__env_capture(mb__env *env, int64_t start_time_unix)
         read_line("/proc/sys/kernel/randomize_va_space", line, sizeof line) == 0 ? atoi(line) : -1;
     e->build_type = MB_BUILD_TYPE;
     e->compiler = MB_COMPILER;
+    machine_state(env);
 }

@@ -120,6 +120,8 @@ typedef struct mb__env {
     char cpu_model[256];
     mb_cache cache[MB__MAX_CACHES];
     char cache_type[MB__MAX_CACHES][16];
+    char governor[64];
+    char isolated_cpus[256];
 } mb__env;
 
 void mb__env_capture(mb__env *env, int64_t start_time_unix);

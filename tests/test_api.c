@@ -349,6 +349,10 @@ static void test_environment(void)
         CHECK(e->aslr >= 0 && e->aslr <= 2);
         CHECK(strstr(e->executable, "test_api") != NULL);
         CHECK(strncmp(e->os, "Linux ", 6) == 0);
+        CHECK(isfinite(e->perf_event_paranoid));
+        CHECK(e->virtualized == 0 || e->virtualized == 1);
+        CHECK(e->boost >= -1 && e->boost <= 1 && e->smt >= -1 && e->smt <= 1);
+        CHECK(e->governor != NULL && e->isolated_cpus != NULL);
         for (size_t i = 0; i < e->n_caches; i++)
             CHECK(e->caches[i].level >= 1 && e->caches[i].size_bytes >= 1024);
     }

@@ -39,6 +39,12 @@ static const mb_environment env = {
     2,
     "release",
     "gcc 12.2.0",
+    "performance",
+    0,
+    -1, /* SMT unknown */
+    "2-3",
+    1,
+    2,
 };
 
 static const char *const names[] = {"sort_linear", "broken_body", "a\"b,c|d"};

@@ -177,3 +177,26 @@ const char *mb__outlier_class_name(mb_outlier_class cls)
     }
     return "unknown";
 }
+
+const mb_environment *mb__environment(const mb_run_info *info)
+{
+    static const mb_environment unknown = {
+        .date = "",
+        .host = "",
+        .executable = "",
+        .os = "",
+        .cpu_model = "",
+        .logical_cpus = -1,
+        .load_avg = {NAN, NAN, NAN},
+        .aslr = -1,
+        .build_type = "",
+        .compiler = "",
+        .governor = "",
+        .boost = -1,
+        .smt = -1,
+        .isolated_cpus = "",
+        .virtualized = -1,
+        .perf_event_paranoid = NAN,
+    };
+    return info->env ? info->env : &unknown;
+}

@@ -31,6 +31,10 @@ void mb__json_string(FILE *out, const char *s);
 void mb__csv_string(FILE *out, const char *s);
 void mb__csv_number(FILE *out, double v);
 
+/* The run's environment, or one where everything is unknown when info->env is NULL (an
+ * embedder calling an emitter by hand). */
+const mb_environment *mb__environment(const mb_run_info *info);
+
 /* Stable lower-case names of the public enums, as they appear in every format. */
 const char *mb__status_name(mb_status status);
 const char *mb__plan_name(mb_plan_kind plan);

@@ -20,9 +20,7 @@ typedef struct gbench_emitter {
 
 static void context(FILE *out, const mb_run_info *info)
 {
-    static const mb_environment unknown = {"", "", "", "", "", -1, 0, NULL, {NAN, NAN, NAN},
-                                           -1, "", ""};
-    const mb_environment *env = info->env ? info->env : &unknown;
+    const mb_environment *env = mb__environment(info);
     fputs("{\n  \"context\": {\n    \"date\": ", out);
     mb__json_string(out, env->date);
     fputs(",\n    \"host_name\": ", out);

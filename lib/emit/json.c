@@ -90,6 +90,13 @@ static void integer(json_emitter *j, const char *name, long long v, long long mi
         fprintf(j->out, "%lld", v);
 }
 
+/* true, false, or null for an unknown (negative) value. */
+static void tristate(json_emitter *j, const char *name, int v)
+{
+    key(j, name);
+    fputs(v < 0 ? "null" : v ? "true" : "false", j->out);
+}
+
 /* A string, or null for NULL. */
 static void string(json_emitter *j, const char *name, const char *s)
 {
@@ -147,6 +154,12 @@ static void context(json_emitter *j, const mb_run_info *info, const mb_environme
     string(j, "library_version", info->library_version);
     string(j, "build_type", env->build_type);
     string(j, "compiler", env->compiler);
+    string(j, "governor", env->governor);
+    tristate(j, "boost", env->boost);
+    tristate(j, "smt", env->smt);
+    string(j, "isolated_cpus", env->isolated_cpus);
+    tristate(j, "virtualized", env->virtualized);
+    number(j, "perf_event_paranoid", env->perf_event_paranoid);
     const mb_settings *s = info->settings;
     open_key(j, "user", '{');
     for (size_t i = 0; s && i < s->n_context; i++) {
@@ -181,8 +194,6 @@ static void settings(json_emitter *j, const mb_settings *s)
 static int json_begin(void *user, const mb_run_info *info)
 {
     json_emitter *j = user;
-    static const mb_environment unknown = {"", "", "", "", "", -1, 0, NULL, {NAN, NAN, NAN},
-                                           -1, "", ""};
     mb_settings defaults;
     mb_settings_init(&defaults);
     /* A context may run again: each run writes a document of its own. */
@@ -191,7 +202,7 @@ static int json_begin(void *user, const mb_run_info *info)
     open_container(j, '{');
     integer(j, "schema_version", SCHEMA_VERSION, 0);
     string(j, "library", "microbe");
-    context(j, info, info->env ? info->env : &unknown);
+    context(j, info, mb__environment(info));
     settings(j, info->settings ? info->settings : &defaults);
     open_key(j, "benchmarks", '[');
     return ferror(j->out) ? MB_EIO : 0;
