@@ -91,7 +91,8 @@ static const struct option_spec {
                    "colour in the text report: auto (default), always, never"},
 };
 
-#define MAX_OUTPUTS 16
+/* The most --output or --context options one command line may give. */
+#define MAX_REPEATS 16
 
 typedef struct mb__cli {
     mb_settings settings;
@@ -99,10 +100,10 @@ typedef struct mb__cli {
     const char *value[OPT_COUNT];  /* value options given (argv or environment) */
     const char *source[OPT_COUNT]; /* "--name" or "MICROBE_NAME", for messages */
     char source_buf[OPT_COUNT][40];
-    const char *outputs[MAX_OUTPUTS]; /* --output values in order (or MICROBE_OUTPUT) */
+    const char *outputs[MAX_REPEATS]; /* --output values in order (or MICROBE_OUTPUT) */
     int n_outputs;
     int pin_cpu;                       /* -1: not pinned */
-    const char *contexts[MAX_OUTPUTS]; /* --context values (or MICROBE_CONTEXT) */
+    const char *contexts[MAX_REPEATS]; /* --context values (or MICROBE_CONTEXT) */
     int n_contexts;
 } mb__cli;
 
@@ -319,13 +320,13 @@ static int read_arguments(int argc, char **argv, mb__cli *cli, char *err, size_t
                             options[id].arg);
             const char *v = eq ? eq + 1 : argv[++i];
             if (id == OPT_OUTPUT) {
-                if (cli->n_outputs == MAX_OUTPUTS)
-                    return fail(err, size, "--output: at most %d outputs", MAX_OUTPUTS);
+                if (cli->n_outputs == MAX_REPEATS)
+                    return fail(err, size, "--output: at most %d outputs", MAX_REPEATS);
                 cli->outputs[cli->n_outputs++] = v;
             }
             if (id == OPT_CONTEXT) {
-                if (cli->n_contexts == MAX_OUTPUTS)
-                    return fail(err, size, "--context: at most %d entries", MAX_OUTPUTS);
+                if (cli->n_contexts == MAX_REPEATS)
+                    return fail(err, size, "--context: at most %d entries", MAX_REPEATS);
                 cli->contexts[cli->n_contexts++] = v;
             }
             cli->value[id] = v;

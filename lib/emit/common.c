@@ -200,3 +200,63 @@ const mb_environment *mb__environment(const mb_run_info *info)
     };
     return info->env ? info->env : &unknown;
 }
+
+/* The unit for a time in ns, and the factor that converts ns to it. */
+static const char *time_unit(double ns, const char *micro, double *factor)
+{
+    double a = fabs(ns);
+    *factor = a < 1e3 ? 1 : a < 1e6 ? 1e-3 : a < 1e9 ? 1e-6 : 1e-9;
+    return a < 1e3 ? "ns" : a < 1e6 ? micro : a < 1e9 ? "ms" : "s";
+}
+
+/* Decimals that give four significant digits for a value already scaled to [0, 1000). */
+static int decimals_for(double v)
+{
+    double a = fabs(v);
+    return a < 10 ? 3 : a < 100 ? 2 : a < 1000 ? 1 : 0;
+}
+
+void mb__format_time(char *buf, size_t size, double ns, const char *micro)
+{
+    if (!isfinite(ns)) {
+        snprintf(buf, size, "-");
+        return;
+    }
+    double factor;
+    const char *unit = time_unit(ns, micro, &factor);
+    mb__fmt(buf, size, "%.*f %s", decimals_for(ns * factor), ns * factor, unit);
+}
+
+void mb__format_interval(char *buf, size_t size, const mb_estimate *e, const char *micro)
+{
+    if (!isfinite(e->point) || !isfinite(e->low) || !isfinite(e->high)) {
+        snprintf(buf, size, "-");
+        return;
+    }
+    double factor;
+    const char *unit = time_unit(e->point, micro, &factor);
+    int d = decimals_for(e->point * factor) + 1;
+    mb__fmt(buf, size, "[%.*f, %.*f] %s", d, e->low * factor, d, e->high * factor, unit);
+}
+
+void mb__format_count(char *buf, size_t size, double count)
+{
+    static const char *const suffix[] = {"", "k", "M", "G", "T", "P"};
+    int i = 0;
+    while (count >= 1000 && i < 5) {
+        count /= 1000;
+        i++;
+    }
+    mb__fmt(buf, size, "%.*f%s", i == 0 ? 0 : decimals_for(count) > 1 ? 1 : 0, count, suffix[i]);
+}
+
+#define MATERIAL_CV 0.01
+
+void mb__format_outliers(char *buf, size_t size, const mb_result *r)
+{
+    const mb_outliers *o = &r->outliers;
+    unsigned long n = (unsigned long)o->low_severe + o->low_mild + o->high_mild + o->high_severe;
+    int show = r->cv > MATERIAL_CV && o->effect != MB_OUTLIER_EFFECT_UNAFFECTED;
+    snprintf(buf, size, "%lu%s%s%s", n, show ? " (" : "", show ? mb__effect_name(o->effect) : "",
+             show ? ")" : "");
+}

@@ -21,6 +21,17 @@ int mb__fmt(char *buf, size_t size, const char *fmt, ...)
 #endif
     ;
 
+/* Human-readable cells shared by the text and markdown reports; "-" when not computable.
+ * Times are scaled to ns, `micro` (text: "us", markdown: "µs"), ms or s with four significant
+ * digits; an interval is "[low, high] unit" in its point's unit with one more decimal; a
+ * count gets a k/M/G/T/P suffix. */
+void mb__format_time(char *buf, size_t size, double ns, const char *micro);
+void mb__format_interval(char *buf, size_t size, const mb_estimate *e, const char *micro);
+void mb__format_count(char *buf, size_t size, double count);
+/* The outliers cell: "3", or "3 (severe)" when the spread is material (CV above 1 %: with a
+ * CV of 0.1 % a single outlier "explains" most of a negligible variance). */
+void mb__format_outliers(char *buf, size_t size, const mb_result *r);
+
 /* JSON: a number, or null when v is not finite; a string with quotes and escapes (control
  * characters as \u00XX; bytes >= 0x80 pass through, so UTF-8 stays UTF-8). */
 void mb__json_number(FILE *out, double v);

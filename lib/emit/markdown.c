@@ -12,10 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The outliers' effect is shown only when the spread itself is material, as in the text
- * report: with a CV of 0.1 % one outlier "explains" most of a negligible variance. */
-#define MATERIAL_CV 0.01
-
 /* A growable string; once an allocation fails it stays failed and ignores further text. */
 typedef struct strbuf {
     char *data;
@@ -107,73 +103,11 @@ static void sb_code(strbuf *b, const char *s)
         sb_puts(b, "`");
 }
 
-/* The unit for a time in ns, and the factor that converts ns to it. */
-static const char *time_unit(double ns, double *factor)
+/* One cell formatted by the shared helpers. */
+static void sb_cell(strbuf *b, const char *cell)
 {
-    double a = fabs(ns);
-    *factor = a < 1e3 ? 1 : a < 1e6 ? 1e-3 : a < 1e9 ? 1e-6 : 1e-9;
-    return a < 1e3 ? "ns" : a < 1e6 ? "µs" : a < 1e9 ? "ms" : "s";
-}
-
-/* Decimals that give four significant digits for a value scaled to [0, 1000). */
-static int decimals_for(double v)
-{
-    double a = fabs(v);
-    return a < 10 ? 3 : a < 100 ? 2 : a < 1000 ? 1 : 0;
-}
-
-/* One number with a fixed number of decimals and '.' as the decimal point. Numbers are
- * formatted one per call: mb__fmt replaces the locale's decimal point in what it formats, so
- * the format must hold nothing else that could look like one. */
-static void sb_fixed(strbuf *b, int decimals, double v)
-{
-    char buf[64];
-    mb__fmt(buf, sizeof buf, "%.*f", decimals, v);
-    sb_puts(b, buf);
-}
-
-static void sb_time(strbuf *b, double ns)
-{
-    if (!isfinite(ns)) {
-        sb_puts(b, "-");
-        return;
-    }
-    double factor;
-    const char *unit = time_unit(ns, &factor);
-    sb_fixed(b, decimals_for(ns * factor), ns * factor);
-    sb_puts(b, " ");
-    sb_puts(b, unit);
-}
-
-/* "[low, high] unit" in the unit of the point estimate, one decimal more than the point. */
-static void sb_interval(strbuf *b, const mb_estimate *e)
-{
-    if (!isfinite(e->point) || !isfinite(e->low) || !isfinite(e->high)) {
-        sb_puts(b, "-");
-        return;
-    }
-    double factor;
-    const char *unit = time_unit(e->point, &factor);
-    int d = decimals_for(e->point * factor) + 1;
-    sb_puts(b, "[");
-    sb_fixed(b, d, e->low * factor);
-    sb_puts(b, ", ");
-    sb_fixed(b, d, e->high * factor);
-    sb_puts(b, "] ");
-    sb_puts(b, unit);
-}
-
-/* A count with a k/M/G/T/P suffix and at most four significant digits. */
-static void sb_count(strbuf *b, double count)
-{
-    static const char *const suffix[] = {"", "k", "M", "G", "T", "P"};
-    int i = 0;
-    while (count >= 1000 && i < 5) {
-        count /= 1000;
-        i++;
-    }
-    sb_fixed(b, i == 0 ? 0 : decimals_for(count) > 1 ? 1 : 0, count);
-    sb_puts(b, suffix[i]);
+    sb_puts(b, " | ");
+    sb_puts(b, cell);
 }
 
 typedef struct markdown_emitter {
@@ -197,44 +131,29 @@ static int md_begin(void *user, const mb_run_info *info)
     return ferror(m->out) ? MB_EIO : 0;
 }
 
-static const char *effect_suffix(const mb_result *r)
-{
-    if (!(r->cv > MATERIAL_CV))
-        return "";
-    switch (r->outliers.effect) {
-    case MB_OUTLIER_EFFECT_SLIGHT: return " (slight)";
-    case MB_OUTLIER_EFFECT_MODERATE: return " (moderate)";
-    case MB_OUTLIER_EFFECT_SEVERE: return " (severe)";
-    default: return "";
-    }
-}
-
 static void ok_row(strbuf *b, const mb_result *r)
 {
-    char buf[64];
-    sb_puts(b, " | ");
-    sb_time(b, r->median.point);
-    sb_puts(b, " | ");
-    sb_interval(b, &r->median);
-    sb_puts(b, " | ");
-    if (isfinite(r->rel_half_width)) {
-        sb_fixed(b, 1, 100 * r->rel_half_width);
-        sb_puts(b, "%");
-    } else {
-        sb_puts(b, "-");
-    }
-    sb_puts(b, " | ");
-    sb_time(b, r->mean.point);
-    sb_puts(b, " | ");
-    sb_time(b, r->mad.point);
-    snprintf(buf, sizeof buf, " | %zu | ", r->n_samples);
-    sb_puts(b, buf);
-    sb_count(b, (double)r->total_iters);
-    const mb_outliers *o = &r->outliers;
-    unsigned long n_outliers =
-        (unsigned long)o->low_severe + o->low_mild + o->high_mild + o->high_severe;
-    snprintf(buf, sizeof buf, " | %lu%s |\n", n_outliers, effect_suffix(r));
-    sb_puts(b, buf);
+    char cell[64];
+    mb__format_time(cell, sizeof cell, r->median.point, "µs");
+    sb_cell(b, cell);
+    mb__format_interval(cell, sizeof cell, &r->median, "µs");
+    sb_cell(b, cell);
+    if (isfinite(r->rel_half_width))
+        mb__fmt(cell, sizeof cell, "%.1f%%", 100 * r->rel_half_width);
+    else
+        snprintf(cell, sizeof cell, "-");
+    sb_cell(b, cell);
+    mb__format_time(cell, sizeof cell, r->mean.point, "µs");
+    sb_cell(b, cell);
+    mb__format_time(cell, sizeof cell, r->mad.point, "µs");
+    sb_cell(b, cell);
+    snprintf(cell, sizeof cell, "%zu", r->n_samples);
+    sb_cell(b, cell);
+    mb__format_count(cell, sizeof cell, (double)r->total_iters);
+    sb_cell(b, cell);
+    mb__format_outliers(cell, sizeof cell, r);
+    sb_cell(b, cell);
+    sb_puts(b, " |\n");
 }
 
 static int md_result(void *user, const mb_run_info *info, const mb_result *r)

@@ -13,10 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The outliers' effect on the variance is shown only when the spread itself is material: with
- * a CV of 0.1 % a single outlier "explains" most of a negligible variance. */
-#define MATERIAL_CV 0.01
-
 /* The columns, in display order; a column with a higher `drop` goes first when a row is too
  * wide (0: never dropped). */
 enum {
@@ -64,72 +60,6 @@ typedef struct text_emitter {
     size_t n_failed;
     double wall_s;
 } text_emitter;
-
-/* The unit for a time in ns, and the value in that unit. */
-static const char *scale_time(double ns, double *scaled)
-{
-    double a = fabs(ns);
-    if (a < 1e3) {
-        *scaled = ns;
-        return "ns";
-    }
-    if (a < 1e6) {
-        *scaled = ns / 1e3;
-        return "us";
-    }
-    if (a < 1e9) {
-        *scaled = ns / 1e6;
-        return "ms";
-    }
-    *scaled = ns / 1e9;
-    return "s";
-}
-
-/* Decimals that give four significant digits for a value already scaled to [0, 1000). */
-static int decimals_for(double v)
-{
-    double a = fabs(v);
-    return a < 10 ? 3 : a < 100 ? 2 : a < 1000 ? 1 : 0;
-}
-
-static void format_time(char *buf, size_t size, double ns)
-{
-    if (!isfinite(ns)) {
-        snprintf(buf, size, "-");
-        return;
-    }
-    double v;
-    const char *unit = scale_time(ns, &v);
-    mb__fmt(buf, size, "%.*f %s", decimals_for(v), v, unit);
-}
-
-/* "[low, high] unit" in the unit of the point estimate, one more decimal than the point. */
-static void format_interval(char *buf, size_t size, double point, double low, double high)
-{
-    if (!isfinite(point) || !isfinite(low) || !isfinite(high)) {
-        snprintf(buf, size, "-");
-        return;
-    }
-    double v;
-    const char *unit = scale_time(point, &v);
-    double factor = v / point;
-    int d = decimals_for(v) + 1;
-    mb__fmt(buf, size, "[%.*f, %.*f] %s", d, low * factor, d, high * factor, unit);
-}
-
-static void format_count(char *buf, size_t size, double count)
-{
-    static const char suffix[] = {0, 'k', 'M', 'G', 'T', 'P'};
-    int i = 0;
-    while (count >= 1000 && i < 5) {
-        count /= 1000;
-        i++;
-    }
-    if (i == 0)
-        snprintf(buf, size, "%.0f", count);
-    else
-        mb__fmt(buf, size, "%.*f%c", decimals_for(count) > 1 ? 1 : 0, count, suffix[i]);
-}
 
 static int add_warning(text_emitter *t, const char *fmt, ...)
 #if defined(__GNUC__) || defined(__clang__)
@@ -239,16 +169,6 @@ static int text_begin(void *user, const mb_run_info *info)
     return ferror(t->out) ? MB_EIO : 0;
 }
 
-static const char *effect_name(mb_outlier_effect e)
-{
-    switch (e) {
-    case MB_OUTLIER_EFFECT_SLIGHT: return " (slight)";
-    case MB_OUTLIER_EFFECT_MODERATE: return " (moderate)";
-    case MB_OUTLIER_EFFECT_SEVERE: return " (severe)";
-    default: return "";
-    }
-}
-
 static int text_result(void *user, const mb_run_info *info, const mb_result *r)
 {
     text_emitter *t = user;
@@ -266,20 +186,17 @@ static int text_result(void *user, const mb_run_info *info, const mb_result *r)
         return ferror(t->out) ? MB_EIO : 0;
     }
     char median[32], ci[64], rel[16], mean[32], mad[32], samples[24], iters[16], outliers[32];
-    format_time(median, sizeof median, r->median.point);
-    format_interval(ci, sizeof ci, r->median.point, r->median.low, r->median.high);
+    mb__format_time(median, sizeof median, r->median.point, "us");
+    mb__format_interval(ci, sizeof ci, &r->median, "us");
     if (isfinite(r->rel_half_width))
         mb__fmt(rel, sizeof rel, "%.1f%%", 100 * r->rel_half_width);
     else
         snprintf(rel, sizeof rel, "-");
-    format_time(mean, sizeof mean, r->mean.point);
-    format_time(mad, sizeof mad, r->mad.point);
+    mb__format_time(mean, sizeof mean, r->mean.point, "us");
+    mb__format_time(mad, sizeof mad, r->mad.point, "us");
     snprintf(samples, sizeof samples, "%zu", r->n_samples);
-    format_count(iters, sizeof iters, (double)r->total_iters);
-    const mb_outliers *o = &r->outliers;
-    unsigned n_outliers = o->low_severe + o->low_mild + o->high_mild + o->high_severe;
-    snprintf(outliers, sizeof outliers, "%u%s", n_outliers,
-             r->cv > MATERIAL_CV ? effect_name(o->effect) : "");
+    mb__format_count(iters, sizeof iters, (double)r->total_iters);
+    mb__format_outliers(outliers, sizeof outliers, r);
     const char *cell[COL_COUNT] = {r->name, median, ci, rel, mean, mad, samples, iters, outliers};
     print_row(t, cell, COL_MEDIAN);
 
