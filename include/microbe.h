@@ -191,7 +191,7 @@ typedef struct mb_progress {
     const char *name;  /* NULL: between benchmarks and at the end (clear any display) */
     const char *phase; /* "measuring" or "analysing" */
     double elapsed_s;  /* since the run started */
-    double eta_s;      /* estimated time left in the run; NAN before it can be estimated */
+    double eta_s;      /* estimated time left in the run (docs/cli.md says how) */
 } mb_progress;
 
 /* A progress sink: called from the running thread, never inside a timed loop. */

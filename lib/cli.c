@@ -503,9 +503,8 @@ static void progress_line(void *user, const mb_progress *p)
     fputs("\r\033[K", stderr);
     progress_shown = p->name != NULL;
     if (p->name) {
-        char eta[32] = "";
-        if (p->eta_s == p->eta_s) /* not NAN */
-            progress_eta(eta, sizeof eta, p->eta_s);
+        char eta[32];
+        progress_eta(eta, sizeof eta, p->eta_s);
         fprintf(stderr, "[%zu/%zu] %s: %s%s", p->index + 1, p->count, p->name, p->phase, eta);
     }
     fflush(stderr);

@@ -361,12 +361,12 @@ static int emit(mb_ctx *ctx, enum emit_phase phase, const mb_run_info *info, con
  * finished benchmarks times those left (including the current one, counted whole); before
  * any has finished, the settings' warm-up plus budget per benchmark, an upper bound for most. */
 static void report_progress(mb_ctx *ctx, size_t index, size_t count, const char *name,
-                            const char *phase, uint64_t run_start)
+                            const char *phase)
 {
     const mb_settings *s = &ctx->settings;
     if (!s->progress)
         return;
-    double elapsed = (double)(ctx->clock->now_ns(ctx->clock->user) - run_start) / 1e9;
+    double elapsed = (double)(ctx->clock->now_ns(ctx->clock->user) - ctx->run_start) / 1e9;
     double per_bench =
         index > 0 ? ctx->finished_s / (double)index : s->warm_up_time_s + s->measurement_time_s;
     double eta = per_bench * (double)(count - index) - (elapsed - ctx->finished_s);
@@ -394,7 +394,7 @@ static int run_one(mb_ctx *ctx, const mb_bench *bench, mb_result *r, void **stor
         mb__log(s, MB_LOG_ERROR, "%s: %s", bench->name, m.failure);
     }
     /* A failed benchmark still reports what it measured before failing. */
-    report_progress(ctx, ctx->n_results, ctx->n_selected, bench->name, "analysing", ctx->run_start);
+    report_progress(ctx, ctx->n_results, ctx->n_selected, bench->name, "analysing");
     err = mb__analyze(&m, s, seed + 1, ctx->loop_ns, r, storage);
     mb__measurement_free(&m);
     r->wall_time_s = (double)(ctx->clock->now_ns(ctx->clock->user) - start) / 1e9;
@@ -449,9 +449,9 @@ int mb_run(mb_ctx *ctx)
     ctx->run_start = ctx->clock->now_ns(ctx->clock->user);
     ctx->finished_s = 0;
     for (size_t i = 0; i < n && !err; i++) {
-        report_progress(ctx, i, n, ctx->selected[i]->name, "measuring", ctx->run_start);
+        report_progress(ctx, i, n, ctx->selected[i]->name, "measuring");
         err = run_one(ctx, ctx->selected[i], &ctx->results[i], &ctx->result_storage[i]);
-        report_progress(ctx, i, n, NULL, NULL, ctx->run_start);
+        report_progress(ctx, i, n, NULL, NULL);
         if (err)
             break;
         ctx->n_results = i + 1;
