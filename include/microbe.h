@@ -61,7 +61,8 @@ enum {
     MB_EIO = -3,    /* an output could not be written */
     MB_EREGEX = -4, /* the filter is not a valid POSIX extended regular expression */
     MB_EDUP = -5,   /* two registered benchmarks share a name */
-    MB_EUSAGE = -6  /* a benchmark misused the API (e.g. entered MB_LOOP twice) */
+    MB_EUSAGE = -6, /* a benchmark misused the API (e.g. entered MB_LOOP twice) */
+    MB_EINTR = -7   /* the run was interrupted by mb_ctx_interrupt() */
 };
 
 /* A static, human-readable description of an MB_E* code ("unknown error" otherwise). */
@@ -85,9 +86,89 @@ typedef struct mb_bench {
     mb_bench_fn fn;   /* the body */
     const char *file; /* where it was defined (may be NULL) */
     int line;
-    int mb__registered; /* managed by the registry: leave 0 */
+    unsigned build;       /* how its translation unit was compiled: mb_build_flag bits */
+    const char *compiler; /* the compiler of that translation unit (may be NULL) */
+    int mb__registered;   /* managed by the registry: leave 0 */
     struct mb_bench *mb__next;
 } mb_bench;
+
+/* How the translation unit that defined a benchmark was compiled, recorded by BENCH() from
+ * the predefined macros as they stand where microbe.h is included. A descriptor filled by hand
+ * has build 0 (unknown) unless it sets MB_BUILD_FLAGS and MB_BUILD_COMPILER itself. */
+typedef enum mb_build_flag {
+    MB_BUILD_KNOWN = 1u << 0,         /* the other bits are meaningful */
+    MB_BUILD_OPTIMIZED = 1u << 1,     /* __OPTIMIZE__: -O1 or higher (also -Og and -Os) */
+    MB_BUILD_OPTIMIZE_SIZE = 1u << 2, /* __OPTIMIZE_SIZE__: -Os or -Oz */
+    MB_BUILD_NDEBUG = 1u << 3,        /* NDEBUG: assert() compiled out */
+    MB_BUILD_ASAN = 1u << 4,          /* AddressSanitizer */
+    MB_BUILD_TSAN = 1u << 5,          /* ThreadSanitizer */
+    MB_BUILD_MSAN = 1u << 6,          /* MemorySanitizer (clang) */
+    MB_BUILD_UBSAN = 1u << 7 /* UndefinedBehaviorSanitizer (clang only: gcc says nothing) */
+} mb_build_flag;
+
+#define MB__STR2(x) #x
+#define MB__STR(x) MB__STR2(x)
+#ifdef __OPTIMIZE__
+#define MB__BUILD_OPT MB_BUILD_OPTIMIZED
+#else
+#define MB__BUILD_OPT 0
+#endif
+#ifdef __OPTIMIZE_SIZE__
+#define MB__BUILD_OPT_SIZE MB_BUILD_OPTIMIZE_SIZE
+#else
+#define MB__BUILD_OPT_SIZE 0
+#endif
+#ifdef NDEBUG
+#define MB__BUILD_NDEBUG MB_BUILD_NDEBUG
+#else
+#define MB__BUILD_NDEBUG 0
+#endif
+#define MB__BUILD_ASAN 0
+#define MB__BUILD_TSAN 0
+#define MB__BUILD_MSAN 0
+#define MB__BUILD_UBSAN 0
+#if defined(__SANITIZE_ADDRESS__)
+#undef MB__BUILD_ASAN
+#define MB__BUILD_ASAN MB_BUILD_ASAN
+#endif
+#if defined(__SANITIZE_THREAD__)
+#undef MB__BUILD_TSAN
+#define MB__BUILD_TSAN MB_BUILD_TSAN
+#endif
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#undef MB__BUILD_ASAN
+#define MB__BUILD_ASAN MB_BUILD_ASAN
+#endif
+#if __has_feature(thread_sanitizer)
+#undef MB__BUILD_TSAN
+#define MB__BUILD_TSAN MB_BUILD_TSAN
+#endif
+#if __has_feature(memory_sanitizer)
+#undef MB__BUILD_MSAN
+#define MB__BUILD_MSAN MB_BUILD_MSAN
+#endif
+#if __has_feature(undefined_behavior_sanitizer)
+#undef MB__BUILD_UBSAN
+#define MB__BUILD_UBSAN MB_BUILD_UBSAN
+#endif
+#endif
+
+/* This translation unit's build, for mb_bench.build and mb_bench.compiler. */
+#define MB_BUILD_FLAGS                                                                             \
+    (MB_BUILD_KNOWN | MB__BUILD_OPT | MB__BUILD_OPT_SIZE | MB__BUILD_NDEBUG | MB__BUILD_ASAN |     \
+     MB__BUILD_TSAN | MB__BUILD_MSAN | MB__BUILD_UBSAN)
+#if defined(__clang__)
+#define MB_BUILD_COMPILER                                                                          \
+    "clang " MB__STR(__clang_major__) "." MB__STR(__clang_minor__) "." MB__STR(__clang_patchlevel__)
+#elif defined(__GNUC__)
+#define MB_BUILD_COMPILER                                                                          \
+    "gcc " MB__STR(__GNUC__) "." MB__STR(__GNUC_MINOR__) "." MB__STR(__GNUC_PATCHLEVEL__)
+#elif defined(_MSC_VER)
+#define MB_BUILD_COMPILER "msvc " MB__STR(_MSC_VER)
+#else
+#define MB_BUILD_COMPILER "unknown"
+#endif
 
 /* Adds a descriptor to the global registry. Never allocates; safe to call from a
  * constructor before main(). Registering the same descriptor twice is a no-op that returns
@@ -112,8 +193,9 @@ MB_API int mb_register(mb_bench *bench);
 #if defined(MB__CONSTRUCTOR) && !defined(MB_NO_CONSTRUCTORS)
 #define BENCH(name)                                                                                \
     static void mb__bench_fn_##name(mb_state *state MB__UNUSED);                                   \
-    static mb_bench mb__bench_desc_##name = {#name, mb__bench_fn_##name, __FILE__, __LINE__, 0,    \
-                                             NULL};                                                \
+    static mb_bench mb__bench_desc_##name =                                                        \
+        {#name,          mb__bench_fn_##name, __FILE__, __LINE__,                                  \
+         MB_BUILD_FLAGS, MB_BUILD_COMPILER,   0,        NULL};                                     \
     MB__CONSTRUCTOR(mb__bench_reg_##name)                                                          \
     {                                                                                              \
         mb_register(&mb__bench_desc_##name);                                                       \
@@ -122,7 +204,8 @@ MB_API int mb_register(mb_bench *bench);
 #else
 #define BENCH(name)                                                                                \
     static void mb__bench_fn_##name(mb_state *state);                                              \
-    mb_bench mb__bench_desc_##name = {#name, mb__bench_fn_##name, __FILE__, __LINE__, 0, NULL};    \
+    mb_bench mb__bench_desc_##name = {#name,          mb__bench_fn_##name, __FILE__, __LINE__,     \
+                                      MB_BUILD_FLAGS, MB_BUILD_COMPILER,   0,        NULL};        \
     static void mb__bench_fn_##name(mb_state *state)
 #endif
 
@@ -221,7 +304,11 @@ typedef struct mb_settings {
     const char *const *context; /* n_context "key=value" strings recorded with the results
                                    (--context); borrowed, unique keys */
     size_t n_context;
-    unsigned char reserved[20];
+    int isolate;      /* nonzero: each benchmark runs in a forked child process (POSIX), so a
+                         crash or a hang fails that benchmark only (see timeout_s) */
+    double timeout_s; /* > 0: with isolate, a child still running after this long is killed
+                         and its benchmark fails (0: no limit) */
+    unsigned char reserved[4];
 } mb_settings;
 
 /* Fills s with the defaults above. */
@@ -262,10 +349,12 @@ typedef enum mb_warning {
     MB_WARN_LOW_R2 = 1u << 4,         /* time is not linear in iterations (R^2 < 0.9) */
     MB_WARN_OUTLIERS = 1u << 5,       /* outliers explain much of the variance */
     MB_WARN_FEW_SAMPLES = 1u << 6,    /* long benchmark: few samples, weak intervals */
-    MB_WARN_SERIAL = 1u << 7          /* successive samples are correlated */
+    MB_WARN_SERIAL = 1u << 7,         /* successive samples are correlated */
+    MB_WARN_UNOPTIMIZED = 1u << 8,    /* its translation unit was built without optimisation */
+    MB_WARN_SANITIZED = 1u << 9       /* its translation unit was built with a sanitizer */
 } mb_warning;
 
-#define MB_WARN_COUNT 8
+#define MB_WARN_COUNT 10
 
 /* A short name ("unstable", "drift", ...) and a one-sentence explanation with a remedy for
  * one warning bit; NULL for anything else. Static strings. */
@@ -313,6 +402,8 @@ typedef struct mb_result {
     const char *name;
     const char *file;
     int line;
+    unsigned build;       /* mb_build_flag bits of the benchmark's translation unit */
+    const char *compiler; /* its compiler, or NULL when unknown */
     mb_status status;
     const char *message; /* why it failed, or NULL */
 
@@ -395,6 +486,23 @@ typedef struct mb_environment {
     double perf_event_paranoid; /* /proc/sys/kernel/perf_event_paranoid; NAN when unknown */
 } mb_environment;
 
+/* Conditions of the machine that make timings noisy or unrepresentative; bits of
+ * mb_hygiene(). */
+typedef enum mb_hygiene_flag {
+    MB_HYGIENE_GOVERNOR = 1u << 0, /* the frequency governor is known and not "performance" */
+    MB_HYGIENE_BOOST = 1u << 1,    /* turbo/boost is on: the clock rate follows temperature */
+    MB_HYGIENE_LOAD = 1u << 2,     /* the 1-minute load average exceeds half the CPUs + 0.5 */
+    MB_HYGIENE_VM = 1u << 3        /* a virtual machine: neighbours share the hardware */
+} mb_hygiene_flag;
+#define MB_HYGIENE_COUNT 4
+
+/* The hygiene problems of an environment (mb_hygiene_flag bits); unknown facts never count. */
+MB_API unsigned mb_hygiene(const mb_environment *env);
+/* A hygiene bit's short stable name ("governor", "boost", "load", "vm") and one sentence with
+ * the remedy, or NULL for anything but a single known bit. */
+MB_API const char *mb_hygiene_name(unsigned flag);
+MB_API const char *mb_hygiene_advice(unsigned flag);
+
 /* About the whole run; passed to emitters. */
 typedef struct mb_run_info {
     const char *library_version;
@@ -409,6 +517,8 @@ typedef struct mb_run_info {
     const char *const *names; /* their names, in run order */
     int64_t start_time_unix;  /* seconds since the epoch */
     const mb_environment *env;
+    int interrupted; /* set before end() when mb_ctx_interrupt() cut the run short:
+                        n_benchmarks then counts only the results emitted */
 } mb_run_info;
 
 /* ---------------------------------------------------------------------------------------
@@ -479,9 +589,16 @@ MB_API int mb_ctx_add_emitter(mb_ctx *ctx, const mb_emitter *emitter);
 
 /* Runs every registered benchmark that matches the filter, in (file, line) order, and feeds
  * each result to the emitters. Returns 0 when the run completed (individual benchmarks may
- * still have failed: see mb_result.status), MB_EDUP for duplicate names, or the first error
- * of an emitter or allocation. */
+ * still have failed: see mb_result.status), MB_EDUP for duplicate names, MB_EINTR when it
+ * was interrupted (the emitters' end() still ran, with the results finished before the
+ * interruption), or the first error of an emitter or allocation. */
 MB_API int mb_run(mb_ctx *ctx);
+
+/* Asks a running mb_run() to stop: the benchmark being measured is abandoned (its samples are
+ * dropped, an isolated child is killed), no further benchmark starts, and mb_run() returns
+ * MB_EINTR after the emitters' end(). Async-signal-safe: meant to be called from a SIGINT or
+ * SIGTERM handler (mb_main installs one). The request lasts until the next mb_run() starts. */
+MB_API void mb_ctx_interrupt(mb_ctx *ctx);
 
 /* The results of the last mb_run(), in run order. */
 MB_API size_t mb_ctx_result_count(const mb_ctx *ctx);
@@ -492,7 +609,9 @@ MB_API int mb_ctx_list(mb_ctx *ctx, void (*fn)(void *user, const mb_bench *bench
 
 /* The command-line front end: parses argv and MICROBE_* variables, runs, prints the text
  * report on stdout. Returns the process exit code: 0 success, 1 a benchmark failed, 2 bad
- * usage. libmicrobe_main provides a main() that calls it. */
+ * usage, 130 interrupted by SIGINT or SIGTERM (handled only while the benchmarks run: the
+ * results finished so far are reported and every output file is written whole).
+ * libmicrobe_main provides a main() that calls it. */
 MB_API int mb_main(int argc, char **argv);
 
 #ifdef __cplusplus

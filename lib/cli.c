@@ -40,6 +40,8 @@ enum opt_id {
     OPT_PROFILE_TIME,
     OPT_PIN,
     OPT_CONTEXT,
+    OPT_ISOLATE,
+    OPT_TIMEOUT,
     OPT_COUNT
 };
 
@@ -87,6 +89,10 @@ static const struct option_spec {
                  "pin the measuring thread to logical CPU number CPU"},
     [OPT_CONTEXT] = {"context", TAKES_VALUE, "MICROBE_CONTEXT", "KEY=VALUE",
                      "record a fact of your own with the results (repeatable)"},
+    [OPT_ISOLATE] = {"isolate", TAKES_NONE, "MICROBE_ISOLATE", NULL,
+                     "run each benchmark in a child process: a crash fails only that one"},
+    [OPT_TIMEOUT] = {"timeout", TAKES_VALUE, "MICROBE_TIMEOUT", "TIME",
+                     "fail a benchmark still running after TIME (implies --isolate)"},
     [OPT_COLOR] = {"color", TAKES_VALUE, "MICROBE_COLOR", "WHEN",
                    "colour in the text report: auto (default), always, never"},
 };
@@ -415,6 +421,13 @@ static int apply_values(mb__cli *cli, char *err, size_t size)
             if (s->profile_time_s <= 0)
                 return fail(err, size, "%s: must be above 0", src);
             break;
+        case OPT_TIMEOUT:
+            if (parse_seconds(src, v, &s->timeout_s, err, size) != 0)
+                return -1;
+            if (s->timeout_s <= 0)
+                return fail(err, size, "%s: must be above 0", src);
+            s->isolate = 1;
+            break;
         case OPT_PIN:
             if (parse_uint(src, v, 0, 4095, &u, err, size) != 0)
                 return -1;
@@ -468,6 +481,7 @@ int mb__cli_parse(int argc, char **argv, mb__cli *cli, char *err, size_t err_siz
     if (cli->flag[OPT_QUICK])
         mb_settings_quick(&cli->settings);
     cli->settings.smoke = cli->flag[OPT_SMOKE];
+    cli->settings.isolate |= cli->flag[OPT_ISOLATE];
     return apply_values(cli, err, err_size);
 }
 
@@ -599,6 +613,36 @@ static int add_outputs(mb_ctx *ctx, const mb__cli *cli, const char *prog)
     return 0;
 }
 
+/* The context that SIGINT and SIGTERM interrupt while mb_main runs it. */
+static mb_ctx *volatile running;
+
+static void on_signal(int sig)
+{
+    /* A second signal ends the process the usual way: the first one may be stuck in a body
+     * that never returns (without --isolate). */
+    signal(sig, SIG_DFL);
+    if (running)
+        mb_ctx_interrupt(running);
+}
+
+/* mb_run with SIGINT and SIGTERM turned into an orderly stop; the previous handlers are put
+ * back afterwards. */
+static int run_interruptible(mb_ctx *ctx)
+{
+    struct sigaction action, old_int, old_term;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = on_signal;
+    sigemptyset(&action.sa_mask);
+    running = ctx;
+    sigaction(SIGINT, &action, &old_int);
+    sigaction(SIGTERM, &action, &old_term);
+    int rc = mb_run(ctx);
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
+    running = NULL;
+    return rc;
+}
+
 int mb_main(int argc, char **argv)
 {
     const char *prog = program_name(argv);
@@ -652,7 +696,11 @@ int mb_main(int argc, char **argv)
         fprintf(stderr, "%s: error: %s: cannot pin to CPU %d: %s\n", prog, cli.source[OPT_PIN],
                 cli.pin_cpu, strerror(errno));
         exit_code = 2;
-    } else if ((rc = mb_run(ctx)) != 0) {
+    } else if ((rc = run_interruptible(ctx)) == MB_EINTR) {
+        fprintf(stderr, "%s: interrupted: reported the %zu benchmark%s finished\n", prog,
+                mb_ctx_result_count(ctx), mb_ctx_result_count(ctx) == 1 ? "" : "s");
+        exit_code = 130;
+    } else if (rc != 0) {
         if (rc != MB_EDUP)
             fprintf(stderr, "%s: error: %s\n", prog, mb_strerror(rc));
         exit_code = rc == MB_EDUP ? 2 : 1;

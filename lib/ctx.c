@@ -18,10 +18,12 @@ struct mb_ctx {
     const mb__clock *clock;
     int timer_probed;
     mb__timer_info timer;
-    double loop_ns;     /* an empty MB_LOOP's time per iteration */
-    mb__env env;        /* of the last run */
-    uint64_t run_start; /* clock at the first benchmark, for progress */
-    double finished_s;  /* wall time of the benchmarks finished so far */
+    double loop_ns;                  /* an empty MB_LOOP's time per iteration */
+    mb__env env;                     /* of the last run */
+    const mb_environment *fixed_env; /* reported instead of env when set (tests) */
+    uint64_t run_start;              /* clock at the first benchmark, for progress */
+    double finished_s;               /* wall time of the benchmarks finished so far */
+    volatile sig_atomic_t interrupt; /* mb_ctx_interrupt() was called during this run */
 
     mb_emitter *emitters;
     size_t n_emitters;
@@ -49,6 +51,7 @@ const char *mb_strerror(int err)
     case MB_EREGEX: return "invalid regular expression";
     case MB_EDUP: return "duplicate benchmark name";
     case MB_EUSAGE: return "benchmark misused the API";
+    case MB_EINTR: return "interrupted";
     default: return "unknown error";
     }
 }
@@ -74,6 +77,11 @@ static const struct {
                     "budget; intervals are wide; raise --measurement-time"},
     {"serial", "successive samples are correlated; results depend on run order (caches, "
                "frequency); rerun on a quiet machine"},
+    {"unoptimized", "its source file was compiled without optimisation (no __OPTIMIZE__: -O0); "
+                    "times say little about optimised code; build with -O2 (meson "
+                    "--buildtype=release)"},
+    {"sanitized", "its source file was compiled with a sanitizer, which slows code several "
+                  "times over; benchmark a build without -fsanitize"},
 };
 
 static int warning_index(unsigned warning)
@@ -157,6 +165,8 @@ int mb_settings_validate(const mb_settings *s, const char **message)
         problem = "warm-up time must be between 0 and 1e6 seconds";
     else if (!(s->profile_time_s >= 0 && s->profile_time_s <= MAX_TIME_S))
         problem = "profile time must be between 0 and 1e6 seconds";
+    else if (!(s->timeout_s >= 0 && s->timeout_s <= MAX_TIME_S))
+        problem = "timeout must be between 0 and 1e6 seconds";
     else if (!(s->measurement_time_s > 0 && s->measurement_time_s <= MAX_TIME_S))
         problem = "measurement time must be above 0 and at most 1e6 seconds";
     else if (s->min_samples < 2 || s->max_samples < s->min_samples || s->max_samples > MAX_SAMPLES)
@@ -268,6 +278,11 @@ void mb__ctx_set_clock(mb_ctx *ctx, const mb__clock *clock)
     ctx->timer_probed = 0;
 }
 
+void mb__ctx_set_environment(mb_ctx *ctx, const mb_environment *env)
+{
+    ctx->fixed_env = env;
+}
+
 size_t mb_ctx_result_count(const mb_ctx *ctx)
 {
     return ctx->n_results;
@@ -374,10 +389,22 @@ static void report_progress(mb_ctx *ctx, size_t index, size_t count, const char 
     s->progress(s->progress_user, &p);
 }
 
+/* The warnings a benchmark's own build deserves, whatever it measured. */
+static unsigned build_warnings(unsigned build)
+{
+    unsigned sanitizers = MB_BUILD_ASAN | MB_BUILD_TSAN | MB_BUILD_MSAN | MB_BUILD_UBSAN;
+    unsigned w = 0;
+    if ((build & MB_BUILD_KNOWN) && !(build & MB_BUILD_OPTIMIZED))
+        w |= MB_WARN_UNOPTIMIZED;
+    if (build & sanitizers)
+        w |= MB_WARN_SANITIZED;
+    return w;
+}
+
 static int run_one(mb_ctx *ctx, const mb_bench *bench, mb_result *r, void **storage)
 {
     const mb_settings *s = &ctx->settings;
-    mb__runner runner = {s, ctx->clock, ctx->timer.min_sample_ns};
+    mb__runner runner = {s, ctx->clock, ctx->timer.min_sample_ns, &ctx->interrupt};
     uint64_t seed = mb__bench_seed(s->seed, bench->name);
     uint64_t start = ctx->clock->now_ns(ctx->clock->user);
 
@@ -388,6 +415,8 @@ static int run_one(mb_ctx *ctx, const mb_bench *bench, mb_result *r, void **stor
     r->name = bench->name;
     r->file = bench->file;
     r->line = bench->line;
+    r->build = bench->build;
+    r->compiler = bench->compiler;
     if (m.failure) {
         r->status = MB_STATUS_FAILED;
         r->message = m.failure;
@@ -397,12 +426,48 @@ static int run_one(mb_ctx *ctx, const mb_bench *bench, mb_result *r, void **stor
     report_progress(ctx, ctx->n_results, ctx->n_selected, bench->name, "analysing");
     err = mb__analyze(&m, s, seed + 1, ctx->loop_ns, r, storage);
     mb__measurement_free(&m);
+    r->warnings |= build_warnings(bench->build);
     r->wall_time_s = (double)(ctx->clock->now_ns(ctx->clock->user) - start) / 1e9;
+    return err;
+}
+
+void mb_ctx_interrupt(mb_ctx *ctx)
+{
+    ctx->interrupt = 1;
+}
+
+/* run_one for mb__isolate. */
+typedef struct isolated_run {
+    mb_ctx *ctx;
+    const mb_bench *bench;
+} isolated_run;
+
+static int run_isolated(void *arg, mb_result *r, void **storage)
+{
+    isolated_run *run = arg;
+    return run_one(run->ctx, run->bench, r, storage);
+}
+
+/* One benchmark, in this process or in a child. */
+static int measure(mb_ctx *ctx, const mb_bench *bench, mb_result *r, void **storage)
+{
+    const mb_settings *s = &ctx->settings;
+    if (!s->isolate)
+        return run_one(ctx, bench, r, storage);
+    isolated_run run = {ctx, bench};
+    uint64_t start = ctx->clock->now_ns(ctx->clock->user);
+    int err = mb__isolate(bench, run_isolated, &run, s->timeout_s, &ctx->interrupt, r, storage);
+    if (err == 0 && r->message && r->message == *storage) {
+        /* The child crashed, hung or exited: it could not say how long it ran, nor log. */
+        r->wall_time_s = (double)(ctx->clock->now_ns(ctx->clock->user) - start) / 1e9;
+        mb__log(s, MB_LOG_ERROR, "%s: %s", bench->name, r->message);
+    }
     return err;
 }
 
 int mb_run(mb_ctx *ctx)
 {
+    ctx->interrupt = 0;
     free_results(ctx);
     size_t n;
     int err = select_benchmarks(ctx, &ctx->selected, &n);
@@ -422,7 +487,7 @@ int mb_run(mb_ctx *ctx)
 
     if (!ctx->timer_probed) {
         mb__timer_probe(ctx->clock, &ctx->timer);
-        mb__runner runner = {&ctx->settings, ctx->clock, ctx->timer.min_sample_ns};
+        mb__runner runner = {&ctx->settings, ctx->clock, ctx->timer.min_sample_ns, NULL};
         ctx->loop_ns = mb__loop_overhead_ns(&runner);
         ctx->timer_probed = 1;
     }
@@ -438,9 +503,10 @@ int mb_run(mb_ctx *ctx)
         .n_benchmarks = n,
         .names = ctx->names,
         .start_time_unix = (int64_t)time(NULL),
-        .env = &ctx->env.pub,
+        .env = ctx->fixed_env ? ctx->fixed_env : &ctx->env.pub,
     };
-    mb__env_capture(&ctx->env, info.start_time_unix);
+    if (!ctx->fixed_env)
+        mb__env_capture(&ctx->env, info.start_time_unix);
     mb__log(&ctx->settings, MB_LOG_INFO,
             "timer %s: resolution %.0f ns, cost %.1f ns; T_min %.1f us", info.timer,
             info.timer_resolution_ns, info.timer_cost_ns, info.min_sample_ns / 1e3);
@@ -450,13 +516,22 @@ int mb_run(mb_ctx *ctx)
     ctx->finished_s = 0;
     for (size_t i = 0; i < n && !err; i++) {
         report_progress(ctx, i, n, ctx->selected[i]->name, "measuring");
-        err = run_one(ctx, ctx->selected[i], &ctx->results[i], &ctx->result_storage[i]);
+        err = measure(ctx, ctx->selected[i], &ctx->results[i], &ctx->result_storage[i]);
         report_progress(ctx, i, n, NULL, NULL);
         if (err)
             break;
         ctx->n_results = i + 1;
         ctx->finished_s += ctx->results[i].wall_time_s;
         err = emit(ctx, EMIT_RESULT, &info, &ctx->results[i]);
+        if (!err && ctx->interrupt)
+            err = MB_EINTR; /* this one finished just as the interruption came */
+    }
+    if (err == MB_EINTR) {
+        /* The outputs get the finished results and are closed properly. */
+        info.interrupted = 1;
+        info.n_benchmarks = ctx->n_results;
+        int end_err = emit(ctx, EMIT_END, &info, NULL);
+        return end_err ? end_err : MB_EINTR;
     }
     if (!err)
         err = emit(ctx, EMIT_END, &info, NULL);

@@ -222,3 +222,53 @@ void mb__env_capture(mb__env *env, int64_t start_time_unix)
     e->compiler = MB_COMPILER;
     machine_state(env);
 }
+
+static const struct {
+    const char *name;
+    const char *advice;
+} hygiene_text[MB_HYGIENE_COUNT] = {
+    {"governor", "the CPU frequency governor is not 'performance', so the clock rate changes "
+                 "under the benchmark; as root: cpupower frequency-set -g performance"},
+    {"boost", "turbo boost is on, so the clock rate depends on temperature and on other "
+              "cores; as root: echo 0 > /sys/devices/system/cpu/cpufreq/boost (or 1 > "
+              "/sys/devices/system/cpu/intel_pstate/no_turbo)"},
+    {"load", "the machine is busy (load average above half the CPUs); other processes take "
+             "CPU time and caches from the benchmark: stop them or rerun when it is quiet"},
+    {"vm", "running in a virtual machine: other guests share the hardware and timings vary "
+           "between runs; compare results only within one run or with microbe-compare --exec"},
+};
+
+unsigned mb_hygiene(const mb_environment *env)
+{
+    unsigned bits = 0;
+    if (env->governor && env->governor[0] && strcmp(env->governor, "performance") != 0)
+        bits |= MB_HYGIENE_GOVERNOR;
+    if (env->boost == 1)
+        bits |= MB_HYGIENE_BOOST;
+    /* This process adds up to 1 to the load once it runs: the threshold leaves room for it. */
+    if (env->logical_cpus > 0 && env->load_avg[0] > 0.5 * env->logical_cpus + 0.5)
+        bits |= MB_HYGIENE_LOAD;
+    if (env->virtualized == 1)
+        bits |= MB_HYGIENE_VM;
+    return bits;
+}
+
+static int hygiene_index(unsigned flag)
+{
+    for (int i = 0; i < MB_HYGIENE_COUNT; i++)
+        if (flag == 1u << i)
+            return i;
+    return -1;
+}
+
+const char *mb_hygiene_name(unsigned flag)
+{
+    int i = hygiene_index(flag);
+    return i < 0 ? NULL : hygiene_text[i].name;
+}
+
+const char *mb_hygiene_advice(unsigned flag)
+{
+    int i = hygiene_index(flag);
+    return i < 0 ? NULL : hygiene_text[i].advice;
+}

@@ -9,6 +9,7 @@
 #include "microbe.h"
 
 #include <regex.h>
+#include <signal.h>
 
 /* ---- Clock --------------------------------------------------------------------------- */
 
@@ -64,11 +65,12 @@ typedef struct mb__runner {
     const mb_settings *settings;
     const mb__clock *clock;
     double min_sample_ns;
+    const volatile sig_atomic_t *stop; /* when set and nonzero, abandon before the next call */
 } mb__runner;
 
 /* Warm-up, plan, sampling and the stopping rule for one benchmark body. Returns 0 (check
- * m->failure for a misbehaving body) or MB_ENOMEM. m's arrays are freed by
- * mb__measurement_free. */
+ * m->failure for a misbehaving body), MB_EINTR when runner->stop was raised (m is then
+ * empty) or MB_ENOMEM. m's arrays are freed by mb__measurement_free. */
 int mb__measure(const mb__runner *runner, mb_bench_fn fn, uint64_t seed, mb__measurement *m);
 void mb__measurement_free(mb__measurement *m);
 
@@ -126,6 +128,20 @@ typedef struct mb__env {
 
 void mb__env_capture(mb__env *env, int64_t start_time_unix);
 
+/* ---- Isolation ----------------------------------------------------------------------- */
+
+/* Computes one benchmark's result; what mb__isolate runs in the child. Returns 0 or MB_E*. */
+typedef int (*mb__result_fn)(void *arg, mb_result *r, void **storage);
+
+/* Runs fn in a forked child and copies its result back into *r, with the sample arrays in a
+ * block *storage that the caller frees. A child that dies by a signal, exits without a
+ * result, or is still running timeout_s seconds after it started (0: no limit) is killed if
+ * needed and becomes a failed result for bench with the reason in r->message. Returns 0, the
+ * child's own error, MB_EINTR when *stop was raised (the child is killed), or MB_ENOMEM /
+ * MB_EIO (no pipe or no fork: errno says why). */
+int mb__isolate(const mb_bench *bench, mb__result_fn fn, void *arg, double timeout_s,
+                const volatile sig_atomic_t *stop, mb_result *r, void **storage);
+
 /* ---- Affinity ------------------------------------------------------------------------ */
 
 /* Pins the calling thread to one CPU. Returns 0, or MB_EINVAL with errno saying why. */
@@ -135,6 +151,9 @@ int mb__pin_cpu(int cpu);
 
 /* Replaces the clock of a context (tests). The clock must outlive the context. */
 void mb__ctx_set_clock(mb_ctx *ctx, const mb__clock *clock);
+/* Makes runs report env instead of capturing the machine's (tests: reports that do not
+ * depend on the machine). env must outlive the context. */
+void mb__ctx_set_environment(mb_ctx *ctx, const mb_environment *env);
 
 /* Logs through the settings' callback when level <= s->log_level. printf-style. */
 void mb__log(const mb_settings *s, mb_log_level level, const char *fmt, ...)

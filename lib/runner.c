@@ -38,10 +38,15 @@ static uint64_t now_ns(const mb__runner *runner)
     return runner->clock->now_ns(runner->clock->user);
 }
 
+/* What invoke() returns instead of calling the body once the run is to stop. */
+static const char interrupted[] = "interrupted";
+
 /* Calls the body once for `iters` iterations; returns the loop's time in *loop_ns, or a static
- * message when the body misused MB_LOOP. */
+ * message when the body misused MB_LOOP or the run is to stop (`interrupted`). */
 static const char *invoke(const mb__runner *runner, mb_bench_fn fn, uint64_t iters, double *loop_ns)
 {
+    if (runner->stop && *runner->stop)
+        return interrupted;
     mb_state state = {runner->clock, iters, 0, 0, 0, 0};
     fn(&state);
     if (state.entered == 0)
@@ -169,6 +174,16 @@ double mb__median_precision(const uint64_t *iters, const double *ns, size_t n, d
  * the warm-up said), but never by more than this factor. */
 #define HARD_BUDGET_FACTOR 10.0
 
+/* An interrupted measurement keeps nothing. */
+static int finish(mb__measurement *m)
+{
+    if (m->failure != interrupted)
+        return 0;
+    mb__measurement_free(m);
+    m->failure = NULL;
+    return MB_EINTR;
+}
+
 int mb__measure(const mb__runner *runner, mb_bench_fn fn, uint64_t seed, mb__measurement *m)
 {
     const mb_settings *s = runner->settings;
@@ -180,17 +195,17 @@ int mb__measure(const mb__runner *runner, mb_bench_fn fn, uint64_t seed, mb__mea
         m->plan = MB_PLAN_FLAT;
         m->stop = MB_STOP_SAMPLES;
         m->failure = invoke(runner, fn, 1, &loop_ns);
-        return 0;
+        return finish(m);
     }
     if (s->profile_time_s > 0) {
         m->plan = MB_PLAN_FLAT;
         m->stop = MB_STOP_BUDGET;
         m->failure = profile(runner, fn, s->profile_time_s * 1e9);
-        return 0;
+        return finish(m);
     }
     m->failure = warm_up(runner, fn, m);
     if (m->failure)
-        return 0;
+        return finish(m);
 
     mb__plan plan;
     mb__make_plan(s, runner->min_sample_ns, m->warm_up_ns, &plan);
@@ -249,7 +264,7 @@ int mb__measure(const mb__runner *runner, mb_bench_fn fn, uint64_t seed, mb__mea
     }
     free(order);
     free(scratch);
-    return 0;
+    return finish(m);
 }
 
 /* 2^24 empty iterations take about 5 ms at one per cycle; a clock that has not seen 10 x T_min

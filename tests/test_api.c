@@ -9,6 +9,11 @@
 
 #include <stdlib.h>
 
+/* The golden report must not depend on how this test was built (sanitizers, -O0): its
+ * benchmarks say they were built plainly optimised. */
+#undef MB_BUILD_FLAGS
+#define MB_BUILD_FLAGS (MB_BUILD_KNOWN | MB_BUILD_OPTIMIZED)
+
 static mb__rng noise_rng;
 
 static double noisy(double base)
@@ -95,7 +100,7 @@ static void test_registration_and_order(void)
     mb_ctx_free(ctx);
 
     CHECK_INT(mb_register(NULL), ==, MB_EINVAL);
-    mb_bench nameless = {NULL, dup_body, NULL, 0, 0, NULL};
+    mb_bench nameless = {NULL, dup_body, NULL, 0, 0, NULL, 0, NULL};
     CHECK_INT(mb_register(&nameless), ==, MB_EINVAL);
     /* Registering twice is a no-op. */
     CHECK_INT(mb_register(&MB_BENCH_DESC(api_fast)), ==, 0);
@@ -108,8 +113,8 @@ static void test_registration_and_order(void)
 
 static void test_duplicates(void)
 {
-    static mb_bench a = {"dup_name", dup_body, "x.c", 1, 0, NULL};
-    static mb_bench b = {"dup_name", dup_body, "y.c", 2, 0, NULL};
+    static mb_bench a = {"dup_name", dup_body, "x.c", 1, 0, NULL, 0, NULL};
+    static mb_bench b = {"dup_name", dup_body, "y.c", 2, 0, NULL, 0, NULL};
     CHECK_INT(mb_register(&a), ==, 0);
     CHECK_INT(mb_register(&b), ==, 0);
     mb_ctx *ctx = fake_ctx("^dup_name$");
@@ -293,7 +298,29 @@ static void test_determinism(void)
  * MB_UPDATE_GOLDEN=1 to rewrite the golden file after an intended change. */
 static void test_text_report(void)
 {
+    static const mb_cache caches[] = {{1, "Data", 32768, 2}, {2, "Unified", 1310720, 2}};
+    static const mb_environment env = {
+        "2026-11-26T04:59:43Z",
+        "bench-host",
+        "/opt/bench/api",
+        "Linux 6.1.0-26-amd64 x86_64",
+        "Example CPU @ 3.00GHz",
+        2,
+        2,
+        caches,
+        {1.75, 1.0, 0.5},
+        2,
+        "release",
+        "gcc 12.2.0",
+        "powersave",
+        1,
+        1,
+        "",
+        0,
+        2,
+    };
     mb_ctx *ctx = fake_ctx("^api_");
+    mb__ctx_set_environment(ctx, &env);
     FILE *out = tmpfile();
     CHECK(out != NULL);
     if (!out)
@@ -332,6 +359,34 @@ static void test_text_report(void)
     free(want);
 }
 
+/* Hygiene problems are read off the environment; unknown facts never count. */
+static void test_hygiene(void)
+{
+    mb_environment e = {"", "", "", "", "", 4,  0,  NULL, {1.0, 1, 1},
+                        -1, "", "", "", -1, -1, "", -1,   NAN};
+    CHECK_INT(mb_hygiene(&e), ==, 0);
+    e.governor = "performance";
+    e.boost = 0;
+    e.virtualized = 0;
+    e.load_avg[0] = 2.5; /* the threshold for 4 CPUs: 4 / 2 + 0.5 */
+    CHECK_INT(mb_hygiene(&e), ==, 0);
+    e.load_avg[0] = 2.51;
+    CHECK_INT(mb_hygiene(&e), ==, MB_HYGIENE_LOAD);
+    e.governor = "schedutil";
+    e.boost = 1;
+    e.virtualized = 1;
+    CHECK_INT(mb_hygiene(&e), ==,
+              MB_HYGIENE_LOAD | MB_HYGIENE_GOVERNOR | MB_HYGIENE_BOOST | MB_HYGIENE_VM);
+    e.logical_cpus = -1;
+    CHECK_INT(mb_hygiene(&e) & MB_HYGIENE_LOAD, ==, 0);
+    for (int i = 0; i < MB_HYGIENE_COUNT; i++) {
+        CHECK(mb_hygiene_name(1u << i) && mb_hygiene_advice(1u << i));
+        CHECK(strlen(mb_hygiene_advice(1u << i)) > 40);
+    }
+    CHECK(mb_hygiene_name(0) == NULL && mb_hygiene_name(3) == NULL);
+    CHECK_STR(mb_hygiene_name(MB_HYGIENE_VM), "vm");
+}
+
 static void test_environment(void)
 {
     static mb__env env; /* large: keep it off the stack */
@@ -368,5 +423,6 @@ int main(void)
     test_determinism();
     test_text_report();
     test_environment();
+    test_hygiene();
     return CHECK_DONE();
 }

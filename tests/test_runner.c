@@ -100,7 +100,7 @@ static void test_plan(void)
 
 static int measure(const mb_settings *s, uint64_t seed, mb__measurement *m)
 {
-    mb__runner runner = {s, &fake_clock, 1000 * FAKE_READ_NS};
+    mb__runner runner = {s, &fake_clock, 1000 * FAKE_READ_NS, NULL};
     return mb__measure(&runner, fake_body, seed, m);
 }
 

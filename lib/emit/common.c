@@ -260,3 +260,10 @@ void mb__format_outliers(char *buf, size_t size, const mb_result *r)
     snprintf(buf, size, "%lu%s%s%s", n, show ? " (" : "", show ? mb__effect_name(o->effect) : "",
              show ? ")" : "");
 }
+
+const char *mb__optimization_name(unsigned build)
+{
+    if (!(build & MB_BUILD_OPTIMIZED))
+        return "-O0";
+    return build & MB_BUILD_OPTIMIZE_SIZE ? "-Os" : "-O1+";
+}

@@ -52,6 +52,8 @@ const char *mb__plan_name(mb_plan_kind plan);
 const char *mb__stop_name(mb_stop_reason stop);
 const char *mb__effect_name(mb_outlier_effect effect);
 const char *mb__outlier_class_name(mb_outlier_class cls);
+/* "-O0" (no __OPTIMIZE__), "-Os" (size) or "-O1+" from mb_build_flag bits. */
+const char *mb__optimization_name(unsigned build);
 
 /* Constructors of the built-in emitters (out stays the caller's). */
 int mb__emitter_json(mb_emitter *e, FILE *out);

@@ -160,6 +160,19 @@ static void context(json_emitter *j, const mb_run_info *info, const mb_environme
     string(j, "isolated_cpus", env->isolated_cpus);
     tristate(j, "virtualized", env->virtualized);
     number(j, "perf_event_paranoid", env->perf_event_paranoid);
+    open_key(j, "hygiene", '[');
+    unsigned hygiene = mb_hygiene(env);
+    for (int i = 0; i < MB_HYGIENE_COUNT; i++) {
+        unsigned bit = 1u << i;
+        if (!(hygiene & bit))
+            continue;
+        member(j);
+        open_container(j, '{');
+        string(j, "name", mb_hygiene_name(bit));
+        string(j, "advice", mb_hygiene_advice(bit));
+        close_container(j, '}');
+    }
+    close_container(j, ']');
     const mb_settings *s = info->settings;
     open_key(j, "user", '{');
     for (size_t i = 0; s && i < s->n_context; i++) {
@@ -304,6 +317,40 @@ static void raw_samples(json_emitter *j, const mb_result *r)
     close_container(j, '}');
 }
 
+/* How the benchmark's translation unit was compiled; every member null when unknown (a
+ * descriptor filled by hand). */
+static void build(json_emitter *j, const mb_result *r)
+{
+    static const struct {
+        unsigned bit;
+        const char *name;
+    } sanitizers[] = {{MB_BUILD_ASAN, "address"},
+                      {MB_BUILD_UBSAN, "undefined"},
+                      {MB_BUILD_TSAN, "thread"},
+                      {MB_BUILD_MSAN, "memory"}};
+    int known = (r->build & MB_BUILD_KNOWN) != 0;
+    open_key(j, "build", '{');
+    string(j, "compiler", r->compiler);
+    tristate(j, "optimized", known ? (r->build & MB_BUILD_OPTIMIZED) != 0 : -1);
+    string(j, "optimization", known ? mb__optimization_name(r->build) : NULL);
+    tristate(j, "ndebug", known ? (r->build & MB_BUILD_NDEBUG) != 0 : -1);
+    key(j, "sanitizers");
+    if (!known) {
+        fputs("null", j->out);
+    } else {
+        fputc('[', j->out);
+        int first = 1;
+        for (size_t i = 0; i < sizeof sanitizers / sizeof sanitizers[0]; i++)
+            if (r->build & sanitizers[i].bit) {
+                fputs(first ? "" : ", ", j->out);
+                mb__json_string(j->out, sanitizers[i].name);
+                first = 0;
+            }
+        fputc(']', j->out);
+    }
+    close_container(j, '}');
+}
+
 static int json_result(void *user, const mb_run_info *info, const mb_result *r)
 {
     json_emitter *j = user;
@@ -313,6 +360,7 @@ static int json_result(void *user, const mb_run_info *info, const mb_result *r)
     string(j, "name", r->name);
     string(j, "file", r->file);
     integer(j, "line", r->line, INT32_MIN);
+    build(j, r);
     open_key(j, "parameters", '{');
     close_container(j, '}');
     string(j, "status", mb__status_name(r->status));
@@ -356,8 +404,9 @@ static int json_result(void *user, const mb_run_info *info, const mb_result *r)
 static int json_end(void *user, const mb_run_info *info)
 {
     json_emitter *j = user;
-    (void)info;
     close_container(j, ']');
+    key(j, "interrupted");
+    fputs(info->interrupted ? "true" : "false", j->out);
     close_container(j, '}');
     fputc('\n', j->out);
     fflush(j->out);

@@ -138,6 +138,55 @@ static void print_row(text_emitter *t, const char *const cell[COL_COUNT], int em
     fputc('\n', t->out);
 }
 
+/* "32 KiB", "1.25 MiB": a cache size. */
+static void format_size(char *buf, size_t size, uint64_t bytes)
+{
+    if (bytes >= 1024 * 1024 && bytes % (64 * 1024) == 0)
+        mb__fmt(buf, size, "%g MiB", (double)bytes / (1024.0 * 1024.0));
+    else
+        mb__fmt(buf, size, "%g KiB", (double)bytes / 1024.0);
+}
+
+/* The machine in one line (what is known of it), then its hygiene notes with remedies. */
+static void environment(text_emitter *t, const mb_environment *env)
+{
+    const char *sep = "";
+    if (env->host[0])
+        fprintf(t->out, "%shost %s", sep, env->host), sep = " | ";
+    if (env->os[0])
+        fprintf(t->out, "%s%s", sep, env->os), sep = " | ";
+    if (env->cpu_model[0])
+        fprintf(t->out, "%s%s", sep, env->cpu_model), sep = " | ";
+    if (env->logical_cpus > 0)
+        fprintf(t->out, "%s%d CPUs", sep, env->logical_cpus), sep = " | ";
+    for (size_t i = 0; i < env->n_caches && env->caches; i++) {
+        const mb_cache *c = &env->caches[i];
+        char bytes[32];
+        format_size(bytes, sizeof bytes, c->size_bytes);
+        fprintf(t->out, "%sL%d%s %s", i ? ", " : sep, c->level,
+                strcmp(c->type, "Data") == 0          ? "d"
+                : strcmp(c->type, "Instruction") == 0 ? "i"
+                                                      : "",
+                bytes);
+        sep = " | ";
+    }
+    if (isfinite(env->load_avg[0])) {
+        char load[48];
+        mb__fmt(load, sizeof load, "load %.2f %.2f %.2f", env->load_avg[0], env->load_avg[1],
+                env->load_avg[2]);
+        fprintf(t->out, "%s%s", sep, load), sep = " | ";
+    }
+    if (*sep)
+        fputc('\n', t->out);
+    unsigned hygiene = mb_hygiene(env);
+    for (int i = 0; i < MB_HYGIENE_COUNT; i++) {
+        unsigned bit = 1u << i;
+        if (hygiene & bit)
+            fprintf(t->out, "%snote%s: %s: %s\n", t->options.color ? YELLOW : "",
+                    t->options.color ? RESET : "", mb_hygiene_name(bit), mb_hygiene_advice(bit));
+    }
+}
+
 static int text_begin(void *user, const mb_run_info *info)
 {
     text_emitter *t = user;
@@ -155,6 +204,7 @@ static int text_begin(void *user, const mb_run_info *info)
             info->library_version, info->timer, info->timer_resolution_ns, info->timer_cost_ns,
             info->loop_overhead_ns, (unsigned long long)info->seed);
     fprintf(t->out, "%s\n", line);
+    environment(t, mb__environment(info));
     const mb_settings *s = info->settings;
     for (size_t i = 0; i < s->n_context; i++)
         fprintf(t->out, "%s%s", i ? ", " : "context: ", s->context[i]);
@@ -223,7 +273,8 @@ static int text_end(void *user, const mb_run_info *info)
         fprintf(t->out, ", %zu failed", t->n_failed);
     char wall[32];
     mb__fmt(wall, sizeof wall, "%.2f", t->wall_s);
-    fprintf(t->out, " in %s s\n", wall);
+    fprintf(t->out, " in %s s%s\n", wall,
+            info->interrupted ? " (interrupted: the rest not run)" : "");
     fflush(t->out);
     return ferror(t->out) ? MB_EIO : 0;
 }

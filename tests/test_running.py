@@ -1,0 +1,125 @@
+#!/usr/bin/env python3
+"""Running well: build sanity recorded at each BENCH site, --isolate with --timeout (a crash
+and a hang fail alone), and interruption by SIGINT/SIGTERM (exit 130, outputs whole).
+
+usage: test_running.py UNOPTIMIZED_EXE MISBEHAVING_EXE
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+failures = 0
+checks = 0
+
+
+def check(cond, what):
+    global failures, checks
+    checks += 1
+    if not cond:
+        failures += 1
+        print(f"FAIL: {what}", file=sys.stderr)
+
+
+def run(exe, *args, env=None, timeout=120):
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("MICROBE_")}
+    full_env.update(env or {})
+    start = time.monotonic()
+    # A process group of its own: interrupts_itself signals its group.
+    p = subprocess.run([exe, *args], capture_output=True, text=True, env=full_env,
+                       timeout=timeout, start_new_session=True)
+    return p.returncode, p.stdout, p.stderr, time.monotonic() - start
+
+
+def by_name(doc):
+    return {b["name"]: b for b in doc["benchmarks"]}
+
+
+def test_unoptimized(exe):
+    code, out, err, _ = run(exe, "--smoke", "--format", "json")
+    check(code == 0, f"-O0 smoke run exits 0 (got {code}: {err})")
+    b = by_name(json.loads(out))["unoptimized_sum"]
+    check(b["build"]["optimized"] is False, "build.optimized is false at -O0")
+    check(b["build"]["optimization"] == "-O0", "build.optimization says -O0")
+    check(isinstance(b["build"]["compiler"], str) and b["build"]["compiler"], "compiler recorded")
+    check("unoptimized" in [w["name"] for w in b["warnings"]], "an 'unoptimized' warning")
+    code, out, err, _ = run(exe, "--quick")
+    check(code == 0, "-O0 quick run exits 0")
+    check("unoptimized_sum: unoptimized:" in out and "optimisation" in out,
+          "the text report warns about optimisation")
+
+
+def test_isolate(exe):
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "r.json")
+        # AddressSanitizer would catch the SIGSEGV itself and exit 1: let it through.
+        code, out, err, elapsed = run(exe, "--isolate", "--timeout", "3", "--quick",
+                                      "--filter", "good|crash|hang|exits",
+                                      "--output", "json:" + path, timeout=100,
+                                      env={"ASAN_OPTIONS": "handle_segv=0"})
+        check(code == 1, f"a crash and a hang make the exit code 1 (got {code})")
+        check(elapsed < 60, f"the suite finishes promptly ({elapsed:.1f} s)")
+        results = by_name(json.load(open(path)))
+        good = results.get("good_sum", {})
+        check(good.get("status") == "ok" and good.get("samples", 0) >= 2,
+              "the good benchmark is measured normally in its child")
+        check(good.get("estimates", {}).get("median", {}).get("point_ns", 0) > 0,
+              "its median came back from the child")
+        check(len(good.get("raw_samples", {}).get("time_ns", [])) == good.get("samples"),
+              "its raw samples came back from the child")
+        crash = results.get("crash_segv", {})
+        check(crash.get("status") == "failed" and "signal 11" in (crash.get("message") or ""),
+              f"the crash is a failure naming the signal: {crash.get('message')}")
+        hang = results.get("hang_forever", {})
+        check(hang.get("status") == "failed" and "timed out" in (hang.get("message") or ""),
+              f"the hang is a failure naming the timeout: {hang.get('message')}")
+        gone = results.get("exits_early", {})
+        check(gone.get("status") == "failed" and "exited" in (gone.get("message") or ""),
+              f"a body that exits is a failure: {gone.get('message')}")
+        check("crashed: signal 11" in out and "timed out after 3 s" in out,
+              "the text report names both failures")
+    # Without a timeout an isolated suite of good benchmarks exits 0.
+    code, out, err, _ = run(exe, "--isolate", "--quick", "--filter", "good")
+    check(code == 0 and "good_sum" in out, f"--isolate alone exits 0 (got {code}: {err})")
+    code, out, err, _ = run(exe, "--timeout", "0")
+    check(code == 2 and "--timeout" in err, "--timeout 0 is a usage error naming the flag")
+    code, out, err, _ = run(exe, "--timeout", "soon")
+    check(code == 2 and "--timeout" in err, "--timeout soon is a usage error")
+
+
+def test_interrupt(exe, extra, signal_name):
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "r.json")
+        csv = os.path.join(tmp, "r.csv")
+        code, out, err, _ = run(exe, *extra, "--quick", "--filter", "good|interrupts|sleepy",
+                                "--output", "json:" + path, "--output", "csv:" + csv,
+                                env={"MB_TEST_SIGNAL": signal_name})
+        what = f"SIG{signal_name} {' '.join(extra)}"
+        check(code == 130, f"{what}: exit 130 (got {code}: {err})")
+        check("interrupted" in err, f"{what}: says it was interrupted")
+        check(sorted(os.listdir(tmp)) == ["r.csv", "r.json"],
+              f"{what}: the outputs and nothing else: {os.listdir(tmp)}")
+        doc = json.load(open(path))
+        check(doc["interrupted"] is True, f"{what}: JSON says interrupted")
+        check([b["name"] for b in doc["benchmarks"]] == ["good_sum"],
+              f"{what}: only the finished benchmark is reported")
+        rows = open(csv).read().splitlines()
+        check(len(rows) == 2 and rows[1].startswith("good_sum"), f"{what}: the CSV is whole")
+        check("interrupted" in out and "good_sum" in out, f"{what}: the text report says so")
+
+
+def main():
+    unoptimized, misbehaving = sys.argv[1:3]
+    test_unoptimized(unoptimized)
+    test_isolate(misbehaving)
+    for extra in ([], ["--isolate"]):
+        for sig in ("INT", "TERM"):
+            test_interrupt(misbehaving, extra, sig)
+    print(f"{checks} checks, {failures} failed")
+    return 1 if failures or checks == 0 else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
