@@ -1,0 +1,149 @@
+/*
+ * The pure statistics of change detection between an old and a new measurement of one
+ * benchmark: rank tests (Mann-Whitney U for independent samples, the sign test and the
+ * Wilcoxon signed-rank test for paired rounds), Holm's correction across a suite, the ratio of
+ * medians with an independent-resamples bootstrap interval, the paired-rounds ratio, the
+ * widening of an interval by between-run variation, and the verdict.
+ *
+ * Conventions as in stats.h: pure functions (no I/O, no globals), deterministic (randomness
+ * only from an explicit seed), NAN for what cannot be computed. Functions that allocate say
+ * so and return 0, -1 for bad arguments (outputs NAN) or -2 when memory runs out.
+ *
+ * Times: higher is slower, so a ratio new/old above 1 is a regression.
+ */
+#ifndef MB_COMPARE_H
+#define MB_COMPARE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* The default noise threshold (a fraction: 2 %) and significance level of the verdict. */
+#define MB__DEFAULT_THRESHOLD 0.02
+#define MB__DEFAULT_ALPHA 0.05
+
+/* ---- Rank tests ------------------------------------------------------------------------ */
+
+/* How a p-value was computed. */
+enum {
+    MB__P_ASYMPTOTIC = 0,  /* normal approximation */
+    MB__P_EXACT = 1,       /* exact null distribution */
+    MB__P_PERMUTATION = 2, /* exhaustive permutation (sign-flip) distribution given the ties */
+    MB__P_DEGENERATE = 3   /* no information (every value tied, or nothing left): p = 1 */
+};
+
+typedef struct mb__mwu {
+    double u; /* U of the first sample: pairs (x_i, y_j) with x_i > y_j, ties counting 1/2 */
+    double p; /* two-sided p-value */
+    int method;
+} mb__mwu;
+
+/* Two-sided Mann-Whitney U test of x[0..nx) against y[0..ny), with the p-value of
+ * scipy.stats.mannwhitneyu(x, y, alternative="two-sided", method="auto") (scipy 1.10 to 1.17
+ * agree): the exact null distribution of U when min(nx, ny) <= 8 and no value is tied;
+ * otherwise the normal approximation with the tie-corrected variance and a continuity
+ * correction of 1/2. Ties get average ranks. When every value is equal, p = 1 (method
+ * MB__P_DEGENERATE). O((nx + ny) log(nx + ny)) time; the exact distribution adds at most
+ * 4 max(nx, ny) doubles and 32 max(nx, ny) steps (it is used only when min(nx, ny) <= 8).
+ * Allocates its own scratch. Returns 0, -1 when nx or ny is 0 or a value is NaN, -2 on
+ * allocation failure. */
+int mb__mann_whitney(const double *x, size_t nx, const double *y, size_t ny, mb__mwu *out);
+
+typedef struct mb__signed_rank {
+    double statistic; /* min(R+, R-): the smaller sum of ranks of |d|, as scipy reports it */
+    double p;         /* two-sided p-value */
+    int method;
+} mb__signed_rank;
+
+/* Two-sided Wilcoxon signed-rank test of the differences d[0..n) against a median of 0, with
+ * the p-value of scipy.stats.wilcoxon(d) (zero_method "wilcox": zeros dropped; no continuity
+ * correction; method "auto" as in scipy >= 1.15): exact when n <= 50 and there are neither
+ * ties among |d| nor zeros; the exhaustive sign-flip permutation distribution when n <= 13
+ * and there are ties or zeros; otherwise the normal approximation with the tie-corrected
+ * variance. When every difference is 0, p = 1 (MB__P_DEGENERATE; scipy returns NaN or
+ * raises). Allocates. Returns 0, -1 when n == 0 or a value is NaN, -2 on allocation failure. */
+int mb__wilcoxon(const double *d, size_t n, mb__signed_rank *out);
+
+/* Two-sided exact sign test of the differences d[0..n) against a median of 0: zeros are
+ * dropped, and with k positive among m non-zero differences, p = min(1, 2 P(X <= min(k, m -
+ * k))), X ~ Binomial(m, 1/2) (the same as scipy.stats.binomtest(k, m).pvalue). p = 1 when
+ * m == 0; NAN when n == 0 or a value is NaN. */
+double mb__sign_test(const double *d, size_t n);
+
+/* Holm's step-down adjusted p-values (Holm 1979) for the m tests of p[0..m): with the p-values
+ * sorted ascending, p_(i) becomes max over j <= i of min(1, (m' - j + 1) p_(j)), so the result
+ * is monotone in p and capped at 1; the same as statsmodels' multipletests(method="holm").
+ * NaN p-values (tests that could not be run) stay NaN and do not count in m' (statsmodels
+ * has no such convention). adjusted may be p itself. Allocates. Returns 0, -1 when a p-value is
+ * outside [0, 1], -2 on allocation failure. */
+int mb__holm(const double *p, size_t m, double *adjusted);
+
+/* ---- Effect sizes with intervals --------------------------------------------------------- */
+
+typedef struct mb__ratio {
+    double point;     /* median(new) / median(old) */
+    double low, high; /* interval of the ratio at the requested confidence */
+    double log_se;    /* bootstrap standard error of log(ratio) */
+} mb__ratio;
+
+/* The ratio of medians new/old with a percentile bootstrap interval, for two independent
+ * samples of per-iteration times. Each of the b resamples draws n_old values of old_t and
+ * n_new values of new_t with replacement, independently (old first, then new, all from one
+ * mb__rng seeded with seed), and takes log(median(new*) / median(old*)); the interval is the
+ * percentile interval of those logs at conf, returned as ratios, and log_se is their standard
+ * deviation. Deterministic: the same inputs and seed give bit-identical outputs. Every time
+ * must be finite and > 0. Allocates its own scratch. Returns 0, -1 for an empty side, b == 0,
+ * conf not in (0, 1) or a time not finite and positive (outputs NAN), -2 on allocation
+ * failure. */
+int mb__ratio_bootstrap(const double *old_t, size_t n_old, const double *new_t, size_t n_new,
+                        size_t b, double conf, uint64_t seed, mb__ratio *out);
+
+typedef struct mb__paired {
+    double point;      /* exp(median of log(new_i / old_i)) */
+    double low, high;  /* interval of the ratio */
+    double level;      /* its coverage: conf, or the exact coverage when r is too small */
+    double p_sign;     /* exact sign test of the log ratios */
+    double p_wilcoxon; /* Wilcoxon signed-rank test of the log ratios */
+    double p;          /* the p-value for the verdict: p_sign (see compare.c for why) */
+} mb__paired;
+
+/* The ratio new/old from r paired rounds (old_r[i], new_r[i]), each an estimate (e.g. one
+ * round's median) from a round in which old and new were measured together, so that drift
+ * common to both cancels in their ratio. The log ratios d_i = log(new_r[i] / old_r[i]) give
+ * the point exp(median d), the interval from mb__median_hs_interval of the d at conf
+ * (exponentiated), and the sign and Wilcoxon p-values. Every estimate must be finite and
+ * > 0. Allocates. Returns 0, -1 for r == 0, conf not in (0, 1) or an estimate not finite and
+ * positive (outputs NAN), -2 on allocation failure. */
+int mb__paired_ratio(const double *old_r, const double *new_r, size_t r, double conf,
+                     mb__paired *out);
+
+/* Widens an interval of a log ratio [log_low, log_high] around log_point by the variation
+ * between independent runs of the same binary. A bootstrap interval from one run of each side
+ * describes only the noise within those runs; each run also carries an offset of its own
+ * (code and data placement, frequency, page mapping), with log-scale standard deviation
+ * between_sd, so the log ratio of two runs carries the difference of two offsets, of standard
+ * deviation sqrt(2) between_sd. Each side's half-width h becomes
+ *     sqrt(h^2 + (z sqrt(2) between_sd)^2),  z = Phi^-1((1 + conf) / 2),
+ * the half-width of a normal interval for the sum of independent within-run and between-run
+ * errors. The results are on the log scale. between_sd == 0 leaves the interval unchanged;
+ * NAN outputs when between_sd < 0, conf is not in (0, 1) or an input is NaN. */
+void mb__widen_interval(double log_point, double log_low, double log_high, double between_sd,
+                        double conf, double *low, double *high);
+
+/* ---- Verdict ----------------------------------------------------------------------------- */
+
+typedef enum mb__verdict {
+    MB__VERDICT_UNCHANGED = 0,
+    MB__VERDICT_IMPROVED = 1,
+    MB__VERDICT_REGRESSED = 2,
+    MB__VERDICT_INCONCLUSIVE = 3
+} mb__verdict;
+
+/* The verdict on a ratio new/old with interval [low, high], its (Holm-adjusted) p-value p, the
+ * noise threshold thr (a fraction, MB__DEFAULT_THRESHOLD) and the significance level alpha
+ * (MB__DEFAULT_ALPHA): regressed when low > 1 + thr and p < alpha; improved when
+ * high < 1 / (1 + thr) and p < alpha; unchanged when the whole interval lies within
+ * [1 / (1 + thr), 1 + thr]; otherwise inconclusive. A NaN anywhere, low > high, thr < 0 or
+ * alpha not in (0, 1) gives inconclusive. */
+mb__verdict mb__verdict_of(double low, double high, double p, double thr, double alpha);
+
+#endif

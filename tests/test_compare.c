@@ -1,0 +1,548 @@
+/*
+ * Tests of lib/compare.c: the rank tests, Holm's correction and the paired-rounds ratio
+ * against reference values computed independently by tests/fixtures/make_compare_fixtures.py
+ * (scipy.stats plus exact arithmetic; see fixtures/compare_ref.h); properties of the bootstrap
+ * ratio interval; and simulations with known truth: coverage of the ratio interval, the
+ * false-alarm rate and the power of the verdict, the paired rounds under common drift, and
+ * why between-run variation must widen the interval.
+ *
+ * Tolerances: U and rank statistics are exact (multiples of 1/2); p-values 1e-9 relative (both
+ * sides evaluate the same formulas in double precision; the normal tail costs a few hundred
+ * ulps at z = 17). Simulations state their Monte Carlo error where they assert. With
+ * MB_TEST_QUICK=1 (the valgrind run) every simulation runs a tenth of its trials and the
+ * bounds widen accordingly; the seeds are fixed, so either way the test is deterministic.
+ */
+#include "check.h"
+#include "compare.h"
+#include "fixtures/compare_ref.h"
+#include "stats.h"
+
+#include <stdlib.h>
+#include <time.h>
+
+#define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
+
+static int quick;
+
+/* A standard normal variate by inversion of a uniform on (0, 1). */
+static double std_normal(mb__rng *rng)
+{
+    double u = ((double)(mb__rng_next(rng) >> 11) + 0.5) * 0x1p-53;
+    return mb__normal_quantile(u);
+}
+
+static double exponential(mb__rng *rng)
+{
+    return -log1p(-mb__rng_unit(rng));
+}
+
+/* Monte Carlo standard deviation of a proportion near p estimated from `trials` trials. */
+static double mc_sd(double p, int trials)
+{
+    return sqrt(p * (1.0 - p) / trials);
+}
+
+/* ---- Reference values ---------------------------------------------------------------------- */
+
+static void test_mann_whitney_reference(void)
+{
+    for (size_t c = 0; c < COUNT_OF(ref_mwus); c++) {
+        const ref_mwu *r = &ref_mwus[c];
+        mb__mwu res, swapped;
+        fprintf(stderr, "mann-whitney: %s (%zu, %zu)\n", r->name, r->nx, r->ny);
+        CHECK_INT(mb__mann_whitney(r->x, r->nx, r->y, r->ny, &res), ==, 0);
+        CHECK_NEAR(res.u, r->u, 0, 0);
+        CHECK_NEAR(res.p, r->p, 1e-9, 0);
+        CHECK_INT(res.method, ==, r->method);
+        /* Swapping the samples gives U2 = nx ny - U1 and the same two-sided p-value. */
+        CHECK_INT(mb__mann_whitney(r->y, r->ny, r->x, r->nx, &swapped), ==, 0);
+        CHECK_NEAR(swapped.u, (double)r->nx * (double)r->ny - r->u, 0, 0);
+        CHECK_NEAR(swapped.p, res.p, 1e-12, 0);
+    }
+}
+
+static void test_mann_whitney_edges(void)
+{
+    double x[5] = {1.5, -INFINITY, 2.0, 7.0, 3.0}, y[6] = {4.0, INFINITY, 2.5, 8.0, 9.0, 6.0};
+    double xf[5] = {1.5, -1e300, 2.0, 7.0, 3.0}, yf[6] = {4.0, 1e300, 2.5, 8.0, 9.0, 6.0};
+    mb__mwu a, b;
+    /* Infinities rank like any other extreme value. */
+    CHECK_INT(mb__mann_whitney(x, 5, y, 6, &a), ==, 0);
+    CHECK_INT(mb__mann_whitney(xf, 5, yf, 6, &b), ==, 0);
+    CHECK_NEAR(a.u, b.u, 0, 0);
+    CHECK_NEAR(a.p, b.p, 0, 0);
+    CHECK_INT(a.method, ==, MB__P_EXACT);
+    CHECK_INT(mb__mann_whitney(x, 0, y, 6, &a), ==, -1);
+    CHECK_NEAR(a.p, NAN, 0, 0);
+    CHECK_INT(mb__mann_whitney(x, 5, y, 0, &a), ==, -1);
+    x[2] = NAN;
+    CHECK_INT(mb__mann_whitney(x, 5, y, 6, &a), ==, -1);
+}
+
+static void test_holm_reference(void)
+{
+    for (size_t c = 0; c < COUNT_OF(ref_holms); c++) {
+        const ref_holm *r = &ref_holms[c];
+        double *adj = malloc(r->m * sizeof *adj);
+        if (!adj) {
+            CHECK(!"out of memory");
+            return;
+        }
+        fprintf(stderr, "holm: %s (m = %zu)\n", r->name, r->m);
+        CHECK_INT(mb__holm(r->p, r->m, adj), ==, 0);
+        for (size_t i = 0; i < r->m; i++)
+            CHECK_NEAR(adj[i], r->adjusted[i], 1e-15, 0);
+        /* In place. */
+        memcpy(adj, r->p, r->m * sizeof *adj);
+        CHECK_INT(mb__holm(adj, r->m, adj), ==, 0);
+        for (size_t i = 0; i < r->m; i++)
+            CHECK_NEAR(adj[i], r->adjusted[i], 1e-15, 0);
+        free(adj);
+    }
+    double bad[3] = {0.1, 1.5, 0.2}, adj[3];
+    CHECK_INT(mb__holm(bad, 3, adj), ==, -1);
+    CHECK_NEAR(adj[0], NAN, 0, 0);
+    bad[1] = -0.1;
+    CHECK_INT(mb__holm(bad, 3, adj), ==, -1);
+    CHECK_INT(mb__holm(bad, 0, adj), ==, 0);
+}
+
+static void test_wilcoxon_reference(void)
+{
+    for (size_t c = 0; c < COUNT_OF(ref_wilcoxons); c++) {
+        const ref_wilcoxon *r = &ref_wilcoxons[c];
+        mb__signed_rank res;
+        fprintf(stderr, "wilcoxon: %s (n = %zu)\n", r->name, r->n);
+        CHECK_INT(mb__wilcoxon(r->d, r->n, &res), ==, 0);
+        CHECK_NEAR(res.statistic, r->statistic, 0, 0);
+        CHECK_NEAR(res.p, r->p, 1e-9, 0);
+        CHECK_INT(res.method, ==, r->method);
+        CHECK_NEAR(mb__sign_test(r->d, r->n), r->p_sign, 1e-9, 0);
+    }
+    double zeros[4] = {0, 0, 0, 0};
+    mb__signed_rank res;
+    CHECK_INT(mb__wilcoxon(zeros, 4, &res), ==, 0);
+    CHECK_NEAR(res.p, 1.0, 0, 0);
+    CHECK_INT(res.method, ==, MB__P_DEGENERATE);
+    CHECK_NEAR(mb__sign_test(zeros, 4), 1.0, 0, 0);
+    CHECK_INT(mb__wilcoxon(zeros, 0, &res), ==, -1);
+    CHECK_NEAR(mb__sign_test(zeros, 0), NAN, 0, 0);
+    zeros[1] = NAN;
+    CHECK_INT(mb__wilcoxon(zeros, 4, &res), ==, -1);
+    CHECK_NEAR(mb__sign_test(zeros, 4), NAN, 0, 0);
+}
+
+static void test_paired_reference(void)
+{
+    for (size_t c = 0; c < COUNT_OF(ref_paireds); c++) {
+        const ref_paired *r = &ref_paireds[c];
+        mb__paired res;
+        fprintf(stderr, "paired: %s (r = %zu)\n", r->name, r->r);
+        CHECK_INT(mb__paired_ratio(r->old_r, r->new_r, r->r, r->conf, &res), ==, 0);
+        /* numpy's log and the C library's may differ in the last bit. */
+        CHECK_NEAR(res.point, r->point, 1e-14, 0);
+        CHECK_NEAR(res.low, r->low, 1e-14, 0);
+        CHECK_NEAR(res.high, r->high, 1e-14, 0);
+        CHECK_NEAR(res.level, r->level, 1e-15, 0);
+        CHECK_NEAR(res.p_sign, r->p_sign, 1e-9, 0);
+        CHECK_NEAR(res.p_wilcoxon, r->p_wilcoxon, 1e-9, 0);
+        CHECK_NEAR(res.p, res.p_sign, 0, 0);
+    }
+    double old_r[3] = {1, 2, 3}, new_r[3] = {1, 0, 3};
+    mb__paired res;
+    CHECK_INT(mb__paired_ratio(old_r, new_r, 3, 0.95, &res), ==, -1);
+    CHECK_NEAR(res.point, NAN, 0, 0);
+    CHECK_INT(mb__paired_ratio(old_r, old_r, 0, 0.95, &res), ==, -1);
+    CHECK_INT(mb__paired_ratio(old_r, old_r, 3, 1.0, &res), ==, -1);
+    /* Identical rounds: ratio 1, p = 1 from both tests. */
+    CHECK_INT(mb__paired_ratio(old_r, old_r, 3, 0.95, &res), ==, 0);
+    CHECK_NEAR(res.point, 1.0, 0, 0);
+    CHECK_NEAR(res.low, 1.0, 0, 0);
+    CHECK_NEAR(res.high, 1.0, 0, 0);
+    CHECK_NEAR(res.p, 1.0, 0, 0);
+    CHECK_NEAR(res.p_wilcoxon, 1.0, 0, 0);
+}
+
+/* ---- Widening and verdict ------------------------------------------------------------------ */
+
+static void test_widen_and_verdict(void)
+{
+    double low, high, z = mb__normal_quantile(0.975);
+    /* Half-widths 0.01 below and 0.03 above, between_sd 0.02: extra = z sqrt(2) 0.02. */
+    double extra = z * sqrt(2.0) * 0.02;
+    mb__widen_interval(0.05, 0.04, 0.08, 0.02, 0.95, &low, &high);
+    CHECK_NEAR(low, 0.05 - sqrt(0.01 * 0.01 + extra * extra), 1e-15, 1e-17);
+    CHECK_NEAR(high, 0.05 + sqrt(0.03 * 0.03 + extra * extra), 1e-15, 1e-17);
+    mb__widen_interval(0.05, 0.04, 0.08, 0.0, 0.95, &low, &high);
+    CHECK_NEAR(low, 0.04, 1e-15, 0);
+    CHECK_NEAR(high, 0.08, 1e-15, 0);
+    /* A point outside its interval: that side's half-width counts as 0, never narrowing. */
+    mb__widen_interval(0.03, 0.04, 0.08, 0.01, 0.95, &low, &high);
+    CHECK(low <= 0.03 && high >= 0.08);
+    mb__widen_interval(0.05, 0.04, 0.08, -0.01, 0.95, &low, &high);
+    CHECK_NEAR(low, NAN, 0, 0);
+    mb__widen_interval(0.05, NAN, 0.08, 0.01, 0.95, &low, &high);
+    CHECK_NEAR(high, NAN, 0, 0);
+    mb__widen_interval(0.05, 0.04, 0.08, 0.01, 1.0, &low, &high);
+    CHECK_NEAR(high, NAN, 0, 0);
+
+    const double thr = MB__DEFAULT_THRESHOLD, alpha = MB__DEFAULT_ALPHA;
+    CHECK_INT(mb__verdict_of(1.03, 1.10, 0.01, thr, alpha), ==, MB__VERDICT_REGRESSED);
+    CHECK_INT(mb__verdict_of(1.03, 1.10, 0.06, thr, alpha), ==, MB__VERDICT_INCONCLUSIVE);
+    CHECK_INT(mb__verdict_of(1.01, 1.10, 0.001, thr, alpha), ==, MB__VERDICT_INCONCLUSIVE);
+    CHECK_INT(mb__verdict_of(0.90, 0.97, 0.01, thr, alpha), ==, MB__VERDICT_IMPROVED);
+    CHECK_INT(mb__verdict_of(0.90, 1.0 / 1.02, 0.01, thr, alpha), ==, MB__VERDICT_INCONCLUSIVE);
+    CHECK_INT(mb__verdict_of(0.99, 1.01, 0.001, thr, alpha), ==, MB__VERDICT_UNCHANGED);
+    CHECK_INT(mb__verdict_of(1.0 / 1.02, 1.02, 0.5, thr, alpha), ==, MB__VERDICT_UNCHANGED);
+    CHECK_INT(mb__verdict_of(0.97, 1.01, 0.5, thr, alpha), ==, MB__VERDICT_INCONCLUSIVE);
+    CHECK_INT(mb__verdict_of(0.90, 1.10, 0.5, thr, alpha), ==, MB__VERDICT_INCONCLUSIVE);
+    CHECK_INT(mb__verdict_of(NAN, 1.10, 0.01, thr, alpha), ==, MB__VERDICT_INCONCLUSIVE);
+    CHECK_INT(mb__verdict_of(1.03, NAN, 0.01, thr, alpha), ==, MB__VERDICT_INCONCLUSIVE);
+    CHECK_INT(mb__verdict_of(1.03, 1.10, NAN, thr, alpha), ==, MB__VERDICT_INCONCLUSIVE);
+    CHECK_INT(mb__verdict_of(0.99, 1.01, 0.5, NAN, alpha), ==, MB__VERDICT_INCONCLUSIVE);
+    CHECK_INT(mb__verdict_of(0.99, 1.01, 0.5, thr, NAN), ==, MB__VERDICT_INCONCLUSIVE);
+    CHECK_INT(mb__verdict_of(1.10, 1.03, 0.01, thr, alpha), ==, MB__VERDICT_INCONCLUSIVE);
+    CHECK_INT(mb__verdict_of(1.03, 1.10, 0.01, -0.01, alpha), ==, MB__VERDICT_INCONCLUSIVE);
+    /* The values cross a file format, so they are fixed. */
+    CHECK_INT(MB__VERDICT_UNCHANGED, ==, 0);
+    CHECK_INT(MB__VERDICT_IMPROVED, ==, 1);
+    CHECK_INT(MB__VERDICT_REGRESSED, ==, 2);
+    CHECK_INT(MB__VERDICT_INCONCLUSIVE, ==, 3);
+}
+
+/* ---- The bootstrap ratio interval: properties ---------------------------------------------- */
+
+static void lognormal_sample(mb__rng *rng, double *t, size_t n, double median, double sigma)
+{
+    for (size_t i = 0; i < n; i++)
+        t[i] = median * exp(sigma * std_normal(rng));
+}
+
+static int same_ratio(const mb__ratio *a, const mb__ratio *b)
+{
+    return a->point == b->point && a->low == b->low && a->high == b->high && a->log_se == b->log_se;
+}
+
+static void test_ratio_properties(void)
+{
+    enum { N_OLD = 40, N_NEW = 60, B = 4000 };
+    double old_t[N_OLD], new_t[N_NEW], old_c[N_OLD], new_c[N_NEW];
+    mb__rng rng;
+    mb__rng_seed(&rng, 42);
+    lognormal_sample(&rng, old_t, N_OLD, 100.0, 0.1);
+    lognormal_sample(&rng, new_t, N_NEW, 105.0, 0.1);
+    mb__ratio r, again, scaled, swapped;
+    CHECK_INT(mb__ratio_bootstrap(old_t, N_OLD, new_t, N_NEW, B, 0.95, 7, &r), ==, 0);
+    double scratch[N_NEW];
+    CHECK_NEAR(r.point, mb__median(new_t, N_NEW, scratch) / mb__median(old_t, N_OLD, scratch), 0,
+               0);
+    CHECK(r.low < r.point && r.point < r.high);
+    fprintf(stderr, "ratio: %.5f [%.5f, %.5f], log se %.5f\n", r.point, r.low, r.high, r.log_se);
+
+    /* Determinism: the same seed gives bit-identical results. */
+    CHECK_INT(mb__ratio_bootstrap(old_t, N_OLD, new_t, N_NEW, B, 0.95, 7, &again), ==, 0);
+    CHECK(same_ratio(&r, &again));
+
+    /* Scale invariance: times in other units give the same ratio and interval (bit for bit
+     * when the factor is a power of two, within rounding otherwise). */
+    static const double factors[] = {1024.0, 1e-3, 3.7};
+    for (size_t f = 0; f < COUNT_OF(factors); f++) {
+        for (size_t i = 0; i < N_OLD; i++)
+            old_c[i] = factors[f] * old_t[i];
+        for (size_t i = 0; i < N_NEW; i++)
+            new_c[i] = factors[f] * new_t[i];
+        CHECK_INT(mb__ratio_bootstrap(old_c, N_OLD, new_c, N_NEW, B, 0.95, 7, &scaled), ==, 0);
+        if (f == 0) {
+            CHECK(same_ratio(&r, &scaled));
+        } else {
+            CHECK_NEAR(scaled.point, r.point, 1e-14, 0);
+            CHECK_NEAR(scaled.low, r.low, 1e-14, 0);
+            CHECK_NEAR(scaled.high, r.high, 1e-14, 0);
+            CHECK_NEAR(scaled.log_se, r.log_se, 1e-9, 0);
+        }
+    }
+
+    /* Swapping the sides inverts the ratio exactly and the interval up to Monte Carlo error:
+     * the swapped call draws different resamples. With B = 4000 the 2.5 % quantile of
+     * roughly normal replicates has a Monte Carlo sd of sqrt(0.025 * 0.975 / B) /
+     * phi(1.96) ~ 0.04 log se; the bound, 0.2 log se, is 5 of those sd. */
+    CHECK_INT(mb__ratio_bootstrap(new_t, N_NEW, old_t, N_OLD, B, 0.95, 7, &swapped), ==, 0);
+    CHECK_NEAR(swapped.point, 1.0 / r.point, 1e-15, 0);
+    CHECK_NEAR(log(swapped.low), -log(r.high), 0, 0.2 * r.log_se);
+    CHECK_NEAR(log(swapped.high), -log(r.low), 0, 0.2 * r.log_se);
+    CHECK_NEAR(swapped.log_se, r.log_se, 0.1, 0);
+    fprintf(stderr, "swapped: %.5f [%.5f, %.5f], log se %.5f\n", swapped.point, swapped.low,
+            swapped.high, swapped.log_se);
+
+    /* One value on each side: the only resample is the data. */
+    double one_old = 2.0, one_new = 3.0;
+    CHECK_INT(mb__ratio_bootstrap(&one_old, 1, &one_new, 1, 10, 0.95, 1, &again), ==, 0);
+    CHECK_NEAR(again.point, 1.5, 0, 0);
+    CHECK_NEAR(again.low, 1.5, 1e-15, 0);
+    CHECK_NEAR(again.high, 1.5, 1e-15, 0);
+    CHECK_NEAR(again.log_se, 0.0, 0, 0);
+
+    /* Bad arguments. */
+    CHECK_INT(mb__ratio_bootstrap(old_t, 0, new_t, N_NEW, B, 0.95, 7, &again), ==, -1);
+    CHECK_NEAR(again.point, NAN, 0, 0);
+    CHECK_INT(mb__ratio_bootstrap(old_t, N_OLD, new_t, 0, B, 0.95, 7, &again), ==, -1);
+    CHECK_INT(mb__ratio_bootstrap(old_t, N_OLD, new_t, N_NEW, 0, 0.95, 7, &again), ==, -1);
+    CHECK_INT(mb__ratio_bootstrap(old_t, N_OLD, new_t, N_NEW, B, 0.0, 7, &again), ==, -1);
+    CHECK_INT(mb__ratio_bootstrap(old_t, N_OLD, new_t, N_NEW, B, 1.0, 7, &again), ==, -1);
+    double bad[3] = {1.0, 0.0, 2.0};
+    CHECK_INT(mb__ratio_bootstrap(bad, 3, new_t, N_NEW, B, 0.95, 7, &again), ==, -1);
+    bad[1] = INFINITY;
+    CHECK_INT(mb__ratio_bootstrap(old_t, N_OLD, bad, 3, B, 0.95, 7, &again), ==, -1);
+    bad[1] = NAN;
+    CHECK_INT(mb__ratio_bootstrap(old_t, N_OLD, bad, 3, B, 0.95, 7, &again), ==, -1);
+}
+
+/* ---- Simulations with known truth ---------------------------------------------------------- */
+
+/* Trials of each simulation: full, or a tenth with MB_TEST_QUICK=1. */
+static int trials(int full)
+{
+    return quick ? full / 10 : full;
+}
+
+/* The verdict of one comparison of two independent runs: ratio interval and Mann-Whitney p.
+ * When between_sd > 0 the interval is also widened by it; *widened receives that verdict. */
+static mb__verdict compare_runs(const double *old_t, size_t n_old, const double *new_t,
+                                size_t n_new, size_t b, uint64_t seed, double between_sd,
+                                mb__verdict *widened)
+{
+    mb__ratio r;
+    mb__mwu u;
+    if (widened)
+        *widened = MB__VERDICT_INCONCLUSIVE;
+    if (mb__ratio_bootstrap(old_t, n_old, new_t, n_new, b, 0.95, seed, &r) != 0 ||
+        mb__mann_whitney(old_t, n_old, new_t, n_new, &u) != 0) {
+        CHECK(!"comparison failed");
+        return MB__VERDICT_INCONCLUSIVE;
+    }
+    if (widened) {
+        double low, high;
+        mb__widen_interval(log(r.point), log(r.low), log(r.high), between_sd, 0.95, &low, &high);
+        *widened =
+            mb__verdict_of(exp(low), exp(high), u.p, MB__DEFAULT_THRESHOLD, MB__DEFAULT_ALPHA);
+    }
+    return mb__verdict_of(r.low, r.high, u.p, MB__DEFAULT_THRESHOLD, MB__DEFAULT_ALPHA);
+}
+
+static int is_alarm(mb__verdict v)
+{
+    return v == MB__VERDICT_REGRESSED || v == MB__VERDICT_IMPROVED;
+}
+
+/* (a) Coverage of the ratio interval at conf 0.95 with n = 50 per side, for a skewed
+ * (lognormal, sigma 0.3, true ratio 1.1) and a shifted-exponential pair (old 100 + Exp(mean
+ * 20), new 105 + Exp(mean 25): true ratio of medians (105 + 25 ln 2) / (100 + 20 ln 2)).
+ * Also the bootstrap standard error against the truth: the spread of the log point estimate
+ * over the trials. */
+static void test_ratio_coverage(void)
+{
+    enum { N = 50, B = 1000 };
+    const int n_trials = trials(400);
+    const double ln2 = log(2.0);
+    double old_t[N], new_t[N];
+    for (int dist = 0; dist < 2; dist++) {
+        double truth = dist == 0 ? 1.1 : (105.0 + 25.0 * ln2) / (100.0 + 20.0 * ln2);
+        mb__rng rng;
+        mb__rng_seed(&rng, 100 + (uint64_t)dist);
+        int hits = 0;
+        double se_sum = 0.0, *log_points = malloc((size_t)n_trials * sizeof *log_points);
+        if (!log_points) {
+            CHECK(!"out of memory");
+            return;
+        }
+        for (int t = 0; t < n_trials; t++) {
+            for (int i = 0; i < N; i++) {
+                if (dist == 0) {
+                    old_t[i] = 100.0 * exp(0.3 * std_normal(&rng));
+                    new_t[i] = 110.0 * exp(0.3 * std_normal(&rng));
+                } else {
+                    old_t[i] = 100.0 + 20.0 * exponential(&rng);
+                    new_t[i] = 105.0 + 25.0 * exponential(&rng);
+                }
+            }
+            mb__ratio r;
+            if (mb__ratio_bootstrap(old_t, N, new_t, N, B, 0.95, (uint64_t)t, &r) != 0) {
+                CHECK(!"bootstrap failed");
+                free(log_points);
+                return;
+            }
+            hits += r.low <= truth && truth <= r.high;
+            se_sum += r.log_se;
+            log_points[t] = log(r.point);
+        }
+        double cover = (double)hits / n_trials, se_mean = se_sum / n_trials;
+        double se_true = mb__std_dev(log_points, (size_t)n_trials);
+        free(log_points);
+        fprintf(stderr,
+                "(a) ratio interval coverage, %s, n = %d, %d trials, B = %d: %.4f; mean "
+                "bootstrap se of the log ratio %.5f, observed sd %.5f\n",
+                dist == 0 ? "lognormal" : "shifted exponential", N, n_trials, B, cover, se_mean,
+                se_true);
+        /* The sd of a sample sd from k trials is about sd / sqrt(2 k): 3.5 % with 400 trials,
+         * 11 % with 40; the bootstrap estimate of a median's se is itself biased by a few % at
+         * n = 50. */
+        CHECK_NEAR(se_mean, se_true, quick ? 0.35 : 0.15, 0);
+        /* Monte Carlo sd near 0.95: 0.011 with 400 trials, 0.034 with 40. The bounds allow
+         * the percentile interval of a median its known slight under- or over-coverage at
+         * n = 50 plus about 4 sd. */
+        CHECK(cover >= (quick ? 0.80 : 0.90) && cover <= (quick ? 1.0 : 0.99));
+    }
+}
+
+/* (b) False alarms on A/A data: both sides lognormal with the same median and sigma 0.1
+ * (10 % noise), n = 50, threshold 2 %. Also with threshold 0, where an alarm needs only an
+ * interval excluding 1 and p < alpha, so the rate should be near alpha at most. */
+static void test_false_alarms(void)
+{
+    enum { N = 50, B = 500 };
+    const int n_trials = trials(1000);
+    double old_t[N], new_t[N];
+    mb__rng rng;
+    mb__rng_seed(&rng, 200);
+    int alarms = 0, alarms_thr0 = 0;
+    for (int t = 0; t < n_trials; t++) {
+        lognormal_sample(&rng, old_t, N, 100.0, 0.1);
+        lognormal_sample(&rng, new_t, N, 100.0, 0.1);
+        mb__ratio r;
+        mb__mwu u;
+        if (mb__ratio_bootstrap(old_t, N, new_t, N, B, 0.95, (uint64_t)t, &r) != 0 ||
+            mb__mann_whitney(old_t, N, new_t, N, &u) != 0) {
+            CHECK(!"comparison failed");
+            return;
+        }
+        alarms += is_alarm(mb__verdict_of(r.low, r.high, u.p, 0.02, 0.05));
+        alarms_thr0 += is_alarm(mb__verdict_of(r.low, r.high, u.p, 0.0, 0.05));
+    }
+    double rate = (double)alarms / n_trials, rate0 = (double)alarms_thr0 / n_trials;
+    fprintf(stderr,
+            "(b) A/A false alarms, lognormal sigma 0.1, n = %d, %d trials: %.4f at threshold "
+            "2 %%, %.4f at threshold 0\n",
+            N, n_trials, rate, rate0);
+    /* At most alpha plus 4 Monte Carlo sd (0.0069 with 1000 trials, 0.022 with 100). */
+    double slack = 4 * mc_sd(0.05, n_trials);
+    CHECK(rate <= 0.05 + slack);
+    CHECK(rate0 <= 0.05 + slack);
+}
+
+/* (c) Power: a true 10 % slowdown under 3 % noise (lognormal sigma 0.03), n = 50. */
+static void test_power(void)
+{
+    enum { N = 50, B = 500 };
+    const int n_trials = trials(400);
+    double old_t[N], new_t[N];
+    mb__rng rng;
+    mb__rng_seed(&rng, 300);
+    int regressed = 0;
+    for (int t = 0; t < n_trials; t++) {
+        lognormal_sample(&rng, old_t, N, 100.0, 0.03);
+        lognormal_sample(&rng, new_t, N, 110.0, 0.03);
+        regressed +=
+            compare_runs(old_t, N, new_t, N, B, (uint64_t)t, 0.0, NULL) == MB__VERDICT_REGRESSED;
+    }
+    double power = (double)regressed / n_trials;
+    fprintf(stderr, "(c) power, 10 %% slowdown, 3 %% noise, n = %d, %d trials: %.4f\n", N, n_trials,
+            power);
+    CHECK(power >= 0.95);
+}
+
+/* (d) Paired rounds: r = 10 rounds, a true 5 % slowdown, and a drift common to both members
+ * of a round (a factor with log-sd 0.1) on top of 1 % noise of each round's estimate. The
+ * pairing cancels the drift; the unpaired ratio of the rounds' medians cannot. */
+static void test_paired_rounds(void)
+{
+    enum { R = 10 };
+    const int n_trials = trials(1000);
+    const double truth = 1.05;
+    double old_r[R], new_r[R];
+    mb__rng rng;
+    mb__rng_seed(&rng, 400);
+    int covered = 0, regressed = 0, unpaired_regressed = 0;
+    for (int t = 0; t < n_trials; t++) {
+        for (int i = 0; i < R; i++) {
+            double drift = exp(0.1 * std_normal(&rng));
+            old_r[i] = 100.0 * drift * exp(0.01 * std_normal(&rng));
+            new_r[i] = 100.0 * truth * drift * exp(0.01 * std_normal(&rng));
+        }
+        mb__paired p;
+        if (mb__paired_ratio(old_r, new_r, R, 0.95, &p) != 0) {
+            CHECK(!"paired ratio failed");
+            return;
+        }
+        covered += p.low <= truth && truth <= p.high;
+        regressed += mb__verdict_of(p.low, p.high, p.p, MB__DEFAULT_THRESHOLD, MB__DEFAULT_ALPHA) ==
+                     MB__VERDICT_REGRESSED;
+        unpaired_regressed +=
+            compare_runs(old_r, R, new_r, R, 500, (uint64_t)t, 0.0, NULL) == MB__VERDICT_REGRESSED;
+    }
+    double cover = (double)covered / n_trials, power = (double)regressed / n_trials;
+    double unpaired = (double)unpaired_regressed / n_trials;
+    fprintf(stderr,
+            "(d) paired rounds, r = %d, 5 %% change, 10 %% common drift, %d trials: coverage "
+            "%.4f, regressed %.4f (unpaired: regressed %.4f)\n",
+            R, n_trials, cover, power, unpaired);
+    /* The interpolated interval is exact for a symmetric distribution of the log ratios, as
+     * here: coverage 0.95, Monte Carlo sd 0.0069 (0.022 quick). */
+    CHECK(cover >= (quick ? 0.85 : 0.92));
+    CHECK(power >= (quick ? 0.75 : 0.85));
+    CHECK(unpaired <= 0.5);
+}
+
+/* (e) Between-run variation: each run carries its own offset (log-sd 1.5 %), and within a run
+ * n = 100 samples have 1 % noise. A/A comparisons of two runs, each with its own offset:
+ * without widening the narrow within-run interval calls many of them changed; widened by
+ * between_sd = 0.015 the false alarms stay near or below alpha. */
+static void test_between_run_widening(void)
+{
+    enum { N = 100, B = 500 };
+    const int n_trials = trials(1000);
+    const double between_sd = 0.015;
+    double old_t[N], new_t[N];
+    mb__rng rng;
+    mb__rng_seed(&rng, 500);
+    int alarms = 0, alarms_widened = 0;
+    for (int t = 0; t < n_trials; t++) {
+        double offset_old = exp(between_sd * std_normal(&rng));
+        double offset_new = exp(between_sd * std_normal(&rng));
+        lognormal_sample(&rng, old_t, N, 100.0 * offset_old, 0.01);
+        lognormal_sample(&rng, new_t, N, 100.0 * offset_new, 0.01);
+        mb__verdict widened = MB__VERDICT_INCONCLUSIVE;
+        alarms += is_alarm(compare_runs(old_t, N, new_t, N, B, (uint64_t)t, between_sd, &widened));
+        alarms_widened += is_alarm(widened);
+    }
+    double rate = (double)alarms / n_trials, rate_widened = (double)alarms_widened / n_trials;
+    fprintf(stderr,
+            "(e) A/A false alarms with between-run offsets (log-sd %.3f), n = %d, %d trials: "
+            "%.4f without widening, %.4f widened\n",
+            between_sd, N, n_trials, rate, rate_widened);
+    /* Without widening an alarm needs only |offset difference| > ~2.3 %, with sd
+     * sqrt(2) 1.5 % = 2.1 %: about 27 %. Widened, it needs ~6.2 %, about 3 sd: 0.3 %. */
+    CHECK(rate_widened <= 0.05 + 4 * mc_sd(0.05, n_trials));
+    CHECK(rate >= (quick ? 0.12 : 0.18));
+}
+
+int main(void)
+{
+    const char *q = getenv("MB_TEST_QUICK");
+    quick = q && strcmp(q, "1") == 0;
+    clock_t start = clock();
+    test_mann_whitney_reference();
+    test_mann_whitney_edges();
+    test_holm_reference();
+    test_wilcoxon_reference();
+    test_paired_reference();
+    test_widen_and_verdict();
+    test_ratio_properties();
+    test_ratio_coverage();
+    test_false_alarms();
+    test_power();
+    test_paired_rounds();
+    test_between_run_widening();
+    fprintf(stderr, "%s mode, %.2f s of CPU\n", quick ? "quick" : "full",
+            (double)(clock() - start) / CLOCKS_PER_SEC);
+    return CHECK_DONE();
+}
