@@ -88,6 +88,7 @@ typedef struct mb_bench {
     int line;
     unsigned build;       /* how its translation unit was compiled: mb_build_flag bits */
     const char *compiler; /* the compiler of that translation unit (may be NULL) */
+    const char *group;    /* comparison group (BENCH_GROUP), or NULL */
     int mb__registered;   /* managed by the registry: leave 0 */
     struct mb_bench *mb__next;
 } mb_bench;
@@ -191,23 +192,45 @@ MB_API int mb_register(mb_bench *bench);
  * Without constructor support, define MB_NO_CONSTRUCTORS and call
  * mb_register(&MB_BENCH_DESC(name)) yourself. */
 #if defined(MB__CONSTRUCTOR) && !defined(MB_NO_CONSTRUCTORS)
-#define BENCH(name)                                                                                \
+#define MB__BENCH(name, group)                                                                     \
     static void mb__bench_fn_##name(mb_state *state MB__UNUSED);                                   \
-    static mb_bench mb__bench_desc_##name =                                                        \
-        {#name,          mb__bench_fn_##name, __FILE__, __LINE__,                                  \
-         MB_BUILD_FLAGS, MB_BUILD_COMPILER,   0,        NULL};                                     \
+    static mb_bench mb__bench_desc_##name = {#name,                                                \
+                                             mb__bench_fn_##name,                                  \
+                                             __FILE__,                                             \
+                                             __LINE__,                                             \
+                                             MB_BUILD_FLAGS,                                       \
+                                             MB_BUILD_COMPILER,                                    \
+                                             group,                                                \
+                                             0,                                                    \
+                                             NULL};                                                \
     MB__CONSTRUCTOR(mb__bench_reg_##name)                                                          \
     {                                                                                              \
         mb_register(&mb__bench_desc_##name);                                                       \
     }                                                                                              \
     static void mb__bench_fn_##name(mb_state *state MB__UNUSED)
 #else
-#define BENCH(name)                                                                                \
+#define MB__BENCH(name, group)                                                                     \
     static void mb__bench_fn_##name(mb_state *state);                                              \
-    mb_bench mb__bench_desc_##name = {#name,          mb__bench_fn_##name, __FILE__, __LINE__,     \
-                                      MB_BUILD_FLAGS, MB_BUILD_COMPILER,   0,        NULL};        \
+    mb_bench mb__bench_desc_##name = {#name,                                                       \
+                                      mb__bench_fn_##name,                                         \
+                                      __FILE__,                                                    \
+                                      __LINE__,                                                    \
+                                      MB_BUILD_FLAGS,                                              \
+                                      MB_BUILD_COMPILER,                                           \
+                                      group,                                                       \
+                                      0,                                                           \
+                                      NULL};                                                       \
     static void mb__bench_fn_##name(mb_state *state)
 #endif
+#define BENCH(name) MB__BENCH(name, NULL)
+
+/* BENCH_GROUP(group, name) { body }: a benchmark like BENCH(name) that belongs to comparison
+ * group `group` (an identifier). The members of a group are measured together, interleaved
+ * sample by sample in balanced order, and every member is reported as a ratio to the group's
+ * baseline, its first member in source order, with an interval from the paired samples and a
+ * verdict (docs/comparing.md#paired-groups). Drift and noise common to neighbouring samples
+ * cancel in the ratios, so small differences are resolved that two separate runs could not. */
+#define BENCH_GROUP(group, name) MB__BENCH(name, #group)
 
 /* The descriptor BENCH(name) defined, for mb_register() under MB_NO_CONSTRUCTORS (declare it
  * with `extern mb_bench MB_BENCH_DESC(name);` in the file that registers). */
@@ -308,6 +331,14 @@ typedef struct mb_settings {
                          crash or a hang fails that benchmark only (see timeout_s) */
     double timeout_s; /* > 0: with isolate, a child still running after this long is killed
                          and its benchmark fails (0: no limit) */
+    /* Baselines (docs/comparing.md). Strings are borrowed. */
+    const char *baseline_dir;  /* where baselines live (NULL: ".microbe") */
+    const char *save_baseline; /* save each measured result under this name (NULL: no) */
+    const char *baseline;      /* compare each result with this saved baseline (NULL: no) */
+    double noise_threshold;    /* changes within +-this fraction count as none (0.02) */
+    double significance;       /* alpha of the Holm-corrected rank test (0.05) */
+    double run_noise;          /* log-scale sd of a whole run's offset between runs of the same
+                                  binary, added to every change's interval (0.01) */
     unsigned char reserved[4];
 } mb_settings;
 
@@ -396,6 +427,29 @@ typedef struct mb_outliers {
     mb_outlier_effect effect;
 } mb_outliers;
 
+/* The verdict on a change against a baseline (docs/comparing.md). */
+typedef enum mb_verdict {
+    MB_VERDICT_NONE = 0,        /* no comparison: no baseline, or the benchmark is not in it */
+    MB_VERDICT_UNCHANGED = 1,   /* the whole interval lies within +-noise_threshold */
+    MB_VERDICT_IMPROVED = 2,    /* faster: the whole interval below -threshold, and significant */
+    MB_VERDICT_REGRESSED = 3,   /* slower: the whole interval above +threshold, and significant */
+    MB_VERDICT_INCONCLUSIVE = 4 /* none of these: measure longer or compare interleaved */
+} mb_verdict;
+
+/* "none", "unchanged", "improved", "regressed", "inconclusive"; NULL when unknown. */
+MB_API const char *mb_verdict_name(mb_verdict verdict);
+
+/* A result against its baseline. Times: higher is slower, so a ratio above 1 is a slowdown. */
+typedef struct mb_change {
+    mb_verdict verdict;
+    double baseline_median_ns; /* the baseline's median time per iteration */
+    double ratio;              /* median(new) / median(old) */
+    double low, high;          /* its interval at the run's confidence, run noise included */
+    double p_value;            /* two-sided Mann-Whitney U test of the per-iteration times */
+    double p_adjusted;         /* Holm-adjusted over the suite's comparisons */
+    size_t baseline_samples;
+} mb_change;
+
 /* One benchmark's result. Owned by the context; valid until mb_ctx_free() or the next
  * mb_run(). Times are nanoseconds per iteration unless a name says otherwise. */
 typedef struct mb_result {
@@ -452,6 +506,14 @@ typedef struct mb_result {
                          per iteration on run order, times (n - 1), over the median */
     double lag1_autocorr;
     unsigned warnings; /* bit set of mb_warning */
+    mb_change change;  /* against settings.baseline; verdict MB_VERDICT_NONE without one */
+
+    /* BENCH_GROUP members: the group, its baseline member, and this member's ratio to it from
+     * the paired samples (verdict MB_VERDICT_NONE for the baseline member itself and outside
+     * groups; p_value is the exact sign test of the paired log ratios). */
+    const char *group;
+    const char *group_baseline;
+    mb_change paired;
 } mb_result;
 
 /* One CPU cache as the operating system describes it. */

@@ -7,6 +7,7 @@
 #define _POSIX_C_SOURCE 200809L
 #define _DEFAULT_SOURCE /* TIOCGWINSZ and struct winsize */
 
+#include "baseline.h"
 #include "microbe_internal.h"
 
 #include <ctype.h>
@@ -42,6 +43,13 @@ enum opt_id {
     OPT_CONTEXT,
     OPT_ISOLATE,
     OPT_TIMEOUT,
+    OPT_SAVE_BASELINE,
+    OPT_BASELINE,
+    OPT_BASELINE_DIR,
+    OPT_NOISE_THRESHOLD,
+    OPT_SIGNIFICANCE,
+    OPT_RUN_NOISE,
+    OPT_FAIL_ON_REGRESSION,
     OPT_COUNT
 };
 
@@ -93,6 +101,20 @@ static const struct option_spec {
                      "run each benchmark in a child process: a crash fails only that one"},
     [OPT_TIMEOUT] = {"timeout", TAKES_VALUE, "MICROBE_TIMEOUT", "TIME",
                      "fail a benchmark still running after TIME (implies --isolate)"},
+    [OPT_SAVE_BASELINE] = {"save-baseline", TAKES_VALUE, "MICROBE_SAVE_BASELINE", "NAME",
+                           "save the results as baseline NAME (merged per benchmark)"},
+    [OPT_BASELINE] = {"baseline", TAKES_VALUE, "MICROBE_BASELINE", "NAME",
+                      "compare the results with baseline NAME: change, interval, verdict"},
+    [OPT_BASELINE_DIR] = {"baseline-dir", TAKES_VALUE, "MICROBE_BASELINE_DIR", "DIR",
+                          "where baselines live (default .microbe)"},
+    [OPT_NOISE_THRESHOLD] = {"noise-threshold", TAKES_VALUE, "MICROBE_NOISE_THRESHOLD", "P",
+                             "changes within +/-P count as none (default 2%)"},
+    [OPT_SIGNIFICANCE] = {"significance", TAKES_VALUE, "MICROBE_SIGNIFICANCE", "P",
+                          "significance level of the change test (default 0.05)"},
+    [OPT_RUN_NOISE] = {"run-noise", TAKES_VALUE, "MICROBE_RUN_NOISE", "P",
+                       "typical offset between two runs of the same binary (default 1%)"},
+    [OPT_FAIL_ON_REGRESSION] = {"fail-on-regression", TAKES_NONE, "MICROBE_FAIL_ON_REGRESSION",
+                                NULL, "exit 3 when a benchmark regressed against --baseline"},
     [OPT_COLOR] = {"color", TAKES_VALUE, "MICROBE_COLOR", "WHEN",
                    "colour in the text report: auto (default), always, never"},
 };
@@ -203,8 +225,8 @@ static int parse_seconds(const char *src, const char *text, double *out, char *e
     return 0;
 }
 
-static int parse_uint(const char *src, const char *text, uint64_t min, uint64_t max, uint64_t *out,
-                      char *err, size_t size)
+int mb__parse_uint(const char *src, const char *text, uint64_t min, uint64_t max, uint64_t *out,
+                   char *err, size_t size)
 {
     int base = 10;
     const char *p = text;
@@ -235,7 +257,7 @@ static int parse_uint(const char *src, const char *text, uint64_t min, uint64_t 
 }
 
 /* A fraction written as "0.95" or "95%". */
-static int parse_fraction(const char *src, const char *text, double *out, char *err, size_t size)
+int mb__parse_fraction(const char *src, const char *text, double *out, char *err, size_t size)
 {
     double v;
     size_t used = parse_decimal(text, &v);
@@ -390,29 +412,29 @@ static int apply_values(mb__cli *cli, char *err, size_t size)
                 return fail(err, size, "%s: must be above 0", src);
             break;
         case OPT_SAMPLES:
-            if (parse_uint(src, v, 2, 10000, &u, err, size) != 0)
+            if (mb__parse_uint(src, v, 2, 10000, &u, err, size) != 0)
                 return -1;
             s->min_samples = s->max_samples = (uint32_t)u;
             break;
         case OPT_PRECISION:
-            if (parse_fraction(src, v, &s->precision, err, size) != 0)
+            if (mb__parse_fraction(src, v, &s->precision, err, size) != 0)
                 return -1;
             if (!(s->precision >= 0 && s->precision < 1))
                 return fail(err, size, "%s: %s is out of range [0, 1)", src, v);
             break;
         case OPT_CONFIDENCE:
-            if (parse_fraction(src, v, &s->confidence, err, size) != 0)
+            if (mb__parse_fraction(src, v, &s->confidence, err, size) != 0)
                 return -1;
             if (!(s->confidence > 0 && s->confidence < 1))
                 return fail(err, size, "%s: %s is out of range (0, 1)", src, v);
             break;
         case OPT_RESAMPLES:
-            if (parse_uint(src, v, 100, 1000000, &u, err, size) != 0)
+            if (mb__parse_uint(src, v, 100, 1000000, &u, err, size) != 0)
                 return -1;
             s->resamples = (uint32_t)u;
             break;
         case OPT_SEED:
-            if (parse_uint(src, v, 0, UINT64_MAX, &s->seed, err, size) != 0)
+            if (mb__parse_uint(src, v, 0, UINT64_MAX, &s->seed, err, size) != 0)
                 return -1;
             break;
         case OPT_PROFILE_TIME:
@@ -420,6 +442,35 @@ static int apply_values(mb__cli *cli, char *err, size_t size)
                 return -1;
             if (s->profile_time_s <= 0)
                 return fail(err, size, "%s: must be above 0", src);
+            break;
+        case OPT_SAVE_BASELINE:
+        case OPT_BASELINE:
+            if (mb__baseline_name_problem(v))
+                return fail(err, size, "%s: '%s': %s", src, v, mb__baseline_name_problem(v));
+            *(i == OPT_BASELINE ? &s->baseline : &s->save_baseline) = v;
+            break;
+        case OPT_BASELINE_DIR:
+            if (!v[0])
+                return fail(err, size, "%s: the directory name is empty", src);
+            s->baseline_dir = v;
+            break;
+        case OPT_NOISE_THRESHOLD:
+            if (mb__parse_fraction(src, v, &s->noise_threshold, err, size) != 0)
+                return -1;
+            if (!(s->noise_threshold >= 0 && s->noise_threshold < 1))
+                return fail(err, size, "%s: %s is out of range [0, 1)", src, v);
+            break;
+        case OPT_SIGNIFICANCE:
+            if (mb__parse_fraction(src, v, &s->significance, err, size) != 0)
+                return -1;
+            if (!(s->significance > 0 && s->significance < 1))
+                return fail(err, size, "%s: %s is out of range (0, 1)", src, v);
+            break;
+        case OPT_RUN_NOISE:
+            if (mb__parse_fraction(src, v, &s->run_noise, err, size) != 0)
+                return -1;
+            if (!(s->run_noise >= 0 && s->run_noise < 1))
+                return fail(err, size, "%s: %s is out of range [0, 1)", src, v);
             break;
         case OPT_TIMEOUT:
             if (parse_seconds(src, v, &s->timeout_s, err, size) != 0)
@@ -429,7 +480,7 @@ static int apply_values(mb__cli *cli, char *err, size_t size)
             s->isolate = 1;
             break;
         case OPT_PIN:
-            if (parse_uint(src, v, 0, 4095, &u, err, size) != 0)
+            if (mb__parse_uint(src, v, 0, 4095, &u, err, size) != 0)
                 return -1;
             cli->pin_cpu = (int)u;
             break;
@@ -701,13 +752,21 @@ int mb_main(int argc, char **argv)
                 mb_ctx_result_count(ctx), mb_ctx_result_count(ctx) == 1 ? "" : "s");
         exit_code = 130;
     } else if (rc != 0) {
-        if (rc != MB_EDUP)
+        /* Duplicate names and a bad baseline were logged with their details: bad input. */
+        int bad_input = rc == MB_EDUP || rc == MB_EINVAL;
+        if (!bad_input)
             fprintf(stderr, "%s: error: %s\n", prog, mb_strerror(rc));
-        exit_code = rc == MB_EDUP ? 2 : 1;
+        exit_code = bad_input ? 2 : 1;
     } else {
-        for (size_t i = 0; i < mb_ctx_result_count(ctx); i++)
-            if (mb_ctx_result(ctx, i)->status != MB_STATUS_OK)
+        int regressed = 0;
+        for (size_t i = 0; i < mb_ctx_result_count(ctx); i++) {
+            const mb_result *r = mb_ctx_result(ctx, i);
+            if (r->status != MB_STATUS_OK)
                 exit_code = 1;
+            regressed |= r->change.verdict == MB_VERDICT_REGRESSED;
+        }
+        if (exit_code == 0 && regressed && cli.flag[OPT_FAIL_ON_REGRESSION])
+            exit_code = 3;
     }
     mb_ctx_free(ctx);
     return exit_code;

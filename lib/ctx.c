@@ -3,6 +3,9 @@
  * order the benchmarks, probe the timer, measure and analyse each, feed the emitters). Also
  * the small tables of the public API: versions, error strings, warning names.
  */
+#include "baseline.h"
+#include "compare.h"
+#include "stats.h"
 #include "microbe_internal.h"
 
 #include <math.h>
@@ -27,6 +30,10 @@ struct mb_ctx {
 
     mb_emitter *emitters;
     size_t n_emitters;
+
+    mb__saved_set baseline; /* settings.baseline read back, for the current run */
+    int comparing;
+    int defer; /* comparing or grouped: results are emitted once the verdicts are known */
 
     mb_bench **selected; /* the last run's benchmarks, in run order */
     const char **names;
@@ -92,6 +99,18 @@ static int warning_index(unsigned warning)
     return -1;
 }
 
+const char *mb_verdict_name(mb_verdict verdict)
+{
+    switch (verdict) {
+    case MB_VERDICT_NONE: return "none";
+    case MB_VERDICT_UNCHANGED: return "unchanged";
+    case MB_VERDICT_IMPROVED: return "improved";
+    case MB_VERDICT_REGRESSED: return "regressed";
+    case MB_VERDICT_INCONCLUSIVE: return "inconclusive";
+    default: return NULL;
+    }
+}
+
 const char *mb_warning_name(unsigned warning)
 {
     int i = warning_index(warning);
@@ -119,6 +138,9 @@ void mb_settings_init(mb_settings *s)
     s->resamples = 10000;
     s->seed = DEFAULT_SEED;
     s->log_level = MB_LOG_WARN;
+    s->noise_threshold = 0.02;
+    s->significance = 0.05;
+    s->run_noise = 0.01;
 }
 
 void mb_settings_quick(mb_settings *s)
@@ -177,6 +199,16 @@ int mb_settings_validate(const mb_settings *s, const char **message)
         problem = "confidence must be in (0, 1)";
     else if (s->resamples < 100 || s->resamples > MAX_RESAMPLES)
         problem = "resamples must be between 100 and 1000000";
+    else if (!(s->noise_threshold >= 0 && s->noise_threshold < 1))
+        problem = "noise threshold must be in [0, 1)";
+    else if (!(s->significance > 0 && s->significance < 1))
+        problem = "significance must be in (0, 1)";
+    else if (!(s->run_noise >= 0 && s->run_noise < 1))
+        problem = "run noise must be in [0, 1)";
+    else if (s->baseline && mb__baseline_name_problem(s->baseline))
+        problem = mb__baseline_name_problem(s->baseline);
+    else if (s->save_baseline && mb__baseline_name_problem(s->save_baseline))
+        problem = mb__baseline_name_problem(s->save_baseline);
     else
         problem = context_problem(s);
     if (message)
@@ -254,6 +286,7 @@ void mb_ctx_free(mb_ctx *ctx)
             ctx->emitters[i].destroy(ctx->emitters[i].user);
     free(ctx->emitters);
     free_results(ctx);
+    mb__saved_free(&ctx->baseline);
     if (ctx->has_filter)
         regfree(&ctx->filter);
     free(ctx);
@@ -401,33 +434,116 @@ static unsigned build_warnings(unsigned build)
     return w;
 }
 
-static int run_one(mb_ctx *ctx, const mb_bench *bench, mb_result *r, void **storage)
+/* Fills r from what was measured of bench: identity, failure, analysis, build warnings. */
+static int finish_result(mb_ctx *ctx, const mb_bench *bench, const mb__measurement *m, mb_result *r,
+                         void **storage)
 {
     const mb_settings *s = &ctx->settings;
-    mb__runner runner = {s, ctx->clock, ctx->timer.min_sample_ns, &ctx->interrupt};
     uint64_t seed = mb__bench_seed(s->seed, bench->name);
-    uint64_t start = ctx->clock->now_ns(ctx->clock->user);
-
-    mb__measurement m;
-    int err = mb__measure(&runner, bench->fn, seed, &m);
-    if (err)
-        return err;
     r->name = bench->name;
     r->file = bench->file;
     r->line = bench->line;
     r->build = bench->build;
     r->compiler = bench->compiler;
-    if (m.failure) {
+    r->group = bench->group;
+    if (m->failure) {
         r->status = MB_STATUS_FAILED;
-        r->message = m.failure;
-        mb__log(s, MB_LOG_ERROR, "%s: %s", bench->name, m.failure);
+        r->message = m->failure;
+        mb__log(s, MB_LOG_ERROR, "%s: %s", bench->name, m->failure);
     }
     /* A failed benchmark still reports what it measured before failing. */
     report_progress(ctx, ctx->n_results, ctx->n_selected, bench->name, "analysing");
-    err = mb__analyze(&m, s, seed + 1, ctx->loop_ns, r, storage);
-    mb__measurement_free(&m);
+    int err = mb__analyze(m, s, seed + 1, ctx->loop_ns, r, storage);
     r->warnings |= build_warnings(bench->build);
+    return err;
+}
+
+static int run_one(mb_ctx *ctx, const mb_bench *bench, mb_result *r, void **storage)
+{
+    const mb_settings *s = &ctx->settings;
+    mb__runner runner = {s, ctx->clock, ctx->timer.min_sample_ns, &ctx->interrupt};
+    uint64_t start = ctx->clock->now_ns(ctx->clock->user);
+    mb__measurement m;
+    int err = mb__measure(&runner, bench->fn, mb__bench_seed(s->seed, bench->name), &m);
+    if (err)
+        return err;
+    err = finish_result(ctx, bench, &m, r, storage);
+    mb__measurement_free(&m);
     r->wall_time_s = (double)(ctx->clock->now_ns(ctx->clock->user) - start) / 1e9;
+    return err;
+}
+
+/* The selected benchmarks in bench i's comparison group, from i on, in run order: their
+ * indexes in idx (room for n_selected), their count returned (1 outside groups). */
+static size_t group_members(const mb_ctx *ctx, size_t i, size_t *idx)
+{
+    const char *group = ctx->selected[i]->group;
+    size_t k = 0;
+    idx[k++] = i;
+    for (size_t j = i + 1; group && j < ctx->n_selected; j++)
+        if (ctx->selected[j]->group && strcmp(ctx->selected[j]->group, group) == 0)
+            idx[k++] = j;
+    return k;
+}
+
+/* Member `member`'s ratio to the baseline member from their paired samples. */
+static int paired_change(const mb__measurement *base, const mb__measurement *member,
+                         const mb_settings *s, mb_change *out)
+{
+    size_t n = base->n < member->n ? base->n : member->n;
+    if (n < 2 || base->failure || member->failure)
+        return 0;
+    double *old_r = malloc(2 * n * sizeof *old_r), *new_r = old_r + n;
+    if (!old_r)
+        return MB_ENOMEM;
+    for (size_t r = 0; r < n; r++) {
+        old_r[r] = base->ns[r] / (double)base->iters[r];
+        new_r[r] = member->ns[r] / (double)member->iters[r];
+    }
+    mb__paired p;
+    int rc = mb__paired_ratio(old_r, new_r, n, s->confidence, &p);
+    double median_old = rc == 0 ? mb__median(old_r, n, new_r) : NAN;
+    free(old_r);
+    if (rc == -2)
+        return MB_ENOMEM;
+    if (rc == 0)
+        *out =
+            (mb_change){MB_VERDICT_INCONCLUSIVE, median_old, p.point, p.low, p.high, p.p, NAN, n};
+    return 0;
+}
+
+/* Measures the comparison group of bench `first` (k >= 2 selected members) together, and
+ * fills all the members' results. */
+static int run_group(mb_ctx *ctx, const size_t *idx, size_t k)
+{
+    const mb_settings *s = &ctx->settings;
+    mb__runner runner = {s, ctx->clock, ctx->timer.min_sample_ns, &ctx->interrupt};
+    uint64_t start = ctx->clock->now_ns(ctx->clock->user);
+    mb_bench_fn *fns = malloc(k * sizeof *fns);
+    mb__measurement *ms = malloc(k * sizeof *ms);
+    int err = fns && ms ? 0 : MB_ENOMEM;
+    for (size_t j = 0; !err && j < k; j++)
+        fns[j] = ctx->selected[idx[j]]->fn;
+    const mb_bench *base = ctx->selected[idx[0]];
+    if (!err)
+        err = mb__measure_group(&runner, fns, k, mb__bench_seed(s->seed, base->group), ms);
+    free(fns);
+    if (err) {
+        free(ms);
+        return err;
+    }
+    double wall_s = (double)(ctx->clock->now_ns(ctx->clock->user) - start) / 1e9;
+    for (size_t j = 0; j < k && !err; j++) {
+        mb_result *r = &ctx->results[idx[j]];
+        err = finish_result(ctx, ctx->selected[idx[j]], &ms[j], r, &ctx->result_storage[idx[j]]);
+        r->group_baseline = base->name;
+        r->wall_time_s = wall_s / (double)k;
+        if (!err && j > 0)
+            err = paired_change(&ms[0], &ms[j], s, &r->paired);
+    }
+    for (size_t j = 0; j < k; j++)
+        mb__measurement_free(&ms[j]);
+    free(ms);
     return err;
 }
 
@@ -465,10 +581,96 @@ static int measure(mb_ctx *ctx, const mb_bench *bench, mb_result *r, void **stor
     return err;
 }
 
+static const char *baseline_dir(const mb_settings *s)
+{
+    return s->baseline_dir && s->baseline_dir[0] ? s->baseline_dir : ".microbe";
+}
+
+/* Reads settings.baseline before anything is measured, so that a missing or corrupt baseline
+ * stops the run at once (MB_EINVAL, logged). */
+static int load_baseline(mb_ctx *ctx)
+{
+    const mb_settings *s = &ctx->settings;
+    mb__saved_free(&ctx->baseline);
+    ctx->comparing = 0;
+    char err[600];
+    if (s->save_baseline && !s->smoke && s->profile_time_s <= 0) {
+        int rc = mb__baseline_prepare(baseline_dir(s), s->save_baseline, err, sizeof err);
+        if (rc) {
+            mb__log(s, MB_LOG_ERROR, "--save-baseline %s: %s", s->save_baseline, err);
+            return rc;
+        }
+    }
+    if (!s->baseline || s->smoke || s->profile_time_s > 0)
+        return 0;
+    int rc = mb__baseline_read(baseline_dir(s), s->baseline, &ctx->baseline, err, sizeof err);
+    if (rc) {
+        mb__log(s, MB_LOG_ERROR, "%s", err);
+        mb__saved_free(&ctx->baseline);
+        return rc;
+    }
+    ctx->comparing = 1;
+    return 0;
+}
+
+/* What follows a measured result: its change against the baseline, its saving. */
+static int after_result(mb_ctx *ctx, const mb_run_info *info, mb_result *r)
+{
+    const mb_settings *s = &ctx->settings;
+    const mb__saved *old = ctx->comparing ? mb__saved_find(&ctx->baseline, r->name) : NULL;
+    double *t = old ? mb__result_times(r) : NULL;
+    if (t) {
+        uint64_t seed = mb__bench_seed(s->seed, r->name) + 2;
+        int rc = mb__change_compute(old->t, old->n, t, r->n_samples, s, seed, &r->change);
+        free(t);
+        if (rc == MB_ENOMEM)
+            return rc;
+        if (rc)
+            r->change = (mb_change){0};
+    } else if (old && r->n_samples && r->sample_ns) {
+        return MB_ENOMEM;
+    }
+    if (!s->save_baseline)
+        return 0;
+    char err[600];
+    int rc = mb__baseline_save(baseline_dir(s), s->save_baseline, info, r, err, sizeof err);
+    if (rc < 0)
+        mb__log(s, MB_LOG_ERROR, "--save-baseline %s: %s", s->save_baseline, err);
+    return rc < 0 ? rc : 0;
+}
+
+/* With a baseline the verdicts need every p-value of the suite (Holm), so results are
+ * emitted together once all are measured. */
+static int emit_compared(mb_ctx *ctx, const mb_run_info *info)
+{
+    mb_change **changes = malloc((ctx->n_results + 1) * sizeof *changes);
+    if (!changes)
+        return MB_ENOMEM;
+    /* Two families, each Holm-corrected on its own: against the baseline, within groups. */
+    size_t k = 0;
+    for (size_t i = 0; i < ctx->n_results; i++)
+        if (ctx->results[i].change.verdict != MB_VERDICT_NONE)
+            changes[k++] = &ctx->results[i].change;
+    int err = mb__change_verdicts(changes, k, &ctx->settings);
+    k = 0;
+    for (size_t i = 0; i < ctx->n_results; i++)
+        if (ctx->results[i].paired.verdict != MB_VERDICT_NONE)
+            changes[k++] = &ctx->results[i].paired;
+    if (!err)
+        err = mb__change_verdicts(changes, k, &ctx->settings);
+    free(changes);
+    for (size_t i = 0; i < ctx->n_results && !err; i++)
+        err = emit(ctx, EMIT_RESULT, info, &ctx->results[i]);
+    return err;
+}
+
 int mb_run(mb_ctx *ctx)
 {
     ctx->interrupt = 0;
     free_results(ctx);
+    int load_err = load_baseline(ctx);
+    if (load_err)
+        return load_err;
     size_t n;
     int err = select_benchmarks(ctx, &ctx->selected, &n);
     if (err)
@@ -514,17 +716,38 @@ int mb_run(mb_ctx *ctx)
     err = emit(ctx, EMIT_BEGIN, &info, NULL);
     ctx->run_start = ctx->clock->now_ns(ctx->clock->user);
     ctx->finished_s = 0;
+    size_t *idx = malloc((n + 1) * sizeof *idx);
+    if (!idx)
+        err = MB_ENOMEM;
+    ctx->defer = ctx->comparing;
+    for (size_t i = 0; idx && i < n; i++)
+        ctx->defer |= group_members(ctx, i, idx) > 1;
     for (size_t i = 0; i < n && !err; i++) {
-        report_progress(ctx, i, n, ctx->selected[i]->name, "measuring");
-        err = measure(ctx, ctx->selected[i], &ctx->results[i], &ctx->result_storage[i]);
+        size_t k = group_members(ctx, i, idx);
+        if (ctx->results[i].name) {
+            /* Measured with its group's first member. */
+        } else if (k > 1 && ctx->selected[i]->group) {
+            report_progress(ctx, i, n, ctx->selected[i]->group, "measuring group");
+            err = run_group(ctx, idx, k);
+        } else {
+            report_progress(ctx, i, n, ctx->selected[i]->name, "measuring");
+            err = measure(ctx, ctx->selected[i], &ctx->results[i], &ctx->result_storage[i]);
+        }
         report_progress(ctx, i, n, NULL, NULL);
         if (err)
             break;
         ctx->n_results = i + 1;
         ctx->finished_s += ctx->results[i].wall_time_s;
-        err = emit(ctx, EMIT_RESULT, &info, &ctx->results[i]);
+        err = after_result(ctx, &info, &ctx->results[i]);
+        if (!err && !ctx->defer)
+            err = emit(ctx, EMIT_RESULT, &info, &ctx->results[i]);
         if (!err && ctx->interrupt)
             err = MB_EINTR; /* this one finished just as the interruption came */
+    }
+    free(idx);
+    if (ctx->defer && (!err || err == MB_EINTR)) {
+        int emit_err = emit_compared(ctx, &info);
+        err = emit_err ? emit_err : err;
     }
     if (err == MB_EINTR) {
         /* The outputs get the finished results and are closed properly. */

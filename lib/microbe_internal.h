@@ -74,6 +74,17 @@ typedef struct mb__runner {
 int mb__measure(const mb__runner *runner, mb_bench_fn fn, uint64_t seed, mb__measurement *m);
 void mb__measurement_free(mb__measurement *m);
 
+/* The members of a comparison group (BENCH_GROUP), measured together: each is warmed up, then
+ * every round takes one flat sample of each member, in an order that rotates and reverses
+ * from round to round, so that sample r of every member was taken within one round of the
+ * others and slow changes of the machine hit all members alike. ms[i] receives member i's
+ * samples (as mb__measure would; failure set for a member that misbehaved, after which the
+ * rounds stop). Rounds: as many as k measurement budgets allow, between min_samples and
+ * max_samples. Smoke and profile runs measure each member alone. Returns 0, MB_EINTR or
+ * MB_ENOMEM (ms freed). */
+int mb__measure_group(const mb__runner *runner, const mb_bench_fn *fns, size_t k, uint64_t seed,
+                      mb__measurement *ms);
+
 /* The time per iteration of an empty MB_LOOP: the harness's own cost, against which a body
  * that the compiler removed is recognised. */
 double mb__loop_overhead_ns(const mb__runner *runner);
@@ -146,6 +157,15 @@ int mb__isolate(const mb_bench *bench, mb__result_fn fn, void *arg, double timeo
 
 /* Pins the calling thread to one CPU. Returns 0, or MB_EINVAL with errno saying why. */
 int mb__pin_cpu(int cpu);
+
+/* ---- Command-line values (cli.c; also used by microbe-compare) ------------------------ */
+
+/* A whole number, decimal or 0x hexadecimal, in [min, max]; src names it in messages
+ * ("--samples: 'abc' is not a whole number"). Returns 0, or -1 with the message in err. */
+int mb__parse_uint(const char *src, const char *text, uint64_t min, uint64_t max, uint64_t *out,
+                   char *err, size_t size);
+/* A fraction written as "0.95" or "95%", read whatever the C locale. Returns 0 or -1. */
+int mb__parse_fraction(const char *src, const char *text, double *out, char *err, size_t size);
 
 /* ---- Context ------------------------------------------------------------------------- */
 

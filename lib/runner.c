@@ -267,6 +267,96 @@ int mb__measure(const mb__runner *runner, mb_bench_fn fn, uint64_t seed, mb__mea
     return finish(m);
 }
 
+/* The order of the members in round r: a rotation by r, reversed every other round, so that
+ * over the rounds every member runs first, last and next to every other about equally. */
+static size_t round_member(size_t r, size_t j, size_t k)
+{
+    size_t pos = (r / 2 + j) % k;
+    return r % 2 ? k - 1 - pos : pos;
+}
+
+int mb__measure_group(const mb__runner *runner, const mb_bench_fn *fns, size_t k, uint64_t seed,
+                      mb__measurement *ms)
+{
+    const mb_settings *s = runner->settings;
+    for (size_t i = 0; i < k; i++)
+        ms[i] = (mb__measurement){0};
+    if (s->smoke || s->profile_time_s > 0) {
+        for (size_t i = 0; i < k; i++) {
+            int err = mb__measure(runner, fns[i], seed + i, &ms[i]);
+            if (err)
+                return err;
+        }
+        return 0;
+    }
+    double round_ns = 0;
+    for (size_t i = 0; i < k; i++) {
+        ms[i].failure = warm_up(runner, fns[i], &ms[i]);
+        if (ms[i].failure == interrupted)
+            return MB_EINTR;
+        if (ms[i].failure)
+            return 0; /* a misbehaving member fails; the group is not measured */
+        /* Samples of at least T_min, and long enough that max_samples rounds fill the
+         * budget, as the flat plan of a lone benchmark would. */
+        double t = ms[i].warm_up_ns >= MIN_PLAN_NS ? ms[i].warm_up_ns : MIN_PLAN_NS;
+        double d = ceil(runner->min_sample_ns / t);
+        double d_budget = floor(s->measurement_time_s * 1e9 / ((double)s->max_samples * t));
+        if (d_budget > d)
+            d = d_budget;
+        ms[i].iters_step = d < 1                  ? 1
+                           : d > MAX_SAMPLE_ITERS ? (uint64_t)MAX_SAMPLE_ITERS
+                                                  : (uint64_t)d;
+        ms[i].plan = MB_PLAN_FLAT;
+        ms[i].stop = MB_STOP_SAMPLES;
+        round_ns += t * (double)ms[i].iters_step;
+    }
+    double budget_ns = s->measurement_time_s * 1e9 * (double)k;
+    double fit = floor(budget_ns / round_ns);
+    uint32_t rounds = fit >= s->max_samples   ? s->max_samples
+                      : fit <= s->min_samples ? s->min_samples
+                                              : (uint32_t)fit;
+    for (size_t i = 0; i < k; i++) {
+        ms[i].iters = malloc(rounds * sizeof *ms[i].iters);
+        ms[i].ns = malloc(rounds * sizeof *ms[i].ns);
+        if (!ms[i].iters || !ms[i].ns) {
+            for (size_t j = 0; j <= i; j++)
+                mb__measurement_free(&ms[j]);
+            return MB_ENOMEM;
+        }
+    }
+    uint64_t start = now_ns(runner);
+    const char *failure = NULL;
+    for (uint32_t r = 0; r < rounds && !failure; r++) {
+        for (size_t j = 0; j < k && !failure; j++) {
+            size_t i = round_member(r, j, k);
+            double loop_ns = 0;
+            failure = invoke(runner, fns[i], ms[i].iters_step, &loop_ns);
+            if (failure) {
+                ms[i].failure = failure;
+                break;
+            }
+            ms[i].iters[r] = ms[i].iters_step;
+            ms[i].ns[r] = loop_ns;
+        }
+        if (failure)
+            break;
+        for (size_t i = 0; i < k; i++)
+            ms[i].n = r + 1;
+        if ((double)(now_ns(runner) - start) >= HARD_BUDGET_FACTOR * budget_ns) {
+            for (size_t i = 0; i < k; i++)
+                ms[i].stop = MB_STOP_BUDGET;
+            break;
+        }
+    }
+    (void)seed;
+    if (failure == interrupted) {
+        for (size_t i = 0; i < k; i++)
+            mb__measurement_free(&ms[i]);
+        return MB_EINTR;
+    }
+    return 0;
+}
+
 /* 2^24 empty iterations take about 5 ms at one per cycle; a clock that has not seen 10 x T_min
  * pass by then is not a real one (tests), and the probe must still end quickly. */
 #define LOOP_PROBE_MAX_ITERS ((uint64_t)1 << 24)

@@ -100,7 +100,7 @@ static void test_registration_and_order(void)
     mb_ctx_free(ctx);
 
     CHECK_INT(mb_register(NULL), ==, MB_EINVAL);
-    mb_bench nameless = {NULL, dup_body, NULL, 0, 0, NULL, 0, NULL};
+    mb_bench nameless = {NULL, dup_body, NULL, 0, 0, NULL, NULL, 0, NULL};
     CHECK_INT(mb_register(&nameless), ==, MB_EINVAL);
     /* Registering twice is a no-op. */
     CHECK_INT(mb_register(&MB_BENCH_DESC(api_fast)), ==, 0);
@@ -113,8 +113,8 @@ static void test_registration_and_order(void)
 
 static void test_duplicates(void)
 {
-    static mb_bench a = {"dup_name", dup_body, "x.c", 1, 0, NULL, 0, NULL};
-    static mb_bench b = {"dup_name", dup_body, "y.c", 2, 0, NULL, 0, NULL};
+    static mb_bench a = {"dup_name", dup_body, "x.c", 1, 0, NULL, NULL, 0, NULL};
+    static mb_bench b = {"dup_name", dup_body, "y.c", 2, 0, NULL, NULL, 0, NULL};
     CHECK_INT(mb_register(&a), ==, 0);
     CHECK_INT(mb_register(&b), ==, 0);
     mb_ctx *ctx = fake_ctx("^dup_name$");

@@ -7,7 +7,10 @@
 #include "check.h"
 #include "fake_clock.h"
 
+#include "compare.h"
+
 #include <stdlib.h>
+#include <string.h>
 
 static double iter_ns = 100; /* cost of one iteration of the fake body */
 static double noise_sigma;   /* lognormal noise per sample when > 0 */
@@ -382,6 +385,87 @@ static void test_profile_and_smoke(void)
     mb__measurement_free(&m);
 }
 
+/* Two members of a group: the second does 10 % more work; the machine slows down by half
+ * over the run (drift common to both) and adds 5 % noise per call. */
+static int group_calls[2][2]; /* [member][position in its round] */
+static int group_last = -1;
+
+static double drift(void)
+{
+    return 1 + (fake_ns - 1e9) / 2e10; /* +50 % after 10 s of fake time */
+}
+
+static void group_body(mb_state *state, int member, double per_iter_ns)
+{
+    group_calls[member][group_last == 1 - member]++;
+    group_last = group_last == 1 - member ? -1 : member;
+    double cost = per_iter_ns * drift() * fake_lognormal(&noise_rng, 0.05);
+    MB_LOOP(state) {
+        fake_ns += cost;
+    }
+}
+
+static void group_a(mb_state *state)
+{
+    group_body(state, 0, 100);
+}
+
+static void group_b(mb_state *state)
+{
+    group_body(state, 1, 110);
+}
+
+static void never_loops(mb_state *state)
+{
+    (void)state;
+}
+
+static void test_group(void)
+{
+    mb_settings s;
+    mb_settings_init(&s);
+    s.warm_up_time_s = 0;
+    reset(0, 0, 0);
+    mb__runner runner = {&s, &fake_clock, 1000 * FAKE_READ_NS, NULL};
+    const mb_bench_fn fns[2] = {group_a, group_b};
+    mb__measurement ms[2];
+    memset(group_calls, 0, sizeof group_calls);
+    CHECK_INT(mb__measure_group(&runner, fns, 2, 7, ms), ==, 0);
+    /* Every round takes one sample of each; the budget (2 x 2 s) fits all 100 rounds. */
+    CHECK_INT(ms[0].n, ==, 100);
+    CHECK_INT(ms[1].n, ==, 100);
+    CHECK(ms[0].failure == NULL && ms[1].failure == NULL);
+    CHECK_INT(ms[0].plan, ==, MB_PLAN_FLAT);
+    /* Samples fill the budget: 2 s / 100 samples of 100 ns is about 200000 iterations. */
+    CHECK_NEAR((double)ms[0].iters_step, 2e5, 0.05, 0); /* from the noisy warm-up estimate */
+    /* Balanced order: within the rounds, each member ran first about as often as second (the
+     * warm-up calls are counted as first too, but are the same for both). */
+    int first_a = group_calls[0][0], first_b = group_calls[1][0];
+    CHECK(abs(first_a - first_b) <= 2);
+
+    /* The drift (+50 % over the run) is common to both: the paired ratio recovers 1.10, and
+     * its interval is narrow, while the unpaired per-member spread is wide. */
+    double old_r[100], new_r[100];
+    for (int r = 0; r < 100; r++) {
+        old_r[r] = ms[0].ns[r] / (double)ms[0].iters[r];
+        new_r[r] = ms[1].ns[r] / (double)ms[1].iters[r];
+    }
+    mb__paired p;
+    CHECK_INT(mb__paired_ratio(old_r, new_r, 100, 0.95, &p), ==, 0);
+    CHECK_NEAR(p.point, 1.10, 0.02, 0);
+    CHECK(p.low > 1.05 && p.high < 1.15);
+    CHECK(mb__max(old_r, 100) / mb__min(old_r, 100) > 1.3); /* the drift is there */
+    mb__measurement_free(&ms[0]);
+    mb__measurement_free(&ms[1]);
+
+    /* A member that misbehaves fails; the group is not measured further. */
+    const mb_bench_fn bad[2] = {group_a, never_loops};
+    CHECK_INT(mb__measure_group(&runner, bad, 2, 7, ms), ==, 0);
+    CHECK(ms[1].failure != NULL);
+    mb__measurement_free(&ms[0]);
+    mb__measurement_free(&ms[1]);
+}
+
 int main(void)
 {
     test_timer_probe();
@@ -394,5 +478,6 @@ int main(void)
     test_fixed_samples();
     test_diagnostics();
     test_profile_and_smoke();
+    test_group();
     return CHECK_DONE();
 }

@@ -20,10 +20,12 @@ typedef struct csv_emitter {
 static const char summary_header[] =
     "name,status,message,samples,total_iters,confidence,median_ns,median_low_ns,"
     "median_high_ns,rel_half_width,mean_ns,mean_low_ns,mean_high_ns,std_dev_ns,mad_ns,min_ns,"
-    "slope_ns,slope_low_ns,slope_high_ns,r_squared,cv,outliers,outlier_effect,warnings" EOL;
+    "slope_ns,slope_low_ns,slope_high_ns,r_squared,cv,outliers,outlier_effect,warnings,"
+    "verdict,change_ratio,change_low,change_high,change_p,group,paired_verdict,paired_ratio,"
+    "paired_low,paired_high,paired_p" EOL;
 
 /* The columns after message, all numeric or derived from numbers. */
-#define SUMMARY_NUMERIC_COLUMNS 21
+#define SUMMARY_NUMERIC_COLUMNS 32
 
 static const char samples_header[] = "name,sample,iters,time_ns,ns_per_iter,outlier" EOL;
 
@@ -73,6 +75,17 @@ static void warning_names(FILE *out, unsigned bits)
     }
 }
 
+/* A change's verdict, ratio, interval and adjusted p-value; empty without one. */
+static void change_columns(FILE *out, const mb_change *ch)
+{
+    int compared = ch->verdict != MB_VERDICT_NONE;
+    fprintf(out, ",%s", compared ? mb_verdict_name(ch->verdict) : "");
+    number(out, compared ? ch->ratio : NAN);
+    number(out, compared ? ch->low : NAN);
+    number(out, compared ? ch->high : NAN);
+    number(out, compared ? ch->p_adjusted : NAN);
+}
+
 static int csv_result_summary(void *user, const mb_run_info *info, const mb_result *r)
 {
     csv_emitter *c = user;
@@ -104,6 +117,10 @@ static int csv_result_summary(void *user, const mb_run_info *info, const mb_resu
     number(out, r->cv);
     fprintf(out, ",%" PRIu64 ",%s,", n_outliers, mb__effect_name(o->effect));
     warning_names(out, r->warnings);
+    change_columns(out, &r->change);
+    fputc(',', out);
+    mb__csv_string(out, r->group);
+    change_columns(out, &r->paired);
     fputs(EOL, out);
     return ferror(out) ? MB_EIO : 0;
 }

@@ -351,10 +351,37 @@ static void build(json_emitter *j, const mb_result *r)
     close_container(j, '}');
 }
 
+/* A change (against the baseline: "change"; against the group's baseline member: "paired"),
+ * or null when there is none. */
+static void change(json_emitter *j, const char *name, const char *baseline, const mb_change *c,
+                   const mb_settings *s)
+{
+    if (c->verdict == MB_VERDICT_NONE || !s || !baseline) {
+        key(j, name);
+        fputs("null", j->out);
+        return;
+    }
+    int paired = strcmp(name, "paired") == 0;
+    open_key(j, name, '{');
+    string(j, "baseline", baseline);
+    string(j, "verdict", mb_verdict_name(c->verdict));
+    number(j, "baseline_median_ns", c->baseline_median_ns);
+    unsigned64(j, paired ? "rounds" : "baseline_samples", c->baseline_samples);
+    number(j, "ratio", c->ratio);
+    number(j, "ratio_low", c->low);
+    number(j, "ratio_high", c->high);
+    number(j, "p_value", c->p_value);
+    number(j, "p_adjusted", c->p_adjusted);
+    number(j, "noise_threshold", s->noise_threshold);
+    number(j, "significance", s->significance);
+    if (!paired)
+        number(j, "run_noise", s->run_noise);
+    close_container(j, '}');
+}
+
 static int json_result(void *user, const mb_run_info *info, const mb_result *r)
 {
     json_emitter *j = user;
-    (void)info;
     member(j);
     open_container(j, '{');
     string(j, "name", r->name);
@@ -396,6 +423,10 @@ static int json_result(void *user, const mb_run_info *info, const mb_result *r)
     close_container(j, '}');
 
     warnings(j, r->warnings);
+    change(j, "change", info->settings ? info->settings->baseline : NULL, &r->change,
+           info->settings);
+    string(j, "group", r->group);
+    change(j, "paired", r->group_baseline, &r->paired, info->settings);
     raw_samples(j, r);
     close_container(j, '}');
     return ferror(j->out) ? MB_EIO : 0;

@@ -114,6 +114,8 @@ typedef struct markdown_emitter {
     FILE *out;
     strbuf row;
     strbuf warnings; /* list items collected for after the table */
+    strbuf changes;  /* rows of the change table, also after it */
+    strbuf pairs;    /* rows of the table of paired group members */
 } markdown_emitter;
 
 static int md_begin(void *user, const mb_run_info *info)
@@ -121,8 +123,8 @@ static int md_begin(void *user, const mb_run_info *info)
     markdown_emitter *m = user;
     char ci[64];
     /* A context may run again, possibly after a run that stopped early. */
-    m->row.len = m->warnings.len = 0;
-    m->row.failed = m->warnings.failed = 0;
+    m->row.len = m->warnings.len = m->changes.len = m->pairs.len = 0;
+    m->row.failed = m->warnings.failed = m->changes.failed = m->pairs.failed = 0;
     mb__fmt(ci, sizeof ci, "%g%% CI", 100 * (info->settings ? info->settings->confidence : 0.95));
     fprintf(m->out,
             "| benchmark | median | %s | ± | mean | MAD | samples | iters | outliers |\n"
@@ -156,10 +158,58 @@ static void ok_row(strbuf *b, const mb_result *r)
     sb_puts(b, " |\n");
 }
 
+/* "+10.2%": a ratio as a signed percentage change. */
+static void change_cell(char *buf, size_t size, double ratio)
+{
+    if (isfinite(ratio))
+        mb__fmt(buf, size, "%+.1f%%", 100 * (ratio - 1));
+    else
+        snprintf(buf, size, "-");
+}
+
+/* A row of a change table: name, change, interval, adjusted p, verdict. */
+static void change_cells(strbuf *b, const char *name, const mb_change *c)
+{
+    sb_puts(b, "| ");
+    sb_code(b, name);
+    char ratio[24], low[24], high[24], cell[64];
+    change_cell(ratio, sizeof ratio, c->ratio);
+    sb_cell(b, ratio);
+    change_cell(low, sizeof low, c->low);
+    change_cell(high, sizeof high, c->high);
+    snprintf(cell, sizeof cell, "[%s, %s]", low, high);
+    sb_cell(b, cell);
+    if (isfinite(c->p_adjusted))
+        mb__fmt(cell, sizeof cell, "%.2g", c->p_adjusted);
+    else
+        snprintf(cell, sizeof cell, "-");
+    sb_cell(b, cell);
+    int bold = c->verdict == MB_VERDICT_REGRESSED;
+    sb_puts(b, bold ? " | **" : " | ");
+    sb_puts(b, mb_verdict_name(c->verdict));
+    sb_puts(b, bold ? "** |\n" : " |\n");
+}
+
+/* The result's rows of the change tables: against the baseline, within its group. */
+static void change_rows(markdown_emitter *m, const mb_run_info *info, const mb_result *r)
+{
+    if (r->paired.verdict != MB_VERDICT_NONE)
+        change_cells(&m->pairs, r->name, &r->paired);
+    if (!info->settings || !info->settings->baseline || r->n_samples == 0)
+        return;
+    if (r->change.verdict != MB_VERDICT_NONE) {
+        change_cells(&m->changes, r->name, &r->change);
+        return;
+    }
+    sb_puts(&m->changes, "| ");
+    sb_code(&m->changes, r->name);
+    sb_puts(&m->changes, " | | | | not in the baseline |\n");
+}
+
 static int md_result(void *user, const mb_run_info *info, const mb_result *r)
 {
     markdown_emitter *m = user;
-    (void)info;
+    change_rows(m, info, r);
     sb_puts(&m->row, "| ");
     sb_code(&m->row, r->name);
     if (r->status == MB_STATUS_OK) {
@@ -181,7 +231,7 @@ static int md_result(void *user, const mb_run_info *info, const mb_result *r)
         sb_text(&m->warnings, mb_warning_advice(bit));
         sb_puts(&m->warnings, "\n");
     }
-    if (m->warnings.failed)
+    if (m->warnings.failed || m->changes.failed || m->pairs.failed)
         return MB_ENOMEM;
     return sb_flush(&m->row, m->out);
 }
@@ -189,6 +239,25 @@ static int md_result(void *user, const mb_run_info *info, const mb_result *r)
 static int md_end(void *user, const mb_run_info *info)
 {
     markdown_emitter *m = user;
+    if (m->changes.len) {
+        fputs("\n**Change against baseline** `", m->out);
+        fputs(info->settings->baseline, m->out); /* a baseline name needs no escaping */
+        fputs("`\n\n| benchmark | change | interval | p | verdict |\n"
+              "|:---|---:|:---|---:|:---|\n",
+              m->out);
+        int err = sb_flush(&m->changes, m->out);
+        if (err)
+            return err;
+    }
+    if (m->pairs.len) {
+        fputs("\n**Paired within groups** (interleaved in this run; ratio to the group's first "
+              "member)\n\n| benchmark | change | interval | p | verdict |\n"
+              "|:---|---:|:---|---:|:---|\n",
+              m->out);
+        int err = sb_flush(&m->pairs, m->out);
+        if (err)
+            return err;
+    }
     if (m->warnings.len) {
         fputs("\n**Warnings**\n\n", m->out);
         int err = sb_flush(&m->warnings, m->out);
@@ -221,6 +290,8 @@ static void md_destroy(void *user)
     markdown_emitter *m = user;
     free(m->row.data);
     free(m->warnings.data);
+    free(m->changes.data);
+    free(m->pairs.data);
     free(m);
 }
 

@@ -48,26 +48,34 @@ static const struct column {
 #define BOLD "\033[1m"
 #define RED "\033[31m"
 #define YELLOW "\033[33m"
+#define GREEN "\033[32m"
 #define RESET "\033[0m"
+
+typedef struct lines {
+    char *text;
+    size_t len;
+} lines;
 
 typedef struct text_emitter {
     FILE *out;
     mb_text_options options;
     int shown[COL_COUNT]; /* columns that fit the width */
     int name_width;
-    char *warnings; /* lines collected for after the table */
-    size_t warnings_len;
+    lines warnings; /* collected for after the table */
+    lines changes;  /* against the baseline, also after the table */
+    lines pairs;    /* group members against their group's baseline member */
+    int any_inconclusive;
     size_t n_failed;
     double wall_s;
 } text_emitter;
 
-static int add_warning(text_emitter *t, const char *fmt, ...)
+static int add_line(lines *to, const char *fmt, ...)
 #if defined(__GNUC__) || defined(__clang__)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
 
-static int add_warning(text_emitter *t, const char *fmt, ...)
+static int add_line(lines *to, const char *fmt, ...)
 {
     char line[512];
     va_list ap;
@@ -77,14 +85,14 @@ static int add_warning(text_emitter *t, const char *fmt, ...)
     if (len < 0)
         return MB_EIO;
     size_t n = (size_t)len < sizeof line ? (size_t)len : sizeof line - 1;
-    char *grown = realloc(t->warnings, t->warnings_len + n + 2);
+    char *grown = realloc(to->text, to->len + n + 2);
     if (!grown)
         return MB_ENOMEM;
-    memcpy(grown + t->warnings_len, line, n);
-    grown[t->warnings_len + n] = '\n';
-    grown[t->warnings_len + n + 1] = '\0';
-    t->warnings = grown;
-    t->warnings_len += n + 1;
+    memcpy(grown + to->len, line, n);
+    grown[to->len + n] = '\n';
+    grown[to->len + n + 1] = '\0';
+    to->text = grown;
+    to->len += n + 1;
     return 0;
 }
 
@@ -219,6 +227,59 @@ static int text_begin(void *user, const mb_run_info *info)
     return ferror(t->out) ? MB_EIO : 0;
 }
 
+/* "+10.2%": a ratio as a signed percentage change. */
+static void format_change(char *buf, size_t size, double ratio)
+{
+    if (isfinite(ratio))
+        mb__fmt(buf, size, "%+.1f%%", 100 * (ratio - 1));
+    else
+        snprintf(buf, size, "-");
+}
+
+/* One line of a change section: name, change, interval, adjusted p, verdict. */
+static int change_row(text_emitter *t, lines *to, const char *name, const mb_change *c)
+{
+    char ratio[24], low[24], high[24], p[24];
+    format_change(ratio, sizeof ratio, c->ratio);
+    format_change(low, sizeof low, c->low);
+    format_change(high, sizeof high, c->high);
+    if (isfinite(c->p_adjusted))
+        mb__fmt(p, sizeof p, "%.2g", c->p_adjusted);
+    else
+        snprintf(p, sizeof p, "-");
+    const char *color = !t->options.color                    ? ""
+                        : c->verdict == MB_VERDICT_REGRESSED ? RED
+                        : c->verdict == MB_VERDICT_IMPROVED  ? GREEN
+                                                             : "";
+    t->any_inconclusive |= c->verdict == MB_VERDICT_INCONCLUSIVE;
+    char interval[56];
+    snprintf(interval, sizeof interval, "[%s, %s]", low, high);
+    return add_line(to, "  %-*s  %7s  %-18s  p %-7s  %s%s%s", t->name_width, name, ratio, interval,
+                    p, color, mb_verdict_name(c->verdict), *color ? RESET : "");
+}
+
+/* The result's lines of the change sections: against the baseline, within its group. */
+static int change_line(text_emitter *t, const mb_run_info *info, const mb_result *r)
+{
+    const mb_settings *s = info->settings;
+    if (r->paired.verdict != MB_VERDICT_NONE) {
+        int err = change_row(t, &t->pairs, r->name, &r->paired);
+        if (err)
+            return err;
+    } else if (r->group && r->group_baseline && strcmp(r->name, r->group_baseline) == 0 &&
+               r->n_samples) {
+        int err =
+            add_line(&t->pairs, "  %-*s  (baseline of group %s)", t->name_width, r->name, r->group);
+        if (err)
+            return err;
+    }
+    if (!s || !s->baseline || r->n_samples == 0)
+        return 0;
+    if (r->change.verdict == MB_VERDICT_NONE)
+        return add_line(&t->changes, "  %-*s  not in the baseline", t->name_width, r->name);
+    return change_row(t, &t->changes, r->name, &r->change);
+}
+
 static int text_result(void *user, const mb_run_info *info, const mb_result *r)
 {
     text_emitter *t = user;
@@ -254,20 +315,41 @@ static int text_result(void *user, const mb_run_info *info, const mb_result *r)
         unsigned bit = 1u << i;
         if (!(r->warnings & bit))
             continue;
-        int err = add_warning(t, "  %s: %s%s%s: %s", r->name, t->options.color ? YELLOW : "",
-                              mb_warning_name(bit), t->options.color ? RESET : "",
-                              mb_warning_advice(bit));
+        int err =
+            add_line(&t->warnings, "  %s: %s%s%s: %s", r->name, t->options.color ? YELLOW : "",
+                     mb_warning_name(bit), t->options.color ? RESET : "", mb_warning_advice(bit));
         if (err)
             return err;
     }
+    int err = change_line(t, info, r);
+    if (err)
+        return err;
     return ferror(t->out) ? MB_EIO : 0;
 }
 
 static int text_end(void *user, const mb_run_info *info)
 {
     text_emitter *t = user;
-    if (t->warnings_len)
-        fprintf(t->out, "\nwarnings:\n%s", t->warnings);
+    const mb_settings *s = info->settings;
+    if (t->changes.len) {
+        char head[160];
+        mb__fmt(head, sizeof head,
+                "change against baseline '%s' (noise threshold %g%%, run noise %g%%):", s->baseline,
+                100 * s->noise_threshold, 100 * s->run_noise);
+        fprintf(t->out, "\n%s\n%s", head, t->changes.text);
+        if (t->any_inconclusive)
+            fputs("  (inconclusive: the interval straddles the threshold; measure longer with "
+                  "--measurement-time, or compare two builds interleaved with microbe-compare "
+                  "--exec)\n",
+                  t->out);
+    }
+    if (t->pairs.len)
+        fprintf(t->out,
+                "\npaired within groups (members interleaved in this run, ratio to the group's "
+                "first member):\n%s",
+                t->pairs.text);
+    if (t->warnings.len)
+        fprintf(t->out, "\nwarnings:\n%s", t->warnings.text);
     fprintf(t->out, "\n%zu benchmark%s", info->n_benchmarks, info->n_benchmarks == 1 ? "" : "s");
     if (t->n_failed)
         fprintf(t->out, ", %zu failed", t->n_failed);
@@ -282,7 +364,9 @@ static int text_end(void *user, const mb_run_info *info)
 static void text_destroy(void *user)
 {
     text_emitter *t = user;
-    free(t->warnings);
+    free(t->warnings.text);
+    free(t->changes.text);
+    free(t->pairs.text);
     free(t);
 }
 

@@ -1,0 +1,240 @@
+#!/usr/bin/env python3
+"""Baselines and comparisons through real executables: saving (merged per benchmark, atomic,
+safe when two runs save at once), comparing (A/A is never a regression, 10 % more work is,
+exit 3 with --fail-on-regression), bad baselines (one-line errors, exit 2), and
+microbe-compare on two files and on two executables run alternately.
+
+usage: test_baselines.py AB_100_EXE AB_110_EXE MICROBE_COMPARE
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+failures = 0
+checks = 0
+
+
+def check(cond, what):
+    global failures, checks
+    checks += 1
+    if not cond:
+        failures += 1
+        print(f"FAIL: {what}", file=sys.stderr)
+
+
+def run(*args):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MICROBE_")}
+    args = list(args)
+    # The ab_ benchmarks, unless the caller chose: the pair_ group has a test of its own.
+    if not any(a.startswith("--filter") for a in args) and "microbe-compare" not in args[0]:
+        args += ["--filter", "^ab_"]
+    p = subprocess.run(args, capture_output=True, text=True, env=env, timeout=600)
+    return p.returncode, p.stdout, p.stderr
+
+
+def verdicts(doc):
+    return {b["name"]: (b["change"] or {}).get("verdict") for b in doc["benchmarks"]}
+
+
+def test_save_and_merge(a, tmp):
+    bdir = os.path.join(tmp, "bl")
+    code, out, err = run(a, "--quick", "--baseline-dir", bdir, "--save-baseline", "q")
+    check(code == 0, f"--save-baseline exits 0 ({err})")
+    files = sorted(os.listdir(os.path.join(bdir, "q")))
+    check(files == ["ab_chain.json", "ab_sum.json"], f"one file per benchmark: {files}")
+    for f in files:
+        doc = json.load(open(os.path.join(bdir, "q", f)))
+        check(len(doc["benchmarks"]) == 1 and doc["benchmarks"][0]["samples"] > 0,
+              f"{f} is a whole results document with raw samples")
+    sum_path = os.path.join(bdir, "q", "ab_sum.json")
+    before = open(sum_path).read()
+    code, out, err = run(a, "--quick", "--baseline-dir", bdir, "--save-baseline", "q",
+                         "--filter", "ab_chain")
+    check(code == 0 and open(sum_path).read() == before,
+          "a filtered save rewrites only its own benchmarks")
+    # Two runs saving the same baseline at once: both succeed, every file stays whole.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MICROBE_")}
+    procs = [subprocess.Popen([a, "--quick", "--baseline-dir", bdir, "--save-baseline", "q",
+                               "--filter", "^ab_"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+             for _ in range(2)]
+    codes = [p.wait(timeout=300) for p in procs]
+    check(codes == [0, 0], f"two concurrent saves succeed: {codes}")
+    names = sorted(os.listdir(os.path.join(bdir, "q")))
+    check(names == ["ab_chain.json", "ab_sum.json"], f"no temporary file left: {names}")
+    for f in names:
+        json.load(open(os.path.join(bdir, "q", f)))  # raises on a torn file
+    checks_done = True
+    check(checks_done, "concurrently saved files parse")
+
+
+def test_verdicts(a, b, tmp):
+    bdir = os.path.join(tmp, "bl")
+    code, _, err = run(a, "--baseline-dir", bdir, "--save-baseline", "main")
+    check(code == 0, f"saving the default-settings baseline ({err})")
+    # A/A: the same build against its own baseline.
+    code, out, err = run(a, "--baseline-dir", bdir, "--baseline", "main",
+                         "--fail-on-regression", "--format", "json")
+    v = verdicts(json.loads(out))
+    check(code == 0, f"A/A exits 0 with --fail-on-regression (got {code}: {v})")
+    check(set(v) == {"ab_chain", "ab_sum"} and all(x in ("unchanged", "inconclusive",
+                                                          "improved") for x in v.values()),
+          f"A/A: no benchmark regressed: {v}")
+    # 10 % more work.
+    code, out, err = run(b, "--baseline-dir", bdir, "--baseline", "main",
+                         "--fail-on-regression", "--format", "json")
+    doc = json.loads(out)
+    v = verdicts(doc)
+    check(code == 3, f"10 % more work exits 3 with --fail-on-regression (got {code}: {v})")
+    check(v.get("ab_chain") == "regressed", f"10 % more work is a regression: {v}")
+    ch = {x["name"]: x["change"] for x in doc["benchmarks"]}["ab_chain"]
+    check(ch["ratio_low"] > 1.02 and 1.04 < ch["ratio"] < 1.2,
+          f"its ratio and interval say +10 %: {ch}")
+    code, out, err = run(b, "--baseline-dir", bdir, "--baseline", "main")
+    check(code == 0 and "regressed" in out and "change against baseline 'main'" in out,
+          "without --fail-on-regression it exits 0 and the text report shows the verdict")
+    code, out, err = run(b, "--baseline-dir", bdir, "--baseline", "main", "--format", "csv")
+    rows = [r.split(",") for r in out.splitlines()]
+    col = rows[0].index("verdict") if "verdict" in rows[0] else -1
+    check(col > 0 and all(len(r) == len(rows[0]) and r[col] in ("regressed", "inconclusive",
+                                                                "unchanged", "improved")
+                          for r in rows[1:]),
+          f"CSV carries a verdict for every benchmark: {rows}")
+    code, out, err = run(b, "--baseline-dir", bdir, "--baseline", "main", "--format", "markdown")
+    check("**Change against baseline** `main`" in out and "| `ab_chain` |" in out,
+          "markdown carries the change table")
+
+
+def test_bad_baselines(a, tmp):
+    bdir = os.path.join(tmp, "bad")
+    os.makedirs(os.path.join(bdir, "x"))
+    cases = {
+        "missing": (None, "not found"),
+        "truncated": ('{"schema_version": 1, "library": "microbe", "benchmarks": [', "line 1"),
+        "not-json": ("hello", "line 1, column 1"),
+        "wrong-type": ('{"schema_version": 1, "library": "microbe", "benchmarks": 5}',
+                       "benchmarks"),
+        "mismatched": ('{"schema_version": 1, "library": "microbe", "benchmarks": [{"name": '
+                       '"ab_sum", "status": "ok", "raw_samples": {"iters": [1, 2], '
+                       '"time_ns": [5]}}]}', "same length"),
+        "negative": ('{"schema_version": 1, "library": "microbe", "benchmarks": [{"name": '
+                     '"ab_sum", "status": "ok", "raw_samples": {"iters": [1], '
+                     '"time_ns": [-5]}}]}', "time_ns > 0"),
+        "huge-number": ('{"schema_version": 1, "library": "microbe", "benchmarks": [{"name": '
+                        '"ab_sum", "status": "ok", "raw_samples": {"iters": [1], '
+                        '"time_ns": [1e999]}}]}', "line 1"),
+        "other-schema": ('{"schema_version": 2, "library": "microbe", "benchmarks": []}',
+                         "schema version 1"),
+        "deep": ("[" * 100000, "line 1"),
+    }
+    for name, (content, words) in cases.items():
+        if content is not None:
+            os.makedirs(os.path.join(bdir, name))
+            with open(os.path.join(bdir, name, "ab_sum.json"), "w") as f:
+                f.write(content)
+        code, out, err = run(a, "--quick", "--baseline-dir", bdir, "--baseline", name)
+        lines = err.strip().splitlines()
+        check(code == 2 and len(lines) == 1 and words in err and out == "",
+              f"bad baseline '{name}': exit 2, one line naming it (got {code}: {err!r})")
+    with open(os.path.join(tmp, "afile"), "w") as f:
+        f.write("x")
+    code, out, err = run(a, "--quick", "--baseline-dir", os.path.join(tmp, "afile"),
+                         "--save-baseline", "s")
+    check(code == 2 and "not a directory" in err and out == "",
+          f"a baseline directory that is a file: exit 2 before running ({err!r})")
+    for flag, value in (("--save-baseline", "../up"), ("--baseline", ""), ("--baseline", ".x"),
+                        ("--noise-threshold", "-1%"), ("--significance", "0"),
+                        ("--significance", "1.5"), ("--run-noise", "abc"),
+                        ("--baseline-dir", "")):
+        code, out, err = run(a, flag, value)
+        check(code == 2 and flag in err and len(err.strip().splitlines()) == 1,
+              f"{flag} {value!r}: exit 2 naming the flag ({err!r})")
+
+
+def test_compare_tool(a, b, tool, tmp):
+    paths = {}
+    for name, exe in (("a1", a), ("a2", a), ("b", b)):
+        paths[name] = os.path.join(tmp, name + ".json")
+        code, _, err = run(exe, "--output", "json:" + paths[name])
+        check(code == 0, f"results file {name} ({err})")
+    code, out, err = run(tool, "--fail-on-regression", "--format", "json", paths["a1"],
+                         paths["a2"])
+    doc = json.loads(out)
+    v = {x["name"]: x["verdict"] for x in doc["benchmarks"]}
+    check(code == 0 and "regressed" not in v.values(), f"files A/A: no regression ({v})")
+    code, out, err = run(tool, "--fail-on-regression", paths["a1"], paths["b"])
+    check(code == 3 and "ab_chain" in out, f"files, 10 % more work: exit 3 ({out}{err})")
+    row = [r for r in out.splitlines() if r.startswith("ab_chain")]
+    check(row and "regressed" in row[0], f"files: ab_chain regressed ({row})")
+    code, out, err = run(tool, "--format", "markdown", paths["a1"], paths["b"])
+    check(code == 0 and out.startswith("| benchmark |"), "markdown table")
+    # Two executables, alternately, paired by round.
+    code, out, err = run(tool, "--exec", "--rounds", "8", "--fail-on-regression", "--filter",
+                         "^ab_", "--format", "json", a, b, "--", "--quick")
+    doc = json.loads(out) if out else {"benchmarks": []}
+    v = {x["name"]: x["verdict"] for x in doc["benchmarks"]}
+    check(code == 3 and v.get("ab_chain") == "regressed",
+          f"--exec, 10 % more work: exit 3, ab_chain regressed ({code}: {v} {err})")
+    code, out, err = run(tool, "--exec", "--rounds", "8", "--fail-on-regression", "--filter",
+                         "^ab_", "--format", "json", a, a, "--", "--quick")
+    doc = json.loads(out) if out else {"benchmarks": []}
+    v = {x["name"]: x["verdict"] for x in doc["benchmarks"]}
+    check(code == 0 and len(v) == 2 and "regressed" not in v.values(),
+          f"--exec A/A: no regression ({code}: {v} {err})")
+    # Bad input.
+    bad = os.path.join(tmp, "bad.json")
+    with open(bad, "w") as f:
+        f.write('{"schema_version": 1,')
+    for args, words in (([paths["a1"]], "two inputs"), ([paths["a1"], bad], "bad.json"),
+                        ([paths["a1"], os.path.join(tmp, "none.json")], "none.json"),
+                        (["--rounds", "1", "--exec", a, b], "--rounds"),
+                        (["--format", "xml", paths["a1"], paths["b"]], "--format"),
+                        (["--bogus", paths["a1"], paths["b"]], "--bogus"),
+                        (["--exec", a, "/nonexistent/exe"], "/nonexistent/exe")):
+        code, out, err = run(tool, *args)
+        check(code in (1, 2) and words in err and out == "",
+              f"microbe-compare {args}: a one-line error naming {words} ({code}: {err!r})")
+
+
+def test_groups(a, tmp):
+    code, out, err = run(a, "--filter", "^pair_", "--format", "json")
+    check(code == 0, f"the group runs ({err})")
+    doc = json.loads(out)
+    b = {x["name"]: x for x in doc["benchmarks"]}
+    check(all(b[n]["group"] == "pair" for n in b) and len(b) == 4, "four members of group pair")
+    check(b["pair_base"]["paired"] is None, "the baseline member has no ratio")
+    same, plus3, plus10 = (b[n]["paired"] for n in ("pair_same", "pair_plus3", "pair_plus10"))
+    check(same and same["baseline"] == "pair_base" and same["rounds"] >= 10,
+          f"members are paired with the group's first member: {same}")
+    check(same["verdict"] != "regressed" and 0.98 < same["ratio"] < 1.02,
+          f"an identical member is not a regression: {same}")
+    check(plus10["verdict"] == "regressed" and 1.07 < plus10["ratio"] < 1.13,
+          f"10 % more work is a regression, measured near +10 %: {plus10}")
+    check(1.01 < plus3["ratio"] < 1.05 and plus3["verdict"] != "improved",
+          f"3 % more work is resolved near +3 %: {plus3}")
+    code, out, err = run(a, "--filter", "^pair_")
+    check("paired within groups" in out and "(baseline of group pair)" in out,
+          "the text report has the paired section")
+    code, out, err = run(a, "--filter", "^pair_(base|plus10)$", "--format", "csv", "--quick")
+    rows = out.splitlines()
+    check(any(r.startswith("pair_plus10,") and ",pair,regressed," in r for r in rows),
+          f"CSV carries the paired verdict: {rows[-1:]}")
+
+
+def main():
+    a, b, tool = (os.path.abspath(x) for x in sys.argv[1:4])
+    with tempfile.TemporaryDirectory() as tmp:
+        os.chdir(tmp)
+        test_save_and_merge(a, tmp)
+        test_verdicts(a, b, tmp)
+        test_bad_baselines(a, tmp)
+        test_compare_tool(a, b, tool, tmp)
+        test_groups(a, tmp)
+    print(f"{checks} checks, {failures} failed")
+    return 1 if failures or checks == 0 else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
