@@ -339,6 +339,8 @@ typedef struct mb_settings {
     double significance;       /* alpha of the Holm-corrected rank test (0.05) */
     double run_noise;          /* log-scale sd of a whole run's offset between runs of the same
                                   binary, added to every change's interval (0.01) */
+    const char *counters;      /* comma-separated performance counters read around every
+                                  sample ("task-clock,page-faults"; docs/counters.md), or NULL */
     unsigned char reserved[4];
 } mb_settings;
 
@@ -450,6 +452,28 @@ typedef struct mb_change {
     size_t baseline_samples;
 } mb_change;
 
+/* One performance counter of a result, normalised per iteration and analysed like time. */
+typedef struct mb_counter {
+    const char *name;     /* as given in settings.counters */
+    const char *unit;     /* "count", or "ns" for task-clock and cpu-clock */
+    int available;        /* 0: not counted (reason says why); the numbers are then NAN */
+    const char *reason;   /* why it is unavailable, or NULL */
+    int user_only;        /* the system allowed counting user space only */
+    double coverage;      /* mean time running / time enabled over the samples: below 1 when
+                             the kernel multiplexed the event (values are scaled for it) */
+    mb_estimate per_iter; /* median per iteration with its order-statistic interval; mean in
+                             std_error's place is not given: std_error is NAN */
+    double mean_per_iter;
+    const double *sample_values; /* n_samples totals, one per sample (NULL when unavailable) */
+} mb_counter;
+
+/* Ratios of counters of one result, when both of their events were counted (else NAN). */
+typedef struct mb_counter_ratios {
+    double ipc;              /* instructions / cycles */
+    double branch_miss_rate; /* branch-misses / branches */
+    double cache_miss_rate;  /* cache-misses / cache-references */
+} mb_counter_ratios;
+
 /* One benchmark's result. Owned by the context; valid until mb_ctx_free() or the next
  * mb_run(). Times are nanoseconds per iteration unless a name says otherwise. */
 typedef struct mb_result {
@@ -514,6 +538,11 @@ typedef struct mb_result {
     const char *group;
     const char *group_baseline;
     mb_change paired;
+
+    /* settings.counters, in their order (n_counters is 0 without them). */
+    size_t n_counters;
+    const mb_counter *counters;
+    mb_counter_ratios ratios; /* from the per-iteration medians */
 } mb_result;
 
 /* One CPU cache as the operating system describes it. */

@@ -4,6 +4,7 @@
  * is a deterministic function of (samples, settings, seed), so the same seed and samples give
  * a byte-identical result. The thresholds are documented in docs/statistics.md.
  */
+#include "counters.h"
 #include "microbe_internal.h"
 #include "stats.h"
 
@@ -189,5 +190,69 @@ int mb__analyze(const mb__measurement *m, const mb_settings *s, uint64_t seed, d
     r->lag1_autocorr = mb__lag1_autocorr(t, n);
     r->warnings = diagnose(m, s, loop_ns, r);
     free(tmp);
+    return 0;
+}
+
+int mb__analyze_counters(const mb__measurement *m, const mb__counters *set, double conf,
+                         mb_result *r, void **storage)
+{
+    size_t nc = m->n_counters, n = m->n;
+    *storage = NULL;
+    if (!set || nc == 0)
+        return 0;
+    /* One block owned by the result: the counters, then each one's n sample totals. */
+    mb_counter *counters = malloc(nc * sizeof *counters + nc * n * sizeof(double) + 1);
+    double *per_iter = malloc((2 * n + nc + 1) * sizeof *per_iter);
+    if (!counters || !per_iter) {
+        free(counters);
+        free(per_iter);
+        return MB_ENOMEM;
+    }
+    double *totals = (double *)(void *)(counters + nc), *scratch = per_iter + n;
+    double *medians = per_iter + 2 * n;
+    for (size_t c = 0; c < nc; c++) {
+        mb_counter *k = &counters[c];
+        *k = (mb_counter){mb__counter_name(set, c),
+                          mb__counter_unit(set, c),
+                          mb__counter_available(set, c),
+                          mb__counter_reason(set, c),
+                          mb__counter_user_only(set, c),
+                          NAN,
+                          {NAN, NAN, NAN, NAN},
+                          NAN,
+                          NULL};
+        size_t used = 0;
+        double coverage = 0;
+        for (size_t i = 0; i < n; i++) {
+            double v = m->counter_values[i * nc + c];
+            totals[c * n + i] = v;
+            if (isfinite(v)) {
+                per_iter[used++] = v / (double)m->iters[i];
+                coverage += m->counter_coverage[i * nc + c];
+            }
+        }
+        medians[c] = NAN;
+        if (!k->available || used == 0)
+            continue;
+        k->sample_values = totals + c * n;
+        k->coverage = coverage / (double)used;
+        k->mean_per_iter = mb__mean(per_iter, used);
+        memcpy(scratch, per_iter, used * sizeof *scratch);
+        mb__sort(scratch, used);
+        double low, high, level;
+        k->per_iter.point = mb__median_sorted(scratch, used);
+        if (mb__median_hs_interval(scratch, used, conf, &low, &high, &level) == 0) {
+            k->per_iter.low = low;
+            k->per_iter.high = high;
+        }
+        medians[c] = k->per_iter.point;
+    }
+    mb__counter_ratios ratios;
+    mb__counters_ratios(set, medians, &ratios);
+    r->ratios = (mb_counter_ratios){ratios.ipc, ratios.branch_miss_rate, ratios.cache_miss_rate};
+    r->n_counters = nc;
+    r->counters = counters;
+    free(per_iter);
+    *storage = counters;
     return 0;
 }

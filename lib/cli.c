@@ -8,6 +8,7 @@
 #define _DEFAULT_SOURCE /* TIOCGWINSZ and struct winsize */
 
 #include "baseline.h"
+#include "counters.h"
 #include "microbe_internal.h"
 
 #include <ctype.h>
@@ -50,6 +51,7 @@ enum opt_id {
     OPT_SIGNIFICANCE,
     OPT_RUN_NOISE,
     OPT_FAIL_ON_REGRESSION,
+    OPT_COUNTERS,
     OPT_COUNT
 };
 
@@ -115,6 +117,8 @@ static const struct option_spec {
                        "typical offset between two runs of the same binary (default 1%)"},
     [OPT_FAIL_ON_REGRESSION] = {"fail-on-regression", TAKES_NONE, "MICROBE_FAIL_ON_REGRESSION",
                                 NULL, "exit 3 when a benchmark regressed against --baseline"},
+    [OPT_COUNTERS] = {"counters", TAKES_VALUE, "MICROBE_COUNTERS", "LIST",
+                      "read performance counters around every sample (task-clock,page-faults,...)"},
     [OPT_COLOR] = {"color", TAKES_VALUE, "MICROBE_COLOR", "WHEN",
                    "colour in the text report: auto (default), always, never"},
 };
@@ -443,6 +447,15 @@ static int apply_values(mb__cli *cli, char *err, size_t size)
             if (s->profile_time_s <= 0)
                 return fail(err, size, "%s: must be above 0", src);
             break;
+        case OPT_COUNTERS: {
+            mb__counters *set;
+            char why[400];
+            if (mb__counters_parse(v, &set, why, sizeof why) != 0)
+                return fail(err, size, "%s: %s", src, why);
+            mb__counters_free(set);
+            s->counters = v;
+            break;
+        }
         case OPT_SAVE_BASELINE:
         case OPT_BASELINE:
             if (mb__baseline_name_problem(v))

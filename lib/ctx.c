@@ -5,6 +5,7 @@
  */
 #include "baseline.h"
 #include "compare.h"
+#include "counters.h"
 #include "stats.h"
 #include "microbe_internal.h"
 
@@ -31,6 +32,8 @@ struct mb_ctx {
     mb_emitter *emitters;
     size_t n_emitters;
 
+    mb__counters *counters; /* settings.counters parsed, opened for each run */
+    double counter_scratch[2 * MB__COUNTERS_MAX];
     mb__saved_set baseline; /* settings.baseline read back, for the current run */
     int comparing;
     int defer; /* comparing or grouped: results are emitted once the verdicts are known */
@@ -38,7 +41,7 @@ struct mb_ctx {
     mb_bench **selected; /* the last run's benchmarks, in run order */
     const char **names;
     mb_result *results;
-    void **result_storage;
+    void **result_storage; /* two blocks per result: its samples, its counters */
     size_t n_results;
     size_t n_selected;
 };
@@ -178,6 +181,15 @@ static const char *context_problem(const mb_settings *s)
     return NULL;
 }
 
+static int counters_problem(const char *list)
+{
+    mb__counters *set;
+    if (mb__counters_parse(list, &set, NULL, 0) != 0)
+        return 1;
+    mb__counters_free(set);
+    return 0;
+}
+
 int mb_settings_validate(const mb_settings *s, const char **message)
 {
     const char *problem = NULL;
@@ -205,6 +217,8 @@ int mb_settings_validate(const mb_settings *s, const char **message)
         problem = "significance must be in (0, 1)";
     else if (!(s->run_noise >= 0 && s->run_noise < 1))
         problem = "run noise must be in [0, 1)";
+    else if (s->counters && counters_problem(s->counters))
+        problem = "unknown or invalid counter list (see --counters)";
     else if (s->baseline && mb__baseline_name_problem(s->baseline))
         problem = mb__baseline_name_problem(s->baseline);
     else if (s->save_baseline && mb__baseline_name_problem(s->save_baseline))
@@ -257,13 +271,17 @@ int mb_ctx_new(mb_ctx **out, const mb_settings *settings)
         }
         ctx->has_filter = 1;
     }
+    if (settings->counters && mb__counters_parse(settings->counters, &ctx->counters, NULL, 0)) {
+        mb_ctx_free(ctx);
+        return MB_EINVAL;
+    }
     *out = ctx;
     return 0;
 }
 
 static void free_results(mb_ctx *ctx)
 {
-    for (size_t i = 0; ctx->result_storage && i < ctx->n_selected; i++)
+    for (size_t i = 0; ctx->result_storage && i < 2 * ctx->n_selected; i++)
         free(ctx->result_storage[i]);
     free(ctx->results);
     free(ctx->result_storage);
@@ -287,6 +305,7 @@ void mb_ctx_free(mb_ctx *ctx)
     free(ctx->emitters);
     free_results(ctx);
     mb__saved_free(&ctx->baseline);
+    mb__counters_free(ctx->counters);
     if (ctx->has_filter)
         regfree(&ctx->filter);
     free(ctx);
@@ -453,15 +472,31 @@ static int finish_result(mb_ctx *ctx, const mb_bench *bench, const mb__measureme
     }
     /* A failed benchmark still reports what it measured before failing. */
     report_progress(ctx, ctx->n_results, ctx->n_selected, bench->name, "analysing");
-    int err = mb__analyze(m, s, seed + 1, ctx->loop_ns, r, storage);
+    r->ratios = (mb_counter_ratios){NAN, NAN, NAN};
+    int err = mb__analyze(m, s, seed + 1, ctx->loop_ns, r, &storage[0]);
+    if (!err)
+        err = mb__analyze_counters(m, ctx->counters, s->confidence, r, &storage[1]);
     r->warnings |= build_warnings(bench->build);
     return err;
+}
+
+/* The runner of this context: its settings, clock, interruption flag and counters. */
+static mb__runner make_runner(mb_ctx *ctx)
+{
+    size_t nc = ctx->counters ? mb__counters_count(ctx->counters) : 0;
+    return (mb__runner){&ctx->settings,
+                        ctx->clock,
+                        ctx->timer.min_sample_ns,
+                        &ctx->interrupt,
+                        nc ? ctx->counters : NULL,
+                        ctx->counter_scratch,
+                        ctx->counter_scratch + MB__COUNTERS_MAX};
 }
 
 static int run_one(mb_ctx *ctx, const mb_bench *bench, mb_result *r, void **storage)
 {
     const mb_settings *s = &ctx->settings;
-    mb__runner runner = {s, ctx->clock, ctx->timer.min_sample_ns, &ctx->interrupt};
+    mb__runner runner = make_runner(ctx);
     uint64_t start = ctx->clock->now_ns(ctx->clock->user);
     mb__measurement m;
     int err = mb__measure(&runner, bench->fn, mb__bench_seed(s->seed, bench->name), &m);
@@ -517,7 +552,7 @@ static int paired_change(const mb__measurement *base, const mb__measurement *mem
 static int run_group(mb_ctx *ctx, const size_t *idx, size_t k)
 {
     const mb_settings *s = &ctx->settings;
-    mb__runner runner = {s, ctx->clock, ctx->timer.min_sample_ns, &ctx->interrupt};
+    mb__runner runner = make_runner(ctx);
     uint64_t start = ctx->clock->now_ns(ctx->clock->user);
     mb_bench_fn *fns = malloc(k * sizeof *fns);
     mb__measurement *ms = malloc(k * sizeof *ms);
@@ -535,7 +570,8 @@ static int run_group(mb_ctx *ctx, const size_t *idx, size_t k)
     double wall_s = (double)(ctx->clock->now_ns(ctx->clock->user) - start) / 1e9;
     for (size_t j = 0; j < k && !err; j++) {
         mb_result *r = &ctx->results[idx[j]];
-        err = finish_result(ctx, ctx->selected[idx[j]], &ms[j], r, &ctx->result_storage[idx[j]]);
+        err =
+            finish_result(ctx, ctx->selected[idx[j]], &ms[j], r, &ctx->result_storage[2 * idx[j]]);
         r->group_baseline = base->name;
         r->wall_time_s = wall_s / (double)k;
         if (!err && j > 0)
@@ -545,6 +581,37 @@ static int run_group(mb_ctx *ctx, const size_t *idx, size_t k)
         mb__measurement_free(&ms[j]);
     free(ms);
     return err;
+}
+
+/* Opens the counters for this run and says once which cannot be counted, and why. */
+static void open_counters(mb_ctx *ctx)
+{
+    mb__counters_open(ctx->counters, 0);
+    size_t n = mb__counters_count(ctx->counters);
+    for (size_t i = 0; i < n; i++) {
+        const char *reason = mb__counter_reason(ctx->counters, i);
+        if (!reason)
+            continue;
+        /* One notice per distinct reason, naming every event it applies to. */
+        int seen = 0;
+        for (size_t j = 0; j < i; j++) {
+            const char *other = mb__counter_reason(ctx->counters, j);
+            seen |= other && strcmp(other, reason) == 0;
+        }
+        if (seen)
+            continue;
+        char names[512] = "";
+        for (size_t j = i; j < n; j++) {
+            const char *other = mb__counter_reason(ctx->counters, j);
+            if (other && strcmp(other, reason) == 0 && strlen(names) + 64 < sizeof names) {
+                strcat(names, names[0] ? ", " : "");
+                strncat(names, mb__counter_name(ctx->counters, j), 60);
+            }
+        }
+        mb__log(&ctx->settings, MB_LOG_WARN,
+                "counters unavailable: %s: %s; their columns are marked unavailable", names,
+                reason);
+    }
 }
 
 void mb_ctx_interrupt(mb_ctx *ctx)
@@ -561,6 +628,9 @@ typedef struct isolated_run {
 static int run_isolated(void *arg, mb_result *r, void **storage)
 {
     isolated_run *run = arg;
+    /* The parent's events count the parent's thread: the child opens its own. */
+    if (run->ctx->counters)
+        mb__counters_open(run->ctx->counters, 0);
     return run_one(run->ctx, run->bench, r, storage);
 }
 
@@ -681,15 +751,19 @@ int mb_run(mb_ctx *ctx)
         return err;
     ctx->names = malloc((n + 1) * sizeof *ctx->names);
     ctx->results = calloc(n + 1, sizeof *ctx->results);
-    ctx->result_storage = calloc(n + 1, sizeof *ctx->result_storage);
+    ctx->result_storage = calloc(2 * n + 1, sizeof *ctx->result_storage);
     if (!ctx->names || !ctx->results || !ctx->result_storage)
         return MB_ENOMEM;
     for (size_t i = 0; i < n; i++)
         ctx->names[i] = ctx->selected[i]->name;
 
+    if (ctx->counters)
+        open_counters(ctx);
     if (!ctx->timer_probed) {
         mb__timer_probe(ctx->clock, &ctx->timer);
-        mb__runner runner = {&ctx->settings, ctx->clock, ctx->timer.min_sample_ns, NULL};
+        mb__runner runner = make_runner(ctx);
+        runner.stop = NULL;
+        runner.counters = NULL;
         ctx->loop_ns = mb__loop_overhead_ns(&runner);
         ctx->timer_probed = 1;
     }
@@ -731,7 +805,7 @@ int mb_run(mb_ctx *ctx)
             err = run_group(ctx, idx, k);
         } else {
             report_progress(ctx, i, n, ctx->selected[i]->name, "measuring");
-            err = measure(ctx, ctx->selected[i], &ctx->results[i], &ctx->result_storage[i]);
+            err = measure(ctx, ctx->selected[i], &ctx->results[i], &ctx->result_storage[2 * i]);
         }
         report_progress(ctx, i, n, NULL, NULL);
         if (err)

@@ -25,7 +25,8 @@
 
 #define MAGIC 0x6d62726cu /* "mbrl" */
 
-/* What the child writes first; n_samples * (iters, ns, class) follow. */
+/* What the child writes first; n_samples * (iters, ns, class) follow, then for each of
+ * n_counters counters its mb_counter and, when it has them, its n_samples sample totals. */
 typedef struct header {
     uint32_t magic;
     int32_t err;
@@ -63,6 +64,12 @@ static void child(int fd, mb__result_fn fn, void *arg)
         memcpy(sample + sizeof(uint64_t), &r->sample_ns[i], sizeof(double));
         sample[SAMPLE_BYTES - 1] = r->sample_outlier ? r->sample_outlier[i] : 0;
         bad = write_all(fd, sample, sizeof sample);
+    }
+    for (size_t c = 0; !bad && h.err == 0 && c < r->n_counters; c++) {
+        const mb_counter *k = &r->counters[c];
+        bad = write_all(fd, k, sizeof *k);
+        if (!bad && k->sample_values)
+            bad = write_all(fd, k->sample_values, r->n_samples * sizeof(double));
     }
     /* _exit: the parent's stdio buffers and atexit handlers are not the child's to run. */
     _exit(bad ? 3 : 0);
@@ -138,16 +145,21 @@ static int unpack(const buffer *b, mb_result *r, void **storage)
         return MB_EIO;
     if (h.err)
         return h.err;
-    if (b->len != sizeof h + n * SAMPLE_BYTES)
+    size_t nc = h.result.n_counters;
+    if (b->len < sizeof h + n * SAMPLE_BYTES + nc * sizeof(mb_counter) || nc > 64)
         return MB_EIO;
-    char *block = malloc(n ? n * SAMPLE_BYTES : 1);
+    /* One block: the counters, their sample totals, then iters, ns and classes. */
+    size_t head = nc * sizeof(mb_counter) + nc * n * sizeof(double);
+    char *block = malloc(head + n * SAMPLE_BYTES + 1);
     if (!block)
         return MB_ENOMEM;
     *r = h.result;
-    uint64_t *iters = (uint64_t *)(void *)block;
-    double *ns = (double *)(void *)(block + n * sizeof(uint64_t));
-    unsigned char *cls = (unsigned char *)block + n * (sizeof(uint64_t) + sizeof(double));
-    const unsigned char *in = b->data + sizeof h;
+    mb_counter *counters = (mb_counter *)(void *)block;
+    double *totals = (double *)(void *)(block + nc * sizeof(mb_counter));
+    uint64_t *iters = (uint64_t *)(void *)(block + head);
+    double *ns = (double *)(void *)(block + head + n * sizeof(uint64_t));
+    unsigned char *cls = (unsigned char *)block + head + n * (sizeof(uint64_t) + sizeof(double));
+    const unsigned char *in = b->data + sizeof h, *end = b->data + b->len;
     for (size_t i = 0; i < n; i++, in += SAMPLE_BYTES) {
         memcpy(&iters[i], in, sizeof(uint64_t));
         memcpy(&ns[i], in + sizeof(uint64_t), sizeof(double));
@@ -156,6 +168,24 @@ static int unpack(const buffer *b, mb_result *r, void **storage)
     r->sample_iters = n ? iters : NULL;
     r->sample_ns = n ? ns : NULL;
     r->sample_outlier = n && h.result.sample_outlier ? cls : NULL;
+    for (size_t c = 0; c < nc; c++) {
+        if ((size_t)(end - in) < sizeof(mb_counter))
+            break;
+        memcpy(&counters[c], in, sizeof(mb_counter));
+        in += sizeof(mb_counter);
+        if (counters[c].sample_values) {
+            if ((size_t)(end - in) < n * sizeof(double))
+                break;
+            memcpy(totals + c * n, in, n * sizeof(double));
+            in += n * sizeof(double);
+            counters[c].sample_values = totals + c * n;
+        }
+    }
+    if (in != end) {
+        free(block);
+        return MB_EIO;
+    }
+    r->counters = nc ? counters : NULL;
     *storage = block;
     return 0;
 }

@@ -37,9 +37,12 @@ mb_bench *mb__registry_first(void);
 
 /* ---- The state a benchmark body sees ------------------------------------------------- */
 
+typedef struct mb__counters mb__counters;
+
 struct mb_state {
     const mb__clock *clock;
-    uint64_t iters; /* iterations asked of this call's loop */
+    mb__counters *counters; /* started and stopped right outside the loop's clock reads */
+    uint64_t iters;         /* iterations asked of this call's loop */
     uint64_t start_ns;
     uint64_t end_ns;
     int entered; /* times MB_LOOP was entered during this call */
@@ -54,11 +57,14 @@ typedef struct mb__measurement {
     mb_stop_reason stop;
     uint64_t iters_step;
     uint64_t warm_up_iters;
-    double warm_up_ns;   /* estimated time per iteration after warm-up */
-    size_t n;            /* samples taken, in run order */
-    uint64_t *iters;     /* owned, n entries (capacity: the plan's sample count) */
-    double *ns;          /* owned */
-    const char *failure; /* static message when the body misused the API, else NULL */
+    double warm_up_ns;      /* estimated time per iteration after warm-up */
+    size_t n;               /* samples taken, in run order */
+    uint64_t *iters;        /* owned, n entries (capacity: the plan's sample count) */
+    double *ns;             /* owned */
+    const char *failure;    /* static message when the body misused the API, else NULL */
+    size_t n_counters;      /* with counters: each sample's totals and coverage, sample-major */
+    double *counter_values; /* owned, n * n_counters */
+    double *counter_coverage;
 } mb__measurement;
 
 typedef struct mb__runner {
@@ -66,6 +72,9 @@ typedef struct mb__runner {
     const mb__clock *clock;
     double min_sample_ns;
     const volatile sig_atomic_t *stop; /* when set and nonzero, abandon before the next call */
+    mb__counters *counters;            /* opened set read around every sample, or NULL */
+    double *counter_values;            /* scratch of the set's size: the last call's reads */
+    double *counter_coverage;
 } mb__runner;
 
 /* Warm-up, plan, sampling and the stopping rule for one benchmark body. Returns 0 (check
@@ -112,6 +121,11 @@ double mb__median_precision(const uint64_t *iters, const double *ns, size_t n, d
  * MB_ENOMEM. */
 int mb__analyze(const mb__measurement *m, const mb_settings *s, uint64_t seed, double loop_ns,
                 mb_result *r, void **r_storage);
+
+/* The counters of a measurement (per-iteration medians with intervals, coverage, samples) and
+ * their ratios into r; the arrays live in a new block *storage. Returns 0 or MB_ENOMEM. */
+int mb__analyze_counters(const mb__measurement *m, const mb__counters *set, double conf,
+                         mb_result *r, void **storage);
 
 /* ---- Seeds --------------------------------------------------------------------------- */
 

@@ -7,6 +7,7 @@
  * Every clock read goes through the injected mb__clock, so tests drive the runner with a fake
  * clock and check the plan and the stopping rule without wall-clock thresholds.
  */
+#include "counters.h"
 #include "microbe_internal.h"
 #include "stats.h"
 
@@ -19,6 +20,8 @@ uint64_t mb__loop_start(mb_state *state)
     if (state->entered++ > 0)
         return 0;
     uint64_t iters = state->iters;
+    if (state->counters)
+        mb__counters_start(state->counters);
     state->start_ns = state->clock->now_ns(state->clock->user);
     return iters;
 }
@@ -29,6 +32,8 @@ int mb__loop_end(mb_state *state)
     if (state->entered == 1 && !state->ended) {
         state->end_ns = now;
         state->ended = 1;
+        if (state->counters)
+            mb__counters_stop(state->counters);
     }
     return 0;
 }
@@ -47,8 +52,10 @@ static const char *invoke(const mb__runner *runner, mb_bench_fn fn, uint64_t ite
 {
     if (runner->stop && *runner->stop)
         return interrupted;
-    mb_state state = {runner->clock, iters, 0, 0, 0, 0};
+    mb_state state = {runner->clock, runner->counters, iters, 0, 0, 0, 0};
     fn(&state);
+    if (runner->counters) /* also after warm-up calls: a read starts the next interval */
+        mb__counters_read(runner->counters, runner->counter_values, runner->counter_coverage);
     if (state.entered == 0)
         return "the body never entered MB_LOOP";
     if (state.entered > 1)
@@ -174,6 +181,26 @@ double mb__median_precision(const uint64_t *iters, const double *ns, size_t n, d
  * the warm-up said), but never by more than this factor. */
 #define HARD_BUDGET_FACTOR 10.0
 
+/* Room for the counters of n samples, when the runner reads counters. Returns 0 or -1. */
+static int alloc_counters(const mb__runner *runner, mb__measurement *m, size_t n)
+{
+    if (!runner->counters)
+        return 0;
+    m->n_counters = mb__counters_count(runner->counters);
+    m->counter_values = malloc((n * m->n_counters + 1) * sizeof *m->counter_values);
+    m->counter_coverage = malloc((n * m->n_counters + 1) * sizeof *m->counter_coverage);
+    return m->counter_values && m->counter_coverage ? 0 : -1;
+}
+
+/* Keeps the last call's counter reads as sample i's. */
+static void keep_counters(const mb__runner *runner, mb__measurement *m, size_t i)
+{
+    for (size_t c = 0; c < m->n_counters; c++) {
+        m->counter_values[i * m->n_counters + c] = runner->counter_values[c];
+        m->counter_coverage[i * m->n_counters + c] = runner->counter_coverage[c];
+    }
+}
+
 /* An interrupted measurement keeps nothing. */
 static int finish(mb__measurement *m)
 {
@@ -216,7 +243,7 @@ int mb__measure(const mb__runner *runner, mb_bench_fn fn, uint64_t seed, mb__mea
     m->ns = malloc(plan.n * sizeof *m->ns);
     uint32_t *order = malloc(plan.n * sizeof *order);
     double *scratch = malloc(plan.n * sizeof *scratch);
-    if (!m->iters || !m->ns || !order || !scratch) {
+    if (!m->iters || !m->ns || !order || !scratch || alloc_counters(runner, m, plan.n) != 0) {
         free(order);
         free(scratch);
         mb__measurement_free(m);
@@ -243,6 +270,7 @@ int mb__measure(const mb__runner *runner, mb_bench_fn fn, uint64_t seed, mb__mea
             break;
         m->iters[i] = iters;
         m->ns[i] = loop_ns;
+        keep_counters(runner, m, i);
         m->n = i + 1;
         if (plan.long_body)
             continue;
@@ -318,7 +346,7 @@ int mb__measure_group(const mb__runner *runner, const mb_bench_fn *fns, size_t k
     for (size_t i = 0; i < k; i++) {
         ms[i].iters = malloc(rounds * sizeof *ms[i].iters);
         ms[i].ns = malloc(rounds * sizeof *ms[i].ns);
-        if (!ms[i].iters || !ms[i].ns) {
+        if (!ms[i].iters || !ms[i].ns || alloc_counters(runner, &ms[i], rounds) != 0) {
             for (size_t j = 0; j <= i; j++)
                 mb__measurement_free(&ms[j]);
             return MB_ENOMEM;
@@ -337,6 +365,7 @@ int mb__measure_group(const mb__runner *runner, const mb_bench_fn *fns, size_t k
             }
             ms[i].iters[r] = ms[i].iters_step;
             ms[i].ns[r] = loop_ns;
+            keep_counters(runner, &ms[i], r);
         }
         if (failure)
             break;
@@ -395,6 +424,9 @@ void mb__measurement_free(mb__measurement *m)
 {
     free(m->iters);
     free(m->ns);
+    free(m->counter_values);
+    free(m->counter_coverage);
+    m->counter_values = m->counter_coverage = NULL;
     m->iters = NULL;
     m->ns = NULL;
     m->n = 0;

@@ -62,6 +62,21 @@ static const uint64_t flat_iters[] = {1, 1, 1, 1};
 static const double flat_ns[] = {2503125.5, 2498000, 2511750.25, 2500312};
 static const unsigned char flat_outlier[] = {0, 0, 0, 0};
 
+/* Counters of sort_linear: page-faults counted per sample, cycles unavailable. */
+static const double fault_totals[] = {3, 7, 1, 12, 5, 9, 2, 11, 6, 4, 10, 8};
+static const mb_counter sort_counters[] = {
+    {"page-faults", "count", 1, NULL, 0, 1.0, {0.001, 0.001, 0.001, NAN}, 0.001, fault_totals},
+    {"cycles",
+     "count",
+     0,
+     "not supported by this CPU or VM",
+     0,
+     NAN,
+     {NAN, NAN, NAN, NAN},
+     NAN,
+     NULL},
+};
+
 static mb_settings settings;
 static mb_run_info info;
 static mb_result results[3];
@@ -132,6 +147,9 @@ static void make_run(void)
         .drift = -0.0123,
         .lag1_autocorr = -0.2104,
         .warnings = MB_WARN_UNSTABLE | MB_WARN_OUTLIERS,
+        .n_counters = 2,
+        .counters = sort_counters,
+        .ratios = {NAN, NAN, NAN},
     };
 
     results[1] = (mb_result){

@@ -41,7 +41,25 @@ static int bmf_result(void *user, const mb_run_info *info, const mb_result *r)
         fputs(",\n      \"upper_value\": ", out);
         mb__json_number(out, r->median.high);
     }
-    fputs("\n    }\n  }", out);
+    fputs("\n    }", out);
+    /* Each counted counter as a measure of its own, per iteration. */
+    for (size_t i = 0; i < r->n_counters && r->counters; i++) {
+        const mb_counter *c = &r->counters[i];
+        if (!c->available || !isfinite(c->per_iter.point))
+            continue;
+        fputs(",\n    ", out);
+        mb__json_string(out, c->name);
+        fputs(": {\n      \"value\": ", out);
+        mb__json_number(out, c->per_iter.point);
+        if (isfinite(c->per_iter.low) && isfinite(c->per_iter.high)) {
+            fputs(",\n      \"lower_value\": ", out);
+            mb__json_number(out, c->per_iter.low);
+            fputs(",\n      \"upper_value\": ", out);
+            mb__json_number(out, c->per_iter.high);
+        }
+        fputs("\n    }", out);
+    }
+    fputs("\n  }", out);
     b->n_written++;
     return ferror(out) ? MB_EIO : 0;
 }

@@ -22,10 +22,10 @@ static const char summary_header[] =
     "median_high_ns,rel_half_width,mean_ns,mean_low_ns,mean_high_ns,std_dev_ns,mad_ns,min_ns,"
     "slope_ns,slope_low_ns,slope_high_ns,r_squared,cv,outliers,outlier_effect,warnings,"
     "verdict,change_ratio,change_low,change_high,change_p,group,paired_verdict,paired_ratio,"
-    "paired_low,paired_high,paired_p" EOL;
+    "paired_low,paired_high,paired_p,counters" EOL;
 
 /* The columns after message, all numeric or derived from numbers. */
-#define SUMMARY_NUMERIC_COLUMNS 32
+#define SUMMARY_NUMERIC_COLUMNS 33
 
 static const char samples_header[] = "name,sample,iters,time_ns,ns_per_iter,outlier" EOL;
 
@@ -86,6 +86,24 @@ static void change_columns(FILE *out, const mb_change *ch)
     number(out, compared ? ch->p_adjusted : NAN);
 }
 
+/* The counters' medians per iteration as "name=value;name=value" (empty value when
+ * unavailable); counter names hold no ';' or '=', and the field is quoted if needed. */
+static void counter_column(FILE *out, const mb_result *r)
+{
+    char field[1024];
+    size_t len = 0;
+    field[0] = '\0';
+    for (size_t i = 0; i < r->n_counters && r->counters && len < sizeof field; i++) {
+        char v[40] = "";
+        if (isfinite(r->counters[i].per_iter.point))
+            mb__fmt_double(v, sizeof v, r->counters[i].per_iter.point);
+        len += (size_t)snprintf(field + len, sizeof field - len, "%s%s=%s", i ? ";" : "",
+                                r->counters[i].name, v);
+    }
+    fputc(',', out);
+    mb__csv_string(out, field);
+}
+
 static int csv_result_summary(void *user, const mb_run_info *info, const mb_result *r)
 {
     csv_emitter *c = user;
@@ -121,6 +139,7 @@ static int csv_result_summary(void *user, const mb_run_info *info, const mb_resu
     fputc(',', out);
     mb__csv_string(out, r->group);
     change_columns(out, &r->paired);
+    counter_column(out, r);
     fputs(EOL, out);
     return ferror(out) ? MB_EIO : 0;
 }

@@ -95,6 +95,14 @@ static int gbench_result(void *user, const mb_run_info *info, const mb_result *r
         time_ns = 0;
     key_number(out, "real_time", time_ns);
     key_number(out, "cpu_time", time_ns);
+    /* Counters per iteration, as Google Benchmark writes its user counters (null when
+     * unavailable). */
+    for (size_t i = 0; i < r->n_counters && r->counters; i++) {
+        fputs(",\n      ", out);
+        mb__json_string(out, r->counters[i].name);
+        fputs(": ", out);
+        mb__json_number(out, r->counters[i].per_iter.point);
+    }
     fputs(",\n      \"time_unit\": \"ns\"\n    }", out);
     g->n_results++;
     return ferror(out) ? MB_EIO : 0;

@@ -287,6 +287,38 @@ static void warnings(json_emitter *j, unsigned bits)
     close_container(j, ']');
 }
 
+/* The counters per iteration, with units, and their ratios. */
+static void counters(json_emitter *j, const mb_result *r)
+{
+    open_key(j, "counters", '[');
+    for (size_t i = 0; i < r->n_counters && r->counters; i++) {
+        const mb_counter *c = &r->counters[i];
+        member(j);
+        open_container(j, '{');
+        string(j, "name", c->name);
+        string(j, "unit", c->unit);
+        key(j, "available");
+        fputs(c->available ? "true" : "false", j->out);
+        string(j, "reason", c->reason);
+        key(j, "user_only");
+        fputs(c->user_only ? "true" : "false", j->out);
+        number(j, "coverage", c->coverage);
+        open_key(j, "per_iteration", '{');
+        number(j, "point", c->per_iter.point);
+        number(j, "low", c->per_iter.low);
+        number(j, "high", c->per_iter.high);
+        close_container(j, '}');
+        number(j, "mean_per_iteration", c->mean_per_iter);
+        close_container(j, '}');
+    }
+    close_container(j, ']');
+    open_key(j, "counter_ratios", '{');
+    number(j, "ipc", r->n_counters ? r->ratios.ipc : NAN);
+    number(j, "branch_miss_rate", r->n_counters ? r->ratios.branch_miss_rate : NAN);
+    number(j, "cache_miss_rate", r->n_counters ? r->ratios.cache_miss_rate : NAN);
+    close_container(j, '}');
+}
+
 /* Three parallel arrays in run order, each on one line. */
 static void raw_samples(json_emitter *j, const mb_result *r)
 {
@@ -314,6 +346,22 @@ static void raw_samples(json_emitter *j, const mb_result *r)
             fputs("null", j->out);
     }
     fputc(']', j->out);
+    /* Each counter's total per sample (null for an unavailable one). */
+    open_key(j, "counters", '{');
+    for (size_t c = 0; c < r->n_counters && r->counters; c++) {
+        key(j, r->counters[c].name);
+        if (!r->counters[c].sample_values || n == 0) {
+            fputs("null", j->out);
+            continue;
+        }
+        fputc('[', j->out);
+        for (size_t i = 0; i < n; i++) {
+            fputs(i ? ", " : "", j->out);
+            mb__json_number(j->out, r->counters[c].sample_values[i]);
+        }
+        fputc(']', j->out);
+    }
+    close_container(j, '}');
     close_container(j, '}');
 }
 
@@ -422,6 +470,7 @@ static int json_result(void *user, const mb_run_info *info, const mb_result *r)
     number(j, "lag1_autocorr", r->lag1_autocorr);
     close_container(j, '}');
 
+    counters(j, r);
     warnings(j, r->warnings);
     change(j, "change", info->settings ? info->settings->baseline : NULL, &r->change,
            info->settings);

@@ -116,6 +116,7 @@ typedef struct markdown_emitter {
     strbuf warnings; /* list items collected for after the table */
     strbuf changes;  /* rows of the change table, also after it */
     strbuf pairs;    /* rows of the table of paired group members */
+    strbuf counters; /* list items: counters per iteration */
 } markdown_emitter;
 
 static int md_begin(void *user, const mb_run_info *info)
@@ -123,8 +124,9 @@ static int md_begin(void *user, const mb_run_info *info)
     markdown_emitter *m = user;
     char ci[64];
     /* A context may run again, possibly after a run that stopped early. */
-    m->row.len = m->warnings.len = m->changes.len = m->pairs.len = 0;
-    m->row.failed = m->warnings.failed = m->changes.failed = m->pairs.failed = 0;
+    m->row.len = m->warnings.len = m->changes.len = m->pairs.len = m->counters.len = 0;
+    m->row.failed = m->warnings.failed = m->changes.failed = m->pairs.failed = m->counters.failed =
+        0;
     mb__fmt(ci, sizeof ci, "%g%% CI", 100 * (info->settings ? info->settings->confidence : 0.95));
     fprintf(m->out,
             "| benchmark | median | %s | ± | mean | MAD | samples | iters | outliers |\n"
@@ -206,10 +208,45 @@ static void change_rows(markdown_emitter *m, const mb_run_info *info, const mb_r
     sb_puts(&m->changes, " | | | | not in the baseline |\n");
 }
 
+/* The result's counters per iteration as one list item: "- `name`: task-clock 8.8 ns
+ * [8.7 ns, 8.9 ns], cycles unavailable". */
+static void counter_item(strbuf *b, const mb_result *r)
+{
+    if (!r->n_counters || !r->counters || r->n_samples == 0)
+        return;
+    sb_puts(b, "- ");
+    sb_code(b, r->name);
+    sb_puts(b, ":");
+    for (size_t i = 0; i < r->n_counters; i++) {
+        const mb_counter *c = &r->counters[i];
+        sb_puts(b, i ? ", " : " ");
+        sb_text(b, c->name);
+        if (!c->available || !isfinite(c->per_iter.point)) {
+            sb_puts(b, " unavailable");
+            continue;
+        }
+        char v[40], lo[40], hi[40], cell[128];
+        int ns = strcmp(c->unit, "ns") == 0;
+        if (ns) {
+            mb__format_time(v, sizeof v, c->per_iter.point, "µs");
+            mb__format_time(lo, sizeof lo, c->per_iter.low, "µs");
+            mb__format_time(hi, sizeof hi, c->per_iter.high, "µs");
+        } else {
+            mb__fmt(v, sizeof v, "%.4g", c->per_iter.point);
+            mb__fmt(lo, sizeof lo, "%.4g", c->per_iter.low);
+            mb__fmt(hi, sizeof hi, "%.4g", c->per_iter.high);
+        }
+        snprintf(cell, sizeof cell, " %s [%s, %s]", v, lo, hi);
+        sb_puts(b, cell);
+    }
+    sb_puts(b, "\n");
+}
+
 static int md_result(void *user, const mb_run_info *info, const mb_result *r)
 {
     markdown_emitter *m = user;
     change_rows(m, info, r);
+    counter_item(&m->counters, r);
     sb_puts(&m->row, "| ");
     sb_code(&m->row, r->name);
     if (r->status == MB_STATUS_OK) {
@@ -231,7 +268,7 @@ static int md_result(void *user, const mb_run_info *info, const mb_result *r)
         sb_text(&m->warnings, mb_warning_advice(bit));
         sb_puts(&m->warnings, "\n");
     }
-    if (m->warnings.failed || m->changes.failed || m->pairs.failed)
+    if (m->warnings.failed || m->changes.failed || m->pairs.failed || m->counters.failed)
         return MB_ENOMEM;
     return sb_flush(&m->row, m->out);
 }
@@ -246,6 +283,12 @@ static int md_end(void *user, const mb_run_info *info)
               "|:---|---:|:---|---:|:---|\n",
               m->out);
         int err = sb_flush(&m->changes, m->out);
+        if (err)
+            return err;
+    }
+    if (m->counters.len) {
+        fputs("\n**Counters per iteration** (median [interval])\n\n", m->out);
+        int err = sb_flush(&m->counters, m->out);
         if (err)
             return err;
     }
@@ -292,6 +335,7 @@ static void md_destroy(void *user)
     free(m->warnings.data);
     free(m->changes.data);
     free(m->pairs.data);
+    free(m->counters.data);
     free(m);
 }
 

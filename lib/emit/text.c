@@ -64,6 +64,7 @@ typedef struct text_emitter {
     lines warnings; /* collected for after the table */
     lines changes;  /* against the baseline, also after the table */
     lines pairs;    /* group members against their group's baseline member */
+    lines counters; /* per iteration, one line per benchmark */
     int any_inconclusive;
     size_t n_failed;
     double wall_s;
@@ -280,6 +281,49 @@ static int change_line(text_emitter *t, const mb_run_info *info, const mb_result
     return change_row(t, &t->changes, r->name, &r->change);
 }
 
+/* "1.000" or "8.831 ns": a counter's value per iteration in its unit. */
+static void counter_value(char *buf, size_t size, const mb_counter *c, double v)
+{
+    if (!isfinite(v))
+        snprintf(buf, size, "-");
+    else if (strcmp(c->unit, "ns") == 0)
+        mb__format_time(buf, size, v, "us");
+    else
+        mb__fmt(buf, size, "%.4g", v);
+}
+
+/* The result's line of the counters section: each counter's median per iteration with its
+ * interval, or why it is unavailable; the derived ratios. */
+static int counter_line(text_emitter *t, const mb_result *r)
+{
+    if (!r->n_counters || !r->counters || r->n_samples == 0)
+        return 0;
+    char line[1024];
+    size_t len = (size_t)snprintf(line, sizeof line, "  %-*s", t->name_width, r->name);
+    for (size_t i = 0; i < r->n_counters && len < sizeof line; i++) {
+        const mb_counter *c = &r->counters[i];
+        char v[32], lo[32], hi[32];
+        if (!c->available) {
+            len += (size_t)snprintf(line + len, sizeof line - len, "  %s unavailable", c->name);
+            continue;
+        }
+        counter_value(v, sizeof v, c, c->per_iter.point);
+        counter_value(lo, sizeof lo, c, c->per_iter.low);
+        counter_value(hi, sizeof hi, c, c->per_iter.high);
+        len += (size_t)snprintf(line + len, sizeof line - len, "  %s %s [%s, %s]%s", c->name, v, lo,
+                                hi, c->coverage < 0.999 ? " (multiplexed)" : "");
+    }
+    const double ratio[3] = {r->ratios.ipc, r->ratios.branch_miss_rate, r->ratios.cache_miss_rate};
+    const char *ratio_name[3] = {"IPC", "branch-miss rate", "cache-miss rate"};
+    for (int i = 0; i < 3 && len < sizeof line; i++)
+        if (isfinite(ratio[i])) {
+            char v[32];
+            mb__fmt(v, sizeof v, "%.3g", ratio[i]);
+            len += (size_t)snprintf(line + len, sizeof line - len, "  %s %s", ratio_name[i], v);
+        }
+    return add_line(&t->counters, "%s", line);
+}
+
 static int text_result(void *user, const mb_run_info *info, const mb_result *r)
 {
     text_emitter *t = user;
@@ -322,6 +366,8 @@ static int text_result(void *user, const mb_run_info *info, const mb_result *r)
             return err;
     }
     int err = change_line(t, info, r);
+    if (!err)
+        err = counter_line(t, r);
     if (err)
         return err;
     return ferror(t->out) ? MB_EIO : 0;
@@ -343,6 +389,9 @@ static int text_end(void *user, const mb_run_info *info)
                   "--exec)\n",
                   t->out);
     }
+    if (t->counters.len)
+        fprintf(t->out, "\ncounters per iteration (median [%g%% CI]):\n%s",
+                100 * (s ? s->confidence : 0.95), t->counters.text);
     if (t->pairs.len)
         fprintf(t->out,
                 "\npaired within groups (members interleaved in this run, ratio to the group's "
@@ -367,6 +416,7 @@ static void text_destroy(void *user)
     free(t->warnings.text);
     free(t->changes.text);
     free(t->pairs.text);
+    free(t->counters.text);
     free(t);
 }
 
