@@ -332,15 +332,19 @@ typedef struct mb_settings {
     double timeout_s; /* > 0: with isolate, a child still running after this long is killed
                          and its benchmark fails (0: no limit) */
     /* Baselines (docs/comparing.md). Strings are borrowed. */
-    const char *baseline_dir;  /* where baselines live (NULL: ".microbe") */
-    const char *save_baseline; /* save each measured result under this name (NULL: no) */
-    const char *baseline;      /* compare each result with this saved baseline (NULL: no) */
-    double noise_threshold;    /* changes within +-this fraction count as none (0.02) */
-    double significance;       /* alpha of the Holm-corrected rank test (0.05) */
-    double run_noise;          /* log-scale sd of a whole run's offset between runs of the same
-                                  binary, added to every change's interval (0.01) */
-    const char *counters;      /* comma-separated performance counters read around every
-                                  sample ("task-clock,page-faults"; docs/counters.md), or NULL */
+    const char *baseline_dir;      /* where baselines live (NULL: ".microbe") */
+    const char *save_baseline;     /* save each measured result under this name (NULL: no) */
+    const char *baseline;          /* compare each result with this saved baseline (NULL: no) */
+    double noise_threshold;        /* changes within +-this fraction count as none (0.02) */
+    double significance;           /* alpha of the Holm-corrected rank test (0.05) */
+    double run_noise;              /* log-scale sd of a whole run's offset between runs of the same
+                                      binary, added to every change's interval (0.01) */
+    const char *counters;          /* comma-separated performance counters read around every
+                                      sample ("task-clock,page-faults"; docs/counters.md), or NULL */
+    int instructions;              /* nonzero: also count each benchmark's instructions per
+                                      iteration exactly, under valgrind's callgrind (POSIX) */
+    double instructions_threshold; /* instruction-count changes within +-this fraction count as
+                                      none (0.002: the count is deterministic) */
     unsigned char reserved[4];
 } mb_settings;
 
@@ -538,6 +542,12 @@ typedef struct mb_result {
     const char *group;
     const char *group_baseline;
     mb_change paired;
+
+    /* settings.instructions: instructions per iteration counted by callgrind, exact and
+     * repeatable (NAN when not counted), and their change against the baseline (ratio and
+     * interval equal; p-values NAN; verdict by settings.instructions_threshold alone). */
+    double instructions_per_iter;
+    mb_change instructions_change;
 
     /* settings.counters, in their order (n_counters is 0 without them). */
     size_t n_counters;

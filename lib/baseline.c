@@ -73,7 +73,7 @@ static char *bench_path(const char *dir, const char *name, const char *bench)
         else
             p += sprintf(p, "%%%02X", *c);
     }
-    strcpy(p, ".json");
+    memcpy(p, ".json", sizeof ".json");
     return path;
 }
 
@@ -214,7 +214,16 @@ static int read_bench(const mb__json_value *b, mb__saved *item, mb__json_error *
         free(copy);
         return MB_ENOMEM;
     }
-    *item = (mb__saved){copy, t, iters->len, mb__median(t, iters->len, scratch)};
+    double instructions = NAN; /* optional: files from runs without --instructions */
+    const mb__json_value *ins = mb__json_get(b, "instructions_per_iteration");
+    if (ins && (rc = mb__json_as_number_or_null(ins, "\"instructions_per_iteration\"",
+                                                &instructions, je)) < 0) {
+        free(scratch);
+        free(t);
+        free(copy);
+        return rc;
+    }
+    *item = (mb__saved){copy, t, iters->len, mb__median(t, iters->len, scratch), instructions};
     free(scratch);
     return 0;
 }

@@ -26,7 +26,8 @@ typedef struct mb__saved {
     char *name;
     double *t; /* n per-iteration times in ns, in run order */
     size_t n;
-    double median_ns; /* of t */
+    double median_ns;             /* of t */
+    double instructions_per_iter; /* callgrind's count, NAN when the file has none */
 } mb__saved;
 
 typedef struct mb__saved_set {

@@ -52,6 +52,8 @@ enum opt_id {
     OPT_RUN_NOISE,
     OPT_FAIL_ON_REGRESSION,
     OPT_COUNTERS,
+    OPT_INSTRUCTIONS,
+    OPT_INSTRUCTIONS_THRESHOLD,
     OPT_COUNT
 };
 
@@ -119,6 +121,12 @@ static const struct option_spec {
                                 NULL, "exit 3 when a benchmark regressed against --baseline"},
     [OPT_COUNTERS] = {"counters", TAKES_VALUE, "MICROBE_COUNTERS", "LIST",
                       "read performance counters around every sample (task-clock,page-faults,...)"},
+    [OPT_INSTRUCTIONS] = {"instructions", TAKES_NONE, "MICROBE_INSTRUCTIONS", NULL,
+                          "count instructions per iteration exactly, under valgrind's callgrind"},
+    [OPT_INSTRUCTIONS_THRESHOLD] = {"instructions-threshold", TAKES_VALUE,
+                                    "MICROBE_INSTRUCTIONS_THRESHOLD", "P",
+                                    "instruction-count changes within +/-P count as none "
+                                    "(default 0.2%)"},
     [OPT_COLOR] = {"color", TAKES_VALUE, "MICROBE_COLOR", "WHEN",
                    "colour in the text report: auto (default), always, never"},
 };
@@ -479,6 +487,12 @@ static int apply_values(mb__cli *cli, char *err, size_t size)
             if (!(s->significance > 0 && s->significance < 1))
                 return fail(err, size, "%s: %s is out of range (0, 1)", src, v);
             break;
+        case OPT_INSTRUCTIONS_THRESHOLD:
+            if (mb__parse_fraction(src, v, &s->instructions_threshold, err, size) != 0)
+                return -1;
+            if (!(s->instructions_threshold >= 0 && s->instructions_threshold < 1))
+                return fail(err, size, "%s: %s is out of range [0, 1)", src, v);
+            break;
         case OPT_RUN_NOISE:
             if (mb__parse_fraction(src, v, &s->run_noise, err, size) != 0)
                 return -1;
@@ -546,6 +560,7 @@ int mb__cli_parse(int argc, char **argv, mb__cli *cli, char *err, size_t err_siz
         mb_settings_quick(&cli->settings);
     cli->settings.smoke = cli->flag[OPT_SMOKE];
     cli->settings.isolate |= cli->flag[OPT_ISOLATE];
+    cli->settings.instructions = cli->flag[OPT_INSTRUCTIONS];
     return apply_values(cli, err, err_size);
 }
 
@@ -741,6 +756,18 @@ int mb_main(int argc, char **argv)
     if (rc != 0) {
         fprintf(stderr, "%s: error: %s\n", prog, mb_strerror(rc));
         return 2;
+    }
+
+    const char *callgrind_iters = getenv(MB__CALLGRIND_ENV);
+    if (callgrind_iters) {
+        /* A child of --instructions, running under callgrind: no report. */
+        uint64_t iters;
+        rc = mb__parse_uint(MB__CALLGRIND_ENV, callgrind_iters, 1, UINT64_C(1) << 40, &iters, err,
+                            sizeof err);
+        if (rc == 0)
+            rc = mb__ctx_callgrind_child(ctx, iters);
+        mb_ctx_free(ctx);
+        return rc ? 1 : 0;
     }
 
     size_t selected = 0;

@@ -24,6 +24,7 @@
 #include <linux/perf_event.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
@@ -52,13 +53,21 @@ _Static_assert(PERF_COUNT_SW_CPU_CLOCK == 0 && PERF_COUNT_SW_TASK_CLOCK == 1 &&
 /* A group read: nr, time enabled, time running, then {value, id} per member. */
 enum { READ_HEADER = 3, READ_WORDS = READ_HEADER + 2 * MB__COUNTERS_MAX };
 
+/* The kernel's perf_event_paranoid level, or -100 when it cannot be read. */
 static int read_paranoid(void)
 {
     FILE *f = fopen("/proc/sys/kernel/perf_event_paranoid", "r");
     int level = -100; /* unknown */
     if (f) {
-        if (fscanf(f, "%d", &level) != 1) {
-            level = -100;
+        char line[32];
+        if (fgets(line, sizeof line, f)) {
+            char *end;
+            errno = 0;
+            long v = strtol(line, &end, 10);
+            if (end != line && (*end == '\n' || *end == '\0') && errno == 0 && v >= -100 &&
+                v <= 100) {
+                level = (int)v;
+            }
         }
         fclose(f);
     }

@@ -144,6 +144,7 @@ void mb_settings_init(mb_settings *s)
     s->noise_threshold = 0.02;
     s->significance = 0.05;
     s->run_noise = 0.01;
+    s->instructions_threshold = 0.002;
 }
 
 void mb_settings_quick(mb_settings *s)
@@ -217,6 +218,8 @@ int mb_settings_validate(const mb_settings *s, const char **message)
         problem = "significance must be in (0, 1)";
     else if (!(s->run_noise >= 0 && s->run_noise < 1))
         problem = "run noise must be in [0, 1)";
+    else if (!(s->instructions_threshold >= 0 && s->instructions_threshold < 1))
+        problem = "instructions threshold must be in [0, 1)";
     else if (s->counters && counters_problem(s->counters))
         problem = "unknown or invalid counter list (see --counters)";
     else if (s->baseline && mb__baseline_name_problem(s->baseline))
@@ -614,6 +617,22 @@ static void open_counters(mb_ctx *ctx)
     }
 }
 
+int mb__ctx_callgrind_child(mb_ctx *ctx, uint64_t iters)
+{
+    mb_bench **list;
+    size_t n;
+    int err = select_benchmarks(ctx, &list, &n);
+    if (err)
+        return err;
+    mb__runner runner = make_runner(ctx);
+    runner.counters = NULL;
+    for (size_t i = 0; i < n && !err; i++)
+        if (mb__call_collecting(&runner, list[i]->fn, iters))
+            err = MB_EUSAGE;
+    free(list);
+    return err;
+}
+
 void mb_ctx_interrupt(mb_ctx *ctx)
 {
     ctx->interrupt = 1;
@@ -671,6 +690,13 @@ static int load_baseline(mb_ctx *ctx)
             return rc;
         }
     }
+    if (s->instructions && !s->smoke && s->profile_time_s <= 0) {
+        int rc = mb__callgrind_check(err, sizeof err);
+        if (rc) {
+            mb__log(s, MB_LOG_ERROR, "%s", err);
+            return rc;
+        }
+    }
     if (!s->baseline || s->smoke || s->profile_time_s > 0)
         return 0;
     int rc = mb__baseline_read(baseline_dir(s), s->baseline, &ctx->baseline, err, sizeof err);
@@ -684,10 +710,47 @@ static int load_baseline(mb_ctx *ctx)
 }
 
 /* What follows a measured result: its change against the baseline, its saving. */
+/* The benchmark's instructions per iteration under callgrind (settings.instructions), with
+ * about 20 ms of native time per child so that slow bodies stay affordable (callgrind runs
+ * them some 50 times slower). A failure is logged and leaves NAN. */
+static void count_instructions(mb_ctx *ctx, mb_result *r)
+{
+    const mb_settings *s = &ctx->settings;
+    if (!s->instructions || r->status != MB_STATUS_OK || r->n_samples == 0)
+        return;
+    double iters = 2e7 / (r->median.point > 0 ? r->median.point : 1);
+    iters = iters < 10 ? 10 : iters > 1e6 ? 1e6 : floor(iters);
+    char err[600];
+    report_progress(ctx, ctx->n_results, ctx->n_selected, r->name, "counting instructions");
+    if (mb__callgrind_measure(ctx->env.executable, r->name, (uint64_t)iters,
+                              &r->instructions_per_iter, err, sizeof err) != 0) {
+        r->instructions_per_iter = NAN;
+        mb__log(s, MB_LOG_WARN, "%s: --instructions: %s", r->name, err);
+    }
+}
+
+/* The instruction count against the baseline: exact on both sides, so the ratio is its own
+ * interval and the threshold alone decides. */
+static void instructions_change(const mb_settings *s, const mb__saved *old, mb_result *r)
+{
+    if (!old || !(old->instructions_per_iter > 0) || !(r->instructions_per_iter > 0))
+        return;
+    double ratio = r->instructions_per_iter / old->instructions_per_iter;
+    double t = 1 + s->instructions_threshold;
+    mb_verdict v = ratio > t       ? MB_VERDICT_REGRESSED
+                   : ratio < 1 / t ? MB_VERDICT_IMPROVED
+                                   : MB_VERDICT_UNCHANGED;
+    r->instructions_change =
+        (mb_change){v, old->instructions_per_iter, ratio, ratio, ratio, NAN, NAN, 1};
+}
+
 static int after_result(mb_ctx *ctx, const mb_run_info *info, mb_result *r)
 {
     const mb_settings *s = &ctx->settings;
     const mb__saved *old = ctx->comparing ? mb__saved_find(&ctx->baseline, r->name) : NULL;
+    r->instructions_per_iter = NAN;
+    count_instructions(ctx, r);
+    instructions_change(s, old, r);
     double *t = old ? mb__result_times(r) : NULL;
     if (t) {
         uint64_t seed = mb__bench_seed(s->seed, r->name) + 2;

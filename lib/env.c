@@ -8,6 +8,8 @@
 
 #include "microbe_internal.h"
 
+#include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,13 +70,31 @@ static const char *parse_fixed(const char *s, double *out)
     if (end == s)
         return NULL;
     double v = (double)whole, scale = 0.1;
-    if (*end == '.')
-        for (end++; *end >= '0' && *end <= '9'; end++, scale /= 10)
+    if (*end == '.') {
+        for (end++; *end >= '0' && *end <= '9'; end++) {
             v += (*end - '0') * scale;
+            scale /= 10;
+        }
+    }
     *out = v;
     while (*end == ' ')
         end++;
     return end;
+}
+
+/* A whole number such as /proc writes it ("2", "-1"), with nothing but blanks after it: 0 and
+ * *out, or -1 (unlike atoi, garbage is not read as 0). */
+static int parse_int(const char *s, int *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    while (*end == ' ' || *end == '\t')
+        end++;
+    if (end == s || *end != '\0' || errno == ERANGE || v < INT_MIN || v > INT_MAX)
+        return -1;
+    *out = (int)v;
+    return 0;
 }
 
 /* "32K", "1024K", "8M" -> bytes. */
@@ -126,8 +146,11 @@ static void caches(mb__env *env)
                  i);
         size_t k = env->pub.n_caches++;
         memcpy(env->cache_type[k], type, sizeof type);
+        int level_number;
+        if (parse_int(level, &level_number) != 0)
+            level_number = 0;
         env->cache[k] =
-            (mb_cache){atoi(level), env->cache_type[k], parse_size(size),
+            (mb_cache){level_number, env->cache_type[k], parse_size(size),
                        read_line(path, shared, sizeof shared) == 0 ? count_cpu_list(shared) : 0};
     }
     env->pub.caches = env->cache;
@@ -137,7 +160,8 @@ static void caches(mb__env *env)
 static int read_int(const char *path, int unknown)
 {
     char line[32];
-    return read_line(path, line, sizeof line) == 0 ? atoi(line) : unknown;
+    int v;
+    return read_line(path, line, sizeof line) == 0 && parse_int(line, &v) == 0 ? v : unknown;
 }
 
 /* Whether /proc/cpuinfo's flags include "hypervisor" (x86 guests): 1, 0, or -1 when there
@@ -175,10 +199,8 @@ static void machine_state(mb__env *env)
         env->isolated_cpus[0] = '\0';
     e->isolated_cpus = env->isolated_cpus;
     e->virtualized = hypervisor_flag();
-    char line[32];
-    e->perf_event_paranoid =
-        read_line("/proc/sys/kernel/perf_event_paranoid", line, sizeof line) == 0 ? atoi(line)
-                                                                                  : NAN;
+    int paranoid = read_int("/proc/sys/kernel/perf_event_paranoid", INT_MIN);
+    e->perf_event_paranoid = paranoid == INT_MIN ? NAN : (double)paranoid;
 }
 
 void mb__env_capture(mb__env *env, int64_t start_time_unix)
@@ -216,8 +238,7 @@ void mb__env_capture(mb__env *env, int64_t start_time_unix)
         for (int i = 0; i < 3 && p; i++)
             p = parse_fixed(p, &e->load_avg[i]);
     }
-    e->aslr =
-        read_line("/proc/sys/kernel/randomize_va_space", line, sizeof line) == 0 ? atoi(line) : -1;
+    e->aslr = read_int("/proc/sys/kernel/randomize_va_space", -1);
     e->build_type = MB_BUILD_TYPE;
     e->compiler = MB_COMPILER;
     machine_state(env);

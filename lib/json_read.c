@@ -624,7 +624,7 @@ static void quote_key(char *buf, size_t size, const mb__json_member *m)
         unsigned char c = (unsigned char)m->key[i];
         if (c == '"' || c == '\\')
             buf[o++] = '\\';
-        buf[o++] = c < 0x20 || c == 0x7f ? '?' : (char)c;
+        buf[o++] = (char)(c < 0x20 || c == 0x7f ? '?' : c);
     }
     while (i < m->key_len && o > 0 && ((unsigned char)m->key[i] & 0xC0) == 0x80) {
         i--; /* do not cut a character in two */
@@ -656,12 +656,14 @@ static int check_duplicate_keys(parser *P, size_t first, size_t n)
     } else {
         if (n > SIZE_MAX / sizeof(member_slot *))
             return fail_nomem(P);
-        const member_slot **sorted = scratch(P, n * sizeof *sorted);
+        /* An array of pointers: sizeof *sorted is meant to be a pointer's size. */
+        const member_slot **sorted =
+            scratch(P, n * sizeof *sorted); /* NOLINT(bugprone-sizeof-expression) */
         if (!sorted)
             return fail_nomem(P);
         for (size_t i = 0; i < n; i++)
             sorted[i] = &s[i];
-        qsort(sorted, n, sizeof *sorted, compare_slots);
+        qsort(sorted, n, sizeof *sorted, compare_slots); /* NOLINT(bugprone-sizeof-expression) */
         for (size_t k = 1; k < n; k++) {
             size_t later = (size_t)(sorted[k] - s);
             if (later < dup && same_key(&sorted[k - 1]->member, &sorted[k]->member))
@@ -909,7 +911,7 @@ int mb__json_parse(const char *text, size_t len, const mb__json_options *opt, mb
         return set_error(err, MB_ENOMEM, 0, 0, "cannot create the \"C\" locale: out of memory");
     }
 
-    mb__json_error ignored;
+    mb__json_error ignored = {0};
     parser *P = realloc_fn(opt->alloc_user, NULL, sizeof *P);
     int rc;
     if (P) {
@@ -1095,13 +1097,17 @@ const mb__json_value *mb__json_at(const mb__json_value *arr, size_t index)
 static int wrong_kind(const mb__json_value *v, const char *what, const char *expected,
                       mb__json_error *err)
 {
-    return set_error(err, MB_EINVAL, v->line, v->column, "%s must be %s, not %s",
-                     what ? what : "value", expected, mb__json_kind_name(v->kind));
+    /* MB_EINVAL returned here, not through set_error: the analyzer does not follow a variadic
+     * call, and callers rely on the result being negative. */
+    set_error(err, MB_EINVAL, v->line, v->column, "%s must be %s, not %s", what ? what : "value",
+              expected, mb__json_kind_name(v->kind));
+    return MB_EINVAL;
 }
 
 static int missing(const char *what, mb__json_error *err)
 {
-    return set_error(err, MB_EINVAL, 0, 0, "missing %s", what ? what : "value");
+    set_error(err, MB_EINVAL, 0, 0, "missing %s", what ? what : "value");
+    return MB_EINVAL;
 }
 
 int mb__json_expect(const mb__json_value *v, mb__json_kind kind, const char *what,
@@ -1161,6 +1167,7 @@ int mb__json_get_member(const mb__json_value *obj, const char *key, const mb__js
                         mb__json_error *err)
 {
     char name[96];
+    *out = NULL; /* on every failure */
     member_name(name, sizeof name, key);
     if (!obj)
         return missing(name, err);

@@ -23,11 +23,15 @@ uint64_t mb__loop_start(mb_state *state)
     if (state->counters)
         mb__counters_start(state->counters);
     state->start_ns = state->clock->now_ns(state->clock->user);
+    if (state->collect)
+        mb__callgrind_toggle();
     return iters;
 }
 
 int mb__loop_end(mb_state *state)
 {
+    if (state->collect && state->entered == 1 && !state->ended)
+        mb__callgrind_toggle();
     uint64_t now = state->clock->now_ns(state->clock->user);
     if (state->entered == 1 && !state->ended) {
         state->end_ns = now;
@@ -46,13 +50,15 @@ static uint64_t now_ns(const mb__runner *runner)
 /* What invoke() returns instead of calling the body once the run is to stop. */
 static const char interrupted[] = "interrupted";
 
-/* Calls the body once for `iters` iterations; returns the loop's time in *loop_ns, or a static
- * message when the body misused MB_LOOP or the run is to stop (`interrupted`). */
-static const char *invoke(const mb__runner *runner, mb_bench_fn fn, uint64_t iters, double *loop_ns)
+/* Calls the body once for `iters` iterations (with callgrind collecting inside the loop when
+ * `collect`); returns the loop's time in *loop_ns, or a static message when the body misused
+ * MB_LOOP or the run is to stop (`interrupted`). */
+static const char *call(const mb__runner *runner, mb_bench_fn fn, uint64_t iters, int collect,
+                        double *loop_ns)
 {
     if (runner->stop && *runner->stop)
         return interrupted;
-    mb_state state = {runner->clock, runner->counters, iters, 0, 0, 0, 0};
+    mb_state state = {runner->clock, runner->counters, collect, iters, 0, 0, 0, 0};
     fn(&state);
     if (runner->counters) /* also after warm-up calls: a read starts the next interval */
         mb__counters_read(runner->counters, runner->counter_values, runner->counter_coverage);
@@ -64,6 +70,17 @@ static const char *invoke(const mb__runner *runner, mb_bench_fn fn, uint64_t ite
         return "the body left MB_LOOP early (break, return or goto inside the loop)";
     *loop_ns = (double)(state.end_ns - state.start_ns);
     return NULL;
+}
+
+static const char *invoke(const mb__runner *runner, mb_bench_fn fn, uint64_t iters, double *loop_ns)
+{
+    return call(runner, fn, iters, 0, loop_ns);
+}
+
+const char *mb__call_collecting(const mb__runner *runner, mb_bench_fn fn, uint64_t iters)
+{
+    double loop_ns;
+    return call(runner, fn, iters, 1, &loop_ns);
 }
 
 /* Doubling stops here: a body whose loop still takes less than T_min after 2^40 iterations

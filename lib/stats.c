@@ -918,11 +918,10 @@ typedef struct boot_sample {
     double center;     /* median of t */
     const double *dev; /* t - center, by position */
     int with_slope;
-    const double *x, *y;     /* iterations and total time of the sample at each position */
-    const double *xc, *yc;   /* x - mean(x), y - mean(y), by position */
-    const draw_terms *terms; /* by position */
-    size_t slots;            /* MAD merge cache: slots x (n + 4) positions */
-    uint64_t *keys;          /* 0 when a slot is empty */
+    const double *x, *y;   /* iterations and total time of the sample at each position */
+    const double *xc, *yc; /* x - mean(x), y - mean(y), by position */
+    size_t slots;          /* MAD merge cache: slots x (n + 4) positions */
+    uint64_t *keys;        /* 0 when a slot is empty */
     uint32_t *orders;
 } boot_sample;
 
@@ -1308,7 +1307,6 @@ int mb__bootstrap(const double *x, const double *y, size_t n, int with_slope, si
                       .y = ys,
                       .xc = xc,
                       .yc = yc,
-                      .terms = terms,
                       .slots = slots,
                       .keys = keys,
                       .orders = count + n + 4};
@@ -1439,8 +1437,8 @@ void mb__kendall_tau(const double *x, const double *y, size_t n, double *tau, do
             cx += x[j] == x[i];
             cy += y[j] == y[i];
             if (j > i) {
-                int sx = (x[j] > x[i]) - (x[j] < x[i]);
-                int sy = (y[j] > y[i]) - (y[j] < y[i]);
+                int64_t sx = (x[j] > x[i]) - (x[j] < x[i]);
+                int64_t sy = (y[j] > y[i]) - (y[j] < y[i]);
                 s += sx * sy;
             }
         }
@@ -1454,8 +1452,9 @@ void mb__kendall_tau(const double *x, const double *y, size_t n, double *tau, do
         y5 += (double)cy * (double)(2 * cy + 7);
     }
     double nd = (double)n;
-    double pairs = nd * (nd - 1.0) / 2.0, x_ties = (double)(cx_sum / 2),
-           y_ties = (double)(cy_sum / 2);
+    /* Each tied pair was counted from both of its ends: the sums are even. */
+    double pairs = nd * (nd - 1.0) / 2.0, x_ties = (double)cx_sum / 2.0,
+           y_ties = (double)cy_sum / 2.0;
     if (x_ties == pairs || y_ties == pairs)
         return; /* a constant variable: no ranking to correlate */
     double sd = (double)s;

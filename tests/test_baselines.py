@@ -235,6 +235,33 @@ def test_groups(a, tmp):
           f"CSV carries the paired verdict: {rows[-1:]}")
 
 
+def test_instructions(a, b, tmp):
+    """--instructions: exact counts, repeatable, compared with a tight threshold."""
+    if subprocess.run(["valgrind", "--version"], capture_output=True).returncode != 0:
+        print("note: valgrind is not installed: --instructions is not tested")
+        return
+    bdir = os.path.join(tmp, "ins")
+    args = ["--quick", "--instructions", "--filter", "^ab_chain$", "--baseline-dir", bdir]
+    code, out, err = run(a, *args, "--save-baseline", "i", "--format", "json")
+    first = json.loads(out)["benchmarks"][0]["instructions_per_iteration"] if out else None
+    check(code == 0 and first and first > 400, f"instructions per iteration counted: {first}")
+    code, out, err = run(a, *args, "--baseline", "i", "--format", "json",
+                         "--fail-on-regression")
+    again = json.loads(out)["benchmarks"][0] if out else {}
+    check(code in (0, 3) and again.get("instructions_per_iteration") == first,
+          f"the count is repeatable: {first} then {again.get('instructions_per_iteration')}")
+    check((again.get("instructions_change") or {}).get("verdict") == "unchanged",
+          f"A/A on instructions: unchanged ({again.get('instructions_change')})")
+    code, out, err = run(b, *args, "--baseline", "i", "--format", "json")
+    more = json.loads(out)["benchmarks"][0] if out else {}
+    ch = more.get("instructions_change") or {}
+    check(ch.get("verdict") == "regressed" and 1.09 < ch.get("ratio", 0) < 1.11,
+          f"10 % more work: +10 % instructions, regressed ({ch})")
+    code, out, err = run(a, "--instructions", "--baseline-dir", bdir, "--baseline", "i",
+                         "--filter", "^ab_chain$", "--instructions-threshold", "-1")
+    check(code == 2 and "--instructions-threshold" in err, "a bad --instructions-threshold")
+
+
 def main():
     global TIMING
     a, b, tool = (os.path.abspath(x) for x in sys.argv[1:4])
@@ -248,6 +275,8 @@ def main():
         test_bad_baselines(a, tmp)
         test_compare_tool(a, b, tool, tmp)
         test_groups(a, tmp)
+        if TIMING:  # valgrind cannot run a sanitized build
+            test_instructions(a, b, tmp)
     print(f"{checks} checks, {failures} failed")
     return 1 if failures or checks == 0 else 0
 

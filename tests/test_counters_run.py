@@ -85,7 +85,7 @@ def main():
     check(code == 0 and "counters per iteration" in out, "the text report has a counters section")
     code, out, err = run(exe, "--quick", "--counters", "page-faults", "--format", "csv")
     header = out.splitlines()[0].split(",")
-    check(header[-1] == "counters" and "page-faults=" in out, "CSV carries the counters")
+    check("counters" in header and "page-faults=" in out, "CSV carries the counters")
 
     # Usage errors.
     for value, words in (("no-such-event", "no-such-event"), ("", "--counters"),

@@ -150,12 +150,14 @@ static void make_run(void)
         .n_counters = 2,
         .counters = sort_counters,
         .ratios = {NAN, NAN, NAN},
+        .instructions_per_iter = 41.5,
     };
 
     results[1] = (mb_result){
         .name = names[1],
         .file = "bench/broken.c",
         .line = 42,
+        .instructions_per_iter = NAN,
         .build = MB_BUILD_KNOWN | MB_BUILD_ASAN | MB_BUILD_UBSAN,
         .compiler = "clang 14.0.6",
         .status = MB_STATUS_FAILED,
@@ -194,6 +196,7 @@ static void make_run(void)
         .name = names[2],
         .file = "bench/odd names.c",
         .line = 7,
+        .instructions_per_iter = NAN,
         .status = MB_STATUS_OK,
         .plan = MB_PLAN_FLAT,
         .stop = MB_STOP_LONG,

@@ -32,7 +32,8 @@ CSV_COLUMNS = [
     "mean_high_ns", "std_dev_ns", "mad_ns", "min_ns", "slope_ns", "slope_low_ns",
     "slope_high_ns", "r_squared", "cv", "outliers", "outlier_effect", "warnings", "verdict",
     "change_ratio", "change_low", "change_high", "change_p", "group", "paired_verdict",
-    "paired_ratio", "paired_low", "paired_high", "paired_p", "counters",
+    "paired_ratio", "paired_low", "paired_high", "paired_p", "counters", "instructions_per_iter",
+    "instructions_verdict",
 ]
 SAMPLE_COLUMNS = ["name", "sample", "iters", "time_ns", "ns_per_iter", "outlier"]
 

@@ -256,9 +256,9 @@ static int run_child(const char *exe, const char **args, char **out)
         fprintf(stderr, "%s: error: cannot run %s: %s\n", prog, exe, strerror(errno));
         _exit(127);
     }
-    size_t len = 0, cap = 0;
-    char *text = NULL;
     if (out) {
+        size_t len = 0, cap = 0;
+        char *text = NULL;
         close(fds[1]);
         for (;;) {
             if (len + 4096 + 1 > cap) {
@@ -312,7 +312,9 @@ static char **list_names(const options *o, const char *exe, size_t *n)
         count += *p == '\n';
     char **names = calloc(count + 1, sizeof *names);
     size_t k = 0;
-    for (char *line = strtok(text, "\n"); names && line; line = strtok(NULL, "\n"))
+    char *rest = NULL;
+    for (char *line = strtok_r(text, "\n", &rest); names && line;
+         line = strtok_r(NULL, "\n", &rest))
         names[k++] = strdup(line);
     free(text);
     *n = k;
@@ -598,7 +600,8 @@ int main(int argc, char **argv)
         code = 2;
     }
     if (code == 0) {
-        mb_change **changes = malloc(n * sizeof *changes);
+        /* An array of pointers: sizeof *changes is meant to be a pointer's size. */
+        mb_change **changes = malloc(n * sizeof *changes); /* NOLINT(bugprone-sizeof-expression) */
         for (size_t i = 0; changes && i < n; i++)
             changes[i] = &rows[i].change;
         if (!changes || mb__change_verdicts(changes, n, &o.s) != 0)

@@ -42,6 +42,11 @@ static int bmf_result(void *user, const mb_run_info *info, const mb_result *r)
         mb__json_number(out, r->median.high);
     }
     fputs("\n    }", out);
+    if (isfinite(r->instructions_per_iter)) {
+        fputs(",\n    \"instructions\": {\n      \"value\": ", out);
+        mb__json_number(out, r->instructions_per_iter);
+        fputs("\n    }", out);
+    }
     /* Each counted counter as a measure of its own, per iteration. */
     for (size_t i = 0; i < r->n_counters && r->counters; i++) {
         const mb_counter *c = &r->counters[i];

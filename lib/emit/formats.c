@@ -129,7 +129,8 @@ int mb_emitter_open(mb_emitter *emitter, const char *format, const char *path)
     file_emitter *f = calloc(1, sizeof *f);
     if (!f)
         return MB_ENOMEM;
-    f->path = malloc(strlen(path) + 1);
+    size_t path_size = strlen(path) + 1;
+    f->path = malloc(path_size);
     f->tmp_path = temp_template(path);
     if (!f->path || !f->tmp_path) {
         free(f->path);
@@ -137,7 +138,7 @@ int mb_emitter_open(mb_emitter *emitter, const char *format, const char *path)
         free(f);
         return MB_ENOMEM;
     }
-    strcpy(f->path, path);
+    memcpy(f->path, path, path_size);
     int fd = mkstemp(f->tmp_path);
     if (fd < 0 || !(f->fp = fdopen(fd, "w"))) {
         int saved = errno;

@@ -95,6 +95,8 @@ static int gbench_result(void *user, const mb_run_info *info, const mb_result *r
         time_ns = 0;
     key_number(out, "real_time", time_ns);
     key_number(out, "cpu_time", time_ns);
+    if (isfinite(r->instructions_per_iter))
+        key_number(out, "instructions_callgrind", r->instructions_per_iter);
     /* Counters per iteration, as Google Benchmark writes its user counters (null when
      * unavailable). */
     for (size_t i = 0; i < r->n_counters && r->counters; i++) {

@@ -319,6 +319,26 @@ static void counters(json_emitter *j, const mb_result *r)
     close_container(j, '}');
 }
 
+/* Callgrind's instructions per iteration and their change against the baseline. */
+static void instructions(json_emitter *j, const mb_run_info *info, const mb_result *r)
+{
+    number(j, "instructions_per_iteration", r->instructions_per_iter);
+    const mb_change *c = &r->instructions_change;
+    const mb_settings *s = info->settings;
+    key(j, "instructions_change");
+    if (c->verdict == MB_VERDICT_NONE || !s || !s->baseline) {
+        fputs("null", j->out);
+        return;
+    }
+    open_container(j, '{');
+    string(j, "baseline", s->baseline);
+    string(j, "verdict", mb_verdict_name(c->verdict));
+    number(j, "baseline_instructions_per_iteration", c->baseline_median_ns);
+    number(j, "ratio", c->ratio);
+    number(j, "threshold", s->instructions_threshold);
+    close_container(j, '}');
+}
+
 /* Three parallel arrays in run order, each on one line. */
 static void raw_samples(json_emitter *j, const mb_result *r)
 {
@@ -471,6 +491,7 @@ static int json_result(void *user, const mb_run_info *info, const mb_result *r)
     close_container(j, '}');
 
     counters(j, r);
+    instructions(j, info, r);
     warnings(j, r->warnings);
     change(j, "change", info->settings ? info->settings->baseline : NULL, &r->change,
            info->settings);

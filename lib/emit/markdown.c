@@ -212,7 +212,8 @@ static void change_rows(markdown_emitter *m, const mb_run_info *info, const mb_r
  * [8.7 ns, 8.9 ns], cycles unavailable". */
 static void counter_item(strbuf *b, const mb_result *r)
 {
-    if (!r->n_counters || !r->counters || r->n_samples == 0)
+    int has_instructions = isfinite(r->instructions_per_iter);
+    if (((!r->n_counters || !r->counters) && !has_instructions) || r->n_samples == 0)
         return;
     sb_puts(b, "- ");
     sb_code(b, r->name);
@@ -237,6 +238,12 @@ static void counter_item(strbuf *b, const mb_result *r)
             mb__fmt(hi, sizeof hi, "%.4g", c->per_iter.high);
         }
         snprintf(cell, sizeof cell, " %s [%s, %s]", v, lo, hi);
+        sb_puts(b, cell);
+    }
+    if (has_instructions) {
+        char cell[64];
+        mb__fmt(cell, sizeof cell, "%sinstructions %.6g (callgrind)", r->n_counters ? ", " : " ",
+                r->instructions_per_iter);
         sb_puts(b, cell);
     }
     sb_puts(b, "\n");

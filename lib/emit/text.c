@@ -278,7 +278,14 @@ static int change_line(text_emitter *t, const mb_run_info *info, const mb_result
         return 0;
     if (r->change.verdict == MB_VERDICT_NONE)
         return add_line(&t->changes, "  %-*s  not in the baseline", t->name_width, r->name);
-    return change_row(t, &t->changes, r->name, &r->change);
+    int err = change_row(t, &t->changes, r->name, &r->change);
+    if (err || r->instructions_change.verdict == MB_VERDICT_NONE)
+        return err;
+    /* The instruction count is exact: its change has no interval and no p-value. */
+    char ratio[24];
+    format_change(ratio, sizeof ratio, r->instructions_change.ratio);
+    return add_line(&t->changes, "  %-*s  %7s  %-18s  %-9s  %s", t->name_width, "", ratio,
+                    "(instructions)", "", mb_verdict_name(r->instructions_change.verdict));
 }
 
 /* "1.000" or "8.831 ns": a counter's value per iteration in its unit. */
@@ -296,7 +303,10 @@ static void counter_value(char *buf, size_t size, const mb_counter *c, double v)
  * interval, or why it is unavailable; the derived ratios. */
 static int counter_line(text_emitter *t, const mb_result *r)
 {
-    if (!r->n_counters || !r->counters || r->n_samples == 0)
+    int has_instructions = isfinite(r->instructions_per_iter);
+    if ((!r->n_counters || !r->counters) && !has_instructions)
+        return 0;
+    if (r->n_samples == 0)
         return 0;
     char line[1024];
     size_t len = (size_t)snprintf(line, sizeof line, "  %-*s", t->name_width, r->name);
@@ -312,6 +322,11 @@ static int counter_line(text_emitter *t, const mb_result *r)
         counter_value(hi, sizeof hi, c, c->per_iter.high);
         len += (size_t)snprintf(line + len, sizeof line - len, "  %s %s [%s, %s]%s", c->name, v, lo,
                                 hi, c->coverage < 0.999 ? " (multiplexed)" : "");
+    }
+    if (has_instructions && len < sizeof line) {
+        char v[40];
+        mb__fmt(v, sizeof v, "%.6g", r->instructions_per_iter);
+        len += (size_t)snprintf(line + len, sizeof line - len, "  instructions %s (callgrind)", v);
     }
     const double ratio[3] = {r->ratios.ipc, r->ratios.branch_miss_rate, r->ratios.cache_miss_rate};
     const char *ratio_name[3] = {"IPC", "branch-miss rate", "cache-miss rate"};
