@@ -281,6 +281,20 @@ static inline void mb_clobber(void)
 }
 #endif
 
+/* From inside a body, outside MB_LOOP (before it, or instead of it):
+ * mb_skip() reports the benchmark as skipped with message (e.g. "needs AVX2"), mb_fail() as
+ * failed with message; either way the body should return without entering MB_LOOP, and the
+ * benchmark is not measured further. message is copied (up to 255 bytes). A failure makes
+ * mb_main exit 1; a skip does not. */
+MB_API void mb_skip(mb_state *state, const char *message);
+MB_API void mb_fail(mb_state *state, const char *message);
+
+/* Throughput: how many bytes or items one iteration processes. Call from the body, outside
+ * MB_LOOP; the last value given counts. The reports add rates per second, with intervals,
+ * derived from the median time per iteration and its interval. */
+MB_API void mb_set_bytes_per_iter(mb_state *state, double bytes);
+MB_API void mb_set_items_per_iter(mb_state *state, double items);
+
 /* ---------------------------------------------------------------------------------------
  * 5. Settings
  * ------------------------------------------------------------------------------------- */
@@ -363,7 +377,19 @@ MB_API int mb_settings_validate(const mb_settings *s, const char **message);
  * 6. Results
  * ------------------------------------------------------------------------------------- */
 
-typedef enum mb_status { MB_STATUS_OK = 0, MB_STATUS_FAILED = 1 } mb_status;
+typedef enum mb_status {
+    MB_STATUS_OK = 0,
+    MB_STATUS_FAILED = 1, /* misused the API, crashed, timed out, or called mb_fail() */
+    MB_STATUS_SKIPPED = 2 /* called mb_skip(): message says why */
+} mb_status;
+
+/* A rate per second derived from a per-iteration amount and the median time per iteration:
+ * point = amount / median, low = amount / high end of the median's interval, and so on. */
+typedef struct mb_rate {
+    double per_iter;  /* the amount per iteration the body declared; 0 when it declared none */
+    double point;     /* per second; NAN without an amount */
+    double low, high; /* interval, from the median's */
+} mb_rate;
 
 /* How the samples were sized. Linear: sample k runs k*d iterations (a regression of time
  * on iterations is possible). Flat: every sample runs the same count (long bodies). */
@@ -542,6 +568,10 @@ typedef struct mb_result {
     const char *group;
     const char *group_baseline;
     mb_change paired;
+
+    /* Throughput (mb_set_bytes_per_iter, mb_set_items_per_iter). */
+    mb_rate bytes_per_s;
+    mb_rate items_per_s;
 
     /* settings.instructions: instructions per iteration counted by callgrind, exact and
      * repeatable (NAN when not counted), and their change against the baseline (ratio and

@@ -801,7 +801,7 @@ int mb_main(int argc, char **argv)
         int regressed = 0;
         for (size_t i = 0; i < mb_ctx_result_count(ctx); i++) {
             const mb_result *r = mb_ctx_result(ctx, i);
-            if (r->status != MB_STATUS_OK)
+            if (r->status == MB_STATUS_FAILED)
                 exit_code = 1;
             regressed |= r->change.verdict == MB_VERDICT_REGRESSED;
         }

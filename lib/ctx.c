@@ -41,7 +41,7 @@ struct mb_ctx {
     mb_bench **selected; /* the last run's benchmarks, in run order */
     const char **names;
     mb_result *results;
-    void **result_storage; /* two blocks per result: its samples, its counters */
+    void **result_storage; /* three blocks per result: samples, counters, message */
     size_t n_results;
     size_t n_selected;
 };
@@ -182,13 +182,13 @@ static const char *context_problem(const mb_settings *s)
     return NULL;
 }
 
+/* Whether the counter list is invalid; running out of memory is no verdict on it. */
 static int counters_problem(const char *list)
 {
     mb__counters *set;
-    if (mb__counters_parse(list, &set, NULL, 0) != 0)
-        return 1;
+    int rc = mb__counters_parse(list, &set, NULL, 0);
     mb__counters_free(set);
-    return 0;
+    return rc == MB_EINVAL;
 }
 
 int mb_settings_validate(const mb_settings *s, const char **message)
@@ -274,9 +274,11 @@ int mb_ctx_new(mb_ctx **out, const mb_settings *settings)
         }
         ctx->has_filter = 1;
     }
-    if (settings->counters && mb__counters_parse(settings->counters, &ctx->counters, NULL, 0)) {
+    int rc =
+        settings->counters ? mb__counters_parse(settings->counters, &ctx->counters, NULL, 0) : 0;
+    if (rc) {
         mb_ctx_free(ctx);
-        return MB_EINVAL;
+        return rc;
     }
     *out = ctx;
     return 0;
@@ -284,7 +286,7 @@ int mb_ctx_new(mb_ctx **out, const mb_settings *settings)
 
 static void free_results(mb_ctx *ctx)
 {
-    for (size_t i = 0; ctx->result_storage && i < 2 * ctx->n_selected; i++)
+    for (size_t i = 0; ctx->result_storage && i < 3 * ctx->n_selected; i++)
         free(ctx->result_storage[i]);
     free(ctx->results);
     free(ctx->result_storage);
@@ -456,6 +458,18 @@ static unsigned build_warnings(unsigned build)
     return w;
 }
 
+/* A throughput: amount per iteration over the median time per iteration, per second. */
+static mb_rate rate_of(double per_iter, const mb_estimate *median, size_t n_samples)
+{
+    mb_rate rate = {per_iter, NAN, NAN, NAN};
+    if (per_iter > 0 && n_samples > 0 && median->point > 0) {
+        rate.point = per_iter / median->point * 1e9;
+        rate.low = median->high > 0 ? per_iter / median->high * 1e9 : NAN;
+        rate.high = median->low > 0 ? per_iter / median->low * 1e9 : NAN;
+    }
+    return rate;
+}
+
 /* Fills r from what was measured of bench: identity, failure, analysis, build warnings. */
 static int finish_result(mb_ctx *ctx, const mb_bench *bench, const mb__measurement *m, mb_result *r,
                          void **storage)
@@ -468,7 +482,18 @@ static int finish_result(mb_ctx *ctx, const mb_bench *bench, const mb__measureme
     r->build = bench->build;
     r->compiler = bench->compiler;
     r->group = bench->group;
-    if (m->failure) {
+    if (m->report.outcome) {
+        /* The body called mb_skip() or mb_fail(): its message, kept by the result. */
+        char *message = malloc(strlen(m->report.message) + 1);
+        if (!message)
+            return MB_ENOMEM;
+        strcpy(message, m->report.message);
+        storage[2] = message;
+        r->status = (mb_status)m->report.outcome;
+        r->message = message;
+        mb__log(s, r->status == MB_STATUS_FAILED ? MB_LOG_ERROR : MB_LOG_INFO, "%s: %s: %s",
+                bench->name, r->status == MB_STATUS_FAILED ? "failed" : "skipped", message);
+    } else if (m->failure) {
         r->status = MB_STATUS_FAILED;
         r->message = m->failure;
         mb__log(s, MB_LOG_ERROR, "%s: %s", bench->name, m->failure);
@@ -479,6 +504,8 @@ static int finish_result(mb_ctx *ctx, const mb_bench *bench, const mb__measureme
     int err = mb__analyze(m, s, seed + 1, ctx->loop_ns, r, &storage[0]);
     if (!err)
         err = mb__analyze_counters(m, ctx->counters, s->confidence, r, &storage[1]);
+    r->bytes_per_s = rate_of(m->report.bytes_per_iter, &r->median, r->n_samples);
+    r->items_per_s = rate_of(m->report.items_per_iter, &r->median, r->n_samples);
     r->warnings |= build_warnings(bench->build);
     return err;
 }
@@ -493,7 +520,8 @@ static mb__runner make_runner(mb_ctx *ctx)
                         &ctx->interrupt,
                         nc ? ctx->counters : NULL,
                         ctx->counter_scratch,
-                        ctx->counter_scratch + MB__COUNTERS_MAX};
+                        ctx->counter_scratch + MB__COUNTERS_MAX,
+                        NULL};
 }
 
 static int run_one(mb_ctx *ctx, const mb_bench *bench, mb_result *r, void **storage)
@@ -574,7 +602,7 @@ static int run_group(mb_ctx *ctx, const size_t *idx, size_t k)
     for (size_t j = 0; j < k && !err; j++) {
         mb_result *r = &ctx->results[idx[j]];
         err =
-            finish_result(ctx, ctx->selected[idx[j]], &ms[j], r, &ctx->result_storage[2 * idx[j]]);
+            finish_result(ctx, ctx->selected[idx[j]], &ms[j], r, &ctx->result_storage[3 * idx[j]]);
         r->group_baseline = base->name;
         r->wall_time_s = wall_s / (double)k;
         if (!err && j > 0)
@@ -814,7 +842,7 @@ int mb_run(mb_ctx *ctx)
         return err;
     ctx->names = malloc((n + 1) * sizeof *ctx->names);
     ctx->results = calloc(n + 1, sizeof *ctx->results);
-    ctx->result_storage = calloc(2 * n + 1, sizeof *ctx->result_storage);
+    ctx->result_storage = calloc(3 * n + 1, sizeof *ctx->result_storage);
     if (!ctx->names || !ctx->results || !ctx->result_storage)
         return MB_ENOMEM;
     for (size_t i = 0; i < n; i++)
@@ -868,7 +896,7 @@ int mb_run(mb_ctx *ctx)
             err = run_group(ctx, idx, k);
         } else {
             report_progress(ctx, i, n, ctx->selected[i]->name, "measuring");
-            err = measure(ctx, ctx->selected[i], &ctx->results[i], &ctx->result_storage[2 * i]);
+            err = measure(ctx, ctx->selected[i], &ctx->results[i], &ctx->result_storage[3 * i]);
         }
         report_progress(ctx, i, n, NULL, NULL);
         if (err)

@@ -31,6 +31,7 @@ typedef struct header {
     uint32_t magic;
     int32_t err;
     mb_result result;
+    char message[256]; /* a copy of result.message: it may live on the child's heap */
 } header;
 
 #define SAMPLE_BYTES (sizeof(uint64_t) + sizeof(double) + 1)
@@ -53,9 +54,11 @@ static int write_all(int fd, const void *data, size_t len)
 /* In the child: computes the result and writes it. Never returns. */
 static void child(int fd, mb__result_fn fn, void *arg)
 {
-    header h = {MAGIC, 0, {0}};
-    void *storage = NULL;
-    h.err = fn(arg, &h.result, &storage);
+    header h = {MAGIC, 0, {0}, {0}};
+    void *storage[3] = {NULL, NULL, NULL};
+    h.err = fn(arg, &h.result, storage);
+    if (h.result.message)
+        snprintf(h.message, sizeof h.message, "%s", h.result.message);
     int bad = write_all(fd, &h, sizeof h);
     const mb_result *r = &h.result;
     for (size_t i = 0; !bad && h.err == 0 && i < r->n_samples; i++) {
@@ -150,7 +153,7 @@ static int unpack(const buffer *b, mb_result *r, void **storage)
         return MB_EIO;
     /* One block: the counters, their sample totals, then iters, ns and classes. */
     size_t head = nc * sizeof(mb_counter) + nc * n * sizeof(double);
-    char *block = malloc(head + n * SAMPLE_BYTES + 1);
+    char *block = malloc(head + n * SAMPLE_BYTES + sizeof h.message);
     if (!block)
         return MB_ENOMEM;
     *r = h.result;
@@ -186,6 +189,12 @@ static int unpack(const buffer *b, mb_result *r, void **storage)
         return MB_EIO;
     }
     r->counters = nc ? counters : NULL;
+    if (r->message) {
+        char *message = block + head + n * SAMPLE_BYTES;
+        memcpy(message, h.message, sizeof h.message);
+        message[sizeof h.message - 1] = '\0';
+        r->message = message;
+    }
     *storage = block;
     return 0;
 }

@@ -39,11 +39,20 @@ mb_bench *mb__registry_first(void);
 
 typedef struct mb__counters mb__counters;
 
+/* What a body declared through the mb_state calls, kept for the whole measurement. */
+typedef struct mb__body_report {
+    double bytes_per_iter;
+    double items_per_iter;
+    int outcome; /* 0, or MB_STATUS_SKIPPED / MB_STATUS_FAILED from mb_skip / mb_fail */
+    char message[256];
+} mb__body_report;
+
 struct mb_state {
     const mb__clock *clock;
-    mb__counters *counters; /* started and stopped right outside the loop's clock reads */
-    int collect;            /* callgrind collects inside the loop only (instruction mode) */
-    uint64_t iters;         /* iterations asked of this call's loop */
+    mb__counters *counters;         /* started and stopped right outside the loop's clock reads */
+    int collect;                    /* callgrind collects inside the loop only (instruction mode) */
+    struct mb__body_report *report; /* what the body declared: throughput, skip, failure */
+    uint64_t iters;                 /* iterations asked of this call's loop */
     uint64_t start_ns;
     uint64_t end_ns;
     int entered; /* times MB_LOOP was entered during this call */
@@ -63,6 +72,7 @@ typedef struct mb__measurement {
     uint64_t *iters;        /* owned, n entries (capacity: the plan's sample count) */
     double *ns;             /* owned */
     const char *failure;    /* static message when the body misused the API, else NULL */
+    mb__body_report report; /* throughput, and a skip or failure the body asked for */
     size_t n_counters;      /* with counters: each sample's totals and coverage, sample-major */
     double *counter_values; /* owned, n * n_counters */
     double *counter_coverage;
@@ -76,6 +86,7 @@ typedef struct mb__runner {
     mb__counters *counters;            /* opened set read around every sample, or NULL */
     double *counter_values;            /* scratch of the set's size: the last call's reads */
     double *counter_coverage;
+    mb__body_report *report; /* where the body's declarations go (the runner sets it) */
 } mb__runner;
 
 /* Warm-up, plan, sampling and the stopping rule for one benchmark body. Returns 0 (check

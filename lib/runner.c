@@ -12,6 +12,7 @@
 #include "stats.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 uint64_t mb__loop_start(mb_state *state)
@@ -49,6 +50,38 @@ static uint64_t now_ns(const mb__runner *runner)
 
 /* What invoke() returns instead of calling the body once the run is to stop. */
 static const char interrupted[] = "interrupted";
+/* What it returns after a body called mb_skip() or mb_fail(): the report says which. */
+static const char declared[] = "declared by the body";
+
+static void declare(mb_state *state, int outcome, const char *message)
+{
+    if (!state || !state->report)
+        return;
+    state->report->outcome = outcome;
+    snprintf(state->report->message, sizeof state->report->message, "%s", message ? message : "");
+}
+
+void mb_skip(mb_state *state, const char *message)
+{
+    declare(state, MB_STATUS_SKIPPED, message);
+}
+
+void mb_fail(mb_state *state, const char *message)
+{
+    declare(state, MB_STATUS_FAILED, message);
+}
+
+void mb_set_bytes_per_iter(mb_state *state, double bytes)
+{
+    if (state && state->report)
+        state->report->bytes_per_iter = bytes;
+}
+
+void mb_set_items_per_iter(mb_state *state, double items)
+{
+    if (state && state->report)
+        state->report->items_per_iter = items;
+}
 
 /* Calls the body once for `iters` iterations (with callgrind collecting inside the loop when
  * `collect`); returns the loop's time in *loop_ns, or a static message when the body misused
@@ -58,10 +91,12 @@ static const char *call(const mb__runner *runner, mb_bench_fn fn, uint64_t iters
 {
     if (runner->stop && *runner->stop)
         return interrupted;
-    mb_state state = {runner->clock, runner->counters, collect, iters, 0, 0, 0, 0};
+    mb_state state = {runner->clock, runner->counters, collect, runner->report, iters, 0, 0, 0, 0};
     fn(&state);
     if (runner->counters) /* also after warm-up calls: a read starts the next interval */
         mb__counters_read(runner->counters, runner->counter_values, runner->counter_coverage);
+    if (runner->report && runner->report->outcome)
+        return declared;
     if (state.entered == 0)
         return "the body never entered MB_LOOP";
     if (state.entered > 1)
@@ -228,10 +263,14 @@ static int finish(mb__measurement *m)
     return MB_EINTR;
 }
 
-int mb__measure(const mb__runner *runner, mb_bench_fn fn, uint64_t seed, mb__measurement *m)
+int mb__measure(const mb__runner *shared, mb_bench_fn fn, uint64_t seed, mb__measurement *m)
 {
-    const mb_settings *s = runner->settings;
+    const mb_settings *s = shared->settings;
     *m = (mb__measurement){0};
+    /* The body's declarations (throughput, skip, failure) go to this measurement. */
+    mb__runner own = *shared;
+    own.report = &m->report;
+    const mb__runner *runner = &own;
     if (s->smoke) {
         /* One call of one iteration: enough to find a body that crashes or misuses
          * MB_LOOP, and nothing is kept, since one iteration says nothing about its time. */
@@ -320,10 +359,35 @@ static size_t round_member(size_t r, size_t j, size_t k)
     return r % 2 ? k - 1 - pos : pos;
 }
 
+/* A group one of whose members failed or skipped during warm-up: the others are measured one
+ * by one, as if they were not grouped (no pairing without the baseline member). */
+static int measure_alone(const mb__runner *runner, const mb_bench_fn *fns, size_t k, uint64_t seed,
+                         mb__measurement *ms, size_t bad)
+{
+    for (size_t j = 0; j < k; j++) {
+        if (j == bad)
+            continue;
+        mb__measurement_free(&ms[j]);
+        int err = j < bad && ms[j].failure ? 0 : mb__measure(runner, fns[j], seed + j, &ms[j]);
+        if (err)
+            return err;
+    }
+    return 0;
+}
+
+/* The runner for one member of a group: the shared one with the member's own report. */
+static const mb__runner *member(const mb__runner *shared, mb__measurement *m, mb__runner *own)
+{
+    *own = *shared;
+    own->report = &m->report;
+    return own;
+}
+
 int mb__measure_group(const mb__runner *runner, const mb_bench_fn *fns, size_t k, uint64_t seed,
                       mb__measurement *ms)
 {
     const mb_settings *s = runner->settings;
+    mb__runner own;
     for (size_t i = 0; i < k; i++)
         ms[i] = (mb__measurement){0};
     if (s->smoke || s->profile_time_s > 0) {
@@ -336,11 +400,11 @@ int mb__measure_group(const mb__runner *runner, const mb_bench_fn *fns, size_t k
     }
     double round_ns = 0;
     for (size_t i = 0; i < k; i++) {
-        ms[i].failure = warm_up(runner, fns[i], &ms[i]);
+        ms[i].failure = warm_up(member(runner, &ms[i], &own), fns[i], &ms[i]);
         if (ms[i].failure == interrupted)
             return MB_EINTR;
         if (ms[i].failure)
-            return 0; /* a misbehaving member fails; the group is not measured */
+            return measure_alone(runner, fns, k, seed, ms, i);
         /* Samples of at least T_min, and long enough that max_samples rounds fill the
          * budget, as the flat plan of a lone benchmark would. */
         double t = ms[i].warm_up_ns >= MIN_PLAN_NS ? ms[i].warm_up_ns : MIN_PLAN_NS;
@@ -375,7 +439,7 @@ int mb__measure_group(const mb__runner *runner, const mb_bench_fn *fns, size_t k
         for (size_t j = 0; j < k && !failure; j++) {
             size_t i = round_member(r, j, k);
             double loop_ns = 0;
-            failure = invoke(runner, fns[i], ms[i].iters_step, &loop_ns);
+            failure = invoke(member(runner, &ms[i], &own), fns[i], ms[i].iters_step, &loop_ns);
             if (failure) {
                 ms[i].failure = failure;
                 break;

@@ -5,6 +5,7 @@
 #include <microbe.h>
 
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
@@ -61,6 +62,32 @@ BENCH(sleepy)
     MB_LOOP(state) {
         struct timespec ts = {0, 50000000};
         nanosleep(&ts, NULL);
+    }
+}
+
+/* Declares its own outcome instead of measuring. */
+BENCH(skips_itself)
+{
+    char why[64];
+    snprintf(why, sizeof why, "needs %s, which this machine lacks", "a feature");
+    mb_skip(state, why); /* copied: the buffer goes away */
+}
+
+BENCH(fails_itself)
+{
+    mb_fail(state, "input file missing");
+}
+
+/* Throughput: 4096 bytes and 64 items per iteration. */
+BENCH(copy_throughput)
+{
+    static unsigned char src[4096], dst[4096];
+    mb_set_bytes_per_iter(state, sizeof src);
+    mb_set_items_per_iter(state, 64);
+    MB_LOOP(state) {
+        mb_black_box(src);
+        memcpy(dst, src, sizeof src);
+        mb_black_box(dst);
     }
 }
 

@@ -33,7 +33,7 @@ CSV_COLUMNS = [
     "slope_high_ns", "r_squared", "cv", "outliers", "outlier_effect", "warnings", "verdict",
     "change_ratio", "change_low", "change_high", "change_p", "group", "paired_verdict",
     "paired_ratio", "paired_low", "paired_high", "paired_p", "counters", "instructions_per_iter",
-    "instructions_verdict",
+    "instructions_verdict", "bytes_per_second", "items_per_second",
 ]
 SAMPLE_COLUMNS = ["name", "sample", "iters", "time_ns", "ns_per_iter", "outlier"]
 

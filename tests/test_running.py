@@ -6,6 +6,7 @@ usage: test_running.py UNOPTIMIZED_EXE MISBEHAVING_EXE
 """
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -110,10 +111,40 @@ def test_interrupt(exe, extra, signal_name):
         check("interrupted" in out and "good_sum" in out, f"{what}: the text report says so")
 
 
+def test_declared(exe):
+    """mb_skip, mb_fail and throughput, in process and through --isolate."""
+    for extra in ([], ["--isolate"]):
+        code, out, err, _ = run(exe, *extra, "--quick", "--filter", "skips|fails|copy",
+                                "--format", "json")
+        what = " ".join(extra) or "in process"
+        check(code == 1, f"{what}: a benchmark that calls mb_fail makes the exit code 1 ({code})")
+        b = by_name(json.loads(out))
+        check(b["skips_itself"]["status"] == "skipped" and b["skips_itself"]["message"] ==
+              "needs a feature, which this machine lacks", f"{what}: mb_skip's message: {b['skips_itself']['message']}")
+        check(b["fails_itself"]["status"] == "failed" and b["fails_itself"]["message"] ==
+              "input file missing", f"{what}: mb_fail's message")
+        t = b["copy_throughput"]["throughput"]
+        median = b["copy_throughput"]["estimates"]["median"]["point_ns"]
+        check(t["bytes_per_iteration"] == 4096 and t["items_per_iteration"] == 64,
+              f"{what}: the declared amounts: {t}")
+        bps = t["bytes_per_second"]
+        check(abs(bps["point"] - 4096 / median * 1e9) <= 1e-9 * bps["point"] and
+              bps["low"] <= bps["point"] <= bps["high"],
+              f"{what}: bytes per second from the median, with an interval: {bps}")
+        check(b["skips_itself"]["throughput"]["bytes_per_second"] is None,
+              f"{what}: no throughput without a declaration")
+    code, out, err, _ = run(exe, "--quick", "--filter", "skips|copy")
+    check(code == 0, f"a skip alone does not fail the run ({code})")
+    check(re.search(r"skips_itself +skipped: needs a feature", out) and "throughput" in out and
+          "B/s" in out,
+          "the text report shows the skip and the throughput")
+
+
 def main():
     unoptimized, misbehaving = sys.argv[1:3]
     test_unoptimized(unoptimized)
     test_isolate(misbehaving)
+    test_declared(misbehaving)
     for extra in ([], ["--isolate"]):
         for sig in ("INT", "TERM"):
             test_interrupt(misbehaving, extra, sig)

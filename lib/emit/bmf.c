@@ -42,6 +42,15 @@ static int bmf_result(void *user, const mb_run_info *info, const mb_result *r)
         mb__json_number(out, r->median.high);
     }
     fputs("\n    }", out);
+    if (r->bytes_per_s.per_iter > 0 && isfinite(r->bytes_per_s.point)) {
+        fputs(",\n    \"throughput\": {\n      \"value\": ", out);
+        mb__json_number(out, r->bytes_per_s.point);
+        fputs(",\n      \"lower_value\": ", out);
+        mb__json_number(out, r->bytes_per_s.low);
+        fputs(",\n      \"upper_value\": ", out);
+        mb__json_number(out, r->bytes_per_s.high);
+        fputs("\n    }", out);
+    }
     if (isfinite(r->instructions_per_iter)) {
         fputs(",\n    \"instructions\": {\n      \"value\": ", out);
         mb__json_number(out, r->instructions_per_iter);

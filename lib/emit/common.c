@@ -136,7 +136,7 @@ void mb__csv_number(FILE *out, double v)
 
 const char *mb__status_name(mb_status status)
 {
-    return status == MB_STATUS_OK ? "ok" : "failed";
+    return status == MB_STATUS_OK ? "ok" : status == MB_STATUS_SKIPPED ? "skipped" : "failed";
 }
 
 const char *mb__plan_name(mb_plan_kind plan)

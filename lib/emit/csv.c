@@ -22,10 +22,11 @@ static const char summary_header[] =
     "median_high_ns,rel_half_width,mean_ns,mean_low_ns,mean_high_ns,std_dev_ns,mad_ns,min_ns,"
     "slope_ns,slope_low_ns,slope_high_ns,r_squared,cv,outliers,outlier_effect,warnings,"
     "verdict,change_ratio,change_low,change_high,change_p,group,paired_verdict,paired_ratio,"
-    "paired_low,paired_high,paired_p,counters,instructions_per_iter,instructions_verdict" EOL;
+    "paired_low,paired_high,paired_p,counters,instructions_per_iter,instructions_verdict,"
+    "bytes_per_second,items_per_second" EOL;
 
 /* The columns after message, all numeric or derived from numbers. */
-#define SUMMARY_NUMERIC_COLUMNS 35
+#define SUMMARY_NUMERIC_COLUMNS 37
 
 static const char samples_header[] = "name,sample,iters,time_ns,ns_per_iter,outlier" EOL;
 
@@ -145,6 +146,8 @@ static int csv_result_summary(void *user, const mb_run_info *info, const mb_resu
             r->instructions_change.verdict != MB_VERDICT_NONE
                 ? mb_verdict_name(r->instructions_change.verdict)
                 : "");
+    number(out, r->bytes_per_s.per_iter > 0 ? r->bytes_per_s.point : NAN);
+    number(out, r->items_per_s.per_iter > 0 ? r->items_per_s.point : NAN);
     fputs(EOL, out);
     return ferror(out) ? MB_EIO : 0;
 }

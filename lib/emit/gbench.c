@@ -95,6 +95,11 @@ static int gbench_result(void *user, const mb_run_info *info, const mb_result *r
         time_ns = 0;
     key_number(out, "real_time", time_ns);
     key_number(out, "cpu_time", time_ns);
+    /* Google Benchmark's own throughput fields. */
+    if (r->bytes_per_s.per_iter > 0 && isfinite(r->bytes_per_s.point))
+        key_number(out, "bytes_per_second", r->bytes_per_s.point);
+    if (r->items_per_s.per_iter > 0 && isfinite(r->items_per_s.point))
+        key_number(out, "items_per_second", r->items_per_s.point);
     if (isfinite(r->instructions_per_iter))
         key_number(out, "instructions_callgrind", r->instructions_per_iter);
     /* Counters per iteration, as Google Benchmark writes its user counters (null when

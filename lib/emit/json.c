@@ -319,6 +319,24 @@ static void counters(json_emitter *j, const mb_result *r)
     close_container(j, '}');
 }
 
+/* Throughput: an amount per iteration and its rate per second, or null. */
+static void rate(json_emitter *j, const char *amount, const char *name, const mb_rate *r)
+{
+    if (!(r->per_iter > 0)) {
+        key(j, amount);
+        fputs("null", j->out);
+        key(j, name);
+        fputs("null", j->out);
+        return;
+    }
+    number(j, amount, r->per_iter);
+    open_key(j, name, '{');
+    number(j, "point", r->point);
+    number(j, "low", r->low);
+    number(j, "high", r->high);
+    close_container(j, '}');
+}
+
 /* Callgrind's instructions per iteration and their change against the baseline. */
 static void instructions(json_emitter *j, const mb_run_info *info, const mb_result *r)
 {
@@ -490,6 +508,10 @@ static int json_result(void *user, const mb_run_info *info, const mb_result *r)
     number(j, "lag1_autocorr", r->lag1_autocorr);
     close_container(j, '}');
 
+    open_key(j, "throughput", '{');
+    rate(j, "bytes_per_iteration", "bytes_per_second", &r->bytes_per_s);
+    rate(j, "items_per_iteration", "items_per_second", &r->items_per_s);
+    close_container(j, '}');
     counters(j, r);
     instructions(j, info, r);
     warnings(j, r->warnings);

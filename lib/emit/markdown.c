@@ -213,7 +213,8 @@ static void change_rows(markdown_emitter *m, const mb_run_info *info, const mb_r
 static void counter_item(strbuf *b, const mb_result *r)
 {
     int has_instructions = isfinite(r->instructions_per_iter);
-    if (((!r->n_counters || !r->counters) && !has_instructions) || r->n_samples == 0)
+    int has_rates = r->bytes_per_s.per_iter > 0 || r->items_per_s.per_iter > 0;
+    if (((!r->n_counters || !r->counters) && !has_instructions && !has_rates) || r->n_samples == 0)
         return;
     sb_puts(b, "- ");
     sb_code(b, r->name);
@@ -240,6 +241,15 @@ static void counter_item(strbuf *b, const mb_result *r)
         snprintf(cell, sizeof cell, " %s [%s, %s]", v, lo, hi);
         sb_puts(b, cell);
     }
+    const mb_rate *rates[2] = {&r->bytes_per_s, &r->items_per_s};
+    const char *units[2] = {"bytes/s", "items/s"};
+    for (int i = 0; i < 2; i++)
+        if (rates[i]->per_iter > 0 && isfinite(rates[i]->point)) {
+            char cell[96];
+            mb__fmt(cell, sizeof cell, " throughput %.4g %s [%.4g, %.4g]", rates[i]->point,
+                    units[i], rates[i]->low, rates[i]->high);
+            sb_puts(b, cell);
+        }
     if (has_instructions) {
         char cell[64];
         mb__fmt(cell, sizeof cell, "%sinstructions %.6g (callgrind)", r->n_counters ? ", " : " ",
@@ -259,7 +269,7 @@ static int md_result(void *user, const mb_run_info *info, const mb_result *r)
     if (r->status == MB_STATUS_OK) {
         ok_row(&m->row, r);
     } else {
-        sb_puts(&m->row, " | **failed**: ");
+        sb_puts(&m->row, r->status == MB_STATUS_SKIPPED ? " | **skipped**: " : " | **failed**: ");
         sb_text(&m->row, r->message ? r->message : "unknown failure");
         sb_puts(&m->row, " | | | | | | | |\n");
     }

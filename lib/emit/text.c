@@ -65,6 +65,7 @@ typedef struct text_emitter {
     lines changes;  /* against the baseline, also after the table */
     lines pairs;    /* group members against their group's baseline member */
     lines counters; /* per iteration, one line per benchmark */
+    lines rates;    /* throughput, one line per benchmark that declared it */
     int any_inconclusive;
     size_t n_failed;
     double wall_s;
@@ -339,10 +340,48 @@ static int counter_line(text_emitter *t, const mb_result *r)
     return add_line(&t->counters, "%s", line);
 }
 
+/* "1.234 GB/s": a rate per second with a decimal SI prefix. */
+static void format_rate(char *buf, size_t size, double per_s, const char *unit)
+{
+    static const char *const prefix[] = {"", "k", "M", "G", "T", "P"};
+    int i = 0;
+    while (fabs(per_s) >= 1000 && i < 5) {
+        per_s /= 1000;
+        i++;
+    }
+    mb__fmt(buf, size, "%.4g %s%s/s", per_s, prefix[i], unit);
+}
+
+/* The result's line of the throughput section. */
+static int rate_line(text_emitter *t, const mb_result *r)
+{
+    const mb_rate *rates[2] = {&r->bytes_per_s, &r->items_per_s};
+    const char *units[2] = {"B", "items"};
+    char line[512];
+    size_t len = (size_t)snprintf(line, sizeof line, "  %-*s", t->name_width, r->name);
+    int any = 0;
+    for (int i = 0; i < 2; i++) {
+        if (!(rates[i]->per_iter > 0) || !isfinite(rates[i]->point))
+            continue;
+        char v[48], lo[48], hi[48];
+        format_rate(v, sizeof v, rates[i]->point, units[i]);
+        format_rate(lo, sizeof lo, rates[i]->low, units[i]);
+        format_rate(hi, sizeof hi, rates[i]->high, units[i]);
+        len += (size_t)snprintf(line + len, sizeof line - len, "  %s [%s, %s]", v, lo, hi);
+        any = 1;
+    }
+    return any ? add_line(&t->rates, "%s", line) : 0;
+}
+
 static int text_result(void *user, const mb_run_info *info, const mb_result *r)
 {
     text_emitter *t = user;
     t->wall_s += r->wall_time_s;
+    if (r->status == MB_STATUS_SKIPPED) {
+        fprintf(t->out, "%-*s  skipped: %s\n", t->name_width, r->name,
+                r->message ? r->message : "");
+        return ferror(t->out) ? MB_EIO : 0;
+    }
     if (r->status != MB_STATUS_OK) {
         t->n_failed++;
         fprintf(t->out, "%-*s  %sFAILED%s: %s\n", t->name_width, r->name,
@@ -383,6 +422,8 @@ static int text_result(void *user, const mb_run_info *info, const mb_result *r)
     int err = change_line(t, info, r);
     if (!err)
         err = counter_line(t, r);
+    if (!err)
+        err = rate_line(t, r);
     if (err)
         return err;
     return ferror(t->out) ? MB_EIO : 0;
@@ -404,6 +445,9 @@ static int text_end(void *user, const mb_run_info *info)
                   "--exec)\n",
                   t->out);
     }
+    if (t->rates.len)
+        fprintf(t->out, "\nthroughput (from the median [%g%% CI]):\n%s",
+                100 * (s ? s->confidence : 0.95), t->rates.text);
     if (t->counters.len)
         fprintf(t->out, "\ncounters per iteration (median [%g%% CI]):\n%s",
                 100 * (s ? s->confidence : 0.95), t->counters.text);
@@ -432,6 +476,7 @@ static void text_destroy(void *user)
     free(t->changes.text);
     free(t->pairs.text);
     free(t->counters.text);
+    free(t->rates.text);
     free(t);
 }
 
