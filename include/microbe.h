@@ -77,6 +77,36 @@ typedef struct mb_state mb_state;
 
 typedef void (*mb_bench_fn)(mb_state *state);
 
+/* A parameter of a parameterised benchmark (BENCH_P): a name and its values, either a list
+ * (MB_INTS, MB_DOUBLES, MB_STRINGS) or an integer range (MB_RANGE: geometric, MB_DENSE:
+ * arithmetic). The benchmark runs once per combination of the values of all its parameters.
+ * Fill it through the macros. */
+typedef enum mb_param_kind {
+    MB_PARAM_INT = 0,
+    MB_PARAM_DOUBLE = 1,
+    MB_PARAM_STRING = 2
+} mb_param_kind;
+
+typedef struct mb_param {
+    const char *name;
+    mb_param_kind kind;
+    size_t n_values; /* of the list below; 0 for a range */
+    const int64_t *ints;
+    const double *doubles;
+    const char *const *strings;
+    int64_t range_low, range_high, range_step; /* range: low to high, both included */
+    int range_geometric;                       /* 1: multiply by step; 0: add step */
+} mb_param;
+
+/* One parameter's value in one instance of a parameterised benchmark. */
+typedef struct mb_param_value {
+    const char *name;
+    mb_param_kind kind;
+    int64_t i;     /* MB_PARAM_INT */
+    double d;      /* MB_PARAM_DOUBLE */
+    const char *s; /* MB_PARAM_STRING */
+} mb_param_value;
+
 /* A benchmark descriptor. BENCH() defines one with static storage; a program that cannot use
  * constructors fills one itself and passes it to mb_register(). The registry links
  * descriptors through mb__next and never copies or frees them, so a descriptor must outlive
@@ -91,6 +121,11 @@ typedef struct mb_bench {
     const char *group;    /* comparison group (BENCH_GROUP), or NULL */
     int mb__registered;   /* managed by the registry: leave 0 */
     struct mb_bench *mb__next;
+    const mb_param *params; /* BENCH_P: its parameters (NULL otherwise) */
+    size_t n_params;
+    /* Set only in the instances a run makes of a parameterised benchmark (mb_ctx_list and
+     * mb_run see those, named "name/64" or "name/keys:1024/hit:1"): their values. */
+    const mb_param_value *values;
 } mb_bench;
 
 /* How the translation unit that defined a benchmark was compiled, recorded by BENCH() from
@@ -202,6 +237,9 @@ MB_API int mb_register(mb_bench *bench);
                                              MB_BUILD_COMPILER,                                    \
                                              group,                                                \
                                              0,                                                    \
+                                             NULL,                                                 \
+                                             NULL,                                                 \
+                                             0,                                                    \
                                              NULL};                                                \
     MB__CONSTRUCTOR(mb__bench_reg_##name)                                                          \
     {                                                                                              \
@@ -219,10 +257,82 @@ MB_API int mb_register(mb_bench *bench);
                                       MB_BUILD_COMPILER,                                           \
                                       group,                                                       \
                                       0,                                                           \
+                                      NULL,                                                        \
+                                      NULL,                                                        \
+                                      0,                                                           \
                                       NULL};                                                       \
     static void mb__bench_fn_##name(mb_state *state)
 #endif
 #define BENCH(name) MB__BENCH(name, NULL)
+
+#if defined(MB__CONSTRUCTOR) && !defined(MB_NO_CONSTRUCTORS) && !defined(__cplusplus)
+/* BENCH_P(name, params...) { body }: a benchmark run once per combination of its parameters'
+ * values, each instance reported as "name/value" (one parameter) or "name/p:value/q:value";
+ * the body reads its values with mb_param_int(), mb_param_double(), mb_param_string().
+ *
+ *     BENCH_P(sort, MB_RANGE(n, 8, 4096, 8)) { int64_t n = mb_param_int(state, "n"); ... }
+ *     BENCH_P(lookup, MB_INTS(keys, 16, 1024), MB_STRINGS(kind, "hit", "miss")) { ... }
+ *
+ * C only (the parameter macros use compound literals). */
+#define BENCH_P(name, ...)                                                                         \
+    static void mb__bench_fn_##name(mb_state *state);                                              \
+    static const mb_param mb__bench_params_##name[] = {__VA_ARGS__};                               \
+    static mb_bench mb__bench_desc_##name = {#name,                                                \
+                                             mb__bench_fn_##name,                                  \
+                                             __FILE__,                                             \
+                                             __LINE__,                                             \
+                                             MB_BUILD_FLAGS,                                       \
+                                             MB_BUILD_COMPILER,                                    \
+                                             NULL,                                                 \
+                                             0,                                                    \
+                                             NULL,                                                 \
+                                             mb__bench_params_##name,                              \
+                                             sizeof mb__bench_params_##name /                      \
+                                                 sizeof mb__bench_params_##name[0],                \
+                                             NULL};                                                \
+    MB__CONSTRUCTOR(mb__bench_reg_##name)                                                          \
+    {                                                                                              \
+        mb_register(&mb__bench_desc_##name);                                                       \
+    }                                                                                              \
+    static void mb__bench_fn_##name(mb_state *state)
+
+#define MB__COUNT_OF(type, ...) (sizeof((const type[]){__VA_ARGS__}) / sizeof(type))
+/* A list of integer values: MB_INTS(n, 8, 64, 512). */
+#define MB_INTS(name, ...)                                                                         \
+    {                                                                                              \
+#name, MB_PARAM_INT, MB__COUNT_OF(int64_t, __VA_ARGS__),                                   \
+            (const int64_t[]){__VA_ARGS__ }, NULL, NULL, 0, 0, 0, 0                                \
+    }
+/* A list of doubles: MB_DOUBLES(load, 0.25, 0.5, 0.9). */
+#define MB_DOUBLES(name, ...)                                                                      \
+    {                                                                                              \
+#name, MB_PARAM_DOUBLE, MB__COUNT_OF(double, __VA_ARGS__), NULL,                           \
+            (const double[]){__VA_ARGS__ }, NULL, 0, 0, 0, 0                                       \
+    }
+/* A list of strings: MB_STRINGS(kind, "hit", "miss"). */
+#define MB_STRINGS(name, ...)                                                                      \
+    {                                                                                              \
+#name, MB_PARAM_STRING, MB__COUNT_OF(const char *, __VA_ARGS__), NULL, NULL,               \
+            (const char *const[]){__VA_ARGS__ }, 0, 0, 0, 0                                        \
+    }
+/* Integers low, low*m, low*m^2, ... below high, then high itself: MB_RANGE(n, 8, 4096, 8)
+ * gives 8, 64, 512, 4096. m >= 2. */
+#define MB_RANGE(name, low, high, m)                                                               \
+    {                                                                                              \
+#name, MB_PARAM_INT, 0, NULL, NULL, NULL, low, high, m, 1                                  \
+    }
+/* Integers low, low+step, ... up to high: MB_DENSE(threads, 1, 4, 1) gives 1, 2, 3, 4. */
+#define MB_DENSE(name, low, high, step)                                                            \
+    {                                                                                              \
+#name, MB_PARAM_INT, 0, NULL, NULL, NULL, low, high, step, 0                               \
+    }
+#endif
+
+/* A parameter's value in the running instance (the body of a BENCH_P). An unknown name, or one
+ * of another kind, fails the benchmark with a message saying so, and gives 0, 0.0 or "". */
+MB_API int64_t mb_param_int(mb_state *state, const char *name);
+MB_API double mb_param_double(mb_state *state, const char *name);
+MB_API const char *mb_param_string(mb_state *state, const char *name);
 
 /* BENCH_GROUP(group, name) { body }: a benchmark like BENCH(name) that belongs to comparison
  * group `group` (an identifier). The members of a group are measured together, interleaved
@@ -568,6 +678,10 @@ typedef struct mb_result {
     const char *group;
     const char *group_baseline;
     mb_change paired;
+
+    /* A BENCH_P instance's parameter values (n_params is 0 otherwise). */
+    size_t n_params;
+    const mb_param_value *params;
 
     /* Throughput (mb_set_bytes_per_iter, mb_set_items_per_iter). */
     mb_rate bytes_per_s;

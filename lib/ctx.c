@@ -38,7 +38,9 @@ struct mb_ctx {
     int comparing;
     int defer; /* comparing or grouped: results are emitted once the verdicts are known */
 
-    mb_bench **selected; /* the last run's benchmarks, in run order */
+    mb_bench **selected;  /* the last run's benchmarks, in run order */
+    mb_bench **instances; /* the instances of parameterised benchmarks among them, owned */
+    size_t n_instances;
     const char **names;
     mb_result *results;
     void **result_storage; /* three blocks per result: samples, counters, message */
@@ -292,6 +294,11 @@ static void free_results(mb_ctx *ctx)
     free(ctx->result_storage);
     free(ctx->selected);
     free(ctx->names);
+    for (size_t i = 0; i < ctx->n_instances; i++)
+        free(ctx->instances[i]);
+    free(ctx->instances);
+    ctx->instances = NULL;
+    ctx->n_instances = 0;
     ctx->results = NULL;
     ctx->result_storage = NULL;
     ctx->selected = NULL;
@@ -363,34 +370,99 @@ static int compare_bench(const void *a, const void *b)
 
 /* The matching benchmarks in (file, line, name) order: deterministic whatever order the
  * constructors ran in. Returns the count, or MB_ENOMEM. */
-static int select_benchmarks(mb_ctx *ctx, mb_bench ***out, size_t *count)
+static int matches(const mb_ctx *ctx, const char *name)
 {
-    size_t n = 0;
+    return !ctx->has_filter || regexec(&ctx->filter, name, 0, NULL, 0) == 0;
+}
+
+/* Appends item to a growing array. Returns 0 or MB_ENOMEM. */
+static int append(mb_bench ***list, size_t *n, size_t *cap, mb_bench *item)
+{
+    if (*n == *cap) {
+        size_t grown_cap = *cap ? 2 * *cap : 16;
+        mb_bench **grown = realloc(*list, grown_cap * sizeof *grown);
+        if (!grown)
+            return MB_ENOMEM;
+        *list = grown;
+        *cap = grown_cap;
+    }
+    (*list)[(*n)++] = item;
+    return 0;
+}
+
+/* The registered descriptors in (file, line, name) order, parameterised ones replaced by their
+ * instances in the order of their values; those whose name matches the filter. The instances
+ * selected are also listed in *owned (the caller frees each and the array). */
+static int select_benchmarks(mb_ctx *ctx, mb_bench ***out, size_t *count, mb_bench ***owned,
+                             size_t *n_owned)
+{
+    size_t n = 0, k = 0, cap = 0, owned_cap = 0;
     for (mb_bench *b = mb__registry_first(); b; b = b->mb__next)
         n++;
-    mb_bench **list = malloc((n + 1) * sizeof *list);
-    if (!list)
+    mb_bench **sorted = malloc((n + 1) * sizeof *sorted), **list = NULL;
+    *owned = NULL;
+    *n_owned = 0;
+    if (!sorted)
         return MB_ENOMEM;
-    size_t k = 0;
+    n = 0;
     for (mb_bench *b = mb__registry_first(); b; b = b->mb__next)
-        if (!ctx->has_filter || regexec(&ctx->filter, b->name, 0, NULL, 0) == 0)
-            list[k++] = b;
-    qsort(list, k, sizeof *list, compare_bench);
+        sorted[n++] = b;
+    qsort(sorted, n, sizeof *sorted, compare_bench);
+    int err = append(&list, &k, &cap, NULL); /* room for at least one, even when none match */
+    k = 0;
+    for (size_t i = 0; i < n && !err; i++) {
+        if (!sorted[i]->n_params) {
+            if (matches(ctx, sorted[i]->name))
+                err = append(&list, &k, &cap, sorted[i]);
+            continue;
+        }
+        mb_bench **inst;
+        size_t m;
+        err = mb__param_instances(sorted[i], &inst, &m);
+        for (size_t j = 0; j < m; j++) {
+            int keep = !err && matches(ctx, inst[j]->name);
+            if (keep)
+                err = append(&list, &k, &cap, inst[j]);
+            if (keep && !err)
+                err = append(owned, n_owned, &owned_cap, inst[j]);
+            else
+                free(inst[j]);
+        }
+        free(inst);
+    }
+    free(sorted);
+    if (err) {
+        for (size_t i = 0; i < *n_owned; i++)
+            free((*owned)[i]);
+        free(*owned);
+        free(list);
+        *owned = NULL;
+        *n_owned = 0;
+        return err;
+    }
     *out = list;
     *count = k;
     return 0;
 }
 
+static void free_instances(mb_bench **owned, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(owned[i]);
+    free(owned);
+}
+
 int mb_ctx_list(mb_ctx *ctx, void (*fn)(void *user, const mb_bench *bench), void *user)
 {
-    mb_bench **list;
-    size_t n;
-    int err = select_benchmarks(ctx, &list, &n);
+    mb_bench **list, **owned;
+    size_t n, n_owned;
+    int err = select_benchmarks(ctx, &list, &n, &owned, &n_owned);
     if (err)
         return err;
     for (size_t i = 0; i < n; i++)
         fn(user, list[i]);
     free(list);
+    free_instances(owned, n_owned);
     return 0;
 }
 
@@ -482,6 +554,8 @@ static int finish_result(mb_ctx *ctx, const mb_bench *bench, const mb__measureme
     r->build = bench->build;
     r->compiler = bench->compiler;
     r->group = bench->group;
+    r->params = bench->values;
+    r->n_params = bench->values ? bench->n_params : 0;
     if (m->report.outcome) {
         /* The body called mb_skip() or mb_fail(): its message, kept by the result. */
         char *message = malloc(strlen(m->report.message) + 1);
@@ -521,13 +595,17 @@ static mb__runner make_runner(mb_ctx *ctx)
                         nc ? ctx->counters : NULL,
                         ctx->counter_scratch,
                         ctx->counter_scratch + MB__COUNTERS_MAX,
-                        NULL};
+                        NULL,
+                        NULL,
+                        0};
 }
 
 static int run_one(mb_ctx *ctx, const mb_bench *bench, mb_result *r, void **storage)
 {
     const mb_settings *s = &ctx->settings;
     mb__runner runner = make_runner(ctx);
+    runner.values = bench->values;
+    runner.n_values = bench->values ? bench->n_params : 0;
     uint64_t start = ctx->clock->now_ns(ctx->clock->user);
     mb__measurement m;
     int err = mb__measure(&runner, bench->fn, mb__bench_seed(s->seed, bench->name), &m);
@@ -647,17 +725,21 @@ static void open_counters(mb_ctx *ctx)
 
 int mb__ctx_callgrind_child(mb_ctx *ctx, uint64_t iters)
 {
-    mb_bench **list;
-    size_t n;
-    int err = select_benchmarks(ctx, &list, &n);
+    mb_bench **list, **owned;
+    size_t n, n_owned;
+    int err = select_benchmarks(ctx, &list, &n, &owned, &n_owned);
     if (err)
         return err;
     mb__runner runner = make_runner(ctx);
     runner.counters = NULL;
-    for (size_t i = 0; i < n && !err; i++)
+    for (size_t i = 0; i < n && !err; i++) {
+        runner.values = list[i]->values;
+        runner.n_values = list[i]->values ? list[i]->n_params : 0;
         if (mb__call_collecting(&runner, list[i]->fn, iters))
             err = MB_EUSAGE;
+    }
     free(list);
+    free_instances(owned, n_owned);
     return err;
 }
 
@@ -833,7 +915,7 @@ int mb_run(mb_ctx *ctx)
     if (load_err)
         return load_err;
     size_t n;
-    int err = select_benchmarks(ctx, &ctx->selected, &n);
+    int err = select_benchmarks(ctx, &ctx->selected, &n, &ctx->instances, &ctx->n_instances);
     if (err)
         return err;
     ctx->n_selected = n;

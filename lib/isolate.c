@@ -222,6 +222,9 @@ static int failure(const mb_bench *bench, mb_result *r, void **storage, const ch
     r->line = bench->line;
     r->build = bench->build;
     r->compiler = bench->compiler;
+    r->group = bench->group;
+    r->params = bench->values;
+    r->n_params = bench->values ? bench->n_params : 0;
     r->status = MB_STATUS_FAILED;
     r->message = message;
     r->median = r->mean = r->std_dev = r->mad = r->min = r->slope =

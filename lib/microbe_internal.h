@@ -35,6 +35,12 @@ void mb__timer_probe(const mb__clock *clock, mb__timer_info *out);
 
 mb_bench *mb__registry_first(void);
 
+/* The instances of parameterised descriptor b (b->n_params > 0), one per combination of its
+ * values, named "name/value" or "name/p:value/q:value": *out receives *count new descriptors,
+ * each one block to free(), in a new array to free(). A range that yields nothing, or more
+ * than 100000 combinations, gives no instance. Returns 0 or MB_ENOMEM. */
+int mb__param_instances(const mb_bench *b, mb_bench ***out, size_t *count);
+
 /* ---- The state a benchmark body sees ------------------------------------------------- */
 
 typedef struct mb__counters mb__counters;
@@ -52,7 +58,9 @@ struct mb_state {
     mb__counters *counters;         /* started and stopped right outside the loop's clock reads */
     int collect;                    /* callgrind collects inside the loop only (instruction mode) */
     struct mb__body_report *report; /* what the body declared: throughput, skip, failure */
-    uint64_t iters;                 /* iterations asked of this call's loop */
+    const mb_param_value *values;   /* the instance's parameter values (BENCH_P) */
+    size_t n_values;
+    uint64_t iters; /* iterations asked of this call's loop */
     uint64_t start_ns;
     uint64_t end_ns;
     int entered; /* times MB_LOOP was entered during this call */
@@ -86,7 +94,9 @@ typedef struct mb__runner {
     mb__counters *counters;            /* opened set read around every sample, or NULL */
     double *counter_values;            /* scratch of the set's size: the last call's reads */
     double *counter_coverage;
-    mb__body_report *report; /* where the body's declarations go (the runner sets it) */
+    mb__body_report *report;      /* where the body's declarations go (the runner sets it) */
+    const mb_param_value *values; /* the benchmark's parameter values, passed to its body */
+    size_t n_values;
 } mb__runner;
 
 /* Warm-up, plan, sampling and the stopping rule for one benchmark body. Returns 0 (check

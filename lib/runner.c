@@ -91,7 +91,17 @@ static const char *call(const mb__runner *runner, mb_bench_fn fn, uint64_t iters
 {
     if (runner->stop && *runner->stop)
         return interrupted;
-    mb_state state = {runner->clock, runner->counters, collect, runner->report, iters, 0, 0, 0, 0};
+    mb_state state = {runner->clock,
+                      runner->counters,
+                      collect,
+                      runner->report,
+                      runner->values,
+                      runner->n_values,
+                      iters,
+                      0,
+                      0,
+                      0,
+                      0};
     fn(&state);
     if (runner->counters) /* also after warm-up calls: a read starts the next interval */
         mb__counters_read(runner->counters, runner->counter_values, runner->counter_coverage);

@@ -91,6 +91,20 @@ BENCH(copy_throughput)
     }
 }
 
+/* Parameters: two instances, and an instance asking for a parameter it does not have. */
+BENCH_P(param_sum, MB_INTS(n, 16, 32), MB_STRINGS(mode, "ok", "wrong-name"))
+{
+    int64_t n = mb_param_int(state, "n");
+    if (strcmp(mb_param_string(state, "mode"), "wrong-name") == 0)
+        (void)mb_param_int(state, "no_such_parameter");
+    MB_LOOP(state) {
+        int64_t sum = 0;
+        for (int64_t i = 0; i < n; i++)
+            sum += i;
+        mb_black_box(&sum);
+    }
+}
+
 int main(int argc, char **argv)
 {
     return mb_main(argc, argv);

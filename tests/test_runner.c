@@ -103,7 +103,8 @@ static void test_plan(void)
 
 static int measure(const mb_settings *s, uint64_t seed, mb__measurement *m)
 {
-    mb__runner runner = {s, &fake_clock, 1000 * FAKE_READ_NS, NULL, NULL, NULL, NULL, NULL};
+    mb__runner runner = {s, &fake_clock, 1000 * FAKE_READ_NS, NULL, NULL, NULL, NULL, NULL, NULL,
+                         0};
     return mb__measure(&runner, fake_body, seed, m);
 }
 
@@ -426,7 +427,8 @@ static void test_group(void)
     mb_settings_init(&s);
     s.warm_up_time_s = 0;
     reset(0, 0, 0);
-    mb__runner runner = {&s, &fake_clock, 1000 * FAKE_READ_NS, NULL, NULL, NULL, NULL, NULL};
+    mb__runner runner = {&s, &fake_clock, 1000 * FAKE_READ_NS, NULL, NULL, NULL, NULL, NULL, NULL,
+                         0};
     const mb_bench_fn fns[2] = {group_a, group_b};
     mb__measurement ms[2];
     memset(group_calls, 0, sizeof group_calls);

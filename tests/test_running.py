@@ -140,11 +140,31 @@ def test_declared(exe):
           "the text report shows the skip and the throughput")
 
 
+def test_params(exe):
+    """BENCH_P: instances listed, filtered, measured with their values, also --isolate."""
+    code, out, err, _ = run(exe, "--list", "--filter", "^param_")
+    check(out.split() == ["param_sum/n:16/mode:ok", "param_sum/n:16/mode:wrong-name",
+                          "param_sum/n:32/mode:ok", "param_sum/n:32/mode:wrong-name"],
+          f"--list shows every instance: {out.split()}")
+    for extra in ([], ["--isolate"]):
+        code, out, err, _ = run(exe, *extra, "--quick", "--filter", "^param_sum/n:32",
+                                "--format", "json")
+        b = by_name(json.loads(out))
+        ok = b.get("param_sum/n:32/mode:ok", {})
+        check(ok.get("status") == "ok" and ok.get("parameters") == {"n": 32, "mode": "ok"},
+              f"an instance's values in JSON: {ok.get('parameters')}")
+        bad = b.get("param_sum/n:32/mode:wrong-name", {})
+        check(bad.get("status") == "failed" and "no_such_parameter" in (bad.get("message") or ""),
+              f"asking for a missing parameter fails with its name: {bad.get('message')}")
+        check(len(b) == 2 and code == 1, f"the filter matches instance names ({len(b)}, {code})")
+
+
 def main():
     unoptimized, misbehaving = sys.argv[1:3]
     test_unoptimized(unoptimized)
     test_isolate(misbehaving)
     test_declared(misbehaving)
+    test_params(misbehaving)
     for extra in ([], ["--isolate"]):
         for sig in ("INT", "TERM"):
             test_interrupt(misbehaving, extra, sig)

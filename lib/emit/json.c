@@ -475,6 +475,15 @@ static int json_result(void *user, const mb_run_info *info, const mb_result *r)
     integer(j, "line", r->line, INT32_MIN);
     build(j, r);
     open_key(j, "parameters", '{');
+    for (size_t i = 0; i < r->n_params && r->params; i++) {
+        const mb_param_value *v = &r->params[i];
+        if (v->kind == MB_PARAM_INT)
+            integer(j, v->name, v->i, INT64_MIN);
+        else if (v->kind == MB_PARAM_DOUBLE)
+            number(j, v->name, v->d);
+        else
+            string(j, v->name, v->s);
+    }
     close_container(j, '}');
     string(j, "status", mb__status_name(r->status));
     string(j, "message", r->message);

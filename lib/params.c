@@ -1,0 +1,162 @@
+/*
+ * Parameterised benchmarks (BENCH_P): the instances of a descriptor, one per combination of
+ * its parameters' values, each a copy of the descriptor with its own name and values; and the
+ * accessors a body reads its values with.
+ */
+#include "microbe_internal.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "emit/emit.h"
+
+/* The most values one range may produce, and instances one benchmark may have. */
+#define MAX_RANGE_VALUES 4096
+#define MAX_INSTANCES 100000
+
+/* The values of a range: low, then (times or plus step) while below high, then high. */
+static size_t range_values(const mb_param *p, int64_t *out)
+{
+    size_t n = 0;
+    int64_t v = p->range_low;
+    if (p->range_low > p->range_high || p->range_step < (p->range_geometric ? 2 : 1))
+        return 0;
+    while (v < p->range_high && n < MAX_RANGE_VALUES - 1) {
+        out[n++] = v;
+        if (p->range_geometric ? v > INT64_MAX / p->range_step || v <= 0
+                               : v > INT64_MAX - p->range_step)
+            break;
+        v = p->range_geometric ? v * p->range_step : v + p->range_step;
+    }
+    out[n++] = p->range_high;
+    return n;
+}
+
+static size_t count_values(const mb_param *p, int64_t *scratch)
+{
+    return p->n_values ? p->n_values : p->kind == MB_PARAM_INT ? range_values(p, scratch) : 0;
+}
+
+/* "64", "0.5", "hit": a value as it appears in an instance's name. */
+static void format_value(char *buf, size_t size, const mb_param_value *v)
+{
+    if (v->kind == MB_PARAM_INT)
+        snprintf(buf, size, "%" PRId64, v->i);
+    else if (v->kind == MB_PARAM_DOUBLE)
+        mb__fmt_double(buf, size, v->d);
+    else
+        snprintf(buf, size, "%s", v->s ? v->s : "");
+}
+
+int mb__param_instances(const mb_bench *b, mb_bench ***out, size_t *count)
+{
+    *out = NULL;
+    *count = 0;
+    size_t np = b->n_params, total = 1;
+    int64_t(*ranges)[MAX_RANGE_VALUES] = calloc(np ? np : 1, sizeof *ranges);
+    size_t *n_values = calloc(np ? np : 1, sizeof *n_values);
+    size_t *choice = calloc(np ? np : 1, sizeof *choice);
+    if (!ranges || !n_values || !choice) {
+        free(ranges);
+        free(n_values);
+        free(choice);
+        return MB_ENOMEM;
+    }
+    for (size_t j = 0; j < np; j++) {
+        n_values[j] = count_values(&b->params[j], ranges[j]);
+        total = n_values[j] && total <= MAX_INSTANCES / n_values[j] ? total * n_values[j] : 0;
+    }
+    mb_bench **list = total ? calloc(total, sizeof *list) : NULL;
+    int err = total && !list ? MB_ENOMEM : 0;
+    for (size_t k = 0; list && k < total && !err; k++) {
+        /* One block: the descriptor, its values, its name. */
+        size_t name_size = strlen(b->name) + 1;
+        for (size_t j = 0; j < np; j++)
+            name_size +=
+                strlen(b->params[j].name) + 48 +
+                (b->params[j].kind == MB_PARAM_STRING ? strlen(b->params[j].strings[choice[j]])
+                                                      : 0);
+        char *block = malloc(sizeof(mb_bench) + np * sizeof(mb_param_value) + name_size);
+        if (!block) {
+            err = MB_ENOMEM;
+            break;
+        }
+        mb_bench *inst = (mb_bench *)(void *)block;
+        mb_param_value *values = (mb_param_value *)(void *)(block + sizeof(mb_bench));
+        char *name = block + sizeof(mb_bench) + np * sizeof(mb_param_value);
+        *inst = *b;
+        inst->mb__next = NULL;
+        inst->values = values;
+        size_t len = (size_t)snprintf(name, name_size, "%s", b->name);
+        for (size_t j = 0; j < np; j++) {
+            const mb_param *p = &b->params[j];
+            mb_param_value *v = &values[j];
+            *v = (mb_param_value){p->name, p->kind, 0, 0, NULL};
+            if (p->kind == MB_PARAM_INT)
+                v->i = p->n_values ? p->ints[choice[j]] : ranges[j][choice[j]];
+            else if (p->kind == MB_PARAM_DOUBLE)
+                v->d = p->doubles[choice[j]];
+            else
+                v->s = p->strings[choice[j]];
+            char text[48 + 256];
+            format_value(text, sizeof text, v);
+            len += (size_t)snprintf(name + len, name_size - len, np == 1 ? "/%s" : "/%s:%s",
+                                    np == 1 ? text : p->name, text);
+        }
+        inst->name = name;
+        list[k] = inst;
+        *count = k + 1;
+        /* The next combination: the last parameter varies fastest. */
+        for (size_t j = np; j-- > 0;) {
+            if (++choice[j] < n_values[j])
+                break;
+            choice[j] = 0;
+        }
+    }
+    free(ranges);
+    free(n_values);
+    free(choice);
+    if (err) {
+        for (size_t k = 0; k < *count; k++)
+            free(list[k]);
+        free(list);
+        *count = 0;
+        return err;
+    }
+    *out = list;
+    return 0;
+}
+
+/* The running instance's value of parameter name of the given kind, or NULL after failing the
+ * benchmark with a message. */
+static const mb_param_value *find(mb_state *state, const char *name, mb_param_kind kind)
+{
+    for (size_t j = 0; state && j < state->n_values; j++)
+        if (name && strcmp(state->values[j].name, name) == 0 && state->values[j].kind == kind)
+            return &state->values[j];
+    char message[160];
+    snprintf(message, sizeof message, "the body asked for parameter '%s', which it does not have%s",
+             name ? name : "(null)", " (or not of that kind)");
+    mb_fail(state, message);
+    return NULL;
+}
+
+int64_t mb_param_int(mb_state *state, const char *name)
+{
+    const mb_param_value *v = find(state, name, MB_PARAM_INT);
+    return v ? v->i : 0;
+}
+
+double mb_param_double(mb_state *state, const char *name)
+{
+    const mb_param_value *v = find(state, name, MB_PARAM_DOUBLE);
+    return v ? v->d : 0.0;
+}
+
+const char *mb_param_string(mb_state *state, const char *name)
+{
+    const mb_param_value *v = find(state, name, MB_PARAM_STRING);
+    return v && v->s ? v->s : "";
+}
