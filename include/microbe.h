@@ -748,6 +748,34 @@ MB_API unsigned mb_hygiene(const mb_environment *env);
 MB_API const char *mb_hygiene_name(unsigned flag);
 MB_API const char *mb_hygiene_advice(unsigned flag);
 
+/* Complexity: the growth of a parameterised benchmark's median time with its one integer
+ * parameter, fitted as t = c f(n) for each model below (docs/authoring.md#complexity). */
+typedef enum mb_complexity_model {
+    MB_O_1 = 0,
+    MB_O_LOG_N = 1,
+    MB_O_N = 2,
+    MB_O_N_LOG_N = 3,
+    MB_O_N2 = 4,
+    MB_O_N3 = 5
+} mb_complexity_model;
+#define MB_COMPLEXITY_MODELS 6
+
+/* "O(1)", "O(log n)", "O(n)", "O(n log n)", "O(n^2)", "O(n^3)"; NULL for anything else. */
+MB_API const char *mb_complexity_name(mb_complexity_model model);
+
+typedef struct mb_complexity_fit {
+    mb_complexity_model model;
+    double coefficient_ns; /* c in t = c f(n), f with log base 2 */
+    double rms;            /* root mean square of the relative residuals (t - c f) / t */
+} mb_complexity_fit;
+
+typedef struct mb_complexity {
+    const char *benchmark; /* the BENCH_P's name (without its parameter) */
+    const char *parameter;
+    size_t n_points;                              /* instances fitted: at least 3 */
+    mb_complexity_fit fits[MB_COMPLEXITY_MODELS]; /* best first, by rms */
+} mb_complexity;
+
 /* About the whole run; passed to emitters. */
 typedef struct mb_run_info {
     const char *library_version;
@@ -762,8 +790,10 @@ typedef struct mb_run_info {
     const char *const *names; /* their names, in run order */
     int64_t start_time_unix;  /* seconds since the epoch */
     const mb_environment *env;
-    int interrupted; /* set before end() when mb_ctx_interrupt() cut the run short:
-                        n_benchmarks then counts only the results emitted */
+    int interrupted;     /* set before end() when mb_ctx_interrupt() cut the run short:
+                            n_benchmarks then counts only the results emitted */
+    size_t n_complexity; /* set before end(): a fit per BENCH_P with one integer parameter */
+    const mb_complexity *complexity;
 } mb_run_info;
 
 /* ---------------------------------------------------------------------------------------

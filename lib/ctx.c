@@ -41,6 +41,8 @@ struct mb_ctx {
     mb_bench **selected;  /* the last run's benchmarks, in run order */
     mb_bench **instances; /* the instances of parameterised benchmarks among them, owned */
     size_t n_instances;
+    mb_complexity *complexity; /* the last run's fits, with their names after them */
+    size_t n_complexity;
     const char **names;
     mb_result *results;
     void **result_storage; /* three blocks per result: samples, counters, message */
@@ -294,6 +296,9 @@ static void free_results(mb_ctx *ctx)
     free(ctx->result_storage);
     free(ctx->selected);
     free(ctx->names);
+    free(ctx->complexity);
+    ctx->complexity = NULL;
+    ctx->n_complexity = 0;
     for (size_t i = 0; i < ctx->n_instances; i++)
         free(ctx->instances[i]);
     free(ctx->instances);
@@ -882,6 +887,55 @@ static int after_result(mb_ctx *ctx, const mb_run_info *info, mb_result *r)
     return rc < 0 ? rc : 0;
 }
 
+#define COMPLEXITY_NAME_MAX 128
+
+/* The complexity of every BENCH_P with one integer parameter and at least three measured
+ * instances among the results, into info. Returns 0 or MB_ENOMEM. */
+static int fit_complexity(mb_ctx *ctx, mb_run_info *info)
+{
+    size_t n = ctx->n_results;
+    mb_complexity *out = malloc((n + 1) * (sizeof *out + COMPLEXITY_NAME_MAX));
+    double *x = malloc((2 * n + 1) * sizeof *x), *t = x ? x + n : NULL;
+    if (!out || !x) {
+        free(out);
+        free(x);
+        return MB_ENOMEM;
+    }
+    char(*names)[COMPLEXITY_NAME_MAX] = (void *)(out + n + 1);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        const mb_bench *b = ctx->selected[i];
+        int first = b->values && b->n_params == 1 && b->params[0].kind == MB_PARAM_INT;
+        for (size_t j = 0; first && j < i; j++)
+            first = ctx->selected[j]->params != b->params;
+        if (!first)
+            continue;
+        size_t m = 0;
+        for (size_t j = i; j < n; j++) {
+            const mb_result *r = &ctx->results[j];
+            if (ctx->selected[j]->params == b->params && r->status == MB_STATUS_OK &&
+                r->median.point > 0 && ctx->selected[j]->values[0].i >= 1) {
+                x[m] = (double)ctx->selected[j]->values[0].i;
+                t[m++] = r->median.point;
+            }
+        }
+        if (m < 3)
+            continue;
+        const char *slash = strchr(b->name, '/');
+        snprintf(names[k], COMPLEXITY_NAME_MAX, "%.*s",
+                 (int)(slash ? (size_t)(slash - b->name) : strlen(b->name)), b->name);
+        out[k] = (mb_complexity){names[k], b->params[0].name, m, {{0}}};
+        mb__complexity_fit(x, t, m, out[k].fits);
+        k++;
+    }
+    free(x);
+    ctx->complexity = out;
+    ctx->n_complexity = k;
+    info->complexity = k ? out : NULL;
+    info->n_complexity = k;
+    return 0;
+}
+
 /* With a baseline the verdicts need every p-value of the suite (Holm), so results are
  * emitted together once all are measured. */
 static int emit_compared(mb_ctx *ctx, const mb_run_info *info)
@@ -995,6 +1049,10 @@ int mb_run(mb_ctx *ctx)
     if (ctx->defer && (!err || err == MB_EINTR)) {
         int emit_err = emit_compared(ctx, &info);
         err = emit_err ? emit_err : err;
+    }
+    if (!err || err == MB_EINTR) {
+        int fit_err = fit_complexity(ctx, &info);
+        err = fit_err ? fit_err : err;
     }
     if (err == MB_EINTR) {
         /* The outputs get the finished results and are closed properly. */

@@ -153,6 +153,10 @@ int mb__analyze(const mb__measurement *m, const mb_settings *s, uint64_t seed, d
 int mb__analyze_counters(const mb__measurement *m, const mb__counters *set, double conf,
                          mb_result *r, void **storage);
 
+/* Fits every complexity model to the k points (n[i] >= 1, t[i] > 0: median ns per iteration)
+ * and ranks them, best first, into fits (MB_COMPLEXITY_MODELS entries). Pure. */
+void mb__complexity_fit(const double *n, const double *t, size_t k, mb_complexity_fit *fits);
+
 /* ---- Seeds --------------------------------------------------------------------------- */
 
 /* The seed of one benchmark: the run's seed mixed with a hash of its name, so a filtered run

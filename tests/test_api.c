@@ -449,6 +449,26 @@ static void test_params(void)
     free(inst);
 }
 
+/* Complexity fits recover the model and coefficient of exact data, and rank noise sensibly. */
+static void test_complexity(void)
+{
+    double n[6] = {8, 64, 512, 4096, 32768, 262144}, t[6];
+    for (int m = 0; m < MB_COMPLEXITY_MODELS; m++) {
+        for (int i = 0; i < 6; i++) {
+            double f[MB_COMPLEXITY_MODELS] = {
+                1, log2(n[i]), n[i], n[i] * log2(n[i]), n[i] * n[i], n[i] * n[i] * n[i]};
+            t[i] = 2.5 * f[m] * (1 + 0.01 * (i % 2 ? 1 : -1)); /* +-1 % noise */
+        }
+        mb_complexity_fit fits[MB_COMPLEXITY_MODELS];
+        mb__complexity_fit(n, t, 6, fits);
+        CHECK_INT(fits[0].model, ==, m);
+        CHECK_NEAR(fits[0].coefficient_ns, 2.5, 0.01, 0);
+        CHECK(fits[0].rms < 0.011 && fits[1].rms > 0.1);
+    }
+    CHECK_STR(mb_complexity_name(MB_O_N_LOG_N), "O(n log n)");
+    CHECK(mb_complexity_name((mb_complexity_model)6) == NULL);
+}
+
 static void test_environment(void)
 {
     static mb__env env; /* large: keep it off the stack */
@@ -487,5 +507,6 @@ int main(void)
     test_environment();
     test_hygiene();
     test_params();
+    test_complexity();
     return CHECK_DONE();
 }

@@ -77,6 +77,18 @@ static const mb_counter sort_counters[] = {
      NULL},
 };
 
+static const mb_complexity complexity[] = {
+    {"sort",
+     "n",
+     4,
+     {{MB_O_N_LOG_N, 3.357, 0.04},
+      {MB_O_N, 12.5, 0.454},
+      {MB_O_N2, 0.02, 0.9},
+      {MB_O_LOG_N, 150, 0.95},
+      {MB_O_1, 900, 0.97},
+      {MB_O_N3, 1e-6, 0.99}}},
+};
+
 static mb_settings settings;
 static mb_run_info info;
 static mb_result results[3];
@@ -101,6 +113,8 @@ static void make_run(void)
         .names = names,
         .start_time_unix = 1795669183,
         .env = &env,
+        .n_complexity = 1,
+        .complexity = complexity,
     };
 
     results[0] = (mb_result){

@@ -537,6 +537,28 @@ static int json_end(void *user, const mb_run_info *info)
 {
     json_emitter *j = user;
     close_container(j, ']');
+    open_key(j, "complexity", '[');
+    for (size_t i = 0; i < info->n_complexity && info->complexity; i++) {
+        const mb_complexity *c = &info->complexity[i];
+        member(j);
+        open_container(j, '{');
+        string(j, "benchmark", c->benchmark);
+        string(j, "parameter", c->parameter);
+        unsigned64(j, "points", c->n_points);
+        string(j, "best", mb_complexity_name(c->fits[0].model));
+        open_key(j, "fits", '[');
+        for (int m = 0; m < MB_COMPLEXITY_MODELS; m++) {
+            member(j);
+            open_container(j, '{');
+            string(j, "model", mb_complexity_name(c->fits[m].model));
+            number(j, "coefficient_ns", c->fits[m].coefficient_ns);
+            number(j, "rms", c->fits[m].rms);
+            close_container(j, '}');
+        }
+        close_container(j, ']');
+        close_container(j, '}');
+    }
+    close_container(j, ']');
     key(j, "interrupted");
     fputs(info->interrupted ? "true" : "false", j->out);
     close_container(j, '}');

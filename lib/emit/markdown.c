@@ -318,6 +318,21 @@ static int md_end(void *user, const mb_run_info *info)
         if (err)
             return err;
     }
+    for (size_t i = 0; i < info->n_complexity && info->complexity; i++) {
+        const mb_complexity *c = &info->complexity[i];
+        char coef[32], line[200];
+        mb__format_time(coef, sizeof coef, c->fits[0].coefficient_ns, "µs");
+        mb__fmt(line, sizeof line, ": **%s**, %s × f(n), rms %.1f %%\n",
+                mb_complexity_name(c->fits[0].model), coef, 100 * c->fits[0].rms);
+        fputs(i ? "- " : "\n**Complexity**\n\n- ", m->out);
+        strbuf name = {0};
+        sb_code(&name, c->benchmark);
+        int err = sb_flush(&name, m->out);
+        free(name.data);
+        if (err)
+            return err;
+        fputs(line, m->out);
+    }
     if (m->warnings.len) {
         fputs("\n**Warnings**\n\n", m->out);
         int err = sb_flush(&m->warnings, m->out);

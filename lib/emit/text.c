@@ -456,6 +456,19 @@ static int text_end(void *user, const mb_run_info *info)
                 "\npaired within groups (members interleaved in this run, ratio to the group's "
                 "first member):\n%s",
                 t->pairs.text);
+    for (size_t i = 0; i < info->n_complexity && info->complexity; i++) {
+        const mb_complexity *c = &info->complexity[i];
+        char line[400], coef[32];
+        mb__format_time(coef, sizeof coef, c->fits[0].coefficient_ns, "us");
+        size_t len = (size_t)mb__fmt(line, sizeof line, "  %s: %s, %s x f(%s), rms %.1f%%",
+                                     c->benchmark, mb_complexity_name(c->fits[0].model), coef,
+                                     c->parameter, 100 * c->fits[0].rms);
+        if (len < sizeof line)
+            mb__fmt(line + len, sizeof line - len, " (next: %s, %.1f%%)",
+                    mb_complexity_name(c->fits[1].model), 100 * c->fits[1].rms);
+        fprintf(t->out, "%s%s\n", i ? "" : "\ncomplexity (median time per iteration, best fit):\n",
+                line);
+    }
     if (t->warnings.len)
         fprintf(t->out, "\nwarnings:\n%s", t->warnings.text);
     fprintf(t->out, "\n%zu benchmark%s", info->n_benchmarks, info->n_benchmarks == 1 ? "" : "s");
