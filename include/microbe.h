@@ -296,36 +296,28 @@ MB_API int mb_register(mb_bench *bench);
     }                                                                                              \
     static void mb__bench_fn_##name(mb_state *state)
 
+/* clang-format would break these initializers before their #name. */
+// clang-format off
 #define MB__COUNT_OF(type, ...) (sizeof((const type[]){__VA_ARGS__}) / sizeof(type))
 /* A list of integer values: MB_INTS(n, 8, 64, 512). */
-#define MB_INTS(name, ...)                                                                         \
-    {                                                                                              \
-#name, MB_PARAM_INT, MB__COUNT_OF(int64_t, __VA_ARGS__),                                   \
-            (const int64_t[]){__VA_ARGS__ }, NULL, NULL, 0, 0, 0, 0                                \
-    }
+#define MB_INTS(name, ...) \
+    {#name, MB_PARAM_INT, MB__COUNT_OF(int64_t, __VA_ARGS__), (const int64_t[]){__VA_ARGS__}, \
+     NULL, NULL, 0, 0, 0, 0}
 /* A list of doubles: MB_DOUBLES(load, 0.25, 0.5, 0.9). */
-#define MB_DOUBLES(name, ...)                                                                      \
-    {                                                                                              \
-#name, MB_PARAM_DOUBLE, MB__COUNT_OF(double, __VA_ARGS__), NULL,                           \
-            (const double[]){__VA_ARGS__ }, NULL, 0, 0, 0, 0                                       \
-    }
+#define MB_DOUBLES(name, ...) \
+    {#name, MB_PARAM_DOUBLE, MB__COUNT_OF(double, __VA_ARGS__), NULL, \
+     (const double[]){__VA_ARGS__}, NULL, 0, 0, 0, 0}
 /* A list of strings: MB_STRINGS(kind, "hit", "miss"). */
-#define MB_STRINGS(name, ...)                                                                      \
-    {                                                                                              \
-#name, MB_PARAM_STRING, MB__COUNT_OF(const char *, __VA_ARGS__), NULL, NULL,               \
-            (const char *const[]){__VA_ARGS__ }, 0, 0, 0, 0                                        \
-    }
+#define MB_STRINGS(name, ...) \
+    {#name, MB_PARAM_STRING, sizeof((const char *const[]){__VA_ARGS__}) / sizeof(const char *), \
+     NULL, NULL, (const char *const[]){__VA_ARGS__}, 0, 0, 0, 0}
 /* Integers low, low*m, low*m^2, ... below high, then high itself: MB_RANGE(n, 8, 4096, 8)
  * gives 8, 64, 512, 4096. m >= 2. */
-#define MB_RANGE(name, low, high, m)                                                               \
-    {                                                                                              \
-#name, MB_PARAM_INT, 0, NULL, NULL, NULL, low, high, m, 1                                  \
-    }
+#define MB_RANGE(name, low, high, m) {#name, MB_PARAM_INT, 0, NULL, NULL, NULL, low, high, m, 1}
 /* Integers low, low+step, ... up to high: MB_DENSE(threads, 1, 4, 1) gives 1, 2, 3, 4. */
-#define MB_DENSE(name, low, high, step)                                                            \
-    {                                                                                              \
-#name, MB_PARAM_INT, 0, NULL, NULL, NULL, low, high, step, 0                               \
-    }
+#define MB_DENSE(name, low, high, step) \
+    {#name, MB_PARAM_INT, 0, NULL, NULL, NULL, low, high, step, 0}
+// clang-format on
 #endif
 
 /* A parameter's value in the running instance (the body of a BENCH_P). An unknown name, or one

@@ -120,13 +120,17 @@ static int one_run(const char *exe, const char *filter, uint64_t iters, const ch
     char out_arg[4200], iters_arg[32];
     snprintf(out_arg, sizeof out_arg, "--callgrind-out-file=%s", out_path);
     snprintf(iters_arg, sizeof iters_arg, "%" PRIu64, iters);
+    /* execvp's prototype predates const: the strings are only read. */
+    char *exe_arg, *filter_arg;
+    memcpy(&exe_arg, &exe, sizeof exe_arg);
+    memcpy(&filter_arg, &filter, sizeof filter_arg);
     char *argv[] = {"valgrind",
                     "--tool=callgrind",
                     "--collect-atstart=no",
                     out_arg,
-                    (char *)(uintptr_t)exe,
+                    exe_arg,
                     "--filter",
-                    (char *)(uintptr_t)filter,
+                    filter_arg,
                     NULL};
     int status = run_quietly(argv, iters_arg);
     if (status != 0) {

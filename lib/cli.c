@@ -159,8 +159,14 @@ static int fail(char *err, size_t size, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
+    /* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): started on the line above */
     vsnprintf(err, size, fmt, ap);
     va_end(ap);
+    /* One line, whatever the value quoted: control characters (a newline in an argument)
+     * become '?'. */
+    for (char *c = err; *c; c++)
+        if ((unsigned char)*c < 0x20 || *c == 0x7f)
+            *c = '?';
     return -1;
 }
 
@@ -181,7 +187,7 @@ static size_t parse_decimal(const char *s, double *out)
     if (*p == '.') {
         /* strtod honours the locale's decimal point: write that one. */
         const char *point = localeconv()->decimal_point;
-        buf[k++] = point && point[0] ? point[0] : '.';
+        buf[k++] = (char)(point && point[0] ? point[0] : '.');
         p++;
         while (isdigit((unsigned char)*p) && k < sizeof buf - 8) {
             buf[k++] = *p++;
@@ -233,6 +239,8 @@ static int parse_seconds(const char *src, const char *text, double *out, char *e
     v *= scale;
     if (v < 0)
         return fail(err, size, "%s: '%s' is negative", src, text);
+    if (v > 1e6)
+        return fail(err, size, "%s: '%s' is out of range (at most 1e6 seconds)", src, text);
     *out = v;
     return 0;
 }
@@ -520,7 +528,6 @@ static int apply_values(mb__cli *cli, char *err, size_t size)
             if (strcmp(v, "auto") != 0 && strcmp(v, "always") != 0 && strcmp(v, "never") != 0)
                 return fail(err, size, "%s: '%s' is not auto, always or never", src, v);
             break;
-        case OPT_OUTPUT: break;
         default: break;
         }
     }
@@ -761,7 +768,7 @@ int mb_main(int argc, char **argv)
     const char *callgrind_iters = getenv(MB__CALLGRIND_ENV);
     if (callgrind_iters) {
         /* A child of --instructions, running under callgrind: no report. */
-        uint64_t iters;
+        uint64_t iters = 0;
         rc = mb__parse_uint(MB__CALLGRIND_ENV, callgrind_iters, 1, UINT64_C(1) << 40, &iters, err,
                             sizeof err);
         if (rc == 0)
@@ -781,9 +788,9 @@ int mb_main(int argc, char **argv)
         exit_code = 2;
     } else if (selected == 0) {
         fprintf(stderr, "%s: note: no benchmarks are registered\n", prog);
-    } else if ((rc = add_outputs(ctx, &cli, prog)) != 0) {
+    } else if (add_outputs(ctx, &cli, prog) != 0) {
         exit_code = 2;
-    } else if (cli.pin_cpu >= 0 && (errno = 0, rc = mb__pin_cpu(cli.pin_cpu)) != 0) {
+    } else if (cli.pin_cpu >= 0 && (errno = 0, mb__pin_cpu(cli.pin_cpu)) != 0) {
         fprintf(stderr, "%s: error: %s: cannot pin to CPU %d: %s\n", prog, cli.source[OPT_PIN],
                 cli.pin_cpu, strerror(errno));
         exit_code = 2;
@@ -794,7 +801,9 @@ int mb_main(int argc, char **argv)
     } else if (rc != 0) {
         /* Duplicate names and a bad baseline were logged with their details: bad input. */
         int bad_input = rc == MB_EDUP || rc == MB_EINVAL;
-        if (!bad_input)
+        if (rc == MB_EIO && errno)
+            fprintf(stderr, "%s: error: %s: %s\n", prog, mb_strerror(rc), strerror(errno));
+        else if (!bad_input)
             fprintf(stderr, "%s: error: %s\n", prog, mb_strerror(rc));
         exit_code = bad_input ? 2 : 1;
     } else {

@@ -244,6 +244,7 @@ void mb__log(const mb_settings *s, mb_log_level level, const char *fmt, ...)
     char message[512];
     va_list ap;
     va_start(ap, fmt);
+    /* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): started on the line above */
     vsnprintf(message, sizeof message, fmt, ap);
     va_end(ap);
     s->log(s->log_user, level, message);
@@ -385,7 +386,8 @@ static int append(mb_bench ***list, size_t *n, size_t *cap, mb_bench *item)
 {
     if (*n == *cap) {
         size_t grown_cap = *cap ? 2 * *cap : 16;
-        mb_bench **grown = realloc(*list, grown_cap * sizeof *grown);
+        mb_bench **grown =
+            realloc(*list, grown_cap * sizeof *grown); /* NOLINT(bugprone-sizeof-expression) */
         if (!grown)
             return MB_ENOMEM;
         *list = grown;
@@ -404,7 +406,9 @@ static int select_benchmarks(mb_ctx *ctx, mb_bench ***out, size_t *count, mb_ben
     size_t n = 0, k = 0, cap = 0, owned_cap = 0;
     for (mb_bench *b = mb__registry_first(); b; b = b->mb__next)
         n++;
-    mb_bench **sorted = malloc((n + 1) * sizeof *sorted), **list = NULL;
+    mb_bench **list = NULL;
+    /* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers, sized by its element */
+    mb_bench **sorted = malloc((n + 1) * sizeof *sorted);
     *owned = NULL;
     *n_owned = 0;
     if (!sorted)
@@ -412,7 +416,7 @@ static int select_benchmarks(mb_ctx *ctx, mb_bench ***out, size_t *count, mb_ben
     n = 0;
     for (mb_bench *b = mb__registry_first(); b; b = b->mb__next)
         sorted[n++] = b;
-    qsort(sorted, n, sizeof *sorted, compare_bench);
+    qsort(sorted, n, sizeof *sorted, compare_bench); /* NOLINT(bugprone-sizeof-expression) */
     int err = append(&list, &k, &cap, NULL); /* room for at least one, even when none match */
     k = 0;
     for (size_t i = 0; i < n && !err; i++) {
@@ -566,7 +570,7 @@ static int finish_result(mb_ctx *ctx, const mb_bench *bench, const mb__measureme
         char *message = malloc(strlen(m->report.message) + 1);
         if (!message)
             return MB_ENOMEM;
-        strcpy(message, m->report.message);
+        memcpy(message, m->report.message, strlen(m->report.message) + 1);
         storage[2] = message;
         r->status = (mb_status)m->report.outcome;
         r->message = message;
@@ -642,9 +646,10 @@ static int paired_change(const mb__measurement *base, const mb__measurement *mem
     size_t n = base->n < member->n ? base->n : member->n;
     if (n < 2 || base->failure || member->failure)
         return 0;
-    double *old_r = malloc(2 * n * sizeof *old_r), *new_r = old_r + n;
+    double *old_r = malloc(2 * n * sizeof *old_r);
     if (!old_r)
         return MB_ENOMEM;
+    double *new_r = old_r + n;
     for (size_t r = 0; r < n; r++) {
         old_r[r] = base->ns[r] / (double)base->iters[r];
         new_r[r] = member->ns[r] / (double)member->iters[r];
@@ -715,12 +720,12 @@ static void open_counters(mb_ctx *ctx)
         if (seen)
             continue;
         char names[512] = "";
-        for (size_t j = i; j < n; j++) {
+        size_t len = 0;
+        for (size_t j = i; j < n && len < sizeof names; j++) {
             const char *other = mb__counter_reason(ctx->counters, j);
-            if (other && strcmp(other, reason) == 0 && strlen(names) + 64 < sizeof names) {
-                strcat(names, names[0] ? ", " : "");
-                strncat(names, mb__counter_name(ctx->counters, j), 60);
-            }
+            if (other && strcmp(other, reason) == 0)
+                len += (size_t)snprintf(names + len, sizeof names - len, "%s%s", len ? ", " : "",
+                                        mb__counter_name(ctx->counters, j));
         }
         mb__log(&ctx->settings, MB_LOG_WARN,
                 "counters unavailable: %s: %s; their columns are marked unavailable", names,
@@ -801,8 +806,9 @@ static int load_baseline(mb_ctx *ctx)
     if (s->save_baseline && !s->smoke && s->profile_time_s <= 0) {
         int rc = mb__baseline_prepare(baseline_dir(s), s->save_baseline, err, sizeof err);
         if (rc) {
+            /* Logged with its details; a directory that cannot be made is bad input. */
             mb__log(s, MB_LOG_ERROR, "--save-baseline %s: %s", s->save_baseline, err);
-            return rc;
+            return rc == MB_ENOMEM ? rc : MB_EINVAL;
         }
     }
     if (s->instructions && !s->smoke && s->profile_time_s <= 0) {
@@ -816,9 +822,10 @@ static int load_baseline(mb_ctx *ctx)
         return 0;
     int rc = mb__baseline_read(baseline_dir(s), s->baseline, &ctx->baseline, err, sizeof err);
     if (rc) {
+        /* Logged with its details; a baseline that cannot be read is bad input. */
         mb__log(s, MB_LOG_ERROR, "%s", err);
         mb__saved_free(&ctx->baseline);
-        return rc;
+        return rc == MB_ENOMEM ? rc : MB_EINVAL;
     }
     ctx->comparing = 1;
     return 0;
@@ -940,6 +947,7 @@ static int fit_complexity(mb_ctx *ctx, mb_run_info *info)
  * emitted together once all are measured. */
 static int emit_compared(mb_ctx *ctx, const mb_run_info *info)
 {
+    /* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers */
     mb_change **changes = malloc((ctx->n_results + 1) * sizeof *changes);
     if (!changes)
         return MB_ENOMEM;

@@ -102,7 +102,7 @@ typedef struct mb__runner {
 /* Warm-up, plan, sampling and the stopping rule for one benchmark body. Returns 0 (check
  * m->failure for a misbehaving body), MB_EINTR when runner->stop was raised (m is then
  * empty) or MB_ENOMEM. m's arrays are freed by mb__measurement_free. */
-int mb__measure(const mb__runner *runner, mb_bench_fn fn, uint64_t seed, mb__measurement *m);
+int mb__measure(const mb__runner *shared, mb_bench_fn fn, uint64_t seed, mb__measurement *m);
 void mb__measurement_free(mb__measurement *m);
 
 /* One call of the body with iters iterations and callgrind collecting inside its loop only

@@ -68,7 +68,8 @@ int mb__param_instances(const mb_bench *b, mb_bench ***out, size_t *count)
         n_values[j] = count_values(&b->params[j], ranges[j]);
         total = n_values[j] && total <= MAX_INSTANCES / n_values[j] ? total * n_values[j] : 0;
     }
-    mb_bench **list = total ? calloc(total, sizeof *list) : NULL;
+    mb_bench **list =
+        total ? calloc(total, sizeof *list) : NULL; /* NOLINT(bugprone-sizeof-expression) */
     int err = total && !list ? MB_ENOMEM : 0;
     for (size_t k = 0; list && k < total && !err; k++) {
         /* One block: the descriptor, its values, its name. */

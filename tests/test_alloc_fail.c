@@ -1,8 +1,8 @@
 /*
  * Allocation-failure injection: a full run of a small suite (two benchmarks and a comparison
  * group, with a counter, a JSON file, a CSV file and a text report, saving a baseline, then
- * comparing with it) is repeated with the k-th allocation failing, for every k the run reaches. Each
- * run must end with 0 or a clean error code (MB_ENOMEM, MB_EIO), never crash, leak (the CI
+ * comparing with it) is repeated with the k-th allocation failing, for every k the run reaches.
+ * Each run must end with 0 or a clean error code (MB_ENOMEM, MB_EIO), never crash, leak (the CI
  * runs this under ASan/LSan and valgrind) or leave a half-written or temporary file: every
  * output is either absent or whole.
  *

@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -97,6 +98,34 @@ static int usage_error(const char *fmt, ...)
     return 2;
 }
 
+/* A fraction option's value in its range, (0, 1) or [0, 1) when zero_ok; 0 or -1 with err. */
+static int parse_fraction_in(const char *name, const char *text, int zero_ok, double *out,
+                             char *err, size_t size)
+{
+    double v;
+    if (mb__parse_fraction(name, text, &v, err, size) != 0)
+        return -1;
+    if (!((zero_ok ? v >= 0 : v > 0) && v < 1)) {
+        snprintf(err, size, "%s: %s is out of range %s0, 1)", name, text, zero_ok ? "[" : "(");
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+/* An executable that --exec can run: 0, or exit code 2 after saying why not. */
+static int check_executable(const char *which, const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return usage_error("%s: cannot run '%s': %s", which, path, strerror(errno));
+    if (!S_ISREG(st.st_mode))
+        return usage_error("%s: cannot run '%s': not a regular file", which, path);
+    if (access(path, X_OK) != 0)
+        return usage_error("%s: cannot run '%s': %s", which, path, strerror(errno));
+    return 0;
+}
+
 /* Returns -1 to go on, else the exit code. */
 static int parse_args(int argc, char **argv, options *o)
 {
@@ -157,16 +186,17 @@ static int parse_args(int argc, char **argv, options *o)
             else
                 return usage_error("--format: unknown format '%s'%s (text, markdown, json)", v, "");
         } else if (strcmp(name, "--noise-threshold") == 0)
-            rc = mb__parse_fraction(name, v, &o->s.noise_threshold, err, sizeof err);
+            rc = parse_fraction_in(name, v, 1, &o->s.noise_threshold, err, sizeof err);
         else if (strcmp(name, "--significance") == 0)
-            rc = mb__parse_fraction(name, v, &o->s.significance, err, sizeof err);
+            rc = parse_fraction_in(name, v, 0, &o->s.significance, err, sizeof err);
         else if (strcmp(name, "--run-noise") == 0)
-            rc = mb__parse_fraction(name, v, &o->s.run_noise, err, sizeof err);
+            rc = parse_fraction_in(name, v, 1, &o->s.run_noise, err, sizeof err);
         else if (strcmp(name, "--confidence") == 0)
-            rc = mb__parse_fraction(name, v, &o->s.confidence, err, sizeof err);
+            rc = parse_fraction_in(name, v, 0, &o->s.confidence, err, sizeof err);
         else if (strcmp(name, "--resamples") == 0) {
             rc = mb__parse_uint(name, v, 100, 1000000, &u, err, sizeof err);
-            o->s.resamples = (uint32_t)u;
+            if (rc == 0)
+                o->s.resamples = (uint32_t)u;
         } else if (strcmp(name, "--seed") == 0)
             rc = mb__parse_uint(name, v, 0, UINT64_MAX, &o->s.seed, err, sizeof err);
         else
@@ -183,6 +213,8 @@ static int parse_args(int argc, char **argv, options *o)
         return usage_error("arguments after -- need --exec");
     o->old_path = paths[0];
     o->new_path = paths[1];
+    if (o->exec && (check_executable("OLD", o->old_path) || check_executable("NEW", o->new_path)))
+        return 2;
     return -1;
 }
 

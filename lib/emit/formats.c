@@ -126,6 +126,12 @@ int mb_emitter_open(mb_emitter *emitter, const char *format, const char *path)
         errno = EINVAL;
         return MB_EINVAL;
     }
+    /* A directory in the way would only be found at the rename, after the whole run. */
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        errno = EISDIR;
+        return MB_EIO;
+    }
     file_emitter *f = calloc(1, sizeof *f);
     if (!f)
         return MB_ENOMEM;

@@ -219,7 +219,7 @@ static void counter_item(strbuf *b, const mb_result *r)
     sb_puts(b, "- ");
     sb_code(b, r->name);
     sb_puts(b, ":");
-    for (size_t i = 0; i < r->n_counters; i++) {
+    for (size_t i = 0; r->counters && i < r->n_counters; i++) {
         const mb_counter *c = &r->counters[i];
         sb_puts(b, i ? ", " : " ");
         sb_text(b, c->name);

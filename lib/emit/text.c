@@ -82,6 +82,7 @@ static int add_line(lines *to, const char *fmt, ...)
     char line[512];
     va_list ap;
     va_start(ap, fmt);
+    /* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): started on the line above */
     int len = vsnprintf(line, sizeof line, fmt, ap);
     va_end(ap);
     if (len < 0)
@@ -151,7 +152,7 @@ static void print_row(text_emitter *t, const char *const cell[COL_COUNT], int em
 /* "32 KiB", "1.25 MiB": a cache size. */
 static void format_size(char *buf, size_t size, uint64_t bytes)
 {
-    if (bytes >= 1024 * 1024 && bytes % (64 * 1024) == 0)
+    if (bytes >= (UINT64_C(1) << 20) && bytes % (UINT64_C(64) << 10) == 0)
         mb__fmt(buf, size, "%g MiB", (double)bytes / (1024.0 * 1024.0));
     else
         mb__fmt(buf, size, "%g KiB", (double)bytes / 1024.0);
@@ -311,7 +312,7 @@ static int counter_line(text_emitter *t, const mb_result *r)
         return 0;
     char line[1024];
     size_t len = (size_t)snprintf(line, sizeof line, "  %-*s", t->name_width, r->name);
-    for (size_t i = 0; i < r->n_counters && len < sizeof line; i++) {
+    for (size_t i = 0; r->counters && i < r->n_counters && len < sizeof line; i++) {
         const mb_counter *c = &r->counters[i];
         char v[32], lo[32], hi[32];
         if (!c->available) {
