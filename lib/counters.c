@@ -313,3 +313,10 @@ void mb__counters_ratios(const mb__counters *set, const double *values, mb__coun
     out->cache_miss_rate = ratio(value_of_hw(set, values, HW_CACHE_MISSES),
                                  value_of_hw(set, values, HW_CACHE_REFERENCES));
 }
+
+void mb__counter_scale(uint64_t raw, uint64_t enabled, uint64_t running, double *value,
+                       double *coverage)
+{
+    *value = enabled > 0 && running > 0 ? (double)raw * (double)enabled / (double)running : NAN;
+    *coverage = enabled > 0 ? (double)running / (double)enabled : NAN;
+}

@@ -177,6 +177,13 @@ typedef struct mb__counter_ratios {
  * positive denominator; unavailable events read as NAN, so they give NAN. Pure. */
 void mb__counters_ratios(const mb__counters *set, const double *values, mb__counter_ratios *out);
 
+/* Multiplex scaling: a count of raw over an interval in which the event was enabled for
+ * `enabled` ns but counted (scheduled on the PMU) for `running` ns estimates raw * enabled /
+ * running for the whole interval; *coverage receives running / enabled. The value is NAN when
+ * the event never ran (running 0), both are NAN when it was not enabled (enabled 0). Pure. */
+void mb__counter_scale(uint64_t raw, uint64_t enabled, uint64_t running, double *value,
+                       double *coverage);
+
 /* ---- Platform hooks (not for other files) -------------------------------------------- */
 
 /* Marks every event unavailable with reason (printf-free copy, truncated). */

@@ -201,8 +201,6 @@ static int read_group(mb__counters *set, size_t g, double *values, double *cover
     uint64_t running = buf[2] - group->last_running_ns;
     group->last_enabled_ns = buf[1];
     group->last_running_ns = buf[2];
-    double scale = running > 0 ? (double)enabled / (double)running : NAN;
-    double covered = enabled > 0 ? (double)running / (double)enabled : NAN;
     for (size_t j = 0; j < group->n; j++) {
         int i = group->member[j];
         mb__counter *c = &set->counter[i];
@@ -217,8 +215,10 @@ static int read_group(mb__counters *set, size_t g, double *values, double *cover
         uint64_t raw = buf[READ_HEADER + 2 * k];
         uint64_t delta = raw - c->last_raw;
         c->last_raw = raw;
+        double value, covered;
+        mb__counter_scale(delta, enabled, running, &value, &covered);
         if (values) {
-            values[i] = (double)delta * scale;
+            values[i] = value;
         }
         if (coverage) {
             coverage[i] = covered;

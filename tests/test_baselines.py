@@ -29,10 +29,39 @@ def check(cond, what):
         print(f"FAIL: {what}", file=sys.stderr)
 
 
+timing_failures = None  # while a retried test runs: what its timing checks found
+
+
 def check_timing(cond, what):
-    """A check on what real timings decided: only in plain builds."""
-    if TIMING:
+    """A check on what real timings decided: only in plain builds. Inside with_retry() a
+    failure is held until the retry decides."""
+    global checks
+    if not TIMING:
+        return
+    if timing_failures is None:
         check(cond, what)
+        return
+    checks += 1
+    if not cond:
+        timing_failures.append(what)
+
+
+def with_retry(test, *args):
+    """Runs test; when one of its verdicts on real timings fails, runs it once more and counts
+    the second attempt's. Comparisons between separate runs (baselines, files) are at the
+    mercy of one busy moment on a shared machine shifting a whole run by several percent:
+    a regression that is real, or a false alarm that is systematic, shows twice."""
+    global timing_failures, failures
+    timing_failures = []
+    test(*args)
+    if timing_failures:
+        print(f"note: retrying {test.__name__} once after: {timing_failures}", file=sys.stderr)
+        timing_failures = []
+        test(*args)
+        for what in timing_failures:
+            failures += 1
+            print(f"FAIL (twice): {what}", file=sys.stderr)
+    timing_failures = None
 
 
 def run(*args):
@@ -145,8 +174,14 @@ def test_bad_baselines(a, tmp):
             os.makedirs(os.path.join(bdir, name))
             with open(os.path.join(bdir, name, "ab_sum.json"), "w") as f:
                 f.write(content)
+        path = os.path.join(bdir, name, "ab_sum.json")
+        before = open(path, "rb").read() if content is not None else None
         code, out, err = run(a, "--quick", "--baseline-dir", bdir, "--baseline", name)
         lines = err.strip().splitlines()
+        if content is not None:
+            check(open(path, "rb").read() == before, f"bad baseline '{name}': the file is untouched")
+            check(path in err or f"{name}/ab_sum.json" in err,
+                  f"bad baseline '{name}': the message names the file ({err!r})")
         check(code == 2 and len(lines) == 1 and words in err and out == "",
               f"bad baseline '{name}': exit 2, one line naming it (got {code}: {err!r})")
     with open(os.path.join(tmp, "afile"), "w") as f:
@@ -257,6 +292,11 @@ def test_instructions(a, b, tmp):
     ch = more.get("instructions_change") or {}
     check(ch.get("verdict") == "regressed" and 1.09 < ch.get("ratio", 0) < 1.11,
           f"10 % more work: +10 % instructions, regressed ({ch})")
+    code, out, err = run(a, "--quick", "--instructions", "--filter", "^twice_chain$",
+                         "--format", "json")
+    twice = json.loads(out)["benchmarks"][0]["instructions_per_iteration"] if out else 0
+    check(first and 1.98 < twice / first < 2.02,
+          f"twice the work, twice the instructions: {twice} vs {first}")
     code, out, err = run(a, "--instructions", "--baseline-dir", bdir, "--baseline", "i",
                          "--filter", "^ab_chain$", "--instructions-threshold", "-1")
     check(code == 2 and "--instructions-threshold" in err, "a bad --instructions-threshold")
@@ -271,10 +311,10 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         os.chdir(tmp)
         test_save_and_merge(a, tmp)
-        test_verdicts(a, b, tmp)
+        with_retry(test_verdicts, a, b, tmp)
         test_bad_baselines(a, tmp)
-        test_compare_tool(a, b, tool, tmp)
-        test_groups(a, tmp)
+        with_retry(test_compare_tool, a, b, tool, tmp)
+        with_retry(test_groups, a, tmp)
         if TIMING:  # valgrind cannot run a sanitized build
             test_instructions(a, b, tmp)
     print(f"{checks} checks, {failures} failed")

@@ -338,8 +338,30 @@ static void test_platform(void)
 #endif
 }
 
+/* Multiplex scaling with synthetic times: counted a quarter of the time, 1000 counts stand for
+ * 4000; never scheduled gives no value; always scheduled is exact. */
+static void test_scale(void)
+{
+    double v, c;
+    mb__counter_scale(1000, 4000000, 1000000, &v, &c);
+    CHECK_NEAR(v, 4000, 1e-12, 0);
+    CHECK_NEAR(c, 0.25, 1e-12, 0);
+    mb__counter_scale(1000, 2000000, 2000000, &v, &c);
+    CHECK_NEAR(v, 1000, 0, 0);
+    CHECK_NEAR(c, 1, 0, 0);
+    mb__counter_scale(0, 3000000, 0, &v, &c);
+    CHECK(isnan(v));
+    CHECK_NEAR(c, 0, 0, 0);
+    mb__counter_scale(7, 0, 0, &v, &c);
+    CHECK(isnan(v) && isnan(c));
+    /* Large counts stay exact enough: 2^40 counts at 3/4 coverage. */
+    mb__counter_scale(UINT64_C(1) << 40, 4, 3, &v, &c);
+    CHECK_NEAR(v, (double)(UINT64_C(1) << 40) * 4 / 3, 1e-15, 0);
+}
+
 int main(void)
 {
+    test_scale();
     test_parse_valid();
     test_parse_errors();
     test_ratios();
