@@ -957,6 +957,14 @@ static int emit_compared(mb_ctx *ctx, const mb_run_info *info)
         if (ctx->results[i].change.verdict != MB_VERDICT_NONE)
             changes[k++] = &ctx->results[i].change;
     int err = mb__change_verdicts(changes, k, &ctx->settings);
+    /* A run that was itself unstable cannot vouch for a change: most false alarms against a
+     * baseline come from runs disturbed as a whole (docs/performance.md). */
+    for (size_t i = 0; i < ctx->n_results; i++) {
+        mb_change *c = &ctx->results[i].change;
+        if ((ctx->results[i].warnings & MB_WARN_UNSTABLE) &&
+            (c->verdict == MB_VERDICT_REGRESSED || c->verdict == MB_VERDICT_IMPROVED))
+            c->verdict = MB_VERDICT_INCONCLUSIVE;
+    }
     k = 0;
     for (size_t i = 0; i < ctx->n_results; i++)
         if (ctx->results[i].paired.verdict != MB_VERDICT_NONE)
