@@ -454,7 +454,7 @@ typedef struct mb_settings {
     double noise_threshold;        /* changes within +-this fraction count as none (0.02) */
     double significance;           /* alpha of the Holm-corrected rank test (0.05) */
     double run_noise;              /* log-scale sd of a whole run's offset between runs of the same
-                                      binary, added to every change's interval (0.01) */
+                                      binary, added to every change's interval (0.02) */
     const char *counters;          /* comma-separated performance counters read around every
                                       sample ("task-clock,page-faults"; docs/counters.md), or NULL */
     int instructions;              /* nonzero: also count each benchmark's instructions per

@@ -116,7 +116,7 @@ static const struct option_spec {
     [OPT_SIGNIFICANCE] = {"significance", TAKES_VALUE, "MICROBE_SIGNIFICANCE", "P",
                           "significance level of the change test (default 0.05)"},
     [OPT_RUN_NOISE] = {"run-noise", TAKES_VALUE, "MICROBE_RUN_NOISE", "P",
-                       "typical offset between two runs of the same binary (default 1%)"},
+                       "typical offset between two runs of the same binary (default 2%)"},
     [OPT_FAIL_ON_REGRESSION] = {"fail-on-regression", TAKES_NONE, "MICROBE_FAIL_ON_REGRESSION",
                                 NULL, "exit 3 when a benchmark regressed against --baseline"},
     [OPT_COUNTERS] = {"counters", TAKES_VALUE, "MICROBE_COUNTERS", "LIST",

@@ -147,7 +147,7 @@ void mb_settings_init(mb_settings *s)
     s->log_level = MB_LOG_WARN;
     s->noise_threshold = 0.02;
     s->significance = 0.05;
-    s->run_noise = 0.01;
+    s->run_noise = 0.02;
     s->instructions_threshold = 0.002;
 }
 

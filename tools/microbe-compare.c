@@ -70,7 +70,7 @@ static void usage(FILE *out)
             "  --format FMT          text (default), markdown or json\n"
             "  --noise-threshold P   changes within +/-P count as none (default 2%%)\n"
             "  --significance P      significance level (default 0.05)\n"
-            "  --run-noise P         run-to-run offset added to file comparisons (default 1%%)\n"
+            "  --run-noise P         run-to-run offset added to file comparisons (default 2%%)\n"
             "  --confidence C        confidence level of intervals (default 95%%)\n"
             "  --resamples N         bootstrap resamples for files (default 10000)\n"
             "  --seed N              bootstrap seed\n"
