@@ -226,46 +226,30 @@ MB_API int mb_register(mb_bench *bench);
  * and after the loop (setup, teardown) is not timed; the body is called once per sample.
  * Without constructor support, define MB_NO_CONSTRUCTORS and call
  * mb_register(&MB_BENCH_DESC(name)) yourself. */
+/* The descriptor fields of every BENCH form, in mb_bench's order. */
+// clang-format off
+#define MB__BENCH_FIELDS(name, group, params, n_params) \
+    #name, mb__bench_fn_##name, __FILE__, __LINE__, MB_BUILD_FLAGS, MB_BUILD_COMPILER, group, 0, \
+    NULL, params, n_params, NULL
+// clang-format on
 #if defined(MB__CONSTRUCTOR) && !defined(MB_NO_CONSTRUCTORS)
-#define MB__BENCH(name, group)                                                                     \
+#define MB__BENCH(name, group, params, n_params)                                                   \
     static void mb__bench_fn_##name(mb_state *state MB__UNUSED);                                   \
-    static mb_bench mb__bench_desc_##name = {#name,                                                \
-                                             mb__bench_fn_##name,                                  \
-                                             __FILE__,                                             \
-                                             __LINE__,                                             \
-                                             MB_BUILD_FLAGS,                                       \
-                                             MB_BUILD_COMPILER,                                    \
-                                             group,                                                \
-                                             0,                                                    \
-                                             NULL,                                                 \
-                                             NULL,                                                 \
-                                             0,                                                    \
-                                             NULL};                                                \
+    static mb_bench mb__bench_desc_##name = {MB__BENCH_FIELDS(name, group, params, n_params)};     \
     MB__CONSTRUCTOR(mb__bench_reg_##name)                                                          \
     {                                                                                              \
         mb_register(&mb__bench_desc_##name);                                                       \
     }                                                                                              \
     static void mb__bench_fn_##name(mb_state *state MB__UNUSED)
 #else
-#define MB__BENCH(name, group)                                                                     \
+#define MB__BENCH(name, group, params, n_params)                                                   \
     static void mb__bench_fn_##name(mb_state *state);                                              \
-    mb_bench mb__bench_desc_##name = {#name,                                                       \
-                                      mb__bench_fn_##name,                                         \
-                                      __FILE__,                                                    \
-                                      __LINE__,                                                    \
-                                      MB_BUILD_FLAGS,                                              \
-                                      MB_BUILD_COMPILER,                                           \
-                                      group,                                                       \
-                                      0,                                                           \
-                                      NULL,                                                        \
-                                      NULL,                                                        \
-                                      0,                                                           \
-                                      NULL};                                                       \
+    mb_bench mb__bench_desc_##name = {MB__BENCH_FIELDS(name, group, params, n_params)};            \
     static void mb__bench_fn_##name(mb_state *state)
 #endif
-#define BENCH(name) MB__BENCH(name, NULL)
+#define BENCH(name) MB__BENCH(name, NULL, NULL, 0)
 
-#if defined(MB__CONSTRUCTOR) && !defined(MB_NO_CONSTRUCTORS) && !defined(__cplusplus)
+#if !defined(__cplusplus)
 /* BENCH_P(name, params...) { body }: a benchmark run once per combination of its parameters'
  * values, each instance reported as "name/value" (one parameter) or "name/p:value/q:value";
  * the body reads its values with mb_param_int(), mb_param_double(), mb_param_string().
@@ -275,26 +259,9 @@ MB_API int mb_register(mb_bench *bench);
  *
  * C only (the parameter macros use compound literals). */
 #define BENCH_P(name, ...)                                                                         \
-    static void mb__bench_fn_##name(mb_state *state);                                              \
     static const mb_param mb__bench_params_##name[] = {__VA_ARGS__};                               \
-    static mb_bench mb__bench_desc_##name = {#name,                                                \
-                                             mb__bench_fn_##name,                                  \
-                                             __FILE__,                                             \
-                                             __LINE__,                                             \
-                                             MB_BUILD_FLAGS,                                       \
-                                             MB_BUILD_COMPILER,                                    \
-                                             NULL,                                                 \
-                                             0,                                                    \
-                                             NULL,                                                 \
-                                             mb__bench_params_##name,                              \
-                                             sizeof mb__bench_params_##name /                      \
-                                                 sizeof mb__bench_params_##name[0],                \
-                                             NULL};                                                \
-    MB__CONSTRUCTOR(mb__bench_reg_##name)                                                          \
-    {                                                                                              \
-        mb_register(&mb__bench_desc_##name);                                                       \
-    }                                                                                              \
-    static void mb__bench_fn_##name(mb_state *state)
+    MB__BENCH(name, NULL, mb__bench_params_##name,                                                 \
+              sizeof mb__bench_params_##name / sizeof mb__bench_params_##name[0])
 
 /* clang-format would break these initializers before their #name. */
 // clang-format off
@@ -332,7 +299,7 @@ MB_API const char *mb_param_string(mb_state *state, const char *name);
  * baseline, its first member in source order, with an interval from the paired samples and a
  * verdict (docs/comparing.md#paired-groups). Drift and noise common to neighbouring samples
  * cancel in the ratios, so small differences are resolved that two separate runs could not. */
-#define BENCH_GROUP(group, name) MB__BENCH(name, #group)
+#define BENCH_GROUP(group, name) MB__BENCH(name, #group, NULL, 0)
 
 /* The descriptor BENCH(name) defined, for mb_register() under MB_NO_CONSTRUCTORS (declare it
  * with `extern mb_bench MB_BENCH_DESC(name);` in the file that registers). */

@@ -147,20 +147,14 @@ static int one_run(const char *exe, const char *filter, uint64_t iters, const ch
 int mb__callgrind_measure(const char *exe, const char *name, uint64_t iters, double *per_iter,
                           char *err, size_t size)
 {
-    /* "^name$" with the characters special to a POSIX ERE escaped. */
-    char filter[1100], *p = filter;
-    *p++ = '^';
-    for (const char *c = name; *c && p < filter + sizeof filter - 3; c++) {
-        if (strchr("\\^$.[]|()*+?{}", *c))
-            *p++ = '\\';
-        *p++ = *c;
-    }
-    *p++ = '$';
-    *p = '\0';
+    char *filter = mb__exact_filter(name);
+    if (!filter)
+        return MB_ENOMEM;
     char dir_template[] = "/tmp/microbe-callgrind.XXXXXX";
     char *dir = mkdtemp(dir_template);
     if (!dir) {
         snprintf(err, size, "cannot create a temporary directory: %s", strerror(errno));
+        free(filter);
         return MB_EIO;
     }
     char path[64];
@@ -172,6 +166,7 @@ int mb__callgrind_measure(const char *exe, const char *name, uint64_t iters, dou
         rc = one_run(exe, filter, 2 * iters, path, &twice, err, size);
     unlink(path);
     rmdir(dir);
+    free(filter);
     if (rc == 0)
         *per_iter = (twice - once) / (double)iters;
     return rc;

@@ -229,6 +229,9 @@ int mb__pin_cpu(int cpu);
  * ("--samples: 'abc' is not a whole number"). Returns 0, or -1 with the message in err. */
 int mb__parse_uint(const char *src, const char *text, uint64_t min, uint64_t max, uint64_t *out,
                    char *err, size_t size);
+/* "^name$" with every character special to a POSIX extended regular expression escaped: the
+ * --filter that selects exactly the benchmark `name`. A new string to free(), or NULL. */
+char *mb__exact_filter(const char *name);
 /* A fraction written as "0.95" or "95%", read whatever the C locale. Returns 0 or -1. */
 int mb__parse_fraction(const char *src, const char *text, double *out, char *err, size_t size);
 

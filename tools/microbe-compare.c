@@ -353,27 +353,10 @@ static char **list_names(const options *o, const char *exe, size_t *n)
     return names;
 }
 
-/* "^name$" with every character special to a POSIX ERE escaped. */
-static char *exact_filter(const char *name)
-{
-    char *f = malloc(2 * strlen(name) + 3), *p = f;
-    if (!f)
-        return NULL;
-    *p++ = '^';
-    for (const char *c = name; *c; c++) {
-        if (strchr("\\^$.[]|()*+?{}", *c))
-            *p++ = '\\';
-        *p++ = *c;
-    }
-    *p++ = '$';
-    *p = '\0';
-    return f;
-}
-
 /* One run of one benchmark in exe: its median time per iteration, or NAN (reported). */
 static double run_once(const options *o, const char *exe, const char *name, const char *tmp)
 {
-    char *filter = exact_filter(name);
+    char *filter = mb__exact_filter(name);
     char output[4200];
     snprintf(output, sizeof output, "json:%s", tmp);
     const char **args = calloc((size_t)o->n_child_args + 8, sizeof *args);
@@ -507,14 +490,6 @@ static int compare_exec(const options *o, row **rows, size_t *n_rows)
 
 /* ---- Output -------------------------------------------------------------------------- */
 
-static void change_text(char *buf, size_t size, double ratio)
-{
-    if (isfinite(ratio))
-        mb__fmt(buf, size, "%+.1f%%", 100 * (ratio - 1));
-    else
-        snprintf(buf, size, "-");
-}
-
 static void print_table(const options *o, const row *rows, size_t n)
 {
     int md = o->format == FORMAT_MARKDOWN, width = 9;
@@ -532,9 +507,9 @@ static void print_table(const options *o, const row *rows, size_t n)
         char old_ns[32], new_ns[32], ratio[24], low[24], high[24], interval[56], p[24];
         mb__format_time(old_ns, sizeof old_ns, r->old_ns, md ? "µs" : "us");
         mb__format_time(new_ns, sizeof new_ns, r->new_ns, md ? "µs" : "us");
-        change_text(ratio, sizeof ratio, r->change.ratio);
-        change_text(low, sizeof low, r->change.low);
-        change_text(high, sizeof high, r->change.high);
+        mb__format_change(ratio, sizeof ratio, r->change.ratio);
+        mb__format_change(low, sizeof low, r->change.low);
+        mb__format_change(high, sizeof high, r->change.high);
         snprintf(interval, sizeof interval, "[%s, %s]", low, high);
         if (isfinite(r->change.p_adjusted))
             mb__fmt(p, sizeof p, "%.2g", r->change.p_adjusted);

@@ -267,3 +267,11 @@ const char *mb__optimization_name(unsigned build)
         return "-O0";
     return build & MB_BUILD_OPTIMIZE_SIZE ? "-Os" : "-O1+";
 }
+
+void mb__format_change(char *buf, size_t size, double ratio)
+{
+    if (isfinite(ratio))
+        mb__fmt(buf, size, "%+.1f%%", 100 * (ratio - 1));
+    else
+        snprintf(buf, size, "-");
+}

@@ -52,6 +52,9 @@ const char *mb__plan_name(mb_plan_kind plan);
 const char *mb__stop_name(mb_stop_reason stop);
 const char *mb__effect_name(mb_outlier_effect effect);
 const char *mb__outlier_class_name(mb_outlier_class cls);
+/* "+10.2%": a ratio new/old as a signed percentage change; "-" when not finite. */
+void mb__format_change(char *buf, size_t size, double ratio);
+
 /* "-O0" (no __OPTIMIZE__), "-Os" (size) or "-O1+" from mb_build_flag bits. */
 const char *mb__optimization_name(unsigned build);
 

@@ -160,25 +160,16 @@ static void ok_row(strbuf *b, const mb_result *r)
     sb_puts(b, " |\n");
 }
 
-/* "+10.2%": a ratio as a signed percentage change. */
-static void change_cell(char *buf, size_t size, double ratio)
-{
-    if (isfinite(ratio))
-        mb__fmt(buf, size, "%+.1f%%", 100 * (ratio - 1));
-    else
-        snprintf(buf, size, "-");
-}
-
 /* A row of a change table: name, change, interval, adjusted p, verdict. */
 static void change_cells(strbuf *b, const char *name, const mb_change *c)
 {
     sb_puts(b, "| ");
     sb_code(b, name);
     char ratio[24], low[24], high[24], cell[64];
-    change_cell(ratio, sizeof ratio, c->ratio);
+    mb__format_change(ratio, sizeof ratio, c->ratio);
     sb_cell(b, ratio);
-    change_cell(low, sizeof low, c->low);
-    change_cell(high, sizeof high, c->high);
+    mb__format_change(low, sizeof low, c->low);
+    mb__format_change(high, sizeof high, c->high);
     snprintf(cell, sizeof cell, "[%s, %s]", low, high);
     sb_cell(b, cell);
     if (isfinite(c->p_adjusted))

@@ -230,22 +230,13 @@ static int text_begin(void *user, const mb_run_info *info)
     return ferror(t->out) ? MB_EIO : 0;
 }
 
-/* "+10.2%": a ratio as a signed percentage change. */
-static void format_change(char *buf, size_t size, double ratio)
-{
-    if (isfinite(ratio))
-        mb__fmt(buf, size, "%+.1f%%", 100 * (ratio - 1));
-    else
-        snprintf(buf, size, "-");
-}
-
 /* One line of a change section: name, change, interval, adjusted p, verdict. */
 static int change_row(text_emitter *t, lines *to, const char *name, const mb_change *c)
 {
     char ratio[24], low[24], high[24], p[24];
-    format_change(ratio, sizeof ratio, c->ratio);
-    format_change(low, sizeof low, c->low);
-    format_change(high, sizeof high, c->high);
+    mb__format_change(ratio, sizeof ratio, c->ratio);
+    mb__format_change(low, sizeof low, c->low);
+    mb__format_change(high, sizeof high, c->high);
     if (isfinite(c->p_adjusted))
         mb__fmt(p, sizeof p, "%.2g", c->p_adjusted);
     else
@@ -285,7 +276,7 @@ static int change_line(text_emitter *t, const mb_run_info *info, const mb_result
         return err;
     /* The instruction count is exact: its change has no interval and no p-value. */
     char ratio[24];
-    format_change(ratio, sizeof ratio, r->instructions_change.ratio);
+    mb__format_change(ratio, sizeof ratio, r->instructions_change.ratio);
     return add_line(&t->changes, "  %-*s  %7s  %-18s  %-9s  %s", t->name_width, "", ratio,
                     "(instructions)", "", mb_verdict_name(r->instructions_change.verdict));
 }
