@@ -84,8 +84,31 @@ typedef void (*mb_bench_fn)(mb_state *state);
 typedef enum mb_param_kind {
     MB_PARAM_INT = 0,
     MB_PARAM_DOUBLE = 1,
-    MB_PARAM_STRING = 2
+    MB_PARAM_STRING = 2,
+    MB_PARAM_THREADS = 3, /* MB_THREADS: integer thread counts, named "threads" */
+    /* Options of BENCH_P that are not parameters (no values, no part in the name): */
+    MB_OPTION_FIXTURE = 4,   /* MB_FIXTURE(setup, teardown) */
+    MB_OPTION_MODE = 5,      /* MB_LATENCY, MB_COLD */
+    MB_OPTION_COMPLEXITY = 6 /* MB_COMPLEXITY(f) */
 } mb_param_kind;
+
+/* How a benchmark's iterations are timed (docs/authoring.md):
+ *   MB_MODE_NORMAL   samples of many iterations, each timed as a whole (the default);
+ *   MB_MODE_LATENCY  every invocation timed alone, for tail latency: percentiles from a
+ *                    log-linear histogram of per-invocation times;
+ *   MB_MODE_COLD     every invocation timed alone right after the CPU caches were evicted:
+ *                    first-touch cost, single shot. */
+typedef enum mb_mode { MB_MODE_NORMAL = 0, MB_MODE_LATENCY = 1, MB_MODE_COLD = 2 } mb_mode;
+
+/* A fixture (MB_FIXTURE): setup runs once per benchmark run, before its warm-up, and returns
+ * the data the body reads with mb_fixture(); teardown runs once after the last sample with
+ * that data. Neither is timed. setup may call mb_param_*(), mb_skip() and mb_fail(); when it
+ * skips or fails, the body never runs and teardown still does. */
+typedef void *(*mb_setup_fn)(mb_state *state);
+typedef void (*mb_teardown_fn)(mb_state *state, void *data);
+
+/* A user complexity model f(n) for MB_COMPLEXITY: the fit is t = c f(n). */
+typedef double (*mb_complexity_fn)(double n);
 
 typedef struct mb_param {
     const char *name;
@@ -96,13 +119,17 @@ typedef struct mb_param {
     const char *const *strings;
     int64_t range_low, range_high, range_step; /* range: low to high, both included */
     int range_geometric;                       /* 1: multiply by step; 0: add step */
+    mb_setup_fn setup;                         /* MB_OPTION_FIXTURE */
+    mb_teardown_fn teardown;
+    mb_mode mode;                /* MB_OPTION_MODE */
+    mb_complexity_fn complexity; /* MB_OPTION_COMPLEXITY (name: the function's) */
 } mb_param;
 
 /* One parameter's value in one instance of a parameterised benchmark. */
 typedef struct mb_param_value {
     const char *name;
     mb_param_kind kind;
-    int64_t i;     /* MB_PARAM_INT */
+    int64_t i;     /* MB_PARAM_INT and MB_PARAM_THREADS */
     double d;      /* MB_PARAM_DOUBLE */
     const char *s; /* MB_PARAM_STRING */
 } mb_param_value;
@@ -124,8 +151,10 @@ typedef struct mb_bench {
     const mb_param *params; /* BENCH_P: its parameters (NULL otherwise) */
     size_t n_params;
     /* Set only in the instances a run makes of a parameterised benchmark (mb_ctx_list and
-     * mb_run see those, named "name/64" or "name/keys:1024/hit:1"): their values. */
+     * mb_run see those, named "name/64" or "name/keys:1024/hit:1"): their values, one per
+     * parameter (options are not parameters). */
     const mb_param_value *values;
+    size_t n_values;
 } mb_bench;
 
 /* How the translation unit that defined a benchmark was compiled, recorded by BENCH() from
@@ -230,7 +259,7 @@ MB_API int mb_register(mb_bench *bench);
 // clang-format off
 #define MB__BENCH_FIELDS(name, group, params, n_params) \
     #name, mb__bench_fn_##name, __FILE__, __LINE__, MB_BUILD_FLAGS, MB_BUILD_COMPILER, group, 0, \
-    NULL, params, n_params, NULL
+    NULL, params, n_params, NULL, 0
 // clang-format on
 #if defined(MB__CONSTRUCTOR) && !defined(MB_NO_CONSTRUCTORS)
 #define MB__BENCH(name, group, params, n_params)                                                   \
@@ -250,12 +279,17 @@ MB_API int mb_register(mb_bench *bench);
 #define BENCH(name) MB__BENCH(name, NULL, NULL, 0)
 
 #if !defined(__cplusplus)
-/* BENCH_P(name, params...) { body }: a benchmark run once per combination of its parameters'
- * values, each instance reported as "name/value" (one parameter) or "name/p:value/q:value";
- * the body reads its values with mb_param_int(), mb_param_double(), mb_param_string().
+/* BENCH_P(name, options...) { body }: a benchmark with parameters and options. It runs once
+ * per combination of its parameters' values, each instance reported as "name/value" (one
+ * parameter) or "name/p:value/q:value"; the body reads its values with mb_param_int(),
+ * mb_param_double(), mb_param_string(). Options (MB_THREADS, MB_FIXTURE, MB_LATENCY, MB_COLD,
+ * MB_COMPLEXITY) say how each instance runs; MB_THREADS is also a parameter, always named
+ * "threads:N".
  *
  *     BENCH_P(sort, MB_RANGE(n, 8, 4096, 8)) { int64_t n = mb_param_int(state, "n"); ... }
  *     BENCH_P(lookup, MB_INTS(keys, 16, 1024), MB_STRINGS(kind, "hit", "miss")) { ... }
+ *     BENCH_P(queue_push, MB_THREADS(1, 2, 4), MB_FIXTURE(make_queue, free_queue)) { ... }
+ *     BENCH_P(request, MB_LATENCY) { ... }
  *
  * C only (the parameter macros use compound literals). */
 #define BENCH_P(name, ...)                                                                         \
@@ -266,24 +300,44 @@ MB_API int mb_register(mb_bench *bench);
 /* clang-format would break these initializers before their #name. */
 // clang-format off
 #define MB__COUNT_OF(type, ...) (sizeof((const type[]){__VA_ARGS__}) / sizeof(type))
+#define MB__NO_OPTIONS NULL, NULL, MB_MODE_NORMAL, NULL
 /* A list of integer values: MB_INTS(n, 8, 64, 512). */
 #define MB_INTS(name, ...) \
     {#name, MB_PARAM_INT, MB__COUNT_OF(int64_t, __VA_ARGS__), (const int64_t[]){__VA_ARGS__}, \
-     NULL, NULL, 0, 0, 0, 0}
+     NULL, NULL, 0, 0, 0, 0, MB__NO_OPTIONS}
 /* A list of doubles: MB_DOUBLES(load, 0.25, 0.5, 0.9). */
 #define MB_DOUBLES(name, ...) \
     {#name, MB_PARAM_DOUBLE, MB__COUNT_OF(double, __VA_ARGS__), NULL, \
-     (const double[]){__VA_ARGS__}, NULL, 0, 0, 0, 0}
+     (const double[]){__VA_ARGS__}, NULL, 0, 0, 0, 0, MB__NO_OPTIONS}
 /* A list of strings: MB_STRINGS(kind, "hit", "miss"). */
 #define MB_STRINGS(name, ...) \
     {#name, MB_PARAM_STRING, sizeof((const char *const[]){__VA_ARGS__}) / sizeof(const char *), \
-     NULL, NULL, (const char *const[]){__VA_ARGS__}, 0, 0, 0, 0}
+     NULL, NULL, (const char *const[]){__VA_ARGS__}, 0, 0, 0, 0, MB__NO_OPTIONS}
 /* Integers low, low*m, low*m^2, ... below high, then high itself: MB_RANGE(n, 8, 4096, 8)
  * gives 8, 64, 512, 4096. m >= 2. */
-#define MB_RANGE(name, low, high, m) {#name, MB_PARAM_INT, 0, NULL, NULL, NULL, low, high, m, 1}
-/* Integers low, low+step, ... up to high: MB_DENSE(threads, 1, 4, 1) gives 1, 2, 3, 4. */
+#define MB_RANGE(name, low, high, m) \
+    {#name, MB_PARAM_INT, 0, NULL, NULL, NULL, low, high, m, 1, MB__NO_OPTIONS}
+/* Integers low, low+step, ... up to high: MB_DENSE(size, 1, 4, 1) gives 1, 2, 3, 4. */
 #define MB_DENSE(name, low, high, step) \
-    {#name, MB_PARAM_INT, 0, NULL, NULL, NULL, low, high, step, 0}
+    {#name, MB_PARAM_INT, 0, NULL, NULL, NULL, low, high, step, 0, MB__NO_OPTIONS}
+/* Thread counts: each instance runs its body on that many threads at once, all starting the
+ * timed loop together; named "name/threads:N" (docs/authoring.md#threads). */
+#define MB_THREADS(...) \
+    {"threads", MB_PARAM_THREADS, MB__COUNT_OF(int64_t, __VA_ARGS__), \
+     (const int64_t[]){__VA_ARGS__}, NULL, NULL, 0, 0, 0, 0, MB__NO_OPTIONS}
+/* A fixture: setup and teardown once per benchmark run, outside timing (mb_setup_fn). */
+#define MB_FIXTURE(setup, teardown) \
+    {"fixture", MB_OPTION_FIXTURE, 0, NULL, NULL, NULL, 0, 0, 0, 0, setup, teardown, \
+     MB_MODE_NORMAL, NULL}
+/* Latency mode: every invocation timed alone; percentiles p50..p99.9 and max. */
+#define MB_LATENCY \
+    {"mode", MB_OPTION_MODE, 0, NULL, NULL, NULL, 0, 0, 0, 0, NULL, NULL, MB_MODE_LATENCY, NULL}
+/* Cold mode: every invocation timed alone after evicting the CPU caches. */
+#define MB_COLD \
+    {"mode", MB_OPTION_MODE, 0, NULL, NULL, NULL, 0, 0, 0, 0, NULL, NULL, MB_MODE_COLD, NULL}
+/* A user complexity model f (mb_complexity_fn), fitted and ranked with the built-in ones. */
+#define MB_COMPLEXITY(f) \
+    {#f, MB_OPTION_COMPLEXITY, 0, NULL, NULL, NULL, 0, 0, 0, 0, NULL, NULL, MB_MODE_NORMAL, f}
 // clang-format on
 #endif
 
@@ -292,6 +346,15 @@ MB_API int mb_register(mb_bench *bench);
 MB_API int64_t mb_param_int(mb_state *state, const char *name);
 MB_API double mb_param_double(mb_state *state, const char *name);
 MB_API const char *mb_param_string(mb_state *state, const char *name);
+
+/* The data the fixture's setup returned (MB_FIXTURE), or NULL without a fixture. */
+MB_API void *mb_fixture(mb_state *state);
+
+/* In a threaded instance (MB_THREADS): this thread's index, 0 to count - 1, and the count.
+ * Without threads: 0 and 1. Every thread runs the body with its own state; the fixture's data
+ * is shared. */
+MB_API unsigned mb_thread_index(const mb_state *state);
+MB_API unsigned mb_thread_count(const mb_state *state);
 
 /* BENCH_GROUP(group, name) { body }: a benchmark like BENCH(name) that belongs to comparison
  * group `group` (an identifier). The members of a group are measured together, interleaved
@@ -363,6 +426,53 @@ MB_API void mb_fail(mb_state *state, const char *message);
  * derived from the median time per iteration and its interval. */
 MB_API void mb_set_bytes_per_iter(mb_state *state, double bytes);
 MB_API void mb_set_items_per_iter(mb_state *state, double items);
+
+/* Per-iteration setup excluded from timing, without a clock read per iteration (criterion's
+ * iter_batched): instead of MB_LOOP, the body calls mb_iter_batched() once. The harness runs
+ * the iterations in batches: for each batch it calls setup on every input of the batch
+ * (untimed), then runs routine over the batch's inputs between two clock reads, then
+ * teardown on every input (untimed). Only the routine loops are timed. The batch size is
+ * chosen from input_size and the estimated routine time: the inputs of one batch fit in half
+ * of the largest per-core cache when they can, and a batch lasts long enough that its two
+ * clock reads cost under 1 % (docs/authoring.md#batched-setup). */
+typedef struct mb_batch {
+    size_t input_size;                         /* bytes of one input (> 0) */
+    void (*setup)(void *input, void *user);    /* prepares one input (may be NULL) */
+    void (*routine)(void *input, void *user);  /* the timed work on one input */
+    void (*teardown)(void *input, void *user); /* releases one input (may be NULL) */
+    void *user;
+} mb_batch;
+
+MB_API void mb_iter_batched(mb_state *state, const mb_batch *batch);
+
+/* Inside MB_LOOP: stop and restart the clock around work that must not count. Each pair reads
+ * the clock twice and leaves a residual cost per pause in the time (measured in
+ * docs/authoring.md#pause-and-resume); prefer mb_iter_batched() for per-iteration setup. */
+MB_API void mb_pause(mb_state *state);
+MB_API void mb_resume(mb_state *state);
+
+/* Manual timing: adds ns nanoseconds of work timed by the body itself (e.g. on another
+ * device, or from timestamps of work done elsewhere) to the current call. A call that adds
+ * any reports the sum of what it added as its loop's time instead of the clock's reading;
+ * call it inside MB_LOOP once per iteration, or once after the loop with the total. */
+MB_API void mb_add_manual_time(mb_state *state, double ns);
+
+/* User counters: what a body counts besides time. kind says how value, the total over this
+ * call's loop, is reported:
+ *   MB_PER_ITER    divided by the loop's iterations (an average per iteration)
+ *   MB_PER_SECOND  divided by the loop's time in seconds (a rate)
+ *   MB_PER_CALL    as given (a quantity per call of the body: sizes, depths, hit ratios)
+ * Call after MB_LOOP in every call (up to MB_USER_COUNTERS_MAX names, each up to 63 bytes);
+ * in threaded instances the threads' values are summed. Each counter is reported as the
+ * median over the samples with its interval, in every format. */
+typedef enum mb_counter_kind {
+    MB_PER_ITER = 0,
+    MB_PER_SECOND = 1,
+    MB_PER_CALL = 2
+} mb_counter_kind;
+#define MB_USER_COUNTERS_MAX 16
+
+MB_API void mb_set_counter(mb_state *state, const char *name, double value, mb_counter_kind kind);
 
 /* ---------------------------------------------------------------------------------------
  * 5. Settings
@@ -483,10 +593,11 @@ typedef enum mb_warning {
     MB_WARN_FEW_SAMPLES = 1u << 6,    /* long benchmark: few samples, weak intervals */
     MB_WARN_SERIAL = 1u << 7,         /* successive samples are correlated */
     MB_WARN_UNOPTIMIZED = 1u << 8,    /* its translation unit was built without optimisation */
-    MB_WARN_SANITIZED = 1u << 9       /* its translation unit was built with a sanitizer */
+    MB_WARN_SANITIZED = 1u << 9,      /* its translation unit was built with a sanitizer */
+    MB_WARN_LATENCY_SHORT = 1u << 10  /* latency mode: invocations too short to time alone */
 } mb_warning;
 
-#define MB_WARN_COUNT 10
+#define MB_WARN_COUNT 11
 
 /* A short name ("unstable", "drift", ...) and a one-sentence explanation with a remedy for
  * one warning bit; NULL for anything else. Static strings. */
@@ -573,6 +684,34 @@ typedef struct mb_counter_ratios {
     double cache_miss_rate;  /* cache-misses / cache-references */
 } mb_counter_ratios;
 
+/* One user counter of a result (mb_set_counter): the median over the samples of its value
+ * as its kind says, with the median's order-statistic interval (std_error NAN). */
+typedef struct mb_user_counter {
+    const char *name;
+    mb_counter_kind kind;
+    mb_estimate value;
+    double mean;
+} mb_user_counter;
+
+/* A percentile of per-invocation times (latency and cold modes), in ns, with its
+ * distribution-free order-statistic interval (NAN bounds when too few invocations). */
+typedef struct mb_percentile {
+    double p; /* 0.5, 0.9, 0.95, 0.99, 0.999 */
+    double ns, low, high;
+} mb_percentile;
+#define MB_PERCENTILES 5
+
+/* Per-invocation times of a latency or cold result (n is 0 for normal results). The values
+ * come from a log-linear histogram whose buckets are at most relative_resolution wide, so
+ * every percentile and its bounds are exact to within that fraction. */
+typedef struct mb_latency {
+    uint64_t n;                 /* invocations timed */
+    double threshold_ns;        /* the shortest invocation latency mode times alone */
+    double relative_resolution; /* bucket width over value, at most */
+    mb_percentile percentiles[MB_PERCENTILES];
+    double min_ns, max_ns, mean_ns;
+} mb_latency;
+
 /* One benchmark's result. Owned by the context; valid until mb_ctx_free() or the next
  * mb_run(). Times are nanoseconds per iteration unless a name says otherwise. */
 typedef struct mb_result {
@@ -656,6 +795,21 @@ typedef struct mb_result {
     size_t n_counters;
     const mb_counter *counters;
     mb_counter_ratios ratios; /* from the per-iteration medians */
+
+    /* How it was timed; latency and cold results also carry per-invocation percentiles. A
+     * latency benchmark whose invocations are shorter than latency.threshold_ns is measured
+     * normally instead, with warning MB_WARN_LATENCY_SHORT (and latency.n 0). */
+    mb_mode mode;
+    mb_latency latency;
+
+    /* Threaded instances (MB_THREADS): the thread count (1 otherwise). The times above are per
+     * thread: the wall time from the common start of a sample to its last thread's end, over
+     * one thread's iterations. The rates are aggregate: all threads' work per second. */
+    unsigned threads;
+
+    /* mb_set_counter(), in the order the body first set them. */
+    size_t n_user_counters;
+    const mb_user_counter *user_counters;
 } mb_result;
 
 /* One CPU cache as the operating system describes it. */
@@ -715,24 +869,28 @@ typedef enum mb_complexity_model {
     MB_O_N = 2,
     MB_O_N_LOG_N = 3,
     MB_O_N2 = 4,
-    MB_O_N3 = 5
+    MB_O_N3 = 5,
+    MB_O_USER = 6 /* the benchmark's own model, MB_COMPLEXITY(f) */
 } mb_complexity_model;
-#define MB_COMPLEXITY_MODELS 6
+#define MB_COMPLEXITY_MODELS 6 /* the built-in ones */
 
-/* "O(1)", "O(log n)", "O(n)", "O(n log n)", "O(n^2)", "O(n^3)"; NULL for anything else. */
+/* "O(1)", "O(log n)", "O(n)", "O(n log n)", "O(n^2)", "O(n^3)"; NULL for anything else
+ * (MB_O_USER's name is its function's, in mb_complexity_fit.name). */
 MB_API const char *mb_complexity_name(mb_complexity_model model);
 
 typedef struct mb_complexity_fit {
     mb_complexity_model model;
     double coefficient_ns; /* c in t = c f(n), f with log base 2 */
     double rms;            /* root mean square of the relative residuals (t - c f) / t */
+    const char *name;      /* "O(n log n)", or the user function's name */
 } mb_complexity_fit;
 
 typedef struct mb_complexity {
     const char *benchmark; /* the BENCH_P's name (without its parameter) */
     const char *parameter;
-    size_t n_points;                              /* instances fitted: at least 3 */
-    mb_complexity_fit fits[MB_COMPLEXITY_MODELS]; /* best first, by rms */
+    size_t n_points; /* instances fitted: at least 3 */
+    size_t n_fits;   /* MB_COMPLEXITY_MODELS, plus one with MB_COMPLEXITY(f) */
+    mb_complexity_fit fits[MB_COMPLEXITY_MODELS + 1]; /* best first, by rms */
 } mb_complexity;
 
 /* About the whole run; passed to emitters. */

@@ -3,7 +3,8 @@
  * parameterised benchmark's median time grows with its parameter. Each model is fitted as
  * t = c f(n) by least squares on the relative residuals (t - c f(n)) / t, so that the small
  * sizes of a geometric range weigh as much as the large ones; the models are ranked by the
- * root mean square of those residuals. Pure.
+ * root mean square of those residuals. A benchmark's own model (MB_COMPLEXITY) joins the
+ * ranking like the others. Pure.
  */
 #include "microbe_internal.h"
 
@@ -17,7 +18,7 @@ const char *mb_complexity_name(mb_complexity_model model)
     return (unsigned)model < MB_COMPLEXITY_MODELS ? names[model] : NULL;
 }
 
-static double model_of(mb_complexity_model m, double n)
+static double model_of(mb_complexity_model m, double n, mb_complexity_fn user)
 {
     switch (m) {
     case MB_O_1: return 1;
@@ -25,7 +26,8 @@ static double model_of(mb_complexity_model m, double n)
     case MB_O_N: return n;
     case MB_O_N_LOG_N: return n * log2(n);
     case MB_O_N2: return n * n;
-    default: return n * n * n;
+    case MB_O_N3: return n * n * n;
+    default: return user(n);
     }
 }
 
@@ -37,22 +39,27 @@ static int by_rms(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-void mb__complexity_fit(const double *n, const double *t, size_t k, mb_complexity_fit *fits)
+size_t mb__complexity_fit(const double *n, const double *t, size_t k, mb_complexity_fn user,
+                          const char *user_name, mb_complexity_fit *fits)
 {
-    for (int m = 0; m < MB_COMPLEXITY_MODELS; m++) {
+    size_t n_models = MB_COMPLEXITY_MODELS + (user != NULL);
+    for (size_t m = 0; m < n_models; m++) {
+        mb_complexity_model model = (mb_complexity_model)m;
         /* Minimise sum (1 - c r_i)^2 with r_i = f(n_i) / t_i: c = sum r / sum r^2. */
         double sum_r = 0, sum_r2 = 0;
         for (size_t i = 0; i < k; i++) {
-            double r = model_of((mb_complexity_model)m, n[i]) / t[i];
+            double r = model_of(model, n[i], user) / t[i];
             sum_r += r;
             sum_r2 += r * r;
         }
-        double c = sum_r2 > 0 ? sum_r / sum_r2 : NAN, sq = 0;
+        double c = sum_r2 > 0 && isfinite(sum_r2) ? sum_r / sum_r2 : NAN, sq = 0;
         for (size_t i = 0; i < k; i++) {
-            double e = 1 - c * model_of((mb_complexity_model)m, n[i]) / t[i];
+            double e = 1 - c * model_of(model, n[i], user) / t[i];
             sq += e * e;
         }
-        fits[m] = (mb_complexity_fit){(mb_complexity_model)m, c, k ? sqrt(sq / (double)k) : NAN};
+        const char *name = model == MB_O_USER ? user_name : mb_complexity_name(model);
+        fits[m] = (mb_complexity_fit){model, c, k ? sqrt(sq / (double)k) : NAN, name};
     }
-    qsort(fits, MB_COMPLEXITY_MODELS, sizeof *fits, by_rms);
+    qsort(fits, n_models, sizeof *fits, by_rms);
+    return n_models;
 }

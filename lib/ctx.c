@@ -96,6 +96,8 @@ static const struct {
                     "--buildtype=release)"},
     {"sanitized", "its source file was compiled with a sanitizer, which slows code several "
                   "times over; benchmark a build without -fsanitize"},
+    {"latency-short", "latency mode needs invocations long enough to time one by one; this "
+                      "one is shorter, so it was measured normally and has no percentiles"},
 };
 
 static int warning_index(unsigned warning)
@@ -564,7 +566,7 @@ static int finish_result(mb_ctx *ctx, const mb_bench *bench, const mb__measureme
     r->compiler = bench->compiler;
     r->group = bench->group;
     r->params = bench->values;
-    r->n_params = bench->values ? bench->n_params : 0;
+    r->n_params = bench->n_values;
     if (m->report.outcome) {
         /* The body called mb_skip() or mb_fail(): its message, kept by the result. */
         char *message = malloc(strlen(m->report.message) + 1);
@@ -614,7 +616,7 @@ static int run_one(mb_ctx *ctx, const mb_bench *bench, mb_result *r, void **stor
     const mb_settings *s = &ctx->settings;
     mb__runner runner = make_runner(ctx);
     runner.values = bench->values;
-    runner.n_values = bench->values ? bench->n_params : 0;
+    runner.n_values = bench->n_values;
     uint64_t start = ctx->clock->now_ns(ctx->clock->user);
     mb__measurement m;
     int err = mb__measure(&runner, bench->fn, mb__bench_seed(s->seed, bench->name), &m);
@@ -744,7 +746,7 @@ int mb__ctx_callgrind_child(mb_ctx *ctx, uint64_t iters)
     runner.counters = NULL;
     for (size_t i = 0; i < n && !err; i++) {
         runner.values = list[i]->values;
-        runner.n_values = list[i]->values ? list[i]->n_params : 0;
+        runner.n_values = list[i]->n_values;
         if (mb__call_collecting(&runner, list[i]->fn, iters))
             err = MB_EUSAGE;
     }
@@ -912,7 +914,7 @@ static int fit_complexity(mb_ctx *ctx, mb_run_info *info)
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
         const mb_bench *b = ctx->selected[i];
-        int first = b->values && b->n_params == 1 && b->params[0].kind == MB_PARAM_INT;
+        int first = b->values && b->n_values == 1 && b->values[0].kind == MB_PARAM_INT;
         for (size_t j = 0; first && j < i; j++)
             first = ctx->selected[j]->params != b->params;
         if (!first)
@@ -931,8 +933,10 @@ static int fit_complexity(mb_ctx *ctx, mb_run_info *info)
         const char *slash = strchr(b->name, '/');
         snprintf(names[k], COMPLEXITY_NAME_MAX, "%.*s",
                  (int)(slash ? (size_t)(slash - b->name) : strlen(b->name)), b->name);
-        out[k] = (mb_complexity){names[k], b->params[0].name, m, {{0}}};
-        mb__complexity_fit(x, t, m, out[k].fits);
+        const mb_param *user = mb__bench_option(b, MB_OPTION_COMPLEXITY);
+        out[k] = (mb_complexity){names[k], b->values[0].name, m, 0, {{0}}};
+        out[k].n_fits = mb__complexity_fit(x, t, m, user ? user->complexity : NULL,
+                                           user ? user->name : NULL, out[k].fits);
         k++;
     }
     free(x);

@@ -224,7 +224,7 @@ static int failure(const mb_bench *bench, mb_result *r, void **storage, const ch
     r->compiler = bench->compiler;
     r->group = bench->group;
     r->params = bench->values;
-    r->n_params = bench->values ? bench->n_params : 0;
+    r->n_params = bench->n_values;
     r->status = MB_STATUS_FAILED;
     r->message = message;
     r->median = r->mean = r->std_dev = r->mad = r->min = r->slope =

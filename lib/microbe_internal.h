@@ -41,6 +41,11 @@ mb_bench *mb__registry_first(void);
  * than 100000 combinations, gives no instance. Returns 0 or MB_ENOMEM. */
 int mb__param_instances(const mb_bench *b, mb_bench ***out, size_t *count);
 
+/* The first option of that kind among b's parameters (MB_OPTION_*), or NULL. */
+const mb_param *mb__bench_option(const mb_bench *b, mb_param_kind kind);
+/* The thread count of an instance: its MB_THREADS value, or 1. */
+unsigned mb__bench_threads(const mb_bench *b);
+
 /* ---- The state a benchmark body sees ------------------------------------------------- */
 
 typedef struct mb__counters mb__counters;
@@ -153,9 +158,11 @@ int mb__analyze(const mb__measurement *m, const mb_settings *s, uint64_t seed, d
 int mb__analyze_counters(const mb__measurement *m, const mb__counters *set, double conf,
                          mb_result *r, void **storage);
 
-/* Fits every complexity model to the k points (n[i] >= 1, t[i] > 0: median ns per iteration)
- * and ranks them, best first, into fits (MB_COMPLEXITY_MODELS entries). Pure. */
-void mb__complexity_fit(const double *n, const double *t, size_t k, mb_complexity_fit *fits);
+/* Fits every complexity model, and user when not NULL, to the k points (n[i] >= 1, t[i] > 0:
+ * median ns per iteration) and ranks them, best first, into fits (room for
+ * MB_COMPLEXITY_MODELS + 1). Returns the number of fits. Pure. */
+size_t mb__complexity_fit(const double *n, const double *t, size_t k, mb_complexity_fn user,
+                          const char *user_name, mb_complexity_fit *fits);
 
 /* ---- Seeds --------------------------------------------------------------------------- */
 

@@ -34,15 +34,41 @@ static size_t range_values(const mb_param *p, int64_t *out)
     return n;
 }
 
+/* Whether p is a parameter (with values, part of the name) rather than an option. */
+static int is_parameter(const mb_param *p)
+{
+    return p->kind <= MB_PARAM_THREADS;
+}
+
+/* A parameter's value count (its range's values in scratch); 1 for an option, which takes
+ * no part in the combinations. */
 static size_t count_values(const mb_param *p, int64_t *scratch)
 {
+    if (!is_parameter(p))
+        return 1;
     return p->n_values ? p->n_values : p->kind == MB_PARAM_INT ? range_values(p, scratch) : 0;
+}
+
+const mb_param *mb__bench_option(const mb_bench *b, mb_param_kind kind)
+{
+    for (size_t j = 0; b->params && j < b->n_params; j++)
+        if (b->params[j].kind == kind)
+            return &b->params[j];
+    return NULL;
+}
+
+unsigned mb__bench_threads(const mb_bench *b)
+{
+    for (size_t j = 0; b->values && j < b->n_values; j++)
+        if (b->values[j].kind == MB_PARAM_THREADS)
+            return (unsigned)b->values[j].i;
+    return 1;
 }
 
 /* "64", "0.5", "hit": a value as it appears in an instance's name. */
 static void format_value(char *buf, size_t size, const mb_param_value *v)
 {
-    if (v->kind == MB_PARAM_INT)
+    if (v->kind == MB_PARAM_INT || v->kind == MB_PARAM_THREADS)
         snprintf(buf, size, "%" PRId64, v->i);
     else if (v->kind == MB_PARAM_DOUBLE)
         mb__fmt_double(buf, size, v->d);
@@ -64,9 +90,11 @@ int mb__param_instances(const mb_bench *b, mb_bench ***out, size_t *count)
         free(choice);
         return MB_ENOMEM;
     }
+    size_t n_named = 0; /* parameters other than threads: named "p:v" when more than one */
     for (size_t j = 0; j < np; j++) {
         n_values[j] = count_values(&b->params[j], ranges[j]);
         total = n_values[j] && total <= MAX_INSTANCES / n_values[j] ? total * n_values[j] : 0;
+        n_named += b->params[j].kind < MB_PARAM_THREADS;
     }
     mb_bench **list =
         total ? calloc(total, sizeof *list) : NULL; /* NOLINT(bugprone-sizeof-expression) */
@@ -90,12 +118,15 @@ int mb__param_instances(const mb_bench *b, mb_bench ***out, size_t *count)
         *inst = *b;
         inst->mb__next = NULL;
         inst->values = values;
+        inst->n_values = 0;
         size_t len = (size_t)snprintf(name, name_size, "%s", b->name);
         for (size_t j = 0; j < np; j++) {
             const mb_param *p = &b->params[j];
-            mb_param_value *v = &values[j];
+            if (!is_parameter(p))
+                continue;
+            mb_param_value *v = &values[inst->n_values++];
             *v = (mb_param_value){p->name, p->kind, 0, 0, NULL};
-            if (p->kind == MB_PARAM_INT)
+            if (p->kind == MB_PARAM_INT || p->kind == MB_PARAM_THREADS)
                 v->i = p->n_values ? p->ints[choice[j]] : ranges[j][choice[j]];
             else if (p->kind == MB_PARAM_DOUBLE)
                 v->d = p->doubles[choice[j]];
@@ -103,8 +134,9 @@ int mb__param_instances(const mb_bench *b, mb_bench ***out, size_t *count)
                 v->s = p->strings[choice[j]];
             char text[48 + 256];
             format_value(text, sizeof text, v);
-            len += (size_t)snprintf(name + len, name_size - len, np == 1 ? "/%s" : "/%s:%s",
-                                    np == 1 ? text : p->name, text);
+            int bare = n_named == 1 && p->kind != MB_PARAM_THREADS;
+            len += (size_t)snprintf(name + len, name_size - len, bare ? "/%s" : "/%s:%s",
+                                    bare ? text : p->name, text);
         }
         inst->name = name;
         list[k] = inst;
@@ -134,9 +166,12 @@ int mb__param_instances(const mb_bench *b, mb_bench ***out, size_t *count)
  * benchmark with a message. */
 static const mb_param_value *find(mb_state *state, const char *name, mb_param_kind kind)
 {
-    for (size_t j = 0; state && j < state->n_values; j++)
-        if (name && strcmp(state->values[j].name, name) == 0 && state->values[j].kind == kind)
+    for (size_t j = 0; state && j < state->n_values; j++) {
+        mb_param_kind k =
+            state->values[j].kind == MB_PARAM_THREADS ? MB_PARAM_INT : state->values[j].kind;
+        if (name && strcmp(state->values[j].name, name) == 0 && k == kind)
             return &state->values[j];
+    }
     char message[160];
     snprintf(message, sizeof message, "the body asked for parameter '%s', which it does not have%s",
              name ? name : "(null)", " (or not of that kind)");

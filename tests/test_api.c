@@ -100,7 +100,7 @@ static void test_registration_and_order(void)
     mb_ctx_free(ctx);
 
     CHECK_INT(mb_register(NULL), ==, MB_EINVAL);
-    mb_bench nameless = {NULL, dup_body, NULL, 0, 0, NULL, NULL, 0, NULL, NULL, 0, NULL};
+    mb_bench nameless = {NULL, dup_body, NULL, 0, 0, NULL, NULL, 0, NULL, NULL, 0, NULL, 0};
     CHECK_INT(mb_register(&nameless), ==, MB_EINVAL);
     /* Registering twice is a no-op. */
     CHECK_INT(mb_register(&MB_BENCH_DESC(api_fast)), ==, 0);
@@ -113,8 +113,8 @@ static void test_registration_and_order(void)
 
 static void test_duplicates(void)
 {
-    static mb_bench a = {"dup_name", dup_body, "x.c", 1, 0, NULL, NULL, 0, NULL, NULL, 0, NULL};
-    static mb_bench b = {"dup_name", dup_body, "y.c", 2, 0, NULL, NULL, 0, NULL, NULL, 0, NULL};
+    static mb_bench a = {"dup_name", dup_body, "x.c", 1, 0, NULL, NULL, 0, NULL, NULL, 0, NULL, 0};
+    static mb_bench b = {"dup_name", dup_body, "y.c", 2, 0, NULL, NULL, 0, NULL, NULL, 0, NULL, 0};
     CHECK_INT(mb_register(&a), ==, 0);
     CHECK_INT(mb_register(&b), ==, 0);
     mb_ctx *ctx = fake_ctx("^dup_name$");
@@ -399,7 +399,7 @@ static void param_body(mb_state *state)
 static void test_params(void)
 {
     const mb_param params[] = {MB_RANGE(n, 3, 100, 4), MB_STRINGS(kind, "hit", "miss")};
-    mb_bench b = {"lookup", param_body, "p.c", 1, 0, NULL, NULL, 0, NULL, params, 2, NULL};
+    mb_bench b = {"lookup", param_body, "p.c", 1, 0, NULL, NULL, 0, NULL, params, 2, NULL, 0};
     mb_bench **inst;
     size_t n;
     CHECK_INT(mb__param_instances(&b, &inst, &n), ==, 0);
@@ -410,7 +410,7 @@ static void test_params(void)
                           "lookup/n:100/kind:hit", "lookup/n:100/kind:miss"};
     for (size_t i = 0; i < n && i < 8; i++) {
         CHECK_STR(inst[i]->name, want[i]);
-        CHECK(inst[i]->values && inst[i]->n_params == 2 && inst[i]->fn == param_body);
+        CHECK(inst[i]->values && inst[i]->n_values == 2 && inst[i]->fn == param_body);
     }
     if (n == 8) {
         CHECK_INT(inst[6]->values[0].i, ==, 100);
@@ -422,7 +422,7 @@ static void test_params(void)
 
     /* One parameter: "name/value"; doubles in their shortest form; a dense range. */
     const mb_param one[] = {MB_DOUBLES(load, 0.25, 1e-3)};
-    mb_bench c = {"fill", param_body, "p.c", 2, 0, NULL, NULL, 0, NULL, one, 1, NULL};
+    mb_bench c = {"fill", param_body, "p.c", 2, 0, NULL, NULL, 0, NULL, one, 1, NULL, 0};
     CHECK_INT(mb__param_instances(&c, &inst, &n), ==, 0);
     CHECK_INT(n, ==, 2);
     if (n == 2) {
@@ -433,7 +433,7 @@ static void test_params(void)
         free(inst[i]);
     free(inst);
     const mb_param dense[] = {MB_DENSE(t, 1, 4, 1)};
-    mb_bench d = {"threads", param_body, "p.c", 3, 0, NULL, NULL, 0, NULL, dense, 1, NULL};
+    mb_bench d = {"threads", param_body, "p.c", 3, 0, NULL, NULL, 0, NULL, dense, 1, NULL, 0};
     CHECK_INT(mb__param_instances(&d, &inst, &n), ==, 0);
     CHECK_INT(n, ==, 4);
     if (n == 4)
@@ -443,7 +443,7 @@ static void test_params(void)
     free(inst);
     /* A range that yields nothing gives no instance. */
     const mb_param empty[] = {MB_RANGE(n, 10, 1, 2)};
-    mb_bench e = {"none", param_body, "p.c", 4, 0, NULL, NULL, 0, NULL, empty, 1, NULL};
+    mb_bench e = {"none", param_body, "p.c", 4, 0, NULL, NULL, 0, NULL, empty, 1, NULL, 0};
     CHECK_INT(mb__param_instances(&e, &inst, &n), ==, 0);
     CHECK_INT(n, ==, 0);
     free(inst);
@@ -460,7 +460,7 @@ static void test_complexity(void)
             t[i] = 2.5 * f[m] * (1 + 0.01 * (i % 2 ? 1 : -1)); /* +-1 % noise */
         }
         mb_complexity_fit fits[MB_COMPLEXITY_MODELS];
-        mb__complexity_fit(n, t, 6, fits);
+        mb__complexity_fit(n, t, 6, NULL, NULL, fits);
         CHECK_INT(fits[0].model, ==, m);
         CHECK_NEAR(fits[0].coefficient_ns, 2.5, 0.01, 0);
         CHECK(fits[0].rms < 0.011 && fits[1].rms > 0.1);

@@ -81,12 +81,14 @@ static const mb_complexity complexity[] = {
     {"sort",
      "n",
      4,
-     {{MB_O_N_LOG_N, 3.357, 0.04},
-      {MB_O_N, 12.5, 0.454},
-      {MB_O_N2, 0.02, 0.9},
-      {MB_O_LOG_N, 150, 0.95},
-      {MB_O_1, 900, 0.97},
-      {MB_O_N3, 1e-6, 0.99}}},
+     6,
+     {{MB_O_N_LOG_N, 3.357, 0.04, "O(n log n)"},
+      {MB_O_N, 12.5, 0.454, "O(n)"},
+      {MB_O_N2, 0.02, 0.9, "O(n^2)"},
+      {MB_O_LOG_N, 150, 0.95, "O(log n)"},
+      {MB_O_1, 900, 0.97, "O(1)"},
+      {MB_O_N3, 1e-6, 0.99, "O(n^3)"},
+      {MB_O_1, 0, 0, NULL}}},
 };
 
 static mb_settings settings;
