@@ -2,6 +2,7 @@
  * lookup/keys:1024/kind:hit. Run: ./params --list, ./params --quick, ./params 'sort/.*'. */
 #include <microbe.h>
 
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,4 +75,30 @@ BENCH_P(fill, MB_DOUBLES(load, 0.25, 0.5, 0.9))
         memset(buf, 0x5a, n);
         mb_black_box(buf);
     }
+}
+
+/* A user complexity model: fitted and ranked with O(1) ... O(n^3). */
+static double n_sqrt_n(double n)
+{
+    return n * sqrt(n);
+}
+
+/* n / b blocks of b = sqrt(n) elements, each block summed b times: n sqrt(n) additions. */
+BENCH_P(blocked_sums, MB_RANGE(n, 256, 65536, 4), MB_COMPLEXITY(n_sqrt_n))
+{
+    size_t n = (size_t)mb_param_int(state, "n"), b = (size_t)sqrt((double)n);
+    uint32_t *data = calloc(n, sizeof *data);
+    if (!data) {
+        mb_fail(state, "out of memory");
+        return;
+    }
+    MB_LOOP(state) {
+        uint64_t sum = 0;
+        for (size_t start = 0; start + b <= n; start += b)
+            for (size_t r = 0; r < b; r++)
+                for (size_t i = start; i < start + b; i++)
+                    sum += data[i] + r;
+        mb_black_box(&sum);
+    }
+    free(data);
 }

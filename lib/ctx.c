@@ -6,8 +6,9 @@
 #include "baseline.h"
 #include "compare.h"
 #include "counters.h"
-#include "stats.h"
 #include "microbe_internal.h"
+#include "stats.h"
+#include "sweep.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -15,12 +16,17 @@
 #include <string.h>
 #include <time.h>
 
+/* Blocks of storage per result: samples, counters, message, user counters. */
+#define STORAGE_BLOCKS 4
+
 struct mb_ctx {
     mb_settings settings;
     regex_t filter;
     int has_filter;
     const mb__clock *clock;
     int timer_probed;
+    size_t sweep_bytes;       /* cold mode's eviction buffer, from the environment's caches */
+    size_t batch_cache_bytes; /* mb_iter_batched's target: the level-2 cache */
     mb__timer_info timer;
     double loop_ns;                  /* an empty MB_LOOP's time per iteration */
     mb__env env;                     /* of the last run */
@@ -45,7 +51,7 @@ struct mb_ctx {
     size_t n_complexity;
     const char **names;
     mb_result *results;
-    void **result_storage; /* three blocks per result: samples, counters, message */
+    void **result_storage; /* STORAGE_BLOCKS per result: samples, counters, message, user */
     size_t n_results;
     size_t n_selected;
 };
@@ -293,7 +299,7 @@ int mb_ctx_new(mb_ctx **out, const mb_settings *settings)
 
 static void free_results(mb_ctx *ctx)
 {
-    for (size_t i = 0; ctx->result_storage && i < 3 * ctx->n_selected; i++)
+    for (size_t i = 0; ctx->result_storage && i < STORAGE_BLOCKS * ctx->n_selected; i++)
         free(ctx->result_storage[i]);
     free(ctx->results);
     free(ctx->result_storage);
@@ -541,6 +547,58 @@ static unsigned build_warnings(unsigned build)
     return w;
 }
 
+/* The cache a batch of mb_iter_batched inputs should fit in: the largest level-2 data or
+ * unified cache, or 256 KiB when the environment does not say. */
+static size_t batch_cache_bytes(const mb_environment *env)
+{
+    uint64_t best = 0;
+    for (size_t i = 0; env && i < env->n_caches; i++)
+        if (env->caches[i].level == 2 && strcmp(env->caches[i].type, "Instruction") != 0 &&
+            env->caches[i].size_bytes > best)
+            best = env->caches[i].size_bytes;
+    return best ? (size_t)best : (size_t)256 << 10;
+}
+
+/* The user counters of a measurement: each one's median over the samples with its
+ * order-statistic interval, and mean, into r; names and the array live in a new block
+ * *storage. Returns 0 or MB_ENOMEM. */
+static int user_counters(const mb__measurement *m, double conf, mb_result *r, void **storage)
+{
+    size_t nu = m->report.n_user;
+    if (nu == 0 || m->n == 0 || !m->user_values)
+        return 0;
+    char *block =
+        malloc(nu * (sizeof(mb_user_counter) + MB__USER_NAME_MAX) + m->n * sizeof(double));
+    if (!block)
+        return MB_ENOMEM;
+    mb_user_counter *out = (mb_user_counter *)(void *)block;
+    double *x = (double *)(void *)(block + nu * sizeof *out);
+    char *names = (char *)(x + m->n);
+    for (size_t c = 0; c < nu; c++) {
+        size_t k = 0;
+        for (size_t i = 0; i < m->n; i++) {
+            double v = m->user_values[i * MB_USER_COUNTERS_MAX + c];
+            if (isfinite(v))
+                x[k++] = v;
+        }
+        memcpy(names + c * MB__USER_NAME_MAX, m->report.user_name[c], MB__USER_NAME_MAX);
+        out[c] = (mb_user_counter){
+            names + c * MB__USER_NAME_MAX, m->report.user_kind[c], {NAN, NAN, NAN, NAN}, NAN};
+        if (k == 0)
+            continue;
+        mb__sort(x, k);
+        double level;
+        out[c].value.point = mb__median_sorted(x, k);
+        if (mb__median_hs_interval(x, k, conf, &out[c].value.low, &out[c].value.high, &level))
+            out[c].value.low = out[c].value.high = NAN;
+        out[c].mean = mb__mean(x, k);
+    }
+    r->n_user_counters = nu;
+    r->user_counters = out;
+    *storage = block;
+    return 0;
+}
+
 /* A throughput: amount per iteration over the median time per iteration, per second. */
 static mb_rate rate_of(double per_iter, const mb_estimate *median, size_t n_samples)
 {
@@ -589,8 +647,18 @@ static int finish_result(mb_ctx *ctx, const mb_bench *bench, const mb__measureme
     int err = mb__analyze(m, s, seed + 1, ctx->loop_ns, r, &storage[0]);
     if (!err)
         err = mb__analyze_counters(m, ctx->counters, s->confidence, r, &storage[1]);
-    r->bytes_per_s = rate_of(m->report.bytes_per_iter, &r->median, r->n_samples);
-    r->items_per_s = rate_of(m->report.items_per_iter, &r->median, r->n_samples);
+    if (!err)
+        err = user_counters(m, s->confidence, r, &storage[3]);
+    /* Threaded: each thread did the iterations, so all of them did `threads` times the work. */
+    r->threads = mb__bench_threads(bench);
+    r->bytes_per_s = rate_of(m->report.bytes_per_iter * r->threads, &r->median, r->n_samples);
+    r->items_per_s = rate_of(m->report.items_per_iter * r->threads, &r->median, r->n_samples);
+    r->bytes_per_s.per_iter = m->report.bytes_per_iter;
+    r->items_per_s.per_iter = m->report.items_per_iter;
+    r->mode = m->mode;
+    r->latency = m->latency;
+    if (m->latency_short)
+        r->warnings |= MB_WARN_LATENCY_SHORT;
     r->warnings |= build_warnings(bench->build);
     return err;
 }
@@ -599,24 +667,26 @@ static int finish_result(mb_ctx *ctx, const mb_bench *bench, const mb__measureme
 static mb__runner make_runner(mb_ctx *ctx)
 {
     size_t nc = ctx->counters ? mb__counters_count(ctx->counters) : 0;
-    return (mb__runner){&ctx->settings,
-                        ctx->clock,
-                        ctx->timer.min_sample_ns,
-                        &ctx->interrupt,
-                        nc ? ctx->counters : NULL,
-                        ctx->counter_scratch,
-                        ctx->counter_scratch + MB__COUNTERS_MAX,
-                        NULL,
-                        NULL,
-                        0};
+    return (mb__runner){.settings = &ctx->settings,
+                        .clock = ctx->clock,
+                        .min_sample_ns = ctx->timer.min_sample_ns,
+                        .stop = &ctx->interrupt,
+                        .counters = nc ? ctx->counters : NULL,
+                        .counter_values = ctx->counter_scratch,
+                        .counter_coverage = ctx->counter_scratch + MB__COUNTERS_MAX,
+                        .threads = 1,
+                        .quantum_ns = ctx->timer.resolution_ns > ctx->timer.cost_ns
+                                          ? ctx->timer.resolution_ns
+                                          : ctx->timer.cost_ns,
+                        .sweep_bytes = ctx->sweep_bytes,
+                        .batch_cache_bytes = ctx->batch_cache_bytes};
 }
 
 static int run_one(mb_ctx *ctx, const mb_bench *bench, mb_result *r, void **storage)
 {
     const mb_settings *s = &ctx->settings;
     mb__runner runner = make_runner(ctx);
-    runner.values = bench->values;
-    runner.n_values = bench->n_values;
+    mb__runner_options(&runner, bench);
     uint64_t start = ctx->clock->now_ns(ctx->clock->user);
     mb__measurement m;
     int err = mb__measure(&runner, bench->fn, mb__bench_seed(s->seed, bench->name), &m);
@@ -691,8 +761,8 @@ static int run_group(mb_ctx *ctx, const size_t *idx, size_t k)
     double wall_s = (double)(ctx->clock->now_ns(ctx->clock->user) - start) / 1e9;
     for (size_t j = 0; j < k && !err; j++) {
         mb_result *r = &ctx->results[idx[j]];
-        err =
-            finish_result(ctx, ctx->selected[idx[j]], &ms[j], r, &ctx->result_storage[3 * idx[j]]);
+        err = finish_result(ctx, ctx->selected[idx[j]], &ms[j], r,
+                            &ctx->result_storage[STORAGE_BLOCKS * idx[j]]);
         r->group_baseline = base->name;
         r->wall_time_s = wall_s / (double)k;
         if (!err && j > 0)
@@ -745,8 +815,7 @@ int mb__ctx_callgrind_child(mb_ctx *ctx, uint64_t iters)
     mb__runner runner = make_runner(ctx);
     runner.counters = NULL;
     for (size_t i = 0; i < n && !err; i++) {
-        runner.values = list[i]->values;
-        runner.n_values = list[i]->n_values;
+        mb__runner_options(&runner, list[i]);
         if (mb__call_collecting(&runner, list[i]->fn, iters))
             err = MB_EUSAGE;
     }
@@ -998,7 +1067,7 @@ int mb_run(mb_ctx *ctx)
         return err;
     ctx->names = malloc((n + 1) * sizeof *ctx->names);
     ctx->results = calloc(n + 1, sizeof *ctx->results);
-    ctx->result_storage = calloc(3 * n + 1, sizeof *ctx->result_storage);
+    ctx->result_storage = calloc(STORAGE_BLOCKS * n + 1, sizeof *ctx->result_storage);
     if (!ctx->names || !ctx->results || !ctx->result_storage)
         return MB_ENOMEM;
     for (size_t i = 0; i < n; i++)
@@ -1030,6 +1099,8 @@ int mb_run(mb_ctx *ctx)
     };
     if (!ctx->fixed_env)
         mb__env_capture(&ctx->env, info.start_time_unix);
+    ctx->sweep_bytes = mb__sweep_size(info.env);
+    ctx->batch_cache_bytes = batch_cache_bytes(info.env);
     mb__log(&ctx->settings, MB_LOG_INFO,
             "timer %s: resolution %.0f ns, cost %.1f ns; T_min %.1f us", info.timer,
             info.timer_resolution_ns, info.timer_cost_ns, info.min_sample_ns / 1e3);
@@ -1052,7 +1123,8 @@ int mb_run(mb_ctx *ctx)
             err = run_group(ctx, idx, k);
         } else {
             report_progress(ctx, i, n, ctx->selected[i]->name, "measuring");
-            err = measure(ctx, ctx->selected[i], &ctx->results[i], &ctx->result_storage[3 * i]);
+            err = measure(ctx, ctx->selected[i], &ctx->results[i],
+                          &ctx->result_storage[STORAGE_BLOCKS * i]);
         }
         report_progress(ctx, i, n, NULL, NULL);
         if (err)

@@ -26,7 +26,8 @@
 #define MAGIC 0x6d62726cu /* "mbrl" */
 
 /* What the child writes first; n_samples * (iters, ns, class) follow, then for each of
- * n_counters counters its mb_counter and, when it has them, its n_samples sample totals. */
+ * n_counters counters its mb_counter and, when it has them, its n_samples sample totals, then
+ * for each user counter its mb_user_counter and its name in MB__USER_NAME_MAX bytes. */
 typedef struct header {
     uint32_t magic;
     int32_t err;
@@ -55,7 +56,7 @@ static int write_all(int fd, const void *data, size_t len)
 static void child(int fd, mb__result_fn fn, void *arg)
 {
     header h = {MAGIC, 0, {0}, {0}};
-    void *storage[3] = {NULL, NULL, NULL};
+    void *storage[4] = {NULL, NULL, NULL, NULL};
     h.err = fn(arg, &h.result, storage);
     if (h.result.message)
         snprintf(h.message, sizeof h.message, "%s", h.result.message);
@@ -73,6 +74,12 @@ static void child(int fd, mb__result_fn fn, void *arg)
         bad = write_all(fd, k, sizeof *k);
         if (!bad && k->sample_values)
             bad = write_all(fd, k->sample_values, r->n_samples * sizeof(double));
+    }
+    for (size_t c = 0; !bad && h.err == 0 && c < r->n_user_counters; c++) {
+        char name[MB__USER_NAME_MAX] = {0};
+        snprintf(name, sizeof name, "%s", r->user_counters[c].name);
+        bad = write_all(fd, &r->user_counters[c], sizeof(mb_user_counter)) ||
+              write_all(fd, name, sizeof name);
     }
     /* _exit: the parent's stdio buffers and atexit handlers are not the child's to run. */
     _exit(bad ? 3 : 0);
@@ -148,17 +155,22 @@ static int unpack(const buffer *b, mb_result *r, void **storage)
         return MB_EIO;
     if (h.err)
         return h.err;
-    size_t nc = h.result.n_counters;
-    if (b->len < sizeof h + n * SAMPLE_BYTES + nc * sizeof(mb_counter) || nc > 64)
+    size_t nc = h.result.n_counters, nu = h.result.n_user_counters;
+    if (b->len < sizeof h + n * SAMPLE_BYTES + nc * sizeof(mb_counter) || nc > 64 ||
+        nu > MB_USER_COUNTERS_MAX)
         return MB_EIO;
-    /* One block: the counters, their sample totals, then iters, ns and classes. */
-    size_t head = nc * sizeof(mb_counter) + nc * n * sizeof(double);
-    char *block = malloc(head + n * SAMPLE_BYTES + sizeof h.message);
+    /* One block: the user counters, the counters, their sample totals, then iters, ns and
+     * classes, the message and the user counters' names. */
+    size_t users = nu * sizeof(mb_user_counter);
+    size_t head = users + nc * sizeof(mb_counter) + nc * n * sizeof(double);
+    char *block = malloc(head + n * SAMPLE_BYTES + sizeof h.message + nu * MB__USER_NAME_MAX);
     if (!block)
         return MB_ENOMEM;
     *r = h.result;
-    mb_counter *counters = (mb_counter *)(void *)block;
-    double *totals = (double *)(void *)(block + nc * sizeof(mb_counter));
+    mb_user_counter *user = (mb_user_counter *)(void *)block;
+    char *user_names = block + head + n * SAMPLE_BYTES + sizeof h.message;
+    mb_counter *counters = (mb_counter *)(void *)(block + users);
+    double *totals = (double *)(void *)(block + users + nc * sizeof(mb_counter));
     uint64_t *iters = (uint64_t *)(void *)(block + head);
     double *ns = (double *)(void *)(block + head + n * sizeof(uint64_t));
     unsigned char *cls = (unsigned char *)block + head + n * (sizeof(uint64_t) + sizeof(double));
@@ -184,11 +196,21 @@ static int unpack(const buffer *b, mb_result *r, void **storage)
             counters[c].sample_values = totals + c * n;
         }
     }
+    for (size_t c = 0; c < nu; c++) {
+        if ((size_t)(end - in) < sizeof(mb_user_counter) + MB__USER_NAME_MAX)
+            break;
+        memcpy(&user[c], in, sizeof(mb_user_counter));
+        memcpy(user_names + c * MB__USER_NAME_MAX, in + sizeof(mb_user_counter), MB__USER_NAME_MAX);
+        user_names[(c + 1) * MB__USER_NAME_MAX - 1] = '\0';
+        user[c].name = user_names + c * MB__USER_NAME_MAX;
+        in += sizeof(mb_user_counter) + MB__USER_NAME_MAX;
+    }
     if (in != end) {
         free(block);
         return MB_EIO;
     }
     r->counters = nc ? counters : NULL;
+    r->user_counters = nu ? user : NULL;
     if (r->message) {
         char *message = block + head + n * SAMPLE_BYTES;
         memcpy(message, h.message, sizeof h.message);

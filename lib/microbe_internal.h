@@ -50,12 +50,23 @@ unsigned mb__bench_threads(const mb_bench *b);
 
 typedef struct mb__counters mb__counters;
 
+typedef struct mb__pool mb__pool;
+typedef struct mb__sweep mb__sweep;
+
+#define MB__USER_NAME_MAX 64
+
 /* What a body declared through the mb_state calls, kept for the whole measurement. */
 typedef struct mb__body_report {
     double bytes_per_iter;
     double items_per_iter;
     int outcome; /* 0, or MB_STATUS_SKIPPED / MB_STATUS_FAILED from mb_skip / mb_fail */
     char message[256];
+    /* User counters (mb_set_counter): names and kinds in the order first set, and the values
+     * set during the current call (NAN: not set in it). */
+    size_t n_user;
+    char user_name[MB_USER_COUNTERS_MAX][MB__USER_NAME_MAX];
+    mb_counter_kind user_kind[MB_USER_COUNTERS_MAX];
+    double user_value[MB_USER_COUNTERS_MAX];
 } mb__body_report;
 
 struct mb_state {
@@ -70,6 +81,19 @@ struct mb_state {
     uint64_t end_ns;
     int entered; /* times MB_LOOP was entered during this call */
     int ended;   /* whether the loop ran to its end */
+    /* Authoring options (docs/authoring.md). */
+    void *fixture;                    /* what the fixture's setup returned */
+    unsigned thread_index, n_threads; /* MB_THREADS */
+    mb__pool *pool;                   /* threaded: its threads meet before the clock read */
+    mb__sweep *sweep;                 /* cold: run right before the clock read */
+    double batch_ns;                  /* mb_iter_batched: estimated routine time, 0 unknown */
+    size_t batch_cache_bytes;         /* mb_iter_batched: what one batch should fit in */
+    double quantum_ns;                /* the timer's quantum, for batch sizing */
+    uint64_t paused_at;               /* mb_pause: clock when paused, while paused */
+    int paused;
+    double paused_ns; /* time spent paused during the loop */
+    double manual_ns; /* mb_add_manual_time: the sum added during this call */
+    int manual;       /* whether any was added */
 };
 
 /* ---- Runner -------------------------------------------------------------------------- */
@@ -89,6 +113,11 @@ typedef struct mb__measurement {
     size_t n_counters;      /* with counters: each sample's totals and coverage, sample-major */
     double *counter_values; /* owned, n * n_counters */
     double *counter_coverage;
+    double *user_values; /* owned: n * MB_USER_COUNTERS_MAX user counter values per sample, as
+                            reported (per iteration, per second or per call); NAN: not set */
+    mb_mode mode;        /* as measured: latency falls back to normal for short bodies */
+    mb_latency latency;  /* latency and cold modes: the per-invocation percentiles */
+    int latency_short;   /* latency mode asked for, invocations too short */
 } mb__measurement;
 
 typedef struct mb__runner {
@@ -102,7 +131,21 @@ typedef struct mb__runner {
     mb__body_report *report;      /* where the body's declarations go (the runner sets it) */
     const mb_param_value *values; /* the benchmark's parameter values, passed to its body */
     size_t n_values;
+    /* The benchmark's options (BENCH_P), set by mb__runner_options. */
+    mb_setup_fn setup;
+    mb_teardown_fn teardown;
+    mb_mode mode;
+    unsigned threads;
+    double quantum_ns;        /* max(timer resolution, cost): latency mode's threshold */
+    size_t sweep_bytes;       /* cold mode's eviction buffer */
+    size_t batch_cache_bytes; /* mb_iter_batched's batch target */
+    void *fixture;            /* the fixture's data during a measurement */
+    mb__pool *pool;           /* threads > 1: the threads during a measurement */
+    mb__sweep *sweep;         /* cold mode: the eviction buffer during a measurement */
 } mb__runner;
+
+/* Sets the runner's per-benchmark fields from bench: parameter values and options. */
+void mb__runner_options(mb__runner *runner, const mb_bench *bench);
 
 /* Warm-up, plan, sampling and the stopping rule for one benchmark body. Returns 0 (check
  * m->failure for a misbehaving body), MB_EINTR when runner->stop was raised (m is then

@@ -57,14 +57,6 @@ const mb_param *mb__bench_option(const mb_bench *b, mb_param_kind kind)
     return NULL;
 }
 
-unsigned mb__bench_threads(const mb_bench *b)
-{
-    for (size_t j = 0; b->values && j < b->n_values; j++)
-        if (b->values[j].kind == MB_PARAM_THREADS)
-            return (unsigned)b->values[j].i;
-    return 1;
-}
-
 /* "64", "0.5", "hit": a value as it appears in an instance's name. */
 static void format_value(char *buf, size_t size, const mb_param_value *v)
 {
@@ -195,4 +187,12 @@ const char *mb_param_string(mb_state *state, const char *name)
 {
     const mb_param_value *v = find(state, name, MB_PARAM_STRING);
     return v && v->s ? v->s : "";
+}
+
+unsigned mb__bench_threads(const mb_bench *b)
+{
+    for (size_t j = 0; b->values && j < b->n_values; j++)
+        if (b->values[j].kind == MB_PARAM_THREADS && b->values[j].i >= 1)
+            return b->values[j].i < UINT32_MAX ? (unsigned)b->values[j].i : UINT32_MAX;
+    return 1;
 }

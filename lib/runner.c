@@ -8,12 +8,17 @@
  * clock and check the plan and the stopping rule without wall-clock thresholds.
  */
 #include "counters.h"
+#include "histogram.h"
 #include "microbe_internal.h"
 #include "stats.h"
+#include "sweep.h"
+#include "threads.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 uint64_t mb__loop_start(mb_state *state)
 {
@@ -21,8 +26,12 @@ uint64_t mb__loop_start(mb_state *state)
     if (state->entered++ > 0)
         return 0;
     uint64_t iters = state->iters;
+    if (state->sweep)
+        mb__sweep_run(state->sweep);
     if (state->counters)
         mb__counters_start(state->counters);
+    if (state->pool)
+        mb__pool_barrier(state->pool);
     state->start_ns = state->clock->now_ns(state->clock->user);
     if (state->collect)
         mb__callgrind_toggle();
@@ -55,7 +64,7 @@ static const char declared[] = "declared by the body";
 
 static void declare(mb_state *state, int outcome, const char *message)
 {
-    if (!state || !state->report)
+    if (!state || !state->report || state->report->outcome)
         return;
     state->report->outcome = outcome;
     snprintf(state->report->message, sizeof state->report->message, "%s", message ? message : "");
@@ -83,49 +92,309 @@ void mb_set_items_per_iter(mb_state *state, double items)
         state->report->items_per_iter = items;
 }
 
+void *mb_fixture(mb_state *state)
+{
+    return state ? state->fixture : NULL;
+}
+
+unsigned mb_thread_index(const mb_state *state)
+{
+    return state ? state->thread_index : 0;
+}
+
+unsigned mb_thread_count(const mb_state *state)
+{
+    return state && state->n_threads ? state->n_threads : 1;
+}
+
+void mb_pause(mb_state *state)
+{
+    if (!state || state->paused || state->entered != 1 || state->ended)
+        return;
+    if (state->n_threads > 1) {
+        mb_fail(state, "mb_pause() is not supported in threaded benchmarks");
+        return;
+    }
+    state->paused = 1;
+    state->paused_at = state->clock->now_ns(state->clock->user);
+}
+
+void mb_resume(mb_state *state)
+{
+    if (!state || !state->paused)
+        return;
+    uint64_t now = state->clock->now_ns(state->clock->user);
+    state->paused_ns += (double)(now - state->paused_at);
+    state->paused = 0;
+}
+
+void mb_add_manual_time(mb_state *state, double ns)
+{
+    if (!state)
+        return;
+    if (!(ns >= 0) || !isfinite(ns)) {
+        mb_fail(state, "mb_add_manual_time() was given a negative or non-finite time");
+        return;
+    }
+    state->manual = 1;
+    state->manual_ns += ns;
+}
+
+/* The index of user counter name in report, added with kind when new; -1 when full. */
+static int user_counter(mb__body_report *report, const char *name, mb_counter_kind kind)
+{
+    for (size_t c = 0; c < report->n_user; c++)
+        if (strncmp(report->user_name[c], name, MB__USER_NAME_MAX - 1) == 0)
+            return (int)c;
+    if (report->n_user == MB_USER_COUNTERS_MAX)
+        return -1;
+    size_t c = report->n_user++;
+    snprintf(report->user_name[c], MB__USER_NAME_MAX, "%s", name);
+    report->user_kind[c] = kind;
+    report->user_value[c] = NAN;
+    return (int)c;
+}
+
+void mb_set_counter(mb_state *state, const char *name, double value, mb_counter_kind kind)
+{
+    if (!state || !state->report)
+        return;
+    if (!name || !*name || (unsigned)kind > MB_PER_CALL) {
+        mb_fail(state, "mb_set_counter() needs a name and a kind");
+        return;
+    }
+    int c = user_counter(state->report, name, kind);
+    if (c < 0) {
+        mb_fail(state, "mb_set_counter(): more than MB_USER_COUNTERS_MAX counter names");
+        return;
+    }
+    state->report->user_value[c] = value;
+}
+
+/* Inputs of a batch start at this alignment, as malloc's results do. */
+#define BATCH_ALIGN _Alignof(max_align_t)
+/* The most memory one batch of inputs may take, unless one input is larger. */
+#define BATCH_MAX_BYTES ((size_t)64 << 20)
+
+/* Inputs per batch: enough that the batch's two clock reads cost under 1 % of its routine
+ * time (2 quantum <= 1 % of b t), and as many as fit in half the batch cache besides; never
+ * more than BATCH_MAX_BYTES. */
+static uint64_t batch_size(const mb_state *state, size_t stride)
+{
+    double mem = (double)state->batch_cache_bytes / 2 / (double)stride;
+    double timer = state->batch_ns > 0 ? 200 * state->quantum_ns / state->batch_ns : 1;
+    double b = mem > timer ? mem : timer;
+    double cap = (double)BATCH_MAX_BYTES / (double)stride;
+    if (b > cap)
+        b = cap;
+    return b >= 1 ? (uint64_t)b : 1;
+}
+
+void mb_iter_batched(mb_state *state, const mb_batch *batch)
+{
+    if (!state || state->entered++ > 0)
+        return;
+    if (!batch || !batch->routine || batch->input_size == 0) {
+        mb_fail(state, "mb_iter_batched() needs a routine and an input_size above 0");
+        return;
+    }
+    size_t stride = (batch->input_size + BATCH_ALIGN - 1) / BATCH_ALIGN * BATCH_ALIGN;
+    uint64_t iters = state->iters, b = batch_size(state, stride);
+    if (b > iters)
+        b = iters;
+    unsigned char *inputs = b && b <= SIZE_MAX / stride ? malloc(b * stride) : NULL;
+    if (iters && !inputs) {
+        mb_fail(state, "mb_iter_batched(): out of memory for a batch of inputs");
+        return;
+    }
+    if (state->pool)
+        mb__pool_barrier(state->pool);
+    double total = 0;
+    for (uint64_t done = 0; done < iters;) {
+        size_t k = (size_t)(iters - done < b ? iters - done : b);
+        for (size_t i = 0; batch->setup && i < k; i++)
+            batch->setup(inputs + i * stride, batch->user);
+        if (state->counters)
+            mb__counters_start(state->counters);
+        uint64_t start = state->clock->now_ns(state->clock->user);
+        if (state->collect)
+            mb__callgrind_toggle();
+        for (size_t i = 0; i < k; i++)
+            batch->routine(inputs + i * stride, batch->user);
+        if (state->collect)
+            mb__callgrind_toggle();
+        uint64_t end = state->clock->now_ns(state->clock->user);
+        if (state->counters)
+            mb__counters_stop(state->counters);
+        total += (double)(end - start);
+        for (size_t i = 0; batch->teardown && i < k; i++)
+            batch->teardown(inputs + i * stride, batch->user);
+        done += k;
+    }
+    free(inputs);
+    state->manual = 1;
+    state->manual_ns = total;
+    state->ended = 1;
+}
+
+/* A body's state for a call of iters iterations on thread index, reporting to report. */
+static mb_state state_for(const mb__runner *runner, uint64_t iters, int collect, double est_ns,
+                          unsigned index, mb__body_report *report)
+{
+    return (mb_state){.clock = runner->clock,
+                      .counters = runner->counters,
+                      .collect = collect,
+                      .report = report,
+                      .values = runner->values,
+                      .n_values = runner->n_values,
+                      .iters = iters,
+                      .fixture = runner->fixture,
+                      .thread_index = index,
+                      .n_threads = runner->pool ? mb__pool_size(runner->pool) : 1,
+                      .pool = runner->pool,
+                      .sweep = runner->sweep,
+                      .batch_ns = est_ns,
+                      .batch_cache_bytes = runner->batch_cache_bytes,
+                      .quantum_ns = runner->quantum_ns};
+}
+
+/* Whether a body used MB_LOOP (or mb_iter_batched) properly in one call: NULL, or why not. */
+static const char *misuse(const mb_state *state)
+{
+    if (state->entered == 0)
+        return "the body never entered MB_LOOP";
+    if (state->entered > 1)
+        return "the body entered MB_LOOP more than once";
+    if (!state->ended)
+        return "the body left MB_LOOP early (break, return or goto inside the loop)";
+    return NULL;
+}
+
+/* The time a call's loop took by its state: what the body timed itself, or the clock's
+ * reading less the pauses. */
+static double loop_time(const mb_state *state)
+{
+    return state->manual ? state->manual_ns
+                         : (double)(state->end_ns - state->start_ns) - state->paused_ns;
+}
+
+/* One thread's part of a threaded call. */
+typedef struct thread_call {
+    mb_bench_fn fn;
+    mb_state *states;
+} thread_call;
+
+static void run_thread(void *arg, unsigned index)
+{
+    const thread_call *call = arg;
+    call->fn(&call->states[index]);
+}
+
+/* A call of fn on every thread of the runner's pool: each thread has its own state and
+ * report, merged into the runner's afterwards (the first outcome, thread 0's throughput, the
+ * sums of user counters). The loop's time is the span from the earliest start to the latest
+ * end, or the longest time a thread timed itself. */
+static const char *call_threads(const mb__runner *runner, mb_bench_fn fn, uint64_t iters,
+                                double est_ns, double *loop_ns)
+{
+    unsigned n = mb__pool_size(runner->pool);
+    mb_state *states = malloc(n * sizeof *states);
+    mb__body_report *reports = malloc(n * sizeof *reports);
+    if (!states || !reports) {
+        free(states);
+        free(reports);
+        return "out of memory for the threads' states";
+    }
+    for (unsigned t = 0; t < n; t++) {
+        reports[t] = *runner->report;
+        states[t] = state_for(runner, iters, 0, est_ns, t, &reports[t]);
+    }
+    thread_call call = {fn, states};
+    mb__pool_run(runner->pool, run_thread, &call);
+    mb__body_report *out = runner->report;
+    const char *failure = NULL;
+    uint64_t first = UINT64_MAX, last = 0;
+    double manual = 0;
+    for (unsigned t = 0; t < n; t++) {
+        const mb__body_report *r = &reports[t];
+        if (r->outcome && !out->outcome) {
+            out->outcome = r->outcome;
+            memcpy(out->message, r->message, sizeof out->message);
+        }
+        if (t == 0) {
+            out->bytes_per_iter = r->bytes_per_iter;
+            out->items_per_iter = r->items_per_iter;
+        }
+        for (size_t c = 0; c < r->n_user; c++) {
+            int k = user_counter(out, r->user_name[c], r->user_kind[c]);
+            if (k >= 0 && !isnan(r->user_value[c]))
+                out->user_value[k] = isnan(out->user_value[k])
+                                         ? r->user_value[c]
+                                         : out->user_value[k] + r->user_value[c];
+        }
+        if (!failure)
+            failure = misuse(&states[t]);
+        first = states[t].start_ns < first ? states[t].start_ns : first;
+        last = states[t].end_ns > last ? states[t].end_ns : last;
+        if (states[t].manual && loop_time(&states[t]) > manual)
+            manual = loop_time(&states[t]);
+    }
+    *loop_ns = states[0].manual ? manual : (double)(last - first);
+    free(states);
+    free(reports);
+    return failure;
+}
+
 /* Calls the body once for `iters` iterations (with callgrind collecting inside the loop when
  * `collect`); returns the loop's time in *loop_ns, or a static message when the body misused
- * MB_LOOP or the run is to stop (`interrupted`). */
+ * MB_LOOP or the run is to stop (`interrupted`). est_ns: the estimated time per iteration so
+ * far (0: none yet), for mb_iter_batched. */
 static const char *call(const mb__runner *runner, mb_bench_fn fn, uint64_t iters, int collect,
-                        double *loop_ns)
+                        double est_ns, double *loop_ns)
 {
     if (runner->stop && *runner->stop)
         return interrupted;
-    mb_state state = {runner->clock,
-                      runner->counters,
-                      collect,
-                      runner->report,
-                      runner->values,
-                      runner->n_values,
-                      iters,
-                      0,
-                      0,
-                      0,
-                      0};
-    fn(&state);
+    for (size_t c = 0; runner->report && c < runner->report->n_user; c++)
+        runner->report->user_value[c] = NAN;
+    const char *failure;
+    if (runner->pool) {
+        failure = call_threads(runner, fn, iters, est_ns, loop_ns);
+    } else {
+        mb_state state = state_for(runner, iters, collect, est_ns, 0, runner->report);
+        fn(&state);
+        failure = misuse(&state);
+        if (!failure)
+            *loop_ns = loop_time(&state);
+    }
     if (runner->counters) /* also after warm-up calls: a read starts the next interval */
         mb__counters_read(runner->counters, runner->counter_values, runner->counter_coverage);
     if (runner->report && runner->report->outcome)
         return declared;
-    if (state.entered == 0)
-        return "the body never entered MB_LOOP";
-    if (state.entered > 1)
-        return "the body entered MB_LOOP more than once";
-    if (!state.ended)
-        return "the body left MB_LOOP early (break, return or goto inside the loop)";
-    *loop_ns = (double)(state.end_ns - state.start_ns);
-    return NULL;
+    return failure;
 }
 
-static const char *invoke(const mb__runner *runner, mb_bench_fn fn, uint64_t iters, double *loop_ns)
+static const char *invoke(const mb__runner *runner, mb_bench_fn fn, uint64_t iters, double est_ns,
+                          double *loop_ns)
 {
-    return call(runner, fn, iters, 0, loop_ns);
+    return call(runner, fn, iters, 0, est_ns, loop_ns);
 }
 
-const char *mb__call_collecting(const mb__runner *runner, mb_bench_fn fn, uint64_t iters)
+const char *mb__call_collecting(const mb__runner *shared, mb_bench_fn fn, uint64_t iters)
 {
+    /* One thread, warm caches: the instructions of the body's work, with its fixture. */
+    mb__body_report report = {0};
+    mb__runner own = *shared;
+    own.report = &report;
+    own.pool = NULL;
+    own.sweep = NULL;
+    mb_state state = state_for(&own, 0, 0, 0, 0, &report);
+    own.fixture = own.setup ? own.setup(&state) : NULL;
+    state.fixture = own.fixture;
     double loop_ns;
-    return call(runner, fn, iters, 1, &loop_ns);
+    const char *failure = report.outcome ? NULL : call(&own, fn, iters, 1, 0, &loop_ns);
+    if (own.teardown)
+        own.teardown(&state, own.fixture);
+    return failure == declared ? NULL : failure;
 }
 
 /* Doubling stops here: a body whose loop still takes less than T_min after 2^40 iterations
@@ -140,7 +409,7 @@ static const char *warm_up(const mb__runner *runner, mb_bench_fn fn, mb__measure
     uint64_t start = now_ns(runner);
     for (uint64_t iters = 1;; iters *= 2) {
         double loop_ns = 0;
-        const char *failure = invoke(runner, fn, iters, &loop_ns);
+        const char *failure = invoke(runner, fn, iters, m->warm_up_ns, &loop_ns);
         if (failure)
             return failure;
         m->warm_up_iters += iters;
@@ -160,7 +429,7 @@ static const char *profile(const mb__runner *runner, mb_bench_fn fn, double time
     uint64_t start = now_ns(runner), iters = 1;
     for (;;) {
         double loop_ns = 0;
-        const char *failure = invoke(runner, fn, iters, &loop_ns);
+        const char *failure = invoke(runner, fn, iters, loop_ns / (double)iters, &loop_ns);
         if (failure)
             return failure;
         if ((double)(now_ns(runner) - start) >= time_ns)
@@ -263,6 +532,30 @@ static void keep_counters(const mb__runner *runner, mb__measurement *m, size_t i
     }
 }
 
+/* Room for the user counters of n samples. Returns 0 or -1. */
+static int alloc_user(mb__measurement *m, size_t n)
+{
+    m->user_values = malloc((n ? n : 1) * MB_USER_COUNTERS_MAX * sizeof *m->user_values);
+    return m->user_values ? 0 : -1;
+}
+
+/* A user counter's value as reported: total over a loop of iters iterations that took ns. */
+static double user_reported(mb_counter_kind kind, double total, double iters, double ns)
+{
+    return kind == MB_PER_ITER ? total / iters : kind == MB_PER_SECOND ? total / ns * 1e9 : total;
+}
+
+/* Keeps the last call's user counters as sample i's. */
+static void keep_user(const mb__runner *runner, mb__measurement *m, size_t i, uint64_t iters,
+                      double loop_ns)
+{
+    const mb__body_report *r = runner->report;
+    for (size_t c = 0; c < MB_USER_COUNTERS_MAX; c++)
+        m->user_values[i * MB_USER_COUNTERS_MAX + c] =
+            c < r->n_user ? user_reported(r->user_kind[c], r->user_value[c], (double)iters, loop_ns)
+                          : NAN;
+}
+
 /* An interrupted measurement keeps nothing. */
 static int finish(mb__measurement *m)
 {
@@ -273,21 +566,106 @@ static int finish(mb__measurement *m)
     return MB_EINTR;
 }
 
-int mb__measure(const mb__runner *shared, mb_bench_fn fn, uint64_t seed, mb__measurement *m)
+/* Latency mode times invocations alone when one lasts at least this many timer quanta:
+ * the clock reads then cost at most 1 % of what they time. */
+#define LATENCY_THRESHOLD_QUANTA 100.0
+/* The most invocations latency mode times. */
+#define MAX_INVOCATIONS 100000000u
+
+/* Latency and cold modes: calls of one iteration each, every one timed alone into a
+ * histogram, until the budget is spent (at least min_samples samples, never past the hard
+ * budget) or max_samples samples are taken. Samples are consecutive runs of `chunk`
+ * invocations: as many as fill the budget with max_samples samples (latency), or one
+ * (cold: each invocation after its own cache eviction). */
+static int measure_each(const mb__runner *runner, mb_bench_fn fn, mb__measurement *m)
 {
-    const mb_settings *s = shared->settings;
-    *m = (mb__measurement){0};
-    /* The body's declarations (throughput, skip, failure) go to this measurement. */
-    mb__runner own = *shared;
-    own.report = &m->report;
-    const mb__runner *runner = &own;
+    const mb_settings *s = runner->settings;
+    double budget_ns = s->measurement_time_s * 1e9, t = m->warm_up_ns > 1 ? m->warm_up_ns : 1;
+    uint32_t n_max = s->max_samples, n_min = s->min_samples < n_max ? s->min_samples : n_max;
+    double fit = floor(budget_ns / (t * n_max));
+    uint64_t chunk = m->mode == MB_MODE_LATENCY && fit > 1 ? (uint64_t)fit : 1;
+    mb__histogram *h = NULL;
+    m->plan = MB_PLAN_FLAT;
+    m->iters_step = chunk;
+    m->stop = MB_STOP_SAMPLES;
+    m->iters = malloc(n_max * sizeof *m->iters);
+    m->ns = malloc(n_max * sizeof *m->ns);
+    size_t nc = runner->counters ? mb__counters_count(runner->counters) : 0;
+    double *sums = calloc(nc + 2 * MB_USER_COUNTERS_MAX + 1, sizeof *sums);
+    if (!m->iters || !m->ns || !sums || alloc_counters(runner, m, n_max) != 0 ||
+        alloc_user(m, n_max) != 0 || mb__hist_new(&h) != 0) {
+        free(sums);
+        mb__measurement_free(m);
+        return MB_ENOMEM;
+    }
+    /* sums: counter totals, then each user counter's total and the calls that set it. */
+    double *user_sum = sums + nc, *user_calls = user_sum + MB_USER_COUNTERS_MAX;
+    double chunk_ns = 0;
+    uint64_t in_chunk = 0, start = now_ns(runner);
+    for (uint64_t done = 0; done < MAX_INVOCATIONS; done++) {
+        double ns = 0;
+        m->failure = invoke(runner, fn, 1, t, &ns);
+        if (m->failure)
+            break;
+        mb__hist_add(h, ns > 0 ? (uint64_t)llround(ns) : 0);
+        chunk_ns += ns;
+        for (size_t c = 0; c < nc; c++)
+            sums[c] += runner->counter_values[c];
+        const mb__body_report *r = runner->report;
+        for (size_t c = 0; c < r->n_user; c++)
+            if (!isnan(r->user_value[c])) {
+                user_sum[c] += r->user_value[c];
+                user_calls[c] += 1;
+            }
+        if (++in_chunk == chunk) {
+            size_t i = m->n++;
+            m->iters[i] = chunk;
+            m->ns[i] = chunk_ns;
+            for (size_t c = 0; c < nc; c++) {
+                m->counter_values[i * nc + c] = sums[c];
+                m->counter_coverage[i * nc + c] = runner->counter_coverage[c];
+            }
+            for (size_t c = 0; c < MB_USER_COUNTERS_MAX; c++) {
+                /* Per call: the mean over the calls; else the chunk's total as one loop. */
+                double total = user_calls[c] > 0 ? user_sum[c] : NAN;
+                m->user_values[i * MB_USER_COUNTERS_MAX + c] =
+                    c >= r->n_user ? NAN
+                    : r->user_kind[c] == MB_PER_CALL
+                        ? total / user_calls[c]
+                        : user_reported(r->user_kind[c], total, (double)chunk, chunk_ns);
+            }
+            memset(sums, 0, (nc + 2 * MB_USER_COUNTERS_MAX) * sizeof *sums);
+            chunk_ns = 0;
+            in_chunk = 0;
+        }
+        double elapsed_ns = (double)(now_ns(runner) - start);
+        if (m->n >= n_max)
+            break;
+        if ((elapsed_ns >= budget_ns && m->n >= n_min) ||
+            elapsed_ns >= HARD_BUDGET_FACTOR * budget_ns) {
+            m->stop = MB_STOP_BUDGET;
+            break;
+        }
+    }
+    double threshold = m->latency.threshold_ns;
+    mb__hist_latency(h, s->confidence, &m->latency);
+    m->latency.threshold_ns = threshold;
+    mb__hist_free(h);
+    free(sums);
+    return finish(m);
+}
+
+/* Warm-up, plan and sampling of one body, with the runner's resources in place. */
+static int measure_body(const mb__runner *runner, mb_bench_fn fn, uint64_t seed, mb__measurement *m)
+{
+    const mb_settings *s = runner->settings;
     if (s->smoke) {
         /* One call of one iteration: enough to find a body that crashes or misuses
          * MB_LOOP, and nothing is kept, since one iteration says nothing about its time. */
         double loop_ns;
         m->plan = MB_PLAN_FLAT;
         m->stop = MB_STOP_SAMPLES;
-        m->failure = invoke(runner, fn, 1, &loop_ns);
+        m->failure = invoke(runner, fn, 1, 0, &loop_ns);
         return finish(m);
     }
     if (s->profile_time_s > 0) {
@@ -296,9 +674,23 @@ int mb__measure(const mb__runner *shared, mb_bench_fn fn, uint64_t seed, mb__mea
         m->failure = profile(runner, fn, s->profile_time_s * 1e9);
         return finish(m);
     }
+    if (m->mode == MB_MODE_COLD) {
+        /* One cold invocation estimates the time of the others; nothing warms up. */
+        double loop_ns = 0;
+        m->failure = invoke(runner, fn, 1, 0, &loop_ns);
+        m->warm_up_iters = 1;
+        m->warm_up_ns = loop_ns;
+        return m->failure ? finish(m) : measure_each(runner, fn, m);
+    }
     m->failure = warm_up(runner, fn, m);
     if (m->failure)
         return finish(m);
+    if (m->mode == MB_MODE_LATENCY) {
+        if (m->warm_up_ns >= LATENCY_THRESHOLD_QUANTA * runner->quantum_ns)
+            return measure_each(runner, fn, m);
+        m->mode = MB_MODE_NORMAL;
+        m->latency_short = 1;
+    }
 
     mb__plan plan;
     mb__make_plan(s, runner->min_sample_ns, m->warm_up_ns, &plan);
@@ -309,7 +701,8 @@ int mb__measure(const mb__runner *shared, mb_bench_fn fn, uint64_t seed, mb__mea
     m->ns = malloc(plan.n * sizeof *m->ns);
     uint32_t *order = malloc(plan.n * sizeof *order);
     double *scratch = malloc(plan.n * sizeof *scratch);
-    if (!m->iters || !m->ns || !order || !scratch || alloc_counters(runner, m, plan.n) != 0) {
+    if (!m->iters || !m->ns || !order || !scratch || alloc_counters(runner, m, plan.n) != 0 ||
+        alloc_user(m, plan.n) != 0) {
         free(order);
         free(scratch);
         mb__measurement_free(m);
@@ -331,12 +724,13 @@ int mb__measure(const mb__runner *shared, mb_bench_fn fn, uint64_t seed, mb__mea
     for (uint32_t i = 0; i < plan.n; i++) {
         uint64_t iters = order[i] * plan.step;
         double loop_ns = 0;
-        m->failure = invoke(runner, fn, iters, &loop_ns);
+        m->failure = invoke(runner, fn, iters, m->warm_up_ns, &loop_ns);
         if (m->failure)
             break;
         m->iters[i] = iters;
         m->ns[i] = loop_ns;
         keep_counters(runner, m, i);
+        keep_user(runner, m, i, iters, loop_ns);
         m->n = i + 1;
         if (plan.long_body)
             continue;
@@ -359,6 +753,79 @@ int mb__measure(const mb__runner *shared, mb_bench_fn fn, uint64_t seed, mb__mea
     free(order);
     free(scratch);
     return finish(m);
+}
+
+/* The most threads one threaded instance may run on. */
+#define MAX_THREADS 1024
+
+/* The threads and eviction buffer of a measurement, set up in own; a static message in
+ * m->failure when they cannot be. Returns 0 or MB_ENOMEM. */
+void mb__runner_options(mb__runner *runner, const mb_bench *bench)
+{
+    const mb_param *fixture = mb__bench_option(bench, MB_OPTION_FIXTURE);
+    const mb_param *mode = mb__bench_option(bench, MB_OPTION_MODE);
+    runner->values = bench->values;
+    runner->n_values = bench->n_values;
+    runner->setup = fixture ? fixture->setup : NULL;
+    runner->teardown = fixture ? fixture->teardown : NULL;
+    runner->mode = mode ? mode->mode : MB_MODE_NORMAL;
+    runner->threads = 1;
+    for (size_t j = 0; bench->values && j < bench->n_values; j++)
+        if (bench->values[j].kind == MB_PARAM_THREADS)
+            runner->threads = bench->values[j].i >= 1 && bench->values[j].i <= MAX_THREADS
+                                  ? (unsigned)bench->values[j].i
+                                  : MAX_THREADS + 1;
+}
+
+static int acquire(mb__runner *own, mb__measurement *m)
+{
+    if (own->threads > MAX_THREADS) {
+        m->failure = "MB_THREADS: a thread count must be 1 to 1024";
+        return 0;
+    }
+    if (own->threads > 1) {
+        int err = mb__pool_new(&own->pool, own->threads);
+        if (err == MB_ENOMEM)
+            return err;
+        if (err) {
+            m->failure = "MB_THREADS: the threads could not be started";
+            return 0;
+        }
+        own->counters = NULL; /* counters count the thread that opened them only */
+    }
+    if (own->mode == MB_MODE_COLD && !own->settings->smoke && own->settings->profile_time_s <= 0)
+        return mb__sweep_new(&own->sweep, own->sweep_bytes);
+    return 0;
+}
+
+int mb__measure(const mb__runner *shared, mb_bench_fn fn, uint64_t seed, mb__measurement *m)
+{
+    *m = (mb__measurement){0};
+    m->mode = shared->mode;
+    m->latency.threshold_ns =
+        shared->mode == MB_MODE_LATENCY ? LATENCY_THRESHOLD_QUANTA * shared->quantum_ns : NAN;
+    /* The body's declarations (throughput, skip, failure) go to this measurement. */
+    mb__runner own = *shared;
+    own.report = &m->report;
+    own.pool = NULL;
+    own.sweep = NULL;
+    own.fixture = NULL;
+    int err = acquire(&own, m);
+    if (!err && !m->failure) {
+        /* The fixture: setup before the warm-up, teardown after the last sample, whatever
+         * happened in between; a setup that skips or fails leaves the body uncalled. */
+        mb_state state = state_for(&own, 0, 0, 0, 0, own.report);
+        if (own.setup)
+            own.fixture = own.setup(&state);
+        state.fixture = own.fixture;
+        if (!m->report.outcome)
+            err = measure_body(&own, fn, seed, m);
+        if (own.teardown)
+            own.teardown(&state, own.fixture);
+    }
+    mb__pool_free(own.pool);
+    mb__sweep_free(own.sweep);
+    return err;
 }
 
 /* The order of the members in round r: a rotation by r, reversed every other round, so that
@@ -437,7 +904,8 @@ int mb__measure_group(const mb__runner *runner, const mb_bench_fn *fns, size_t k
     for (size_t i = 0; i < k; i++) {
         ms[i].iters = malloc(rounds * sizeof *ms[i].iters);
         ms[i].ns = malloc(rounds * sizeof *ms[i].ns);
-        if (!ms[i].iters || !ms[i].ns || alloc_counters(runner, &ms[i], rounds) != 0) {
+        if (!ms[i].iters || !ms[i].ns || alloc_counters(runner, &ms[i], rounds) != 0 ||
+            alloc_user(&ms[i], rounds) != 0) {
             for (size_t j = 0; j <= i; j++)
                 mb__measurement_free(&ms[j]);
             return MB_ENOMEM;
@@ -449,7 +917,8 @@ int mb__measure_group(const mb__runner *runner, const mb_bench_fn *fns, size_t k
         for (size_t j = 0; j < k && !failure; j++) {
             size_t i = round_member(r, j, k);
             double loop_ns = 0;
-            failure = invoke(member(runner, &ms[i], &own), fns[i], ms[i].iters_step, &loop_ns);
+            const mb__runner *one = member(runner, &ms[i], &own);
+            failure = invoke(one, fns[i], ms[i].iters_step, ms[i].warm_up_ns, &loop_ns);
             if (failure) {
                 ms[i].failure = failure;
                 break;
@@ -457,6 +926,7 @@ int mb__measure_group(const mb__runner *runner, const mb_bench_fn *fns, size_t k
             ms[i].iters[r] = ms[i].iters_step;
             ms[i].ns[r] = loop_ns;
             keep_counters(runner, &ms[i], r);
+            keep_user(one, &ms[i], r, ms[i].iters_step, loop_ns);
         }
         if (failure)
             break;
@@ -498,13 +968,13 @@ double mb__loop_overhead_ns(const mb__runner *runner)
     uint64_t iters = 1;
     double loop_ns = 0, best = INFINITY;
     while (iters < LOOP_PROBE_MAX_ITERS) {
-        invoke(runner, empty_loop, iters, &loop_ns);
+        invoke(runner, empty_loop, iters, 0, &loop_ns);
         if (loop_ns >= 10 * runner->min_sample_ns)
             break;
         iters *= 2;
     }
     for (int i = 0; i < 5; i++) {
-        invoke(runner, empty_loop, iters, &loop_ns);
+        invoke(runner, empty_loop, iters, 0, &loop_ns);
         if (loop_ns / (double)iters < best)
             best = loop_ns / (double)iters;
     }
@@ -513,6 +983,8 @@ double mb__loop_overhead_ns(const mb__runner *runner)
 
 void mb__measurement_free(mb__measurement *m)
 {
+    free(m->user_values);
+    m->user_values = NULL;
     free(m->iters);
     free(m->ns);
     free(m->counter_values);

@@ -13,15 +13,20 @@
 typedef struct mb__sweep mb__sweep;
 
 /* The buffer size that evicts the caches of env: twice the sum of the largest data or unified
- * cache of each level (a last-level cache counts once), at least 8 MiB; 64 MiB when env says
- * nothing about caches; at most 1 GiB. */
+ * cache of each level (a last-level cache counts once: env lists one CPU's caches), at least
+ * 8 MiB; 64 MiB when env is NULL or names no data cache; at most 1 GiB. Caches of unknown
+ * type count as data caches. */
 size_t mb__sweep_size(const mb_environment *env);
-/* A sweep buffer of bytes bytes (rounded up to a cache line). Returns 0 or MB_ENOMEM. */
+/* A sweep buffer of bytes bytes (rounded up to a cache line, at least one), 64-byte aligned,
+ * with its visiting order drawn now. Returns 0 with the sweep in *out (the caller's, for
+ * mb__sweep_free) or MB_ENOMEM (*out NULL). */
 int mb__sweep_new(mb__sweep **out, size_t bytes);
+/* NULL is a no-op. */
 void mb__sweep_free(mb__sweep *sweep);
 /* Writes then reads every cache line of the buffer, in an order the hardware prefetchers
  * cannot anticipate across pages, and returns a value derived from what it read (so the reads
- * cannot be removed). */
+ * cannot be removed): the same value on every call for a buffer of the same size. Not to be
+ * called on one sweep from two threads at once. */
 unsigned mb__sweep_run(mb__sweep *sweep);
 
 #endif

@@ -441,12 +441,53 @@ static void test_params(void)
     for (size_t i = 0; i < n; i++)
         free(inst[i]);
     free(inst);
+    /* Threads always say "threads:N"; options take no part in names or values. */
+    const mb_param opts[] = {MB_INTS(n, 8, 64), MB_LATENCY, MB_THREADS(1, 4)};
+    mb_bench o = {"queue", param_body, "p.c", 5, 0, NULL, NULL, 0, NULL, opts, 3, NULL, 0};
+    CHECK_INT(mb__param_instances(&o, &inst, &n), ==, 0);
+    CHECK_INT(n, ==, 4);
+    if (n == 4) {
+        CHECK_STR(inst[0]->name, "queue/8/threads:1");
+        CHECK_STR(inst[3]->name, "queue/64/threads:4");
+        CHECK_INT(inst[3]->n_values, ==, 2);
+        CHECK_INT(inst[3]->values[1].kind, ==, MB_PARAM_THREADS);
+        CHECK_INT(mb__bench_threads(inst[3]), ==, 4);
+        CHECK(mb__bench_option(inst[3], MB_OPTION_MODE) == &opts[1]);
+        CHECK(mb__bench_option(inst[3], MB_OPTION_FIXTURE) == NULL);
+    }
+    for (size_t i = 0; i < n; i++)
+        free(inst[i]);
+    free(inst);
+    const mb_param only_threads[] = {MB_THREADS(2), MB_COLD};
+    mb_bench t = {"push", param_body, "p.c", 6, 0, NULL, NULL, 0, NULL, only_threads, 2, NULL, 0};
+    CHECK_INT(mb__param_instances(&t, &inst, &n), ==, 0);
+    CHECK_INT(n, ==, 1);
+    if (n == 1)
+        CHECK_STR(inst[0]->name, "push/threads:2");
+    for (size_t i = 0; i < n; i++)
+        free(inst[i]);
+    free(inst);
+    const mb_param only_mode[] = {MB_LATENCY};
+    mb_bench l = {"serve", param_body, "p.c", 7, 0, NULL, NULL, 0, NULL, only_mode, 1, NULL, 0};
+    CHECK_INT(mb__param_instances(&l, &inst, &n), ==, 0);
+    CHECK_INT(n, ==, 1);
+    if (n == 1)
+        CHECK(strcmp(inst[0]->name, "serve") == 0 && inst[0]->n_values == 0);
+    for (size_t i = 0; i < n; i++)
+        free(inst[i]);
+    free(inst);
+
     /* A range that yields nothing gives no instance. */
     const mb_param empty[] = {MB_RANGE(n, 10, 1, 2)};
     mb_bench e = {"none", param_body, "p.c", 4, 0, NULL, NULL, 0, NULL, empty, 1, NULL, 0};
     CHECK_INT(mb__param_instances(&e, &inst, &n), ==, 0);
     CHECK_INT(n, ==, 0);
     free(inst);
+}
+
+static double n_to_1_5(double n)
+{
+    return n * sqrt(n);
 }
 
 /* Complexity fits recover the model and coefficient of exact data, and rank noise sensibly. */
@@ -466,7 +507,23 @@ static void test_complexity(void)
         CHECK(fits[0].rms < 0.011 && fits[1].rms > 0.1);
     }
     CHECK_STR(mb_complexity_name(MB_O_N_LOG_N), "O(n log n)");
-    CHECK(mb_complexity_name((mb_complexity_model)6) == NULL);
+    CHECK(mb_complexity_name(MB_O_USER) == NULL);
+
+    /* A user model n^1.5 between O(n log n) and O(n^2): its data picks it, first. */
+    for (int i = 0; i < 6; i++)
+        t[i] = 0.75 * n_to_1_5(n[i]) * (1 + 0.01 * (i % 2 ? 1 : -1));
+    mb_complexity_fit fits[MB_COMPLEXITY_MODELS + 1];
+    CHECK_INT(mb__complexity_fit(n, t, 6, n_to_1_5, "n_to_1_5", fits), ==, 7);
+    CHECK_INT(fits[0].model, ==, MB_O_USER);
+    CHECK_STR(fits[0].name, "n_to_1_5");
+    CHECK_NEAR(fits[0].coefficient_ns, 0.75, 0.01, 0);
+    CHECK(fits[1].rms > 0.1);
+    /* On O(n log n) data the user model ranks below the true one. */
+    for (int i = 0; i < 6; i++)
+        t[i] = 3 * n[i] * log2(n[i]);
+    mb__complexity_fit(n, t, 6, n_to_1_5, "n_to_1_5", fits);
+    CHECK_INT(fits[0].model, ==, MB_O_N_LOG_N);
+    CHECK_STR(fits[0].name, "O(n log n)");
 }
 
 static void test_environment(void)

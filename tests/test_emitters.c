@@ -1,9 +1,11 @@
 /*
  * Every built-in emitter fed fixed, hand-made results (no timing involved) and compared byte
- * for byte with tests/golden/emit_<format>.txt, first in the C locale and then in a German
- * one, whose decimal comma must not reach any output. Also: unknown format names, write
- * errors, and mb_emitter_open's whole-or-nothing files. MB_UPDATE_GOLDEN=1 rewrites the
- * golden files after an intended change.
+ * for byte with tests/golden/emit_<format>.txt (and the text report with colour and a width
+ * limit with emit_text-narrow.txt), first in the C locale and then in a German one, whose
+ * decimal comma must not reach any output. The results cover normal, latency and cold modes,
+ * a threaded instance, user counters of every kind and a user complexity model. Also: unknown
+ * format names, write errors, and mb_emitter_open's whole-or-nothing files.
+ * MB_UPDATE_GOLDEN=1 rewrites the golden files after an intended change.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -47,7 +49,10 @@ static const mb_environment env = {
     2,
 };
 
-static const char *const names[] = {"sort_linear", "broken_body", "a\"b,c|d"};
+static const char *const names[] = {
+    "sort_linear", "broken_body",          "a\"b,c|d", "request",
+    "cold_lookup", "queue_push/threads:4", "tiny_get",
+};
 
 /* Linear plan, d = 1000, sample k runs k*d iterations, in a shuffled run order; the sample
  * of k = 9 is a high severe outlier. */
@@ -77,23 +82,67 @@ static const mb_counter sort_counters[] = {
      NULL},
 };
 
+/* Per-invocation times: request in latency mode (every percentile with its interval),
+ * cold_lookup in cold mode (too few invocations for the upper percentiles' intervals). */
+static const uint64_t request_iters[] = {1000, 1000, 1000, 1000, 1000};
+static const double request_ns[] = {12410250, 12388000, 12520500, 12371750, 12603125};
+static const unsigned char request_outlier[] = {0, 0, 0, 0, 0};
+static const mb_user_counter request_counters[] = {
+    {"a;b=c%,d", MB_PER_CALL, {3, 2, 4, NAN}, 3.2},
+};
+
+static const uint64_t cold_iters[] = {1, 1, 1, 1, 1, 1, 1, 1};
+static const double cold_ns[] = {1843.5, 1790, 1911, 2150, 1802.25, 1875, 2210, 1822};
+static const unsigned char cold_outlier[] = {0, 0, 0, 0, 0, 0, 0, 0};
+
+/* queue_push/threads:4: four threads, a rate over all of them, user counters of every kind. */
+static const uint64_t queue_iters[] = {20000, 40000, 60000, 80000};
+static const double queue_ns[] = {965000, 1931500, 2893250, 3861000};
+static const unsigned char queue_outlier[] = {0, 0, 0, 0};
+static const mb_param_value queue_params[] = {{"threads", MB_PARAM_THREADS, 4, 0, NULL}};
+static const mb_user_counter queue_counters[] = {
+    {"cas_retries", MB_PER_ITER, {0.0625, 0.05, 0.075, NAN}, 0.0641},
+    {"wakeups", MB_PER_SECOND, {15250, 14875.5, 15612, NAN}, 15301.25},
+    {"max_depth", MB_PER_CALL, {37, NAN, NAN, NAN}, 36.5},
+};
+
+/* tiny_get: asked for latency mode, too short to time one invocation alone. */
+static const uint64_t tiny_iters[] = {1000, 2000, 3000, 4000};
+static const double tiny_ns[] = {2510, 5020.5, 7519, 10033};
+static const unsigned char tiny_outlier[] = {0, 0, 0, 0};
+
+/* sort: built-in models only, without names (as a struct made by hand before fits had
+ * names); lookup: a user model ranked first. */
 static const mb_complexity complexity[] = {
     {"sort",
      "n",
      4,
      6,
-     {{MB_O_N_LOG_N, 3.357, 0.04, "O(n log n)"},
-      {MB_O_N, 12.5, 0.454, "O(n)"},
-      {MB_O_N2, 0.02, 0.9, "O(n^2)"},
-      {MB_O_LOG_N, 150, 0.95, "O(log n)"},
-      {MB_O_1, 900, 0.97, "O(1)"},
-      {MB_O_N3, 1e-6, 0.99, "O(n^3)"},
+     {{MB_O_N_LOG_N, 3.357, 0.04, NULL},
+      {MB_O_N, 12.5, 0.454, NULL},
+      {MB_O_N2, 0.02, 0.9, NULL},
+      {MB_O_LOG_N, 150, 0.95, NULL},
+      {MB_O_1, 900, 0.97, NULL},
+      {MB_O_N3, 1e-6, 0.99, NULL},
       {MB_O_1, 0, 0, NULL}}},
+    {"lookup",
+     "n",
+     5,
+     7,
+     {{MB_O_USER, 0.8125, 0.021, "n_sqrt_n"},
+      {MB_O_N_LOG_N, 1.75, 0.083, "O(n log n)"},
+      {MB_O_N, 14.25, 0.21, "O(n)"},
+      {MB_O_N2, 0.0031, 0.62, "O(n^2)"},
+      {MB_O_LOG_N, 480, 0.88, "O(log n)"},
+      {MB_O_1, 2900, 0.93, "O(1)"},
+      {MB_O_N3, 2e-7, 0.95, "O(n^3)"}}},
 };
+
+#define N_RESULTS (sizeof names / sizeof names[0])
 
 static mb_settings settings;
 static mb_run_info info;
-static mb_result results[3];
+static mb_result results[N_RESULTS];
 
 static void make_run(void)
 {
@@ -111,11 +160,11 @@ static void make_run(void)
         .loop_overhead_ns = 0.3125,
         .seed = settings.seed,
         .settings = &settings,
-        .n_benchmarks = 3,
+        .n_benchmarks = N_RESULTS,
         .names = names,
         .start_time_unix = 1795669183,
         .env = &env,
-        .n_complexity = 1,
+        .n_complexity = 2,
         .complexity = complexity,
     };
 
@@ -253,6 +302,226 @@ static void make_run(void)
         .lag1_autocorr = NAN,
         .warnings = MB_WARN_FEW_SAMPLES,
     };
+
+    results[3] = (mb_result){
+        .name = names[3],
+        .file = "bench/server.c",
+        .line = 30,
+        .build = MB_BUILD_KNOWN | MB_BUILD_OPTIMIZED,
+        .compiler = "gcc 12.2.0",
+        .status = MB_STATUS_OK,
+        .plan = MB_PLAN_FLAT,
+        .stop = MB_STOP_SAMPLES,
+        .iters_step = 1000,
+        .warm_up_iters = 200,
+        .warm_up_ns = 12533,
+        .wall_time_s = 0.0813,
+        .n_samples = 5,
+        .sample_iters = request_iters,
+        .sample_ns = request_ns,
+        .sample_outlier = request_outlier,
+        .total_iters = 5000,
+        .confidence = 0.95,
+        .resamples = 10000,
+        .median = {12410.25, 12371.75, 12603.125, 48.5},
+        .mean = {12458.725, 12394.1, 12551.8, 43.9},
+        .std_dev = {98.5, 21.2, 140.7, 35.1},
+        .mad = {57.8, 25.9, 180.3, 41},
+        .min = {12371.75, 12371.75, 12388, 9.6},
+        .slope = {NAN, NAN, NAN, NAN},
+        .intercept_ns = NAN,
+        .r_squared = NAN,
+        .median_level = 0.9375,
+        .median_boot_low = 12388,
+        .median_boot_high = 12520.5,
+        .q1 = 12388,
+        .q3 = 12520.5,
+        .iqr = 132.5,
+        .cv = 0.0079,
+        .mdape = 0.0018,
+        .rel_half_width = 0.0093,
+        .outliers = {12010.5, 12189.25, 12719.25, 12898, 0, 0, 0, 0, 0,
+                     MB_OUTLIER_EFFECT_UNAFFECTED},
+        .drift_tau = 0.2,
+        .drift_p = 0.8167,
+        .drift = 0.0062,
+        .lag1_autocorr = -0.4411,
+        .instructions_per_iter = NAN,
+        .mode = MB_MODE_LATENCY,
+        .latency = {5000,
+                    250,
+                    0.0078125,
+                    {{0.5, 12288, 12224, 12352},
+                     {0.9, 13120, 13056, 13184},
+                     {0.95, 14080, 13952, 14208},
+                     {0.99, 25600, 24576, 27136},
+                     {0.999, 101376, 88064, 139264}},
+                    11904,
+                    187392,
+                    12873.25},
+        .threads = 1,
+        .n_user_counters = 1,
+        .user_counters = request_counters,
+    };
+
+    results[4] = (mb_result){
+        .name = names[4],
+        .file = "bench/server.c",
+        .line = 41,
+        .build = MB_BUILD_KNOWN | MB_BUILD_OPTIMIZED,
+        .compiler = "gcc 12.2.0",
+        .status = MB_STATUS_OK,
+        .plan = MB_PLAN_FLAT,
+        .stop = MB_STOP_SAMPLES,
+        .iters_step = 1,
+        .warm_up_iters = 0,
+        .warm_up_ns = NAN,
+        .wall_time_s = 0.215,
+        .n_samples = 8,
+        .sample_iters = cold_iters,
+        .sample_ns = cold_ns,
+        .sample_outlier = cold_outlier,
+        .total_iters = 8,
+        .confidence = 0.95,
+        .resamples = 10000,
+        .median = {1848.5, 1802.25, 2150, 61.2},
+        .mean = {1900.46875, 1829.6, 2030.1, 52.3},
+        .std_dev = {149.2, 63.3, 196.4, 40.1},
+        .mad = {68.8, 20.4, 262.2, 59.9},
+        .min = {1790, 1790, 1802.25, 11.7},
+        .slope = {NAN, NAN, NAN, NAN},
+        .intercept_ns = NAN,
+        .r_squared = NAN,
+        .median_level = 0.9297,
+        .median_boot_low = 1812.125,
+        .median_boot_high = 2030.5,
+        .q1 = 1817,
+        .q3 = 1944.75,
+        .iqr = 127.75,
+        .cv = 0.0785,
+        .mdape = 0.0266,
+        .rel_half_width = 0.0941,
+        .outliers = {1433.75, 1625.375, 2136.375, 2328, 0, 0, 0, 1, 0.3112,
+                     MB_OUTLIER_EFFECT_MODERATE},
+        .drift_tau = 0.1429,
+        .drift_p = 0.7195,
+        .drift = 0.0421,
+        .lag1_autocorr = -0.1933,
+        .instructions_per_iter = NAN,
+        .mode = MB_MODE_COLD,
+        .latency = {8,
+                    NAN,
+                    0.0078125,
+                    {{0.5, 1843.5, 1802.25, 1911},
+                     {0.9, 2150, 1875, NAN},
+                     {0.95, 2210, NAN, NAN},
+                     {0.99, 2210, NAN, NAN},
+                     {0.999, 2210, NAN, NAN}},
+                    1790,
+                    2210,
+                    1900.46875},
+        .threads = 1,
+    };
+
+    results[5] = (mb_result){
+        .name = names[5],
+        .file = "bench/queue.c",
+        .line = 18,
+        .build = MB_BUILD_KNOWN | MB_BUILD_OPTIMIZED | MB_BUILD_NDEBUG,
+        .compiler = "clang 14.0.6",
+        .status = MB_STATUS_OK,
+        .plan = MB_PLAN_LINEAR,
+        .stop = MB_STOP_PRECISION,
+        .iters_step = 20000,
+        .warm_up_iters = 262144,
+        .warm_up_ns = 48.9,
+        .wall_time_s = 0.3306,
+        .n_samples = 4,
+        .sample_iters = queue_iters,
+        .sample_ns = queue_ns,
+        .sample_outlier = queue_outlier,
+        .total_iters = 200000,
+        .confidence = 0.95,
+        .resamples = 10000,
+        .median = {48.2715, 48.2656, 48.2875, 0.011},
+        .mean = {48.2676, 48.25, 48.2875, 0.009},
+        .std_dev = {0.0155, 0.0031, 0.0201, 0.004},
+        .mad = {0.0208, 0.0012, 0.0278, 0.007},
+        .min = {48.25, 48.25, 48.2656, 0.004},
+        .slope = {48.2694, 48.19, 48.3412, 0.021},
+        .intercept_ns = -225,
+        .r_squared = 0.999998,
+        .median_level = 0.875,
+        .median_boot_low = 48.2578,
+        .median_boot_high = 48.2813,
+        .q1 = 48.2617,
+        .q3 = 48.2734,
+        .iqr = 0.0117,
+        .cv = 0.00032,
+        .mdape = 0.00016,
+        .rel_half_width = 0.00023,
+        .outliers = {48.2266, 48.2441, 48.291, 48.3086, 0, 0, 0, 0, 0,
+                     MB_OUTLIER_EFFECT_UNAFFECTED},
+        .drift_tau = 0.3333,
+        .drift_p = 0.7341,
+        .drift = 0.0007,
+        .lag1_autocorr = NAN,
+        .n_params = 1,
+        .params = queue_params,
+        .instructions_per_iter = NAN,
+        .items_per_s = {1, 82864630.3, 82837173.2, 82874759.7},
+        .threads = 4,
+        .n_user_counters = 3,
+        .user_counters = queue_counters,
+    };
+
+    results[6] = (mb_result){
+        .name = names[6],
+        .file = "bench/server.c",
+        .line = 55,
+        .build = MB_BUILD_KNOWN | MB_BUILD_OPTIMIZED,
+        .compiler = "gcc 12.2.0",
+        .status = MB_STATUS_OK,
+        .plan = MB_PLAN_LINEAR,
+        .stop = MB_STOP_PRECISION,
+        .iters_step = 1000,
+        .warm_up_iters = 1048576,
+        .warm_up_ns = 2.52,
+        .wall_time_s = 0.2031,
+        .n_samples = 4,
+        .sample_iters = tiny_iters,
+        .sample_ns = tiny_ns,
+        .sample_outlier = tiny_outlier,
+        .total_iters = 10000,
+        .confidence = 0.95,
+        .resamples = 10000,
+        .median = {2.5092, 2.5063, 2.5103, 0.0009},
+        .mean = {2.50865, 2.5063, 2.5096, 0.0008},
+        .std_dev = {0.0018, 0.0003, 0.0025, 0.0005},
+        .mad = {0.0015, 0.0003, 0.0031, 0.0007},
+        .min = {2.5063, 2.5063, 2.5083, 0.0005},
+        .slope = {2.5072, 2.4985, 2.5149, 0.0031},
+        .intercept_ns = 1.25,
+        .r_squared = 0.999999,
+        .median_level = 0.875,
+        .median_boot_low = 2.5063,
+        .median_boot_high = 2.5101,
+        .q1 = 2.5078,
+        .q3 = 2.5100,
+        .iqr = 0.0022,
+        .cv = 0.00072,
+        .mdape = 0.0004,
+        .rel_half_width = 0.0008,
+        .outliers = {2.5012, 2.5045, 2.5133, 2.5166, 0, 0, 0, 0, 0, MB_OUTLIER_EFFECT_UNAFFECTED},
+        .drift_tau = -0.3333,
+        .drift_p = 0.7341,
+        .drift = -0.0009,
+        .lag1_autocorr = NAN,
+        .warnings = MB_WARN_LATENCY_SHORT,
+        .instructions_per_iter = NAN,
+        .mode = MB_MODE_LATENCY,
+        .threads = 1,
+    };
 }
 
 /* ---- Running an emitter -------------------------------------------------------------- */
@@ -295,15 +564,16 @@ static char *read_file(const char *path, size_t *len)
     return buf;
 }
 
-/* The output of one format for the fixed run, or NULL. */
-static char *render(const char *format, size_t *len)
+/* The output of one format for the fixed run (the text report with options when they are
+ * given), or NULL. */
+static char *render(const char *format, const mb_text_options *options, size_t *len)
 {
     FILE *out = tmpfile();
     CHECK(out != NULL);
     if (!out)
         return NULL;
     mb_emitter e;
-    int err = mb_emitter_new(&e, format, out);
+    int err = options ? mb_emitter_text_opts(&e, out, options) : mb_emitter_new(&e, format, out);
     CHECK_INT(err, ==, 0);
     char *got = NULL;
     if (!err) {
@@ -320,13 +590,15 @@ static void golden_path(char *buf, size_t size, const char *format)
     snprintf(buf, size, "%s/golden/emit_%s.txt", MB_TEST_SOURCE_DIR, format);
 }
 
-/* Compares one format's output with its golden file; rewrites the file first when asked. */
-static void check_golden(const char *format, int may_update)
+/* Compares one format's output with golden file emit_<golden>.txt; rewrites the file first
+ * when asked. */
+static void check_golden(const char *golden, const char *format, const mb_text_options *options,
+                         int may_update)
 {
     size_t len = 0, want_len = 0;
-    char *got = render(format, &len);
+    char *got = render(format, options, &len);
     char path[1024];
-    golden_path(path, sizeof path, format);
+    golden_path(path, sizeof path, golden);
     const char *update = getenv("MB_UPDATE_GOLDEN");
     if (got && may_update && update && strcmp(update, "1") == 0) {
         FILE *g = fopen(path, "wb");
@@ -361,6 +633,18 @@ static void test_formats_list(void)
     CHECK_INT(mb_emitter_new(&e, "JSON", stdout), ==, MB_EINVAL);
     CHECK_INT(mb_emitter_new(&e, NULL, stdout), ==, MB_EINVAL);
     CHECK_INT(mb_emitter_open(&e, "no-such-format", "/tmp/x"), ==, MB_EINVAL);
+}
+
+/* The text report in colour and at most 100 columns wide: the least important columns
+ * dropped, the lines of the percentile and user-counter sections wrapped. */
+static const mb_text_options narrow = {1, 100, {0}};
+
+/* Every format, and the narrow text report, against their golden files. */
+static void check_goldens(int may_update)
+{
+    for (const char *const *f = mb_emitter_formats(); *f; f++)
+        check_golden(*f, *f, NULL, may_update);
+    check_golden("text-narrow", "text", &narrow, may_update);
 }
 
 /* A stream that cannot be written: every emitter reports MB_EIO, by the end at the latest. */
@@ -490,8 +774,7 @@ int main(void)
 {
     make_run();
     test_formats_list();
-    for (const char *const *f = mb_emitter_formats(); *f; f++)
-        check_golden(*f, 1);
+    check_goldens(1);
     test_write_errors();
     test_two_runs();
     test_open();
@@ -506,8 +789,7 @@ int main(void)
         return 77;
     }
     CHECK_STR(localeconv()->decimal_point, ",");
-    for (const char *const *f = mb_emitter_formats(); *f; f++)
-        check_golden(*f, 0);
+    check_goldens(0);
     setlocale(LC_ALL, "C");
     return CHECK_DONE();
 }

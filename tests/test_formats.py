@@ -33,7 +33,10 @@ CSV_COLUMNS = [
     "slope_high_ns", "r_squared", "cv", "outliers", "outlier_effect", "warnings", "verdict",
     "change_ratio", "change_low", "change_high", "change_p", "group", "paired_verdict",
     "paired_ratio", "paired_low", "paired_high", "paired_p", "counters", "instructions_per_iter",
-    "instructions_verdict", "bytes_per_second", "items_per_second",
+    "instructions_verdict", "bytes_per_second", "items_per_second", "mode", "threads",
+    "invocations", *(f"p{p}{part}_ns" for p in ("50", "90", "95", "99", "99.9")
+                     for part in ("", "_low", "_high")),
+    "max_ns", "user_counters",
 ]
 SAMPLE_COLUMNS = ["name", "sample", "iters", "time_ns", "ns_per_iter", "outlier"]
 
@@ -146,7 +149,8 @@ def check_summary_csv(text, doc, what):
     rows = parse_csv(text, what)
     check(rows and rows[0] == CSV_COLUMNS, f"{what}: the fixed header", str(rows[:1]))
     numeric = [c for c in CSV_COLUMNS
-               if c not in ("name", "status", "message", "outlier_effect", "warnings")]
+               if c not in ("name", "status", "message", "outlier_effect", "warnings", "mode",
+                            "user_counters")]
     check_csv_numbers(rows, numeric, what)
     if doc is None:
         return

@@ -103,8 +103,7 @@ static void test_plan(void)
 
 static int measure(const mb_settings *s, uint64_t seed, mb__measurement *m)
 {
-    mb__runner runner = {s, &fake_clock, 1000 * FAKE_READ_NS, NULL, NULL, NULL, NULL, NULL, NULL,
-                         0};
+    mb__runner runner = {.settings = s, .clock = &fake_clock, .min_sample_ns = 1000 * FAKE_READ_NS};
     return mb__measure(&runner, fake_body, seed, m);
 }
 
@@ -427,8 +426,8 @@ static void test_group(void)
     mb_settings_init(&s);
     s.warm_up_time_s = 0;
     reset(0, 0, 0);
-    mb__runner runner = {&s, &fake_clock, 1000 * FAKE_READ_NS, NULL, NULL, NULL, NULL, NULL, NULL,
-                         0};
+    mb__runner runner = {
+        .settings = &s, .clock = &fake_clock, .min_sample_ns = 1000 * FAKE_READ_NS};
     const mb_bench_fn fns[2] = {group_a, group_b};
     mb__measurement ms[2];
     memset(group_calls, 0, sizeof group_calls);
@@ -468,6 +467,234 @@ static void test_group(void)
     mb__measurement_free(&ms[1]);
 }
 
+/* ---- Authoring options under the fake clock ------------------------------------------- */
+
+static mb__runner fake_runner(const mb_settings *s)
+{
+    return (mb__runner){.settings = s,
+                        .clock = &fake_clock,
+                        .min_sample_ns = 1000 * FAKE_READ_NS,
+                        .threads = 1,
+                        .quantum_ns = FAKE_READ_NS,
+                        .sweep_bytes = 1 << 20,
+                        .batch_cache_bytes = 256 << 10};
+}
+
+/* Latency body: each invocation takes a lognormal time with median LAT_MEDIAN_NS. */
+#define LAT_MEDIAN_NS 20000.0
+#define LAT_SIGMA 0.5
+static double lat_median = LAT_MEDIAN_NS;
+
+static void latency_body(mb_state *state)
+{
+    MB_LOOP(state) {
+        fake_ns += lat_median * fake_lognormal(&noise_rng, LAT_SIGMA);
+    }
+}
+
+/* Latency mode's percentiles against the known quantiles of the distribution the fake clock
+ * draws invocation times from (plus the one clock read inside every measured interval). */
+static void test_latency_mode(void)
+{
+    mb_settings s;
+    mb_settings_init(&s);
+    s.warm_up_time_s = 0.01;
+    s.measurement_time_s = 2.0; /* of fake time: about 90000 invocations */
+    reset(0, 0, 0);
+    lat_median = LAT_MEDIAN_NS;
+    mb__runner runner = fake_runner(&s);
+    runner.mode = MB_MODE_LATENCY;
+    mb__measurement m;
+    CHECK_INT(mb__measure(&runner, latency_body, 7, &m), ==, 0);
+    CHECK(m.failure == NULL);
+    CHECK_INT(m.mode, ==, MB_MODE_LATENCY);
+    CHECK_INT(m.latency_short, ==, 0);
+    CHECK_NEAR(m.latency.threshold_ns, 100 * FAKE_READ_NS, 0, 0);
+    CHECK(m.latency.n > 50000);
+    CHECK_INT(m.plan, ==, MB_PLAN_FLAT);
+    CHECK(m.n >= 90 && m.n <= 100 && m.iters_step > 100);
+    const double z[MB_PERCENTILES] = {0, 1.2815515655446004, 1.6448536269514722, 2.3263478740408408,
+                                      3.090232306167813};
+    const double p[MB_PERCENTILES] = {0.5, 0.9, 0.95, 0.99, 0.999};
+    for (int k = 0; k < MB_PERCENTILES; k++) {
+        const mb_percentile *q = &m.latency.percentiles[k];
+        double truth = LAT_MEDIAN_NS * exp(LAT_SIGMA * z[k]) + FAKE_READ_NS;
+        double res = m.latency.relative_resolution;
+        CHECK_NEAR(q->p, p[k], 0, 0);
+        /* Within the interval (bucket resolution aside), and the interval is informative. */
+        CHECK(q->low * (1 - res) <= truth && truth <= q->high * (1 + res));
+        CHECK((q->high - q->low) / q->ns < (k < 3 ? 0.02 : 0.1));
+        CHECK_NEAR(q->ns, truth, k < 4 ? 0.02 : 0.05, 0);
+    }
+    CHECK(m.latency.min_ns <= m.latency.percentiles[0].ns);
+    CHECK(m.latency.max_ns >= m.latency.percentiles[4].ns);
+    CHECK_NEAR(m.latency.mean_ns, LAT_MEDIAN_NS * exp(LAT_SIGMA * LAT_SIGMA / 2) + FAKE_READ_NS,
+               0.01, 0);
+    mb__measurement_free(&m);
+
+    /* Invocations shorter than the threshold (100 quanta = 2 us): measured normally. */
+    reset(0, 0, 0);
+    lat_median = 500;
+    CHECK_INT(mb__measure(&runner, latency_body, 7, &m), ==, 0);
+    CHECK_INT(m.mode, ==, MB_MODE_NORMAL);
+    CHECK_INT(m.latency_short, ==, 1);
+    CHECK(m.latency.n == 0 && m.n >= 10);
+    mb__measurement_free(&m);
+    lat_median = LAT_MEDIAN_NS;
+}
+
+/* Cold mode: one invocation per sample, each timed alone, percentiles too. */
+static void test_cold_mode(void)
+{
+    mb_settings s;
+    mb_settings_init(&s);
+    s.measurement_time_s = 0.01;
+    reset(0, 0, 0);
+    mb__runner runner = fake_runner(&s);
+    runner.mode = MB_MODE_COLD;
+    mb__measurement m;
+    CHECK_INT(mb__measure(&runner, latency_body, 7, &m), ==, 0);
+    CHECK(m.failure == NULL);
+    CHECK_INT(m.mode, ==, MB_MODE_COLD);
+    CHECK_INT(m.warm_up_iters, ==, 1);
+    CHECK(m.n >= 10 && m.n <= 100);
+    for (size_t i = 0; i < m.n; i++)
+        CHECK_INT(m.iters[i], ==, 1);
+    CHECK_INT(m.latency.n, >=, m.n);
+    mb__measurement_free(&m);
+}
+
+/* Pause and resume: the paused work is excluded; what remains per pause is the one clock read
+ * that starts it. Manual time replaces the clock's reading. */
+static void pause_body(mb_state *state)
+{
+    MB_LOOP(state) {
+        fake_ns += 100;
+        mb_pause(state);
+        fake_ns += 5000;
+        mb_resume(state);
+    }
+}
+
+static void manual_body(mb_state *state)
+{
+    MB_LOOP(state) {
+        fake_ns += 10;
+        mb_add_manual_time(state, 500);
+    }
+}
+
+static void counters_body(mb_state *state)
+{
+    uint64_t n = 0;
+    MB_LOOP(state) {
+        fake_ns += 250;
+        n++;
+    }
+    mb_set_counter(state, "items", (double)(3 * n), MB_PER_ITER);
+    mb_set_counter(state, "rate", (double)n, MB_PER_SECOND);
+    mb_set_counter(state, "depth", 7, MB_PER_CALL);
+}
+
+static void test_pause_manual_counters(void)
+{
+    mb_settings s;
+    mb_settings_init(&s);
+    s.measurement_time_s = 0.05;
+    reset(0, 0, 0);
+    mb__runner runner = fake_runner(&s);
+    mb__measurement m;
+    CHECK_INT(mb__measure(&runner, pause_body, 1, &m), ==, 0);
+    CHECK(m.failure == NULL && m.n >= 10);
+    for (size_t i = 0; i < m.n; i++)
+        CHECK_NEAR(m.ns[i] / (double)m.iters[i], 100 + FAKE_READ_NS, 0, 0.2);
+    mb__measurement_free(&m);
+
+    CHECK_INT(mb__measure(&runner, manual_body, 1, &m), ==, 0);
+    CHECK(m.failure == NULL && m.n >= 10);
+    for (size_t i = 0; i < m.n; i++)
+        CHECK_NEAR(m.ns[i] / (double)m.iters[i], 500, 1e-12, 0);
+    mb__measurement_free(&m);
+
+    CHECK_INT(mb__measure(&runner, counters_body, 1, &m), ==, 0);
+    CHECK(m.failure == NULL && m.n >= 10);
+    CHECK_INT(m.report.n_user, ==, 3);
+    CHECK_STR(m.report.user_name[1], "rate");
+    for (size_t i = 0; i < m.n; i++) {
+        const double *u = &m.user_values[i * MB_USER_COUNTERS_MAX];
+        CHECK_NEAR(u[0], 3, 0, 1e-12);
+        CHECK_NEAR(u[1], (double)m.iters[i] / m.ns[i] * 1e9, 1e-12, 0);
+        CHECK_NEAR(u[2], 7, 0, 0);
+        CHECK(isnan(u[3]));
+    }
+    mb__measurement_free(&m);
+
+    /* In latency mode a sample spans many invocations: per call stays the mean per call. */
+    runner.mode = MB_MODE_LATENCY;
+    iter_ns = 250;
+    CHECK_INT(mb__measure(&runner, counters_body, 1, &m), ==, 0);
+    CHECK_INT(m.mode, ==, MB_MODE_NORMAL); /* 250 ns is below the 2 us threshold */
+    mb__measurement_free(&m);
+}
+
+/* Fixtures: setup once before the warm-up, teardown once after, data reaches every call; a
+ * setup that skips leaves the body uncalled and still tears down. */
+static int setups, teardowns, body_calls, fixture_seen;
+
+static void *fixture_setup(mb_state *state)
+{
+    setups++;
+    if (mb_param_int(state, "skip_me") == 1)
+        mb_skip(state, "fixture says no");
+    return &setups;
+}
+
+static void fixture_teardown(mb_state *state, void *data)
+{
+    (void)state;
+    teardowns += data == &setups;
+}
+
+static void fixture_body(mb_state *state)
+{
+    body_calls++;
+    fixture_seen += mb_fixture(state) == &setups;
+    MB_LOOP(state) {
+        fake_ns += 100;
+    }
+}
+
+static void test_fixture(void)
+{
+    mb_settings s;
+    mb_settings_init(&s);
+    s.measurement_time_s = 0.01;
+    reset(0, 0, 0);
+    mb__runner runner = fake_runner(&s);
+    runner.setup = fixture_setup;
+    runner.teardown = fixture_teardown;
+    mb_param_value skip = {"skip_me", MB_PARAM_INT, 0, 0, NULL};
+    runner.values = &skip;
+    runner.n_values = 1;
+    mb__measurement m;
+    CHECK_INT(mb__measure(&runner, fixture_body, 1, &m), ==, 0);
+    CHECK(m.failure == NULL && m.n >= 10 && m.report.outcome == 0);
+    CHECK_INT(setups, ==, 1);
+    CHECK_INT(teardowns, ==, 1);
+    CHECK(body_calls > 10 && fixture_seen == body_calls);
+    mb__measurement_free(&m);
+
+    skip.i = 1;
+    body_calls = 0;
+    CHECK_INT(mb__measure(&runner, fixture_body, 1, &m), ==, 0);
+    CHECK_INT(m.report.outcome, ==, MB_STATUS_SKIPPED);
+    CHECK_STR(m.report.message, "fixture says no");
+    CHECK_INT(body_calls, ==, 0);
+    CHECK_INT(setups, ==, 2);
+    CHECK_INT(teardowns, ==, 2);
+    mb__measurement_free(&m);
+}
+
 int main(void)
 {
     test_timer_probe();
@@ -481,5 +708,9 @@ int main(void)
     test_diagnostics();
     test_profile_and_smoke();
     test_group();
+    test_latency_mode();
+    test_cold_mode();
+    test_pause_manual_counters();
+    test_fixture();
     return CHECK_DONE();
 }

@@ -2,8 +2,10 @@
  * Bencher Metric Format (https://bencher.dev/docs/reference/bencher-metric-format/): one
  * object keyed by benchmark name, each with a "latency" measure whose value is the median
  * time per iteration in ns and whose lower_value and upper_value are its confidence
- * interval (left out when not computable). Failed benchmarks are left out: BMF has no way to
- * say that a benchmark failed, and a made-up value would be tracked as a measurement.
+ * interval (left out when not computable); throughput, instructions, counters, the
+ * percentiles of latency results ("p50" ... "p99.9", ns) and user counters are measures of
+ * their own. Failed benchmarks are left out: BMF has no way to say that a benchmark failed,
+ * and a made-up value would be tracked as a measurement.
  */
 #include "emit.h"
 
@@ -22,6 +24,22 @@ static int bmf_begin(void *user, const mb_run_info *info)
     b->n_written = 0; /* a context may run again */
     fputc('{', b->out);
     return ferror(b->out) ? MB_EIO : 0;
+}
+
+/* A measure: its value, and its bounds when both are known. */
+static void measure(FILE *out, const char *name, double value, double low, double high)
+{
+    fputs(",\n    ", out);
+    mb__json_string(out, name);
+    fputs(": {\n      \"value\": ", out);
+    mb__json_number(out, value);
+    if (isfinite(low) && isfinite(high)) {
+        fputs(",\n      \"lower_value\": ", out);
+        mb__json_number(out, low);
+        fputs(",\n      \"upper_value\": ", out);
+        mb__json_number(out, high);
+    }
+    fputs("\n    }", out);
 }
 
 static int bmf_result(void *user, const mb_run_info *info, const mb_result *r)
@@ -59,19 +77,22 @@ static int bmf_result(void *user, const mb_run_info *info, const mb_result *r)
     /* Each counted counter as a measure of its own, per iteration. */
     for (size_t i = 0; i < r->n_counters && r->counters; i++) {
         const mb_counter *c = &r->counters[i];
-        if (!c->available || !isfinite(c->per_iter.point))
-            continue;
-        fputs(",\n    ", out);
-        mb__json_string(out, c->name);
-        fputs(": {\n      \"value\": ", out);
-        mb__json_number(out, c->per_iter.point);
-        if (isfinite(c->per_iter.low) && isfinite(c->per_iter.high)) {
-            fputs(",\n      \"lower_value\": ", out);
-            mb__json_number(out, c->per_iter.low);
-            fputs(",\n      \"upper_value\": ", out);
-            mb__json_number(out, c->per_iter.high);
-        }
-        fputs("\n    }", out);
+        if (c->available && isfinite(c->per_iter.point))
+            measure(out, c->name, c->per_iter.point, c->per_iter.low, c->per_iter.high);
+    }
+    /* Per-invocation percentiles of latency and cold results, in ns. */
+    for (int i = 0; r->latency.n && i < MB_PERCENTILES; i++) {
+        const mb_percentile *p = &r->latency.percentiles[i];
+        char name[32];
+        mb__percentile_name(name, sizeof name, p->p);
+        if (isfinite(p->ns))
+            measure(out, name, p->ns, p->low, p->high);
+    }
+    /* User counters, each a measure named after it, in the unit its kind gives. */
+    for (size_t i = 0; i < r->n_user_counters && r->user_counters; i++) {
+        const mb_user_counter *c = &r->user_counters[i];
+        if (isfinite(c->value.point))
+            measure(out, c->name, c->value.point, c->value.low, c->value.high);
     }
     fputs("\n  }", out);
     b->n_written++;

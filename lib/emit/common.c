@@ -72,6 +72,7 @@ int mb__fmt(char *buf, size_t size, const char *fmt, ...)
     locale_t saved, c_locale = enter_c_locale(&saved);
     va_list ap;
     va_start(ap, fmt);
+    /* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): started on the line above */
     int n = vsnprintf(buf, size, fmt, ap);
     va_end(ap);
     leave_c_locale(c_locale, saved, buf);
@@ -274,4 +275,93 @@ void mb__format_change(char *buf, size_t size, double ratio)
         mb__fmt(buf, size, "%+.1f%%", 100 * (ratio - 1));
     else
         snprintf(buf, size, "-");
+}
+
+const char *mb__mode_name(mb_mode mode)
+{
+    switch (mode) {
+    case MB_MODE_NORMAL: return "normal";
+    case MB_MODE_LATENCY: return "latency";
+    case MB_MODE_COLD: return "cold";
+    }
+    return "unknown";
+}
+
+const char *mb__counter_kind_name(mb_counter_kind kind)
+{
+    switch (kind) {
+    case MB_PER_ITER: return "per_iter";
+    case MB_PER_SECOND: return "per_second";
+    case MB_PER_CALL: return "per_call";
+    }
+    return "unknown";
+}
+
+const char *mb__counter_kind_unit(mb_counter_kind kind)
+{
+    switch (kind) {
+    case MB_PER_ITER: return "/iter";
+    case MB_PER_SECOND: return "/s";
+    case MB_PER_CALL: return "/call";
+    }
+    return "";
+}
+
+void mb__percentile_name(char *buf, size_t size, double p)
+{
+    /* %g keeps six significant digits: 0.999 * 100 prints as 99.9, not 99.899999999999991. */
+    mb__fmt(buf, size, "p%g", 100 * p);
+}
+
+unsigned mb__threads(const mb_result *r)
+{
+    return r->threads ? r->threads : 1;
+}
+
+size_t mb__fit_count(const mb_complexity *c)
+{
+    size_t room = sizeof c->fits / sizeof c->fits[0];
+    if (c->n_fits == 0)
+        return MB_COMPLEXITY_MODELS;
+    return c->n_fits < room ? c->n_fits : room;
+}
+
+const char *mb__fit_name(const mb_complexity_fit *fit)
+{
+    if (fit->name)
+        return fit->name;
+    const char *name = mb_complexity_name(fit->model);
+    return name ? name : "user";
+}
+
+void mb__format_time_bounds(char *buf, size_t size, double ns, double low, double high,
+                            const char *micro)
+{
+    if (!isfinite(ns)) {
+        snprintf(buf, size, "-");
+        return;
+    }
+    double factor;
+    const char *unit = time_unit(ns, micro, &factor);
+    int d = decimals_for(ns * factor);
+    if (isfinite(low) && isfinite(high))
+        mb__fmt(buf, size, "%.*f %s [%.*f, %.*f]", d, ns * factor, unit, d, low * factor, d,
+                high * factor);
+    else
+        mb__fmt(buf, size, "%.*f %s", d, ns * factor, unit);
+}
+
+void mb__format_si(char *buf, size_t size, double v)
+{
+    static const char *const prefix[] = {"", " k", " M", " G", " T", " P"};
+    if (!isfinite(v)) {
+        snprintf(buf, size, "-");
+        return;
+    }
+    int i = 0;
+    while (fabs(v) >= 1000 && i < 5) {
+        v /= 1000;
+        i++;
+    }
+    mb__fmt(buf, size, "%.4g%s", v, prefix[i]);
 }

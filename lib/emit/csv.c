@@ -10,6 +10,7 @@
 #include <inttypes.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define EOL "\r\n"
 
@@ -23,10 +24,12 @@ static const char summary_header[] =
     "slope_ns,slope_low_ns,slope_high_ns,r_squared,cv,outliers,outlier_effect,warnings,"
     "verdict,change_ratio,change_low,change_high,change_p,group,paired_verdict,paired_ratio,"
     "paired_low,paired_high,paired_p,counters,instructions_per_iter,instructions_verdict,"
-    "bytes_per_second,items_per_second" EOL;
+    "bytes_per_second,items_per_second,mode,threads,invocations,p50_ns,p50_low_ns,p50_high_ns,"
+    "p90_ns,p90_low_ns,p90_high_ns,p95_ns,p95_low_ns,p95_high_ns,p99_ns,p99_low_ns,p99_high_ns,"
+    "p99.9_ns,p99.9_low_ns,p99.9_high_ns,max_ns,user_counters" EOL;
 
 /* The columns after message, all numeric or derived from numbers. */
-#define SUMMARY_NUMERIC_COLUMNS 37
+#define SUMMARY_NUMERIC_COLUMNS 57
 
 static const char samples_header[] = "name,sample,iters,time_ns,ns_per_iter,outlier" EOL;
 
@@ -105,6 +108,73 @@ static void counter_column(FILE *out, const mb_result *r)
     mb__csv_string(out, field);
 }
 
+/* The mode, the thread count, and the per-invocation percentiles with their intervals and
+ * the maximum (empty for results without them). The header names the percentiles of
+ * mb_latency in their fixed order. */
+static void latency_columns(FILE *out, const mb_result *r)
+{
+    const mb_latency *l = &r->latency;
+    fprintf(out, ",%s,%u,", mb__mode_name(r->mode), mb__threads(r));
+    if (l->n)
+        fprintf(out, "%" PRIu64, l->n);
+    for (int i = 0; i < MB_PERCENTILES; i++) {
+        number(out, l->n ? l->percentiles[i].ns : NAN);
+        number(out, l->n ? l->percentiles[i].low : NAN);
+        number(out, l->n ? l->percentiles[i].high : NAN);
+    }
+    number(out, l->n ? l->max_ns : NAN);
+}
+
+/* Appends s to field at *len, with '%', ';', '=' and control characters percent-encoded so
+ * that a name cannot break "name=value;name=value" apart. Returns 0, or -1 (nothing
+ * appended) when it does not fit. */
+static int append_encoded(char *field, size_t size, size_t *len, const char *s)
+{
+    size_t at = *len;
+    if (at >= size)
+        return -1;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        int encode = *p == '%' || *p == ';' || *p == '=' || *p < 0x20 || *p == 0x7f;
+        if (at + 4 > size)
+            return -1;
+        if (encode)
+            at += (size_t)snprintf(field + at, size - at, "%%%02X", *p);
+        else
+            field[at++] = (char)*p;
+    }
+    field[at] = '\0';
+    *len = at;
+    return 0;
+}
+
+/* The user counters' medians as "name=value;name=value" in the order the body set them
+ * (empty value when not computable). A counter that no longer fits the field is left out
+ * whole; with at most MB_USER_COUNTERS_MAX names of 63 bytes none is. */
+static void user_counter_column(FILE *out, const mb_result *r)
+{
+    char field[4096];
+    size_t len = 0;
+    field[0] = '\0';
+    for (size_t i = 0; i < r->n_user_counters && r->user_counters; i++) {
+        const mb_user_counter *c = &r->user_counters[i];
+        char v[40] = "";
+        if (isfinite(c->value.point))
+            mb__fmt_double(v, sizeof v, c->value.point);
+        size_t before = len;
+        if (i && len + 2 <= sizeof field)
+            field[len++] = ';';
+        if (append_encoded(field, sizeof field, &len, c->name ? c->name : "") != 0 ||
+            len + 1 + strlen(v) + 1 > sizeof field) {
+            field[before] = '\0';
+            len = before;
+            break;
+        }
+        len += (size_t)snprintf(field + len, sizeof field - len, "=%s", v);
+    }
+    fputc(',', out);
+    mb__csv_string(out, field);
+}
+
 static int csv_result_summary(void *user, const mb_run_info *info, const mb_result *r)
 {
     csv_emitter *c = user;
@@ -148,6 +218,8 @@ static int csv_result_summary(void *user, const mb_run_info *info, const mb_resu
                 : "");
     number(out, r->bytes_per_s.per_iter > 0 ? r->bytes_per_s.point : NAN);
     number(out, r->items_per_s.per_iter > 0 ? r->items_per_s.point : NAN);
+    latency_columns(out, r);
+    user_counter_column(out, r);
     fputs(EOL, out);
     return ferror(out) ? MB_EIO : 0;
 }

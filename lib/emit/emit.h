@@ -55,6 +55,33 @@ const char *mb__outlier_class_name(mb_outlier_class cls);
 /* "+10.2%": a ratio new/old as a signed percentage change; "-" when not finite. */
 void mb__format_change(char *buf, size_t size, double ratio);
 
+/* "normal", "latency" or "cold". */
+const char *mb__mode_name(mb_mode mode);
+/* "per_iter", "per_second" or "per_call", as JSON writes a user counter's kind. */
+const char *mb__counter_kind_name(mb_counter_kind kind);
+/* "/iter", "/s" or "/call": the unit after a user counter's value in the reports. */
+const char *mb__counter_kind_unit(mb_counter_kind kind);
+/* "p50", "p99.9": the name of the percentile p (0.5, 0.999) in every format. */
+void mb__percentile_name(char *buf, size_t size, double p);
+
+/* A result's thread count: 1 unless threaded; results made before mb_result.threads existed
+ * have 0, read as 1. */
+unsigned mb__threads(const mb_result *r);
+/* How many of c->fits are valid: n_fits, at most the array's size; a struct made before
+ * n_fits existed (0) holds the built-in models. */
+size_t mb__fit_count(const mb_complexity *c);
+/* A fit's model name: its own ("n_sqrt_n" for a user model), else the built-in model's
+ * ("O(n log n)"), else "user" for a user model without a name. */
+const char *mb__fit_name(const mb_complexity_fit *fit);
+
+/* Report cells for the latency and user-counter sections: "12.30 us [12.10, 12.50]", a time
+ * and its interval in the time's unit and decimals (the bounds left out when not computable;
+ * "-" without a time); "1.234 k", "12.5": a number to four significant digits with a decimal
+ * SI prefix. */
+void mb__format_time_bounds(char *buf, size_t size, double ns, double low, double high,
+                            const char *micro);
+void mb__format_si(char *buf, size_t size, double v);
+
 /* "-O0" (no __OPTIMIZE__), "-Os" (size) or "-O1+" from mb_build_flag bits. */
 const char *mb__optimization_name(unsigned build);
 

@@ -4,8 +4,9 @@
  * one "iteration" run whose real_time and cpu_time are both the median time per iteration in
  * ns: microbe measures wall-clock time only. A failed benchmark carries error_occurred and
  * error_message, with zero times, as Google Benchmark writes a run that called
- * SkipWithError. Everything else microbe knows (intervals, samples, diagnostics) is left out:
- * the json format has it.
+ * SkipWithError. User counters and the percentiles of latency results become numeric fields,
+ * as Google Benchmark writes its counters; threads is the instance's thread count. Everything
+ * else microbe knows (intervals, samples, diagnostics) is left out: the json format has it.
  */
 #include "emit.h"
 
@@ -80,9 +81,10 @@ static int gbench_result(void *user, const mb_run_info *info, const mb_result *r
     fprintf(out, ",\n      \"family_index\": %" PRIu64, g->n_results);
     fputs(",\n      \"per_family_instance_index\": 0,\n      \"run_name\": ", out);
     mb__json_string(out, r->name);
-    fputs(",\n      \"run_type\": \"iteration\",\n      \"repetitions\": 1,\n"
-          "      \"repetition_index\": 0,\n      \"threads\": 1",
-          out);
+    fprintf(out,
+            ",\n      \"run_type\": \"iteration\",\n      \"repetitions\": 1,\n"
+            "      \"repetition_index\": 0,\n      \"threads\": %u",
+            mb__threads(r));
     double time_ns = r->median.point;
     if (r->status != MB_STATUS_OK) {
         fputs(",\n      \"error_occurred\": true,\n      \"error_message\": ", out);
@@ -110,6 +112,22 @@ static int gbench_result(void *user, const mb_run_info *info, const mb_result *r
         fputs(": ", out);
         mb__json_number(out, r->counters[i].per_iter.point);
     }
+    /* User counters, as Google Benchmark writes its own: the number alone, by name. */
+    for (size_t i = 0; i < r->n_user_counters && r->user_counters; i++) {
+        fputs(",\n      ", out);
+        mb__json_string(out, r->user_counters[i].name);
+        fputs(": ", out);
+        mb__json_number(out, r->user_counters[i].value.point);
+    }
+    /* Per-invocation percentiles of latency and cold results, in ns. */
+    for (int i = 0; r->latency.n && i < MB_PERCENTILES; i++) {
+        char p[32], name[40];
+        mb__percentile_name(p, sizeof p, r->latency.percentiles[i].p);
+        snprintf(name, sizeof name, "%s_ns", p);
+        key_number(out, name, r->latency.percentiles[i].ns);
+    }
+    if (r->latency.n)
+        key_number(out, "max_ns", r->latency.max_ns);
     fputs(",\n      \"time_unit\": \"ns\"\n    }", out);
     g->n_results++;
     return ferror(out) ? MB_EIO : 0;

@@ -1,10 +1,10 @@
 /*
  * The canonical JSON results (schema_version 1, described field by field in
  * docs/schema/microbe-results-v1.schema.json): the context of the run, the settings, and per
- * benchmark its estimates with intervals, dispersion, outliers, diagnostics, warnings and raw
- * samples. Pretty-printed with two-space indentation; arrays of numbers stay on one line.
- * Streamed: begin writes the context and opens the benchmarks array, each result appends one
- * object, end closes the document.
+ * benchmark its estimates with intervals, dispersion, outliers, diagnostics, per-invocation
+ * percentiles, user counters, warnings and raw samples. Pretty-printed with two-space
+ * indentation; arrays of numbers stay on one line. Streamed: begin writes the context and
+ * opens the benchmarks array, each result appends one object, end closes the document.
  */
 #include "emit.h"
 
@@ -319,6 +319,58 @@ static void counters(json_emitter *j, const mb_result *r)
     close_container(j, '}');
 }
 
+/* Per-invocation times of a latency or cold result, or null when there are none (normal
+ * results, and latency benchmarks too short to time invocations alone). */
+static void latency(json_emitter *j, const mb_latency *l)
+{
+    if (l->n == 0) {
+        key(j, "latency");
+        fputs("null", j->out);
+        return;
+    }
+    open_key(j, "latency", '{');
+    unsigned64(j, "n", l->n);
+    number(j, "threshold_ns", l->threshold_ns);
+    number(j, "relative_resolution", l->relative_resolution);
+    number(j, "min_ns", l->min_ns);
+    number(j, "max_ns", l->max_ns);
+    number(j, "mean_ns", l->mean_ns);
+    open_key(j, "percentiles", '{');
+    for (int i = 0; i < MB_PERCENTILES; i++) {
+        const mb_percentile *p = &l->percentiles[i];
+        char name[32];
+        mb__percentile_name(name, sizeof name, p->p);
+        open_key(j, name, '{');
+        number(j, "ns", p->ns);
+        number(j, "low_ns", p->low);
+        number(j, "high_ns", p->high);
+        close_container(j, '}');
+    }
+    close_container(j, '}');
+    close_container(j, '}');
+}
+
+/* mb_set_counter()'s counters, in the order the body first set them. */
+static void user_counters(json_emitter *j, const mb_result *r)
+{
+    open_key(j, "user_counters", '[');
+    for (size_t i = 0; i < r->n_user_counters && r->user_counters; i++) {
+        const mb_user_counter *c = &r->user_counters[i];
+        member(j);
+        open_container(j, '{');
+        string(j, "name", c->name);
+        string(j, "kind", mb__counter_kind_name(c->kind));
+        open_key(j, "value", '{');
+        number(j, "point", c->value.point);
+        number(j, "low", c->value.low);
+        number(j, "high", c->value.high);
+        close_container(j, '}');
+        number(j, "mean", c->mean);
+        close_container(j, '}');
+    }
+    close_container(j, ']');
+}
+
 /* Throughput: an amount per iteration and its rate per second, or null. */
 static void rate(json_emitter *j, const char *amount, const char *name, const mb_rate *r)
 {
@@ -477,7 +529,7 @@ static int json_result(void *user, const mb_run_info *info, const mb_result *r)
     open_key(j, "parameters", '{');
     for (size_t i = 0; i < r->n_params && r->params; i++) {
         const mb_param_value *v = &r->params[i];
-        if (v->kind == MB_PARAM_INT)
+        if (v->kind == MB_PARAM_INT || v->kind == MB_PARAM_THREADS)
             integer(j, v->name, v->i, INT64_MIN);
         else if (v->kind == MB_PARAM_DOUBLE)
             number(j, v->name, v->d);
@@ -487,6 +539,8 @@ static int json_result(void *user, const mb_run_info *info, const mb_result *r)
     close_container(j, '}');
     string(j, "status", mb__status_name(r->status));
     string(j, "message", r->message);
+    string(j, "mode", mb__mode_name(r->mode));
+    unsigned64(j, "threads", mb__threads(r));
     string(j, "plan", mb__plan_name(r->plan));
     string(j, "stop_reason", mb__stop_name(r->stop));
     unsigned64(j, "iters_step", r->iters_step);
@@ -517,11 +571,14 @@ static int json_result(void *user, const mb_run_info *info, const mb_result *r)
     number(j, "lag1_autocorr", r->lag1_autocorr);
     close_container(j, '}');
 
+    latency(j, &r->latency);
+
     open_key(j, "throughput", '{');
     rate(j, "bytes_per_iteration", "bytes_per_second", &r->bytes_per_s);
     rate(j, "items_per_iteration", "items_per_second", &r->items_per_s);
     close_container(j, '}');
     counters(j, r);
+    user_counters(j, r);
     instructions(j, info, r);
     warnings(j, r->warnings);
     change(j, "change", info->settings ? info->settings->baseline : NULL, &r->change,
@@ -545,14 +602,18 @@ static int json_end(void *user, const mb_run_info *info)
         string(j, "benchmark", c->benchmark);
         string(j, "parameter", c->parameter);
         unsigned64(j, "points", c->n_points);
-        string(j, "best", mb_complexity_name(c->fits[0].model));
+        size_t n_fits = mb__fit_count(c);
+        string(j, "best", mb__fit_name(&c->fits[0]));
         open_key(j, "fits", '[');
-        for (int m = 0; m < MB_COMPLEXITY_MODELS; m++) {
+        for (size_t m = 0; m < n_fits; m++) {
+            const mb_complexity_fit *f = &c->fits[m];
             member(j);
             open_container(j, '{');
-            string(j, "model", mb_complexity_name(c->fits[m].model));
-            number(j, "coefficient_ns", c->fits[m].coefficient_ns);
-            number(j, "rms", c->fits[m].rms);
+            string(j, "model", mb__fit_name(f));
+            key(j, "user");
+            fputs(f->model == MB_O_USER ? "true" : "false", j->out);
+            number(j, "coefficient_ns", f->coefficient_ns);
+            number(j, "rms", f->rms);
             close_container(j, '}');
         }
         close_container(j, ']');

@@ -2,7 +2,8 @@
  * The Markdown report, for a pull-request comment: a GitHub-flavoured table with one row per
  * benchmark (median, its interval, the interval's relative half-width, mean, MAD, samples,
  * iterations, outliers) with units scaled per value to four significant digits, failed
- * benchmarks shown as such, then the warnings as a list and a line about the run. Names are
+ * benchmarks shown as such; then a table of per-invocation percentiles when a result has
+ * them, lists of counters and user counters, the warnings, and a line about the run. Names are
  * code spans; free text is escaped so that no character of it can break the table or start
  * Markdown markup.
  */
@@ -117,6 +118,8 @@ typedef struct markdown_emitter {
     strbuf changes;  /* rows of the change table, also after it */
     strbuf pairs;    /* rows of the table of paired group members */
     strbuf counters; /* list items: counters per iteration */
+    strbuf latency;  /* rows of the table of per-invocation percentiles */
+    strbuf user;     /* list items: user counters */
 } markdown_emitter;
 
 static int md_begin(void *user, const mb_run_info *info)
@@ -124,9 +127,12 @@ static int md_begin(void *user, const mb_run_info *info)
     markdown_emitter *m = user;
     char ci[64];
     /* A context may run again, possibly after a run that stopped early. */
-    m->row.len = m->warnings.len = m->changes.len = m->pairs.len = m->counters.len = 0;
-    m->row.failed = m->warnings.failed = m->changes.failed = m->pairs.failed = m->counters.failed =
-        0;
+    strbuf *bufs[] = {&m->row,      &m->warnings, &m->changes, &m->pairs,
+                      &m->counters, &m->latency,  &m->user};
+    for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++) {
+        bufs[i]->len = 0;
+        bufs[i]->failed = 0;
+    }
     mb__fmt(ci, sizeof ci, "%g%% CI", 100 * (info->settings ? info->settings->confidence : 0.95));
     fprintf(m->out,
             "| benchmark | median | %s | ± | mean | MAD | samples | iters | outliers |\n"
@@ -210,9 +216,10 @@ static void counter_item(strbuf *b, const mb_result *r)
     sb_puts(b, "- ");
     sb_code(b, r->name);
     sb_puts(b, ":");
-    for (size_t i = 0; r->counters && i < r->n_counters; i++) {
+    const char *sep = " ";
+    for (size_t i = 0; r->counters && i < r->n_counters; i++, sep = ", ") {
         const mb_counter *c = &r->counters[i];
-        sb_puts(b, i ? ", " : " ");
+        sb_puts(b, sep);
         sb_text(b, c->name);
         if (!c->available || !isfinite(c->per_iter.point)) {
             sb_puts(b, " unavailable");
@@ -236,15 +243,71 @@ static void counter_item(strbuf *b, const mb_result *r)
     const char *units[2] = {"bytes/s", "items/s"};
     for (int i = 0; i < 2; i++)
         if (rates[i]->per_iter > 0 && isfinite(rates[i]->point)) {
-            char cell[96];
-            mb__fmt(cell, sizeof cell, " throughput %.4g %s [%.4g, %.4g]", rates[i]->point,
+            char cell[128];
+            mb__fmt(cell, sizeof cell, "%sthroughput %.4g %s [%.4g, %.4g]", sep, rates[i]->point,
                     units[i], rates[i]->low, rates[i]->high);
             sb_puts(b, cell);
+            sep = ", ";
+            /* The times are per thread, the rates all threads' work. */
+            if (mb__threads(r) > 1) {
+                snprintf(cell, sizeof cell, " (all %u threads)", mb__threads(r));
+                sb_puts(b, cell);
+            }
         }
     if (has_instructions) {
         char cell[64];
-        mb__fmt(cell, sizeof cell, "%sinstructions %.6g (callgrind)", r->n_counters ? ", " : " ",
+        mb__fmt(cell, sizeof cell, "%sinstructions %.6g (callgrind)", sep,
                 r->instructions_per_iter);
+        sb_puts(b, cell);
+    }
+    sb_puts(b, "\n");
+}
+
+/* The result's row of the latency table: each percentile of the time per invocation with
+ * its interval, the slowest invocation, how many were timed. */
+static void latency_row(strbuf *b, const mb_result *r)
+{
+    const mb_latency *l = &r->latency;
+    if (l->n == 0 || r->status != MB_STATUS_OK)
+        return;
+    sb_puts(b, "| ");
+    sb_code(b, r->name);
+    sb_cell(b, mb__mode_name(r->mode));
+    char cell[96];
+    for (int i = 0; i < MB_PERCENTILES; i++) {
+        const mb_percentile *p = &l->percentiles[i];
+        mb__format_time_bounds(cell, sizeof cell, p->ns, p->low, p->high, "µs");
+        sb_cell(b, cell);
+    }
+    mb__format_time(cell, sizeof cell, l->max_ns, "µs");
+    sb_cell(b, cell);
+    snprintf(cell, sizeof cell, "%llu", (unsigned long long)l->n);
+    sb_cell(b, cell);
+    sb_puts(b, " |\n");
+}
+
+/* The result's user counters as one list item: "- `bfs`: nodes 1.234 k/iter [1.22 k, 1.24 k],
+ * depth 12/call [12, 12]". */
+static void user_item(strbuf *b, const mb_result *r)
+{
+    if (!r->n_user_counters || !r->user_counters || r->n_samples == 0)
+        return;
+    sb_puts(b, "- ");
+    sb_code(b, r->name);
+    sb_puts(b, ":");
+    for (size_t i = 0; i < r->n_user_counters; i++) {
+        const mb_user_counter *c = &r->user_counters[i];
+        char v[32], lo[32], hi[32], cell[128];
+        sb_puts(b, i ? ", " : " ");
+        sb_text(b, c->name);
+        mb__format_si(v, sizeof v, c->value.point);
+        mb__format_si(lo, sizeof lo, c->value.low);
+        mb__format_si(hi, sizeof hi, c->value.high);
+        if (isfinite(c->value.low) && isfinite(c->value.high))
+            snprintf(cell, sizeof cell, " %s%s [%s, %s]", v, mb__counter_kind_unit(c->kind), lo,
+                     hi);
+        else
+            snprintf(cell, sizeof cell, " %s%s", v, mb__counter_kind_unit(c->kind));
         sb_puts(b, cell);
     }
     sb_puts(b, "\n");
@@ -255,6 +318,8 @@ static int md_result(void *user, const mb_run_info *info, const mb_result *r)
     markdown_emitter *m = user;
     change_rows(m, info, r);
     counter_item(&m->counters, r);
+    latency_row(&m->latency, r);
+    user_item(&m->user, r);
     sb_puts(&m->row, "| ");
     sb_code(&m->row, r->name);
     if (r->status == MB_STATUS_OK) {
@@ -276,7 +341,8 @@ static int md_result(void *user, const mb_run_info *info, const mb_result *r)
         sb_text(&m->warnings, mb_warning_advice(bit));
         sb_puts(&m->warnings, "\n");
     }
-    if (m->warnings.failed || m->changes.failed || m->pairs.failed || m->counters.failed)
+    if (m->warnings.failed || m->changes.failed || m->pairs.failed || m->counters.failed ||
+        m->latency.failed || m->user.failed)
         return MB_ENOMEM;
     return sb_flush(&m->row, m->out);
 }
@@ -284,7 +350,20 @@ static int md_result(void *user, const mb_run_info *info, const mb_result *r)
 static int md_end(void *user, const mb_run_info *info)
 {
     markdown_emitter *m = user;
-    if (m->changes.len) {
+    if (m->latency.len) {
+        char ci[64];
+        mb__fmt(ci, sizeof ci, "%g%% CI",
+                100 * (info->settings ? info->settings->confidence : 0.95));
+        fprintf(m->out,
+                "\n**Latency per invocation** (percentile [%s])\n\n"
+                "| benchmark | mode | p50 | p90 | p95 | p99 | p99.9 | max | invocations |\n"
+                "|:---|:---|---:|---:|---:|---:|---:|---:|---:|\n",
+                ci);
+        int err = sb_flush(&m->latency, m->out);
+        if (err)
+            return err;
+    }
+    if (m->changes.len && info->settings) {
         fputs("\n**Change against baseline** `", m->out);
         fputs(info->settings->baseline, m->out); /* a baseline name needs no escaping */
         fputs("`\n\n| benchmark | change | interval | p | verdict |\n"
@@ -297,6 +376,12 @@ static int md_end(void *user, const mb_run_info *info)
     if (m->counters.len) {
         fputs("\n**Counters per iteration** (median [interval])\n\n", m->out);
         int err = sb_flush(&m->counters, m->out);
+        if (err)
+            return err;
+    }
+    if (m->user.len) {
+        fputs("\n**User counters** (median [interval])\n\n", m->out);
+        int err = sb_flush(&m->user, m->out);
         if (err)
             return err;
     }
@@ -313,11 +398,13 @@ static int md_end(void *user, const mb_run_info *info)
         const mb_complexity *c = &info->complexity[i];
         char coef[32], line[200];
         mb__format_time(coef, sizeof coef, c->fits[0].coefficient_ns, "µs");
-        mb__fmt(line, sizeof line, ": **%s**, %s × f(n), rms %.1f %%\n",
-                mb_complexity_name(c->fits[0].model), coef, 100 * c->fits[0].rms);
+        mb__fmt(line, sizeof line, ", %s × f(n), rms %.1f %%\n", coef, 100 * c->fits[0].rms);
         fputs(i ? "- " : "\n**Complexity**\n\n- ", m->out);
         strbuf name = {0};
         sb_code(&name, c->benchmark);
+        sb_puts(&name, ": **");
+        sb_text(&name, mb__fit_name(&c->fits[0]));
+        sb_puts(&name, "**");
         int err = sb_flush(&name, m->out);
         free(name.data);
         if (err)
@@ -359,6 +446,8 @@ static void md_destroy(void *user)
     free(m->changes.data);
     free(m->pairs.data);
     free(m->counters.data);
+    free(m->latency.data);
+    free(m->user.data);
     free(m);
 }
 

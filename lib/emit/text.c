@@ -1,10 +1,12 @@
 /*
  * The text report: a header line about the timer, one aligned row per benchmark (the median
  * time per iteration with its interval, the interval's relative half-width, mean, MAD,
- * samples, iterations, outliers), then the warnings under the table. Units are scaled per
- * value to four significant digits; numbers use '.' whatever the locale. With a width limit,
- * the least important columns are dropped until a row fits; with colour, ANSI escapes mark
- * the header, the medians, failures and warnings. Reads only the public result structures.
+ * samples, iterations, outliers), then sections under the table (per-invocation percentiles,
+ * changes, throughput, counters, user counters, complexity) and the warnings. Units are
+ * scaled per value to four significant digits; numbers use '.' whatever the locale. With a
+ * width limit, the least important columns are dropped until a row fits and the lines of the
+ * percentile and user-counter sections wrap; with colour, ANSI escapes mark the header, the
+ * medians, failures and warnings. Reads only the public result structures.
  */
 #include "emit.h"
 
@@ -66,6 +68,8 @@ typedef struct text_emitter {
     lines pairs;    /* group members against their group's baseline member */
     lines counters; /* per iteration, one line per benchmark */
     lines rates;    /* throughput, one line per benchmark that declared it */
+    lines latency;  /* per-invocation percentiles of latency and cold results */
+    lines user;     /* user counters, one line per benchmark that set any */
     int any_inconclusive;
     size_t n_failed;
     double wall_s;
@@ -362,7 +366,87 @@ static int rate_line(text_emitter *t, const mb_result *r)
         len += (size_t)snprintf(line + len, sizeof line - len, "  %s [%s, %s]", v, lo, hi);
         any = 1;
     }
+    /* The times are per thread, the rates all threads' work: say so where it applies. */
+    if (any && mb__threads(r) > 1 && len < sizeof line)
+        snprintf(line + len, sizeof line - len, "  (all %u threads)", mb__threads(r));
     return any ? add_line(&t->rates, "%s", line) : 0;
+}
+
+/* A result's line in a section after the table: its name, then each item after two spaces.
+ * With a width limit, an item that would pass it starts a continuation line, indented to the
+ * first item (every line keeps at least one item). */
+static int item_lines(text_emitter *t, lines *to, const char *name, const char *const *items,
+                      size_t n)
+{
+    char line[512];
+    int indent = 2 + t->name_width;
+    size_t len = (size_t)snprintf(line, sizeof line, "  %-*s", t->name_width, name);
+    for (size_t i = 0; i < n; i++) {
+        size_t need = 2 + strlen(items[i]);
+        if (t->options.width > 0 && i > 0 && len + need > (size_t)t->options.width) {
+            int err = add_line(to, "%s", line);
+            if (err)
+                return err;
+            len = (size_t)snprintf(line, sizeof line, "%*s", indent, "");
+        }
+        if (len < sizeof line)
+            len += (size_t)snprintf(line + len, sizeof line - len, "  %s", items[i]);
+    }
+    return add_line(to, "%s", line);
+}
+
+/* The result's lines of the latency section: each percentile of the time per invocation with
+ * its interval, the slowest invocation, and how many were timed. */
+static int latency_line(text_emitter *t, const mb_result *r)
+{
+    const mb_latency *l = &r->latency;
+    if (l->n == 0)
+        return 0;
+    char text[MB_PERCENTILES + 2][100];
+    const char *items[MB_PERCENTILES + 2];
+    for (int i = 0; i < MB_PERCENTILES; i++) {
+        const mb_percentile *p = &l->percentiles[i];
+        char name[32], value[64];
+        mb__percentile_name(name, sizeof name, p->p);
+        mb__format_time_bounds(value, sizeof value, p->ns, p->low, p->high, "us");
+        snprintf(text[i], sizeof text[i], "%s %s", name, value);
+        items[i] = text[i];
+    }
+    char max[32];
+    mb__format_time(max, sizeof max, l->max_ns, "us");
+    snprintf(text[MB_PERCENTILES], sizeof text[0], "max %s", max);
+    snprintf(text[MB_PERCENTILES + 1], sizeof text[0], "(n = %llu%s)", (unsigned long long)l->n,
+             r->mode == MB_MODE_COLD ? ", cold caches" : "");
+    items[MB_PERCENTILES] = text[MB_PERCENTILES];
+    items[MB_PERCENTILES + 1] = text[MB_PERCENTILES + 1];
+    return item_lines(t, &t->latency, r->name, items, MB_PERCENTILES + 2);
+}
+
+/* The result's lines of the user-counter section: "nodes: 1.234 k/iter [1.22 k, 1.24 k]". */
+static int user_counter_line(text_emitter *t, const mb_result *r)
+{
+    size_t n = r->user_counters ? r->n_user_counters : 0;
+    if (n == 0 || r->n_samples == 0)
+        return 0;
+    if (n > MB_USER_COUNTERS_MAX)
+        n = MB_USER_COUNTERS_MAX;
+    char text[MB_USER_COUNTERS_MAX][160];
+    const char *items[MB_USER_COUNTERS_MAX];
+    for (size_t i = 0; i < n; i++) {
+        const mb_user_counter *c = &r->user_counters[i];
+        char v[32], lo[32], hi[32];
+        mb__format_si(v, sizeof v, c->value.point);
+        mb__format_si(lo, sizeof lo, c->value.low);
+        mb__format_si(hi, sizeof hi, c->value.high);
+        const char *name = c->name ? c->name : "";
+        if (isfinite(c->value.low) && isfinite(c->value.high))
+            snprintf(text[i], sizeof text[i], "%s: %s%s [%s, %s]", name, v,
+                     mb__counter_kind_unit(c->kind), lo, hi);
+        else
+            snprintf(text[i], sizeof text[i], "%s: %s%s", name, v, mb__counter_kind_unit(c->kind));
+        items[i] = text[i];
+    }
+    return item_lines(t, &t->user, r->name, items, n);
 }
 
 static int text_result(void *user, const mb_run_info *info, const mb_result *r)
@@ -416,6 +500,10 @@ static int text_result(void *user, const mb_run_info *info, const mb_result *r)
         err = counter_line(t, r);
     if (!err)
         err = rate_line(t, r);
+    if (!err)
+        err = latency_line(t, r);
+    if (!err)
+        err = user_counter_line(t, r);
     if (err)
         return err;
     return ferror(t->out) ? MB_EIO : 0;
@@ -425,7 +513,11 @@ static int text_end(void *user, const mb_run_info *info)
 {
     text_emitter *t = user;
     const mb_settings *s = info->settings;
-    if (t->changes.len) {
+    double confidence = 100 * (s ? s->confidence : 0.95);
+    if (t->latency.len)
+        fprintf(t->out, "\nlatency per invocation (percentile [%g%% CI]):\n%s", confidence,
+                t->latency.text);
+    if (t->changes.len && s) {
         char head[160];
         mb__fmt(head, sizeof head,
                 "change against baseline '%s' (noise threshold %g%%, run noise %g%%):", s->baseline,
@@ -438,11 +530,12 @@ static int text_end(void *user, const mb_run_info *info)
                   t->out);
     }
     if (t->rates.len)
-        fprintf(t->out, "\nthroughput (from the median [%g%% CI]):\n%s",
-                100 * (s ? s->confidence : 0.95), t->rates.text);
+        fprintf(t->out, "\nthroughput (from the median [%g%% CI]):\n%s", confidence, t->rates.text);
     if (t->counters.len)
-        fprintf(t->out, "\ncounters per iteration (median [%g%% CI]):\n%s",
-                100 * (s ? s->confidence : 0.95), t->counters.text);
+        fprintf(t->out, "\ncounters per iteration (median [%g%% CI]):\n%s", confidence,
+                t->counters.text);
+    if (t->user.len)
+        fprintf(t->out, "\nuser counters (median [%g%% CI]):\n%s", confidence, t->user.text);
     if (t->pairs.len)
         fprintf(t->out,
                 "\npaired within groups (members interleaved in this run, ratio to the group's "
@@ -452,12 +545,12 @@ static int text_end(void *user, const mb_run_info *info)
         const mb_complexity *c = &info->complexity[i];
         char line[400], coef[32];
         mb__format_time(coef, sizeof coef, c->fits[0].coefficient_ns, "us");
-        size_t len = (size_t)mb__fmt(line, sizeof line, "  %s: %s, %s x f(%s), rms %.1f%%",
-                                     c->benchmark, mb_complexity_name(c->fits[0].model), coef,
-                                     c->parameter, 100 * c->fits[0].rms);
-        if (len < sizeof line)
-            mb__fmt(line + len, sizeof line - len, " (next: %s, %.1f%%)",
-                    mb_complexity_name(c->fits[1].model), 100 * c->fits[1].rms);
+        size_t len =
+            (size_t)mb__fmt(line, sizeof line, "  %s: %s, %s x f(%s), rms %.1f%%", c->benchmark,
+                            mb__fit_name(&c->fits[0]), coef, c->parameter, 100 * c->fits[0].rms);
+        if (len < sizeof line && mb__fit_count(c) > 1)
+            mb__fmt(line + len, sizeof line - len, " (next: %s, %.1f%%)", mb__fit_name(&c->fits[1]),
+                    100 * c->fits[1].rms);
         fprintf(t->out, "%s%s\n", i ? "" : "\ncomplexity (median time per iteration, best fit):\n",
                 line);
     }
@@ -482,6 +575,8 @@ static void text_destroy(void *user)
     free(t->pairs.text);
     free(t->counters.text);
     free(t->rates.text);
+    free(t->latency.text);
+    free(t->user.text);
     free(t);
 }
 
