@@ -929,8 +929,10 @@ typedef struct mb_emitter {
     void (*destroy)(void *user);
 } mb_emitter;
 
-/* The text report: one aligned row per benchmark, warnings below the table. out stays the
- * caller's (never closed). No colour, no width limit. Returns 0 or MB_ENOMEM. */
+/* The text report: one aligned row per benchmark; below the table, the sections that apply
+ * (latency percentiles, throughput, user counters, counters, complexity, changes) and the
+ * warnings. out stays the caller's (never closed). No colour, no width limit. Returns 0 or
+ * MB_ENOMEM. */
 MB_API int mb_emitter_text(mb_emitter *emitter, FILE *out);
 
 typedef struct mb_text_options {
