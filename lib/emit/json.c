@@ -251,6 +251,12 @@ static void estimates(json_emitter *j, const mb_result *r)
     close_container(j, '}');
     estimate(j, "min", &r->min);
     close_container(j, '}');
+    /* Threaded: the median over all threads' work, time per iteration of any thread. */
+    double n = (double)mb__threads(r);
+    mb_estimate all = {r->median.point / n, r->median.low / n, r->median.high / n,
+                       r->median.std_error / n};
+    estimate(j, "median_all_threads", &all);
+    close_container(j, '}');
     close_container(j, '}');
 }
 
