@@ -194,6 +194,7 @@ static double beta_fraction(double a, double b, double x)
 {
     const double tiny = 1e-300, eps = 1e-15;
     const int64_t max_terms = 100 + (int64_t)(10.0 * sqrt(a + b));
+    // cppcheck-suppress variableScope ; num carries over from one term to the next
     double num = 1.0, den = 1.0 - (a + b) * x / (a + 1.0);
     if (fabs(den) < tiny)
         den = tiny;

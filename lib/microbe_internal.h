@@ -155,7 +155,7 @@ void mb__measurement_free(mb__measurement *m);
 
 /* One call of the body with iters iterations and callgrind collecting inside its loop only
  * (instruction mode); a static message when the body misused MB_LOOP, else NULL. */
-const char *mb__call_collecting(const mb__runner *runner, mb_bench_fn fn, uint64_t iters);
+const char *mb__call_collecting(const mb__runner *shared, mb_bench_fn fn, uint64_t iters);
 
 /* The members of a comparison group (BENCH_GROUP), measured together: each is warmed up, then
  * every round takes one flat sample of each member, in an order that rotates and reverses

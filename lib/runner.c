@@ -286,8 +286,8 @@ typedef struct thread_call {
 
 static void run_thread(void *arg, unsigned index)
 {
-    const thread_call *call = arg;
-    call->fn(&call->states[index]);
+    const thread_call *job = arg;
+    job->fn(&job->states[index]);
 }
 
 /* A call of fn on every thread of the runner's pool: each thread has its own state and
@@ -305,13 +305,14 @@ static const char *call_threads(const mb__runner *runner, mb_bench_fn fn, uint64
         free(reports);
         return "out of memory for the threads' states";
     }
+    mb__body_report scratch = {0};
+    mb__body_report *out = runner->report ? runner->report : &scratch;
     for (unsigned t = 0; t < n; t++) {
-        reports[t] = *runner->report;
+        reports[t] = *out;
         states[t] = state_for(runner, iters, 0, est_ns, t, &reports[t]);
     }
-    thread_call call = {fn, states};
-    mb__pool_run(runner->pool, run_thread, &call);
-    mb__body_report *out = runner->report;
+    thread_call job = {fn, states};
+    mb__pool_run(runner->pool, run_thread, &job);
     const char *failure = NULL;
     uint64_t first = UINT64_MAX, last = 0;
     double manual = 0;
@@ -591,7 +592,7 @@ static int measure_each(const mb__runner *runner, mb_bench_fn fn, mb__measuremen
     m->iters = malloc(n_max * sizeof *m->iters);
     m->ns = malloc(n_max * sizeof *m->ns);
     size_t nc = runner->counters ? mb__counters_count(runner->counters) : 0;
-    double *sums = calloc(nc + 2 * MB_USER_COUNTERS_MAX + 1, sizeof *sums);
+    double *sums = calloc(nc + (size_t)2 * MB_USER_COUNTERS_MAX + 1, sizeof *sums);
     if (!m->iters || !m->ns || !sums || alloc_counters(runner, m, n_max) != 0 ||
         alloc_user(m, n_max) != 0 || mb__hist_new(&h) != 0) {
         free(sums);
@@ -634,7 +635,7 @@ static int measure_each(const mb__runner *runner, mb_bench_fn fn, mb__measuremen
                         ? total / user_calls[c]
                         : user_reported(r->user_kind[c], total, (double)chunk, chunk_ns);
             }
-            memset(sums, 0, (nc + 2 * MB_USER_COUNTERS_MAX) * sizeof *sums);
+            memset(sums, 0, (nc + (size_t)2 * MB_USER_COUNTERS_MAX) * sizeof *sums);
             chunk_ns = 0;
             in_chunk = 0;
         }

@@ -289,8 +289,8 @@ static void check_modes(const mb_ctx *ctx)
             CHECK(q->ns >= previous && (!bounded || (q->low <= q->ns && q->ns <= q->high)));
             CHECK(bounded || lat->latency.n < 5000);
             if (!(q->ns >= previous && (!bounded || (q->low <= q->ns && q->ns <= q->high))))
-                printf("p%g: %g [%g, %g] after %g (n = %llu)\n", 100 * q->p, q->ns, q->low,
-                       q->high, previous, (unsigned long long)lat->latency.n);
+                printf("p%g: %g [%g, %g] after %g (n = %llu)\n", 100 * q->p, q->ns, q->low, q->high,
+                       previous, (unsigned long long)lat->latency.n);
             previous = q->ns;
         }
         CHECK(lat->latency.max_ns >= previous);
