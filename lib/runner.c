@@ -214,6 +214,8 @@ void mb_iter_batched(mb_state *state, const mb_batch *batch)
         size_t k = (size_t)(iters - done < b ? iters - done : b);
         for (size_t i = 0; batch->setup && i < k; i++)
             batch->setup(inputs + i * stride, batch->user);
+        if (state->sweep) /* cold: the prepared inputs are evicted too */
+            mb__sweep_run(state->sweep);
         if (state->counters)
             mb__counters_start(state->counters);
         uint64_t start = state->clock->now_ns(state->clock->user);
