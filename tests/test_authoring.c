@@ -311,6 +311,71 @@ static void test_modes(int isolate)
     mb_ctx_free(ctx);
 }
 
+/* ---- Misuse: each fails its benchmark with a message naming the problem --------------- */
+
+BENCH_P(misuse_threads_zero, MB_THREADS(0))
+{
+    MB_LOOP(state) {
+        mb_clobber();
+    }
+}
+
+BENCH(misuse_batch_size)
+{
+    mb_batch batch = {0, NULL, mix, NULL, NULL};
+    mb_iter_batched(state, &batch);
+}
+
+BENCH(misuse_manual_time)
+{
+    MB_LOOP(state) {
+        mb_add_manual_time(state, -1);
+    }
+}
+
+BENCH(misuse_counters)
+{
+    MB_LOOP(state) {
+        mb_clobber();
+    }
+    char name[16];
+    for (int i = 0; i <= MB_USER_COUNTERS_MAX; i++) {
+        snprintf(name, sizeof name, "c%d", i);
+        mb_set_counter(state, name, i, MB_PER_CALL);
+    }
+}
+
+BENCH_P(misuse_pause_threads, MB_THREADS(2))
+{
+    MB_LOOP(state) {
+        mb_pause(state);
+        mb_resume(state);
+    }
+}
+
+static void test_misuse(void)
+{
+    static const struct {
+        const char *name, *message;
+    } cases[] = {
+        {"misuse_threads_zero/threads:0", "MB_THREADS: a thread count must be 1 to 1024"},
+        {"misuse_batch_size", "mb_iter_batched() needs a routine and an input_size above 0"},
+        {"misuse_manual_time", "mb_add_manual_time() was given a negative or non-finite time"},
+        {"misuse_counters", "mb_set_counter(): more than MB_USER_COUNTERS_MAX counter names"},
+        {"misuse_pause_threads/threads:2", "mb_pause() is not supported in threaded benchmarks"},
+    };
+    mb_ctx *ctx = run("^misuse_", 0);
+    CHECK_INT(mb_ctx_result_count(ctx), ==, 5);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const mb_result *r = find(ctx, cases[i].name);
+        if (!r)
+            continue;
+        CHECK_INT(r->status, ==, MB_STATUS_FAILED);
+        CHECK_STR(r->message, cases[i].message);
+    }
+    mb_ctx_free(ctx);
+}
+
 int main(void)
 {
     setvbuf(stdout, NULL, _IONBF, 0);
@@ -319,5 +384,6 @@ int main(void)
     test_fixture();
     test_modes(0);
     test_modes(1);
+    test_misuse();
     return CHECK_DONE();
 }
