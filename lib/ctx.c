@@ -617,14 +617,7 @@ static int finish_result(mb_ctx *ctx, const mb_bench *bench, const mb__measureme
 {
     const mb_settings *s = &ctx->settings;
     uint64_t seed = mb__bench_seed(s->seed, bench->name);
-    r->name = bench->name;
-    r->file = bench->file;
-    r->line = bench->line;
-    r->build = bench->build;
-    r->compiler = bench->compiler;
-    r->group = bench->group;
-    r->params = bench->values;
-    r->n_params = bench->n_values;
+    mb__result_identify(r, bench);
     if (m->report.outcome) {
         /* The body called mb_skip() or mb_fail(): its message, kept by the result. */
         char *message = malloc(strlen(m->report.message) + 1);
@@ -650,7 +643,6 @@ static int finish_result(mb_ctx *ctx, const mb_bench *bench, const mb__measureme
     if (!err)
         err = user_counters(m, s->confidence, r, &storage[3]);
     /* Threaded: each thread did the iterations, so all of them did `threads` times the work. */
-    r->threads = mb__bench_threads(bench);
     r->bytes_per_s = rate_of(m->report.bytes_per_iter * r->threads, &r->median, r->n_samples);
     r->items_per_s = rate_of(m->report.items_per_iter * r->threads, &r->median, r->n_samples);
     r->bytes_per_s.per_iter = m->report.bytes_per_iter;

@@ -239,14 +239,7 @@ static int failure(const mb_bench *bench, mb_result *r, void **storage, const ch
     vsnprintf(message, 160, fmt, ap);
     va_end(ap);
     *r = (mb_result){0};
-    r->name = bench->name;
-    r->file = bench->file;
-    r->line = bench->line;
-    r->build = bench->build;
-    r->compiler = bench->compiler;
-    r->group = bench->group;
-    r->params = bench->values;
-    r->n_params = bench->n_values;
+    mb__result_identify(r, bench);
     r->status = MB_STATUS_FAILED;
     r->message = message;
     r->median = r->mean = r->std_dev = r->mad = r->min = r->slope =

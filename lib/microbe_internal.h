@@ -45,6 +45,8 @@ int mb__param_instances(const mb_bench *b, mb_bench ***out, size_t *count);
 const mb_param *mb__bench_option(const mb_bench *b, mb_param_kind kind);
 /* The thread count of an instance: its MB_THREADS value, or 1. */
 unsigned mb__bench_threads(const mb_bench *b);
+/* Fills r's identity from bench: name, place, build, group, parameters, threads, mode. */
+void mb__result_identify(mb_result *r, const mb_bench *bench);
 
 /* ---- The state a benchmark body sees ------------------------------------------------- */
 

@@ -196,3 +196,18 @@ unsigned mb__bench_threads(const mb_bench *b)
             return b->values[j].i < UINT32_MAX ? (unsigned)b->values[j].i : UINT32_MAX;
     return 1;
 }
+
+void mb__result_identify(mb_result *r, const mb_bench *bench)
+{
+    const mb_param *mode = mb__bench_option(bench, MB_OPTION_MODE);
+    r->name = bench->name;
+    r->file = bench->file;
+    r->line = bench->line;
+    r->build = bench->build;
+    r->compiler = bench->compiler;
+    r->group = bench->group;
+    r->params = bench->values;
+    r->n_params = bench->n_values;
+    r->threads = mb__bench_threads(bench);
+    r->mode = mode ? mode->mode : MB_MODE_NORMAL;
+}
