@@ -193,6 +193,23 @@ int mb__analyze(const mb__measurement *m, const mb_settings *s, uint64_t seed, d
     return 0;
 }
 
+/* The median of the n values x (sorted in place) with its distribution-free interval; the
+ * standard error is not estimated (NAN), nor is anything else when n is 0. */
+static mb_estimate median_of(double *x, size_t n, double conf)
+{
+    mb_estimate e = {NAN, NAN, NAN, NAN};
+    if (n == 0)
+        return e;
+    mb__sort(x, n);
+    double low, high, level;
+    e.point = mb__median_sorted(x, n);
+    if (mb__median_hs_interval(x, n, conf, &low, &high, &level) == 0) {
+        e.low = low;
+        e.high = high;
+    }
+    return e;
+}
+
 int mb__analyze_counters(const mb__measurement *m, const mb__counters *set, double conf,
                          mb_result *r, void **storage)
 {
@@ -238,13 +255,7 @@ int mb__analyze_counters(const mb__measurement *m, const mb__counters *set, doub
         k->coverage = coverage / (double)used;
         k->mean_per_iter = mb__mean(per_iter, used);
         memcpy(scratch, per_iter, used * sizeof *scratch);
-        mb__sort(scratch, used);
-        double low, high, level;
-        k->per_iter.point = mb__median_sorted(scratch, used);
-        if (mb__median_hs_interval(scratch, used, conf, &low, &high, &level) == 0) {
-            k->per_iter.low = low;
-            k->per_iter.high = high;
-        }
+        k->per_iter = median_of(scratch, used, conf);
         medians[c] = k->per_iter.point;
     }
     mb__counter_ratios ratios;
@@ -254,5 +265,37 @@ int mb__analyze_counters(const mb__measurement *m, const mb__counters *set, doub
     r->counters = counters;
     free(per_iter);
     *storage = counters;
+    return 0;
+}
+
+int mb__analyze_user_counters(const mb__measurement *m, double conf, mb_result *r, void **storage)
+{
+    size_t nu = m->report.n_user;
+    *storage = NULL;
+    if (nu == 0 || m->n == 0 || !m->user_values)
+        return 0;
+    /* One block owned by the result: the counters, scratch for one's values, the names. */
+    char *block =
+        malloc(nu * (sizeof(mb_user_counter) + MB__USER_NAME_MAX) + m->n * sizeof(double));
+    if (!block)
+        return MB_ENOMEM;
+    mb_user_counter *out = (mb_user_counter *)(void *)block;
+    double *x = (double *)(void *)(block + nu * sizeof *out);
+    char *names = (char *)(x + m->n);
+    for (size_t c = 0; c < nu; c++) {
+        size_t k = 0;
+        for (size_t i = 0; i < m->n; i++) {
+            double v = m->user_values[i * MB_USER_COUNTERS_MAX + c];
+            if (isfinite(v))
+                x[k++] = v;
+        }
+        memcpy(names + c * MB__USER_NAME_MAX, m->report.user_name[c], MB__USER_NAME_MAX);
+        double mean = k ? mb__mean(x, k) : NAN;
+        out[c] = (mb_user_counter){names + c * MB__USER_NAME_MAX, m->report.user_kind[c],
+                                   median_of(x, k, conf), mean};
+    }
+    r->n_user_counters = nu;
+    r->user_counters = out;
+    *storage = block;
     return 0;
 }

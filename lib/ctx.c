@@ -559,46 +559,6 @@ static size_t batch_cache_bytes(const mb_environment *env)
     return best ? (size_t)best : (size_t)256 << 10;
 }
 
-/* The user counters of a measurement: each one's median over the samples with its
- * order-statistic interval, and mean, into r; names and the array live in a new block
- * *storage. Returns 0 or MB_ENOMEM. */
-static int user_counters(const mb__measurement *m, double conf, mb_result *r, void **storage)
-{
-    size_t nu = m->report.n_user;
-    if (nu == 0 || m->n == 0 || !m->user_values)
-        return 0;
-    char *block =
-        malloc(nu * (sizeof(mb_user_counter) + MB__USER_NAME_MAX) + m->n * sizeof(double));
-    if (!block)
-        return MB_ENOMEM;
-    mb_user_counter *out = (mb_user_counter *)(void *)block;
-    double *x = (double *)(void *)(block + nu * sizeof *out);
-    char *names = (char *)(x + m->n);
-    for (size_t c = 0; c < nu; c++) {
-        size_t k = 0;
-        for (size_t i = 0; i < m->n; i++) {
-            double v = m->user_values[i * MB_USER_COUNTERS_MAX + c];
-            if (isfinite(v))
-                x[k++] = v;
-        }
-        memcpy(names + c * MB__USER_NAME_MAX, m->report.user_name[c], MB__USER_NAME_MAX);
-        out[c] = (mb_user_counter){
-            names + c * MB__USER_NAME_MAX, m->report.user_kind[c], {NAN, NAN, NAN, NAN}, NAN};
-        if (k == 0)
-            continue;
-        mb__sort(x, k);
-        double level;
-        out[c].value.point = mb__median_sorted(x, k);
-        if (mb__median_hs_interval(x, k, conf, &out[c].value.low, &out[c].value.high, &level))
-            out[c].value.low = out[c].value.high = NAN;
-        out[c].mean = mb__mean(x, k);
-    }
-    r->n_user_counters = nu;
-    r->user_counters = out;
-    *storage = block;
-    return 0;
-}
-
 /* A throughput: amount per iteration over the median time per iteration, per second. */
 static mb_rate rate_of(double per_iter, const mb_estimate *median, size_t n_samples)
 {
@@ -641,7 +601,7 @@ static int finish_result(mb_ctx *ctx, const mb_bench *bench, const mb__measureme
     if (!err)
         err = mb__analyze_counters(m, ctx->counters, s->confidence, r, &storage[1]);
     if (!err)
-        err = user_counters(m, s->confidence, r, &storage[3]);
+        err = mb__analyze_user_counters(m, s->confidence, r, &storage[3]);
     /* Threaded: each thread did the iterations, so all of them did `threads` times the work. */
     r->bytes_per_s = rate_of(m->report.bytes_per_iter * r->threads, &r->median, r->n_samples);
     r->items_per_s = rate_of(m->report.items_per_iter * r->threads, &r->median, r->n_samples);

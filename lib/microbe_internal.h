@@ -203,6 +203,11 @@ int mb__analyze(const mb__measurement *m, const mb_settings *s, uint64_t seed, d
 int mb__analyze_counters(const mb__measurement *m, const mb__counters *set, double conf,
                          mb_result *r, void **storage);
 
+/* The user counters of a measurement (mb_set_counter): each one's median over the samples
+ * with its distribution-free interval, and mean, into r; the array and names live in a new
+ * block *storage. Returns 0 or MB_ENOMEM. */
+int mb__analyze_user_counters(const mb__measurement *m, double conf, mb_result *r, void **storage);
+
 /* Fits every complexity model, and user when not NULL, to the k points (n[i] >= 1, t[i] > 0:
  * median ns per iteration) and ranks them, best first, into fits (room for
  * MB_COMPLEXITY_MODELS + 1). Returns the number of fits. Pure. */
