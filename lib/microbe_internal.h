@@ -43,7 +43,10 @@ int mb__param_instances(const mb_bench *b, mb_bench ***out, size_t *count);
 
 /* The first option of that kind among b's parameters (MB_OPTION_*), or NULL. */
 const mb_param *mb__bench_option(const mb_bench *b, mb_param_kind kind);
-/* The thread count of an instance: its MB_THREADS value, or 1. */
+/* The most threads one threaded instance may run on. */
+#define MB__THREADS_MAX 1024
+/* The thread count of an instance: its MB_THREADS value, 1 without one, 0 when the value is
+ * outside 1 to MB__THREADS_MAX (the benchmark then fails saying so). */
 unsigned mb__bench_threads(const mb_bench *b);
 /* Fills r's identity from bench: name, place, build, group, parameters, threads, mode. */
 void mb__result_identify(mb_result *r, const mb_bench *bench);
@@ -137,7 +140,7 @@ typedef struct mb__runner {
     mb_setup_fn setup;
     mb_teardown_fn teardown;
     mb_mode mode;
-    unsigned threads;
+    unsigned threads;         /* 1 to MB__THREADS_MAX; 0: an invalid MB_THREADS value */
     double quantum_ns;        /* max(timer resolution, cost): latency mode's threshold */
     size_t sweep_bytes;       /* cold mode's eviction buffer */
     size_t batch_cache_bytes; /* mb_iter_batched's batch target */

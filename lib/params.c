@@ -192,8 +192,10 @@ const char *mb_param_string(mb_state *state, const char *name)
 unsigned mb__bench_threads(const mb_bench *b)
 {
     for (size_t j = 0; b->values && j < b->n_values; j++)
-        if (b->values[j].kind == MB_PARAM_THREADS && b->values[j].i >= 1)
-            return b->values[j].i < UINT32_MAX ? (unsigned)b->values[j].i : UINT32_MAX;
+        if (b->values[j].kind == MB_PARAM_THREADS)
+            return b->values[j].i >= 1 && b->values[j].i <= MB__THREADS_MAX
+                       ? (unsigned)b->values[j].i
+                       : 0;
     return 1;
 }
 

@@ -758,11 +758,6 @@ static int measure_body(const mb__runner *runner, mb_bench_fn fn, uint64_t seed,
     return finish(m);
 }
 
-/* The most threads one threaded instance may run on. */
-#define MAX_THREADS 1024
-
-/* The threads and eviction buffer of a measurement, set up in own; a static message in
- * m->failure when they cannot be. Returns 0 or MB_ENOMEM. */
 void mb__runner_options(mb__runner *runner, const mb_bench *bench)
 {
     const mb_param *fixture = mb__bench_option(bench, MB_OPTION_FIXTURE);
@@ -772,17 +767,14 @@ void mb__runner_options(mb__runner *runner, const mb_bench *bench)
     runner->setup = fixture ? fixture->setup : NULL;
     runner->teardown = fixture ? fixture->teardown : NULL;
     runner->mode = mode ? mode->mode : MB_MODE_NORMAL;
-    runner->threads = 1;
-    for (size_t j = 0; bench->values && j < bench->n_values; j++)
-        if (bench->values[j].kind == MB_PARAM_THREADS)
-            runner->threads = bench->values[j].i >= 1 && bench->values[j].i <= MAX_THREADS
-                                  ? (unsigned)bench->values[j].i
-                                  : MAX_THREADS + 1;
+    runner->threads = mb__bench_threads(bench);
 }
 
+/* The threads and eviction buffer of a measurement, set up in own; a static message in
+ * m->failure when they cannot be. Returns 0 or MB_ENOMEM. */
 static int acquire(mb__runner *own, mb__measurement *m)
 {
-    if (own->threads > MAX_THREADS) {
+    if (own->threads == 0) {
         m->failure = "MB_THREADS: a thread count must be 1 to 1024";
         return 0;
     }

@@ -103,7 +103,8 @@ static void test_plan(void)
 
 static int measure(const mb_settings *s, uint64_t seed, mb__measurement *m)
 {
-    mb__runner runner = {.settings = s, .clock = &fake_clock, .min_sample_ns = 1000 * FAKE_READ_NS};
+    mb__runner runner = {
+        .settings = s, .clock = &fake_clock, .min_sample_ns = 1000 * FAKE_READ_NS, .threads = 1};
     return mb__measure(&runner, fake_body, seed, m);
 }
 
@@ -427,7 +428,7 @@ static void test_group(void)
     s.warm_up_time_s = 0;
     reset(0, 0, 0);
     mb__runner runner = {
-        .settings = &s, .clock = &fake_clock, .min_sample_ns = 1000 * FAKE_READ_NS};
+        .settings = &s, .clock = &fake_clock, .min_sample_ns = 1000 * FAKE_READ_NS, .threads = 1};
     const mb_bench_fn fns[2] = {group_a, group_b};
     mb__measurement ms[2];
     memset(group_calls, 0, sizeof group_calls);
