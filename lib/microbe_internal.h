@@ -145,8 +145,10 @@ typedef struct mb__runner {
     size_t sweep_bytes;       /* cold mode's eviction buffer */
     size_t batch_cache_bytes; /* mb_iter_batched's batch target */
     void *fixture;            /* the fixture's data during a measurement */
-    mb__pool *pool;           /* threads > 1: the threads during a measurement */
-    mb__sweep *sweep;         /* cold mode: the eviction buffer during a measurement */
+    mb__pool *pool;           /* threads > 1: the threads during a measurement, */
+    mb_state *thread_states;  /* and each one's state and report for a call */
+    mb__body_report *thread_reports;
+    mb__sweep *sweep; /* cold mode: the eviction buffer during a measurement */
 } mb__runner;
 
 /* Sets the runner's per-benchmark fields from bench: parameter values and options. */

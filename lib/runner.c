@@ -300,13 +300,8 @@ static const char *call_threads(const mb__runner *runner, mb_bench_fn fn, uint64
                                 double est_ns, double *loop_ns)
 {
     unsigned n = mb__pool_size(runner->pool);
-    mb_state *states = malloc(n * sizeof *states);
-    mb__body_report *reports = malloc(n * sizeof *reports);
-    if (!states || !reports) {
-        free(states);
-        free(reports);
-        return "out of memory for the threads' states";
-    }
+    mb_state *states = runner->thread_states;
+    mb__body_report *reports = runner->thread_reports;
     mb__body_report scratch = {0};
     mb__body_report *out = runner->report ? runner->report : &scratch;
     for (unsigned t = 0; t < n; t++) {
@@ -343,8 +338,6 @@ static const char *call_threads(const mb__runner *runner, mb_bench_fn fn, uint64
             manual = loop_time(&states[t]);
     }
     *loop_ns = states[0].manual ? manual : (double)(last - first);
-    free(states);
-    free(reports);
     return failure;
 }
 
@@ -779,7 +772,10 @@ static int acquire(mb__runner *own, mb__measurement *m)
         return 0;
     }
     if (own->threads > 1) {
-        int err = mb__pool_new(&own->pool, own->threads);
+        own->thread_states = malloc(own->threads * sizeof *own->thread_states);
+        own->thread_reports = malloc(own->threads * sizeof *own->thread_reports);
+        int err = own->thread_states && own->thread_reports ? mb__pool_new(&own->pool, own->threads)
+                                                            : MB_ENOMEM;
         if (err == MB_ENOMEM)
             return err;
         if (err) {
@@ -803,6 +799,8 @@ int mb__measure(const mb__runner *shared, mb_bench_fn fn, uint64_t seed, mb__mea
     mb__runner own = *shared;
     own.report = &m->report;
     own.pool = NULL;
+    own.thread_states = NULL;
+    own.thread_reports = NULL;
     own.sweep = NULL;
     own.fixture = NULL;
     int err = acquire(&own, m);
@@ -819,6 +817,8 @@ int mb__measure(const mb__runner *shared, mb_bench_fn fn, uint64_t seed, mb__mea
             own.teardown(&state, own.fixture);
     }
     mb__pool_free(own.pool);
+    free(own.thread_states);
+    free(own.thread_reports);
     mb__sweep_free(own.sweep);
     return err;
 }
