@@ -20,34 +20,47 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The edges of a timed region, shared by MB_LOOP and mb_iter_batched. Whatever must not be
+ * timed (a cache sweep, enabling counters, the threads' start barrier when `meet`) happens
+ * before the start's clock read; callgrind collects only between the two reads. */
+static uint64_t timing_start(mb_state *state, int meet)
+{
+    if (state->sweep)
+        mb__sweep_run(state->sweep);
+    if (state->counters)
+        mb__counters_start(state->counters);
+    if (meet && state->pool)
+        mb__pool_barrier(state->pool);
+    uint64_t now = state->clock->now_ns(state->clock->user);
+    if (state->collect)
+        mb__callgrind_toggle();
+    return now;
+}
+
+static uint64_t timing_stop(mb_state *state)
+{
+    if (state->collect)
+        mb__callgrind_toggle();
+    uint64_t now = state->clock->now_ns(state->clock->user);
+    if (state->counters)
+        mb__counters_stop(state->counters);
+    return now;
+}
+
 uint64_t mb__loop_start(mb_state *state)
 {
     /* A second loop in the same call runs no iteration; the runner then fails the benchmark. */
     if (state->entered++ > 0)
         return 0;
-    uint64_t iters = state->iters;
-    if (state->sweep)
-        mb__sweep_run(state->sweep);
-    if (state->counters)
-        mb__counters_start(state->counters);
-    if (state->pool)
-        mb__pool_barrier(state->pool);
-    state->start_ns = state->clock->now_ns(state->clock->user);
-    if (state->collect)
-        mb__callgrind_toggle();
-    return iters;
+    state->start_ns = timing_start(state, 1);
+    return state->iters;
 }
 
 int mb__loop_end(mb_state *state)
 {
-    if (state->collect && state->entered == 1 && !state->ended)
-        mb__callgrind_toggle();
-    uint64_t now = state->clock->now_ns(state->clock->user);
     if (state->entered == 1 && !state->ended) {
-        state->end_ns = now;
+        state->end_ns = timing_stop(state);
         state->ended = 1;
-        if (state->counters)
-            mb__counters_stop(state->counters);
     }
     return 0;
 }
@@ -207,28 +220,16 @@ void mb_iter_batched(mb_state *state, const mb_batch *batch)
         mb_fail(state, "mb_iter_batched(): out of memory for a batch of inputs");
         return;
     }
-    if (state->pool)
-        mb__pool_barrier(state->pool);
     double total = 0;
     for (uint64_t done = 0; done < iters;) {
         size_t k = (size_t)(iters - done < b ? iters - done : b);
         for (size_t i = 0; batch->setup && i < k; i++)
             batch->setup(inputs + i * stride, batch->user);
-        if (state->sweep) /* cold: the prepared inputs are evicted too */
-            mb__sweep_run(state->sweep);
-        if (state->counters)
-            mb__counters_start(state->counters);
-        uint64_t start = state->clock->now_ns(state->clock->user);
-        if (state->collect)
-            mb__callgrind_toggle();
+        /* Cold: the prepared inputs are evicted too. Threads meet before the first batch. */
+        uint64_t start = timing_start(state, done == 0);
         for (size_t i = 0; i < k; i++)
             batch->routine(inputs + i * stride, batch->user);
-        if (state->collect)
-            mb__callgrind_toggle();
-        uint64_t end = state->clock->now_ns(state->clock->user);
-        if (state->counters)
-            mb__counters_stop(state->counters);
-        total += (double)(end - start);
+        total += (double)(timing_stop(state) - start);
         for (size_t i = 0; batch->teardown && i < k; i++)
             batch->teardown(inputs + i * stride, batch->user);
         done += k;
