@@ -644,9 +644,7 @@ static int measure_each(const mb__runner *runner, mb_bench_fn fn, mb__measuremen
             break;
         }
     }
-    double threshold = m->latency.threshold_ns;
     mb__hist_latency(h, s->confidence, &m->latency);
-    m->latency.threshold_ns = threshold;
     mb__hist_free(h);
     free(sums);
     return finish(m);
