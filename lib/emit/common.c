@@ -240,15 +240,21 @@ void mb__format_interval(char *buf, size_t size, const mb_estimate *e, const cha
     mb__fmt(buf, size, "[%.*f, %.*f] %s", d, e->low * factor, d, e->high * factor, unit);
 }
 
-void mb__format_count(char *buf, size_t size, double count)
+const char *mb__si_prefix(double *v)
 {
-    static const char *const suffix[] = {"", "k", "M", "G", "T", "P"};
+    static const char *const prefix[] = {"", "k", "M", "G", "T", "P"};
     int i = 0;
-    while (count >= 1000 && i < 5) {
-        count /= 1000;
+    while (fabs(*v) >= 1000 && i < 5) {
+        *v /= 1000;
         i++;
     }
-    mb__fmt(buf, size, "%.*f%s", i == 0 ? 0 : decimals_for(count) > 1 ? 1 : 0, count, suffix[i]);
+    return prefix[i];
+}
+
+void mb__format_count(char *buf, size_t size, double count)
+{
+    const char *prefix = mb__si_prefix(&count);
+    mb__fmt(buf, size, "%.*f%s", !*prefix ? 0 : decimals_for(count) > 1 ? 1 : 0, count, prefix);
 }
 
 #define MATERIAL_CV 0.01
@@ -353,15 +359,10 @@ void mb__format_time_bounds(char *buf, size_t size, double ns, double low, doubl
 
 void mb__format_si(char *buf, size_t size, double v)
 {
-    static const char *const prefix[] = {"", " k", " M", " G", " T", " P"};
     if (!isfinite(v)) {
         snprintf(buf, size, "-");
         return;
     }
-    int i = 0;
-    while (fabs(v) >= 1000 && i < 5) {
-        v /= 1000;
-        i++;
-    }
-    mb__fmt(buf, size, "%.4g%s", v, prefix[i]);
+    const char *prefix = mb__si_prefix(&v);
+    mb__fmt(buf, size, "%.4g%s%s", v, *prefix ? " " : "", prefix);
 }

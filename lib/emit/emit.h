@@ -28,6 +28,9 @@ int mb__fmt(char *buf, size_t size, const char *fmt, ...)
 void mb__format_time(char *buf, size_t size, double ns, const char *micro);
 void mb__format_interval(char *buf, size_t size, const mb_estimate *e, const char *micro);
 void mb__format_count(char *buf, size_t size, double count);
+/* Scales *v by powers of 1000 to below 1000 (up to peta) and returns its decimal prefix:
+ * "", "k", "M", "G", "T" or "P". */
+const char *mb__si_prefix(double *v);
 /* The outliers cell: "3", or "3 (severe)" when the spread is material (CV above 1 %: with a
  * CV of 0.1 % a single outlier "explains" most of a negligible variance). */
 void mb__format_outliers(char *buf, size_t size, const mb_result *r);

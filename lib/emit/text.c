@@ -339,13 +339,8 @@ static int counter_line(text_emitter *t, const mb_result *r)
 /* "1.234 GB/s": a rate per second with a decimal SI prefix. */
 static void format_rate(char *buf, size_t size, double per_s, const char *unit)
 {
-    static const char *const prefix[] = {"", "k", "M", "G", "T", "P"};
-    int i = 0;
-    while (fabs(per_s) >= 1000 && i < 5) {
-        per_s /= 1000;
-        i++;
-    }
-    mb__fmt(buf, size, "%.4g %s%s/s", per_s, prefix[i], unit);
+    const char *prefix = mb__si_prefix(&per_s);
+    mb__fmt(buf, size, "%.4g %s%s/s", per_s, prefix, unit);
 }
 
 /* The result's line of the throughput section. */
