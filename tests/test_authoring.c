@@ -126,9 +126,14 @@ static int setup_excluded_once(void)
 
 static void test_setup_excluded(void)
 {
-    /* A busy moment can shift one benchmark of the pair: one retry. */
+    /* A busy moment can shift one benchmark of the pair: one retry. Sanitizers instrument the
+     * library's batch loop and this file's MB_LOOP differently (TSan measured the batched
+     * routine 6 % slower), so there the pair runs but the timing claim is not checked. */
     int ok = setup_excluded_once() || setup_excluded_once();
-    CHECK(ok);
+    if (MB_BUILD_FLAGS & (MB_BUILD_ASAN | MB_BUILD_TSAN | MB_BUILD_MSAN | MB_BUILD_UBSAN))
+        printf("sanitized build: the timing comparison is not checked\n");
+    else
+        CHECK(ok);
 }
 
 /* ---- Threads ------------------------------------------------------------------------------ */
