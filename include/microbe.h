@@ -582,6 +582,15 @@ typedef enum mb_stop_reason {
     MB_STOP_LONG = 3       /* one iteration is so long that only a few samples fit */
 } mb_stop_reason;
 
+/* The stable lower-case names that every format writes, for a user's emitter to spell them
+ * alike: "ok", "failed", "skipped"; "linear", "flat"; "precision", "budget", "samples",
+ * "long"; "normal", "latency", "cold". "unknown" for a value outside the enum. Static
+ * strings. */
+MB_API const char *mb_status_name(mb_status status);
+MB_API const char *mb_plan_name(mb_plan_kind plan);
+MB_API const char *mb_stop_name(mb_stop_reason stop);
+MB_API const char *mb_mode_name(mb_mode mode);
+
 /* Warnings raised by the diagnostics; a result carries a bit set of them. */
 typedef enum mb_warning {
     MB_WARN_UNSTABLE = 1u << 0,       /* per-iteration times vary widely (MdAPE or CV) */

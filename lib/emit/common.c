@@ -14,71 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Replaces the locale's decimal point (possibly several bytes) by '.', in place. */
-static void fix_decimal_point(char *buf)
-{
-    const char *point = localeconv()->decimal_point;
-    if (!point || !point[0] || strcmp(point, ".") == 0)
-        return;
-    size_t len = strlen(point);
-    char *p = strstr(buf, point);
-    if (!p)
-        return;
-    *p = '.';
-    memmove(p + 1, p + len, strlen(p + len) + 1);
-}
-
-/* Installs the "C" numeric locale for this thread; *saved receives what to restore. */
-static locale_t enter_c_locale(locale_t *saved)
-{
-    locale_t c_locale = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
-    *saved = c_locale ? uselocale(c_locale) : (locale_t)0;
-    return c_locale;
-}
-
-static void leave_c_locale(locale_t c_locale, locale_t saved, char *buf)
-{
-    if (c_locale) {
-        uselocale(saved);
-        freelocale(c_locale);
-    } else {
-        fix_decimal_point(buf);
-    }
-}
-
-/* Integers up to 2^53 are exact in a double: written without exponent or point. */
-#define EXACT_INTEGER 9007199254740992.0
-
-void mb__fmt_double(char *buf, size_t size, double v)
-{
-    /* 17 significant digits, sign, point and exponent fit in 32 bytes. */
-    char tmp[32];
-    locale_t saved, c_locale = enter_c_locale(&saved);
-    if (v == floor(v) && fabs(v) <= EXACT_INTEGER) {
-        snprintf(tmp, sizeof tmp, "%.0f", v);
-    } else {
-        for (int digits = 1; digits <= 17; digits++) {
-            snprintf(tmp, sizeof tmp, "%.*g", digits, v);
-            if (strtod(tmp, NULL) == v)
-                break;
-        }
-    }
-    leave_c_locale(c_locale, saved, tmp);
-    snprintf(buf, size, "%s", tmp);
-}
-
-int mb__fmt(char *buf, size_t size, const char *fmt, ...)
-{
-    locale_t saved, c_locale = enter_c_locale(&saved);
-    va_list ap;
-    va_start(ap, fmt);
-    /* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): started on the line above */
-    int n = vsnprintf(buf, size, fmt, ap);
-    va_end(ap);
-    leave_c_locale(c_locale, saved, buf);
-    return n;
-}
-
 void mb__json_number(FILE *out, double v)
 {
     if (!isfinite(v)) {
@@ -133,27 +68,6 @@ void mb__csv_number(FILE *out, double v)
     char buf[40];
     mb__fmt_double(buf, sizeof buf, v);
     fputs(buf, out);
-}
-
-const char *mb__status_name(mb_status status)
-{
-    return status == MB_STATUS_OK ? "ok" : status == MB_STATUS_SKIPPED ? "skipped" : "failed";
-}
-
-const char *mb__plan_name(mb_plan_kind plan)
-{
-    return plan == MB_PLAN_LINEAR ? "linear" : "flat";
-}
-
-const char *mb__stop_name(mb_stop_reason stop)
-{
-    switch (stop) {
-    case MB_STOP_PRECISION: return "precision";
-    case MB_STOP_BUDGET: return "budget";
-    case MB_STOP_SAMPLES: return "samples";
-    case MB_STOP_LONG: return "long";
-    }
-    return "unknown";
 }
 
 const char *mb__effect_name(mb_outlier_effect effect)
@@ -281,16 +195,6 @@ void mb__format_change(char *buf, size_t size, double ratio)
         mb__fmt(buf, size, "%+.1f%%", 100 * (ratio - 1));
     else
         snprintf(buf, size, "-");
-}
-
-const char *mb__mode_name(mb_mode mode)
-{
-    switch (mode) {
-    case MB_MODE_NORMAL: return "normal";
-    case MB_MODE_LATENCY: return "latency";
-    case MB_MODE_COLD: return "cold";
-    }
-    return "unknown";
 }
 
 const char *mb__counter_kind_name(mb_counter_kind kind)

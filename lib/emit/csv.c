@@ -114,7 +114,7 @@ static void counter_column(FILE *out, const mb_result *r)
 static void latency_columns(FILE *out, const mb_result *r)
 {
     const mb_latency *l = &r->latency;
-    fprintf(out, ",%s,%u,", mb__mode_name(r->mode), mb__threads(r));
+    fprintf(out, ",%s,%u,", mb_mode_name(r->mode), mb__threads(r));
     if (l->n)
         fprintf(out, "%" PRIu64, l->n);
     for (int i = 0; i < MB_PERCENTILES; i++) {
@@ -182,7 +182,7 @@ static int csv_result_summary(void *user, const mb_run_info *info, const mb_resu
     (void)info;
     mb__csv_string(out, r->name);
     fputc(',', out);
-    mb__csv_string(out, mb__status_name(r->status));
+    mb__csv_string(out, mb_status_name(r->status));
     fputc(',', out);
     mb__csv_string(out, r->message);
     if (r->status != MB_STATUS_OK) {

@@ -10,16 +10,7 @@
 
 #include <stdio.h>
 
-/* The shortest decimal that reads back as exactly v (printf's %g at 1 to 17 digits), with '.'
- * as the decimal point whatever the C locale. v must be finite. */
-void mb__fmt_double(char *buf, size_t size, double v);
-
-/* snprintf, with the locale's decimal point replaced by '.'. */
-int mb__fmt(char *buf, size_t size, const char *fmt, ...)
-#if defined(__GNUC__) || defined(__clang__)
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
+#include "numbers.h"
 
 /* Human-readable cells shared by the text and markdown reports; "-" when not computable.
  * Times are scaled to ns, `micro` (text: "us", markdown: "µs"), ms or s with four significant
@@ -50,16 +41,11 @@ void mb__csv_number(FILE *out, double v);
 const mb_environment *mb__environment(const mb_run_info *info);
 
 /* Stable lower-case names of the public enums, as they appear in every format. */
-const char *mb__status_name(mb_status status);
-const char *mb__plan_name(mb_plan_kind plan);
-const char *mb__stop_name(mb_stop_reason stop);
 const char *mb__effect_name(mb_outlier_effect effect);
 const char *mb__outlier_class_name(mb_outlier_class cls);
 /* "+10.2%": a ratio new/old as a signed percentage change; "-" when not finite. */
 void mb__format_change(char *buf, size_t size, double ratio);
 
-/* "normal", "latency" or "cold". */
-const char *mb__mode_name(mb_mode mode);
 /* "per_iter", "per_second" or "per_call", as JSON writes a user counter's kind. */
 const char *mb__counter_kind_name(mb_counter_kind kind);
 /* "/iter", "/s" or "/call": the unit after a user counter's value in the reports. */

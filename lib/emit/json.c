@@ -543,12 +543,12 @@ static int json_result(void *user, const mb_run_info *info, const mb_result *r)
             string(j, v->name, v->s);
     }
     close_container(j, '}');
-    string(j, "status", mb__status_name(r->status));
+    string(j, "status", mb_status_name(r->status));
     string(j, "message", r->message);
-    string(j, "mode", mb__mode_name(r->mode));
+    string(j, "mode", mb_mode_name(r->mode));
     unsigned64(j, "threads", mb__threads(r));
-    string(j, "plan", mb__plan_name(r->plan));
-    string(j, "stop_reason", mb__stop_name(r->stop));
+    string(j, "plan", mb_plan_name(r->plan));
+    string(j, "stop_reason", mb_stop_name(r->stop));
     unsigned64(j, "iters_step", r->iters_step);
     unsigned64(j, "warm_up_iters", r->warm_up_iters);
     number(j, "warm_up_ns", r->warm_up_ns);

@@ -272,7 +272,7 @@ static void latency_row(strbuf *b, const mb_result *r)
         return;
     sb_puts(b, "| ");
     sb_code(b, r->name);
-    sb_cell(b, mb__mode_name(r->mode));
+    sb_cell(b, mb_mode_name(r->mode));
     char cell[96];
     for (int i = 0; i < MB_PERCENTILES; i++) {
         const mb_percentile *p = &l->percentiles[i];

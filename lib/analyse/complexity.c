@@ -11,13 +11,6 @@
 #include <math.h>
 #include <stdlib.h>
 
-const char *mb_complexity_name(mb_complexity_model model)
-{
-    static const char *const names[MB_COMPLEXITY_MODELS] = {"O(1)",       "O(log n)", "O(n)",
-                                                            "O(n log n)", "O(n^2)",   "O(n^3)"};
-    return (unsigned)model < MB_COMPLEXITY_MODELS ? names[model] : NULL;
-}
-
 static double model_of(mb_complexity_model m, double n, mb_complexity_fn user)
 {
     switch (m) {

@@ -820,19 +820,3 @@ int mb_main(int argc, char **argv)
     mb_ctx_free(ctx);
     return exit_code;
 }
-
-char *mb__exact_filter(const char *name)
-{
-    char *filter = malloc(2 * strlen(name) + 3), *p = filter;
-    if (!filter)
-        return NULL;
-    *p++ = '^';
-    for (const char *c = name; *c; c++) {
-        if (strchr("\\^$.[]|()*+?{}", *c))
-            *p++ = '\\';
-        *p++ = *c;
-    }
-    *p++ = '$';
-    *p = '\0';
-    return filter;
-}

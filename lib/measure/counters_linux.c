@@ -322,3 +322,11 @@ void mb__counters_close(mb__counters *set)
     }
     mb__counters_mark_all(set, "not opened");
 }
+
+void mb__counters_free(mb__counters *set)
+{
+    if (set) {
+        mb__counters_close(set);
+    }
+    mb__counters_release(set);
+}

@@ -214,7 +214,7 @@ int mb__counters_parse(const char *list, mb__counters **out, char *message, size
         }
         int err = add_item(set, item, position, &t);
         if (err != 0) {
-            mb__counters_free(set);
+            mb__counters_release(set);
             return err;
         }
         if (!comma) {
@@ -226,12 +226,11 @@ int mb__counters_parse(const char *list, mb__counters **out, char *message, size
     return 0;
 }
 
-void mb__counters_free(mb__counters *set)
+void mb__counters_release(mb__counters *set)
 {
     if (!set) {
         return;
     }
-    mb__counters_close(set);
     free(set->names);
     free(set);
 }

@@ -5,6 +5,9 @@
  */
 #include "microbe_internal.h"
 
+#include <stdlib.h>
+#include <string.h>
+
 static mb_bench *registry_head;
 static mb_bench *registry_tail;
 
@@ -27,4 +30,20 @@ int mb_register(mb_bench *bench)
 mb_bench *mb__registry_first(void)
 {
     return registry_head;
+}
+
+char *mb__exact_filter(const char *name)
+{
+    char *filter = malloc(2 * strlen(name) + 3), *p = filter;
+    if (!filter)
+        return NULL;
+    *p++ = '^';
+    for (const char *c = name; *c; c++) {
+        if (strchr("\\^$.[]|()*+?{}", *c))
+            *p++ = '\\';
+        *p++ = *c;
+    }
+    *p++ = '$';
+    *p = '\0';
+    return filter;
 }

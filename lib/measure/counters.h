@@ -187,6 +187,8 @@ void mb__counter_scale(uint64_t raw, uint64_t enabled, uint64_t running, double 
 /* ---- Platform hooks (not for other files) -------------------------------------------- */
 
 /* Marks every event unavailable with reason (printf-free copy, truncated). */
+/* Frees what mb__counters_parse allocated; the platform's mb__counters_free closes first. */
+void mb__counters_release(mb__counters *set);
 void mb__counters_mark_all(mb__counters *set, const char *reason);
 
 /* The external event library: its name ("libpfm4"), or NULL when none is compiled in. */

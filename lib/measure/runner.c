@@ -988,3 +988,38 @@ void mb__measurement_free(mb__measurement *m)
     m->ns = NULL;
     m->n = 0;
 }
+
+/* The running instance's value of parameter name of the given kind, or NULL after failing the
+ * benchmark with a message. */
+static const mb_param_value *find(mb_state *state, const char *name, mb_param_kind kind)
+{
+    for (size_t j = 0; state && j < state->n_values; j++) {
+        mb_param_kind k =
+            state->values[j].kind == MB_PARAM_THREADS ? MB_PARAM_INT : state->values[j].kind;
+        if (name && strcmp(state->values[j].name, name) == 0 && k == kind)
+            return &state->values[j];
+    }
+    char message[160];
+    snprintf(message, sizeof message, "the body asked for parameter '%s', which it does not have%s",
+             name ? name : "(null)", " (or not of that kind)");
+    mb_fail(state, message);
+    return NULL;
+}
+
+int64_t mb_param_int(mb_state *state, const char *name)
+{
+    const mb_param_value *v = find(state, name, MB_PARAM_INT);
+    return v ? v->i : 0;
+}
+
+double mb_param_double(mb_state *state, const char *name)
+{
+    const mb_param_value *v = find(state, name, MB_PARAM_DOUBLE);
+    return v ? v->d : 0.0;
+}
+
+const char *mb_param_string(mb_state *state, const char *name)
+{
+    const mb_param_value *v = find(state, name, MB_PARAM_STRING);
+    return v && v->s ? v->s : "";
+}

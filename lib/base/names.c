@@ -1,0 +1,188 @@
+/*
+ * The name tables of the public API: the version, error strings, and the stable names (and
+ * remedies) of verdicts, warnings, hygiene flags, complexity models, statuses, plans, stop
+ * reasons and modes, as every format spells them. Also mb_hygiene(), the judgement those
+ * hygiene names describe. Pure data; depends on nothing but microbe.h.
+ */
+#include "microbe.h"
+
+#include <string.h>
+
+const char *mb_version(void)
+{
+    return MB_VERSION_STRING;
+}
+
+const char *mb_strerror(int err)
+{
+    switch (err) {
+    case MB_OK: return "success";
+    case MB_ENOMEM: return "out of memory";
+    case MB_EINVAL: return "invalid argument";
+    case MB_EIO: return "output error";
+    case MB_EREGEX: return "invalid regular expression";
+    case MB_EDUP: return "duplicate benchmark name";
+    case MB_EUSAGE: return "benchmark misused the API";
+    case MB_EINTR: return "interrupted";
+    default: return "unknown error";
+    }
+}
+
+static const struct {
+    const char *name;
+    const char *advice;
+} warning_text[MB_WARN_COUNT] = {
+    {"unstable", "per-iteration times vary widely; close other programs, pin the process "
+                 "(taskset) or lengthen --measurement-time"},
+    {"drift", "times trend up or down during the run (frequency scaling, thermal throttling "
+              "or background load); fix the CPU frequency or rerun on a quiet machine"},
+    {"optimized-away", "no slower than an empty MB_LOOP: the compiler probably removed "
+                       "the body; pass its inputs and results to mb_black_box()"},
+    {"precision", "the precision target was not reached within the budget; raise "
+                  "--measurement-time or relax --precision"},
+    {"low-r2", "time does not grow linearly with iterations (R^2 < 0.9); the body may "
+               "depend on state left by earlier iterations, or the machine is noisy"},
+    {"outliers", "more than 1 in 10 samples are outliers and they explain at least half of "
+                 "the variance; look for interference (interrupts, other processes) or a body "
+                 "with rare slow paths"},
+    {"few-samples", "one iteration is so long that fewer samples than --samples fit the "
+                    "budget; intervals are wide; raise --measurement-time"},
+    {"serial", "successive samples are correlated; results depend on run order (caches, "
+               "frequency); rerun on a quiet machine"},
+    {"unoptimized", "its source file was compiled without optimisation (no __OPTIMIZE__: -O0); "
+                    "times say little about optimised code; build with -O2 (meson "
+                    "--buildtype=release)"},
+    {"sanitized", "its source file was compiled with a sanitizer, which slows code several "
+                  "times over; benchmark a build without -fsanitize"},
+    {"latency-short", "latency mode needs invocations long enough to time one by one; this "
+                      "one is shorter, so it was measured normally and has no percentiles"},
+};
+
+static int warning_index(unsigned warning)
+{
+    for (int i = 0; i < MB_WARN_COUNT; i++)
+        if (warning == 1u << i)
+            return i;
+    return -1;
+}
+
+const char *mb_verdict_name(mb_verdict verdict)
+{
+    switch (verdict) {
+    case MB_VERDICT_NONE: return "none";
+    case MB_VERDICT_UNCHANGED: return "unchanged";
+    case MB_VERDICT_IMPROVED: return "improved";
+    case MB_VERDICT_REGRESSED: return "regressed";
+    case MB_VERDICT_INCONCLUSIVE: return "inconclusive";
+    default: return NULL;
+    }
+}
+
+const char *mb_warning_name(unsigned warning)
+{
+    int i = warning_index(warning);
+    return i < 0 ? NULL : warning_text[i].name;
+}
+
+const char *mb_warning_advice(unsigned warning)
+{
+    int i = warning_index(warning);
+    return i < 0 ? NULL : warning_text[i].advice;
+}
+
+static const struct {
+    const char *name;
+    const char *advice;
+} hygiene_text[MB_HYGIENE_COUNT] = {
+    {"governor", "the CPU frequency governor is not 'performance', so the clock rate changes "
+                 "under the benchmark; as root: cpupower frequency-set -g performance"},
+    {"boost", "turbo boost is on, so the clock rate depends on temperature and on other "
+              "cores; as root: echo 0 > /sys/devices/system/cpu/cpufreq/boost (or 1 > "
+              "/sys/devices/system/cpu/intel_pstate/no_turbo)"},
+    {"load", "the machine is busy (load average above half the CPUs); other processes take "
+             "CPU time and caches from the benchmark: stop them or rerun when it is quiet"},
+    {"vm", "running in a virtual machine: other guests share the hardware and timings vary "
+           "between runs; compare results only within one run or with microbe-compare --exec"},
+};
+
+unsigned mb_hygiene(const mb_environment *env)
+{
+    unsigned bits = 0;
+    if (env->governor && env->governor[0] && strcmp(env->governor, "performance") != 0)
+        bits |= MB_HYGIENE_GOVERNOR;
+    if (env->boost == 1)
+        bits |= MB_HYGIENE_BOOST;
+    /* This process adds up to 1 to the load once it runs: the threshold leaves room for it. */
+    if (env->logical_cpus > 0 && env->load_avg[0] > 0.5 * env->logical_cpus + 0.5)
+        bits |= MB_HYGIENE_LOAD;
+    if (env->virtualized == 1)
+        bits |= MB_HYGIENE_VM;
+    return bits;
+}
+
+static int hygiene_index(unsigned flag)
+{
+    for (int i = 0; i < MB_HYGIENE_COUNT; i++)
+        if (flag == 1u << i)
+            return i;
+    return -1;
+}
+
+const char *mb_hygiene_name(unsigned flag)
+{
+    int i = hygiene_index(flag);
+    return i < 0 ? NULL : hygiene_text[i].name;
+}
+
+const char *mb_hygiene_advice(unsigned flag)
+{
+    int i = hygiene_index(flag);
+    return i < 0 ? NULL : hygiene_text[i].advice;
+}
+
+const char *mb_complexity_name(mb_complexity_model model)
+{
+    static const char *const names[MB_COMPLEXITY_MODELS] = {"O(1)",       "O(log n)", "O(n)",
+                                                            "O(n log n)", "O(n^2)",   "O(n^3)"};
+    return (unsigned)model < MB_COMPLEXITY_MODELS ? names[model] : NULL;
+}
+
+const char *mb_status_name(mb_status status)
+{
+    switch (status) {
+    case MB_STATUS_OK: return "ok";
+    case MB_STATUS_FAILED: return "failed";
+    case MB_STATUS_SKIPPED: return "skipped";
+    }
+    return "unknown";
+}
+
+const char *mb_plan_name(mb_plan_kind plan)
+{
+    switch (plan) {
+    case MB_PLAN_LINEAR: return "linear";
+    case MB_PLAN_FLAT: return "flat";
+    }
+    return "unknown";
+}
+
+const char *mb_stop_name(mb_stop_reason stop)
+{
+    switch (stop) {
+    case MB_STOP_PRECISION: return "precision";
+    case MB_STOP_BUDGET: return "budget";
+    case MB_STOP_SAMPLES: return "samples";
+    case MB_STOP_LONG: return "long";
+    }
+    return "unknown";
+}
+
+const char *mb_mode_name(mb_mode mode)
+{
+    switch (mode) {
+    case MB_MODE_NORMAL: return "normal";
+    case MB_MODE_LATENCY: return "latency";
+    case MB_MODE_COLD: return "cold";
+    }
+    return "unknown";
+}
