@@ -990,20 +990,17 @@ static double weighted_ss(const double *v, const uint32_t *w, size_t n, double *
     return isnan(ss) || ss > 0.0 ? ss : 0.0;
 }
 
-/* All statistics of one resample, given as counts w over the sorted order (summing to n)
- * and the sums of its draws. With every count 1 this gives the statistics of the original
- * data; exact then forces the two-pass path. */
-static void resample_stats(boot_sample *bs, const uint32_t *w, const draw_terms *sum, int exact,
-                           double out[MB__BOOT_COUNT])
+/* The minimum and median of one resample, given as counts w over the sorted order. *r1
+ * receives the lower middle rank; for an even n whose upper middle rank lies further on, *rs
+ * the next drawn position (the median is then the midpoint of the two) and *same 0. */
+static double resample_median(const boot_sample *bs, const uint32_t *w, double *min, size_t *r1,
+                              size_t *rs, int *same)
 {
-    size_t n = bs->n, k1 = bs->k1, k2 = bs->k2;
+    size_t k1 = bs->k1, k2 = bs->k2, r = 0;
     const double *t = bs->t;
-
-    size_t r = 0;
     while (w[r] == 0)
         r++;
-    size_t first = r;
-    out[MB__BOOT_MIN] = t[r];
+    *min = t[r];
     /* Four counts at a time while the whole block stays at or below the lower middle rank
      * (the count array has four zero counts past the end). */
     size_t cum = 0;
@@ -1013,22 +1010,27 @@ static void resample_stats(boot_sample *bs, const uint32_t *w, const draw_terms 
     }
     while (cum + w[r] <= k1)
         cum += w[r++];
-    /* r1 holds the lower middle rank; for an even n whose upper middle rank lies further
-     * on, rs is the next drawn position and the median the midpoint of the two. */
-    size_t r1 = r, rs = r + 1;
-    int same = 1;
-    double m = t[r1];
-    if (k2 != k1 && cum + w[r1] <= k2) {
-        while (w[rs] == 0)
-            rs++;
-        same = 0;
-        m = midpoint(m, t[rs]);
+    *r1 = r;
+    *rs = r + 1;
+    *same = 1;
+    double m = t[r];
+    if (k2 != k1 && cum + w[r] <= k2) {
+        while (w[*rs] == 0)
+            (*rs)++;
+        *same = 0;
+        m = midpoint(m, t[*rs]);
     }
-    out[MB__BOOT_MEDIAN] = m;
+    return m;
+}
 
+/* The scaled MAD of one resample whose median m came from ranks r1, rs (resample_median). */
+static double resample_mad(boot_sample *bs, const uint32_t *w, size_t r1, size_t rs, int same,
+                           double m)
+{
+    size_t k1 = bs->k1, k2 = bs->k2;
+    const double *t = bs->t;
     const uint32_t *order = mad_order(bs, r1, rs, same, m);
-    size_t i = 0;
-    cum = 0;
+    size_t i = 0, cum = 0;
     while (cum + w[order[i]] + w[order[i + 1]] + w[order[i + 2]] + w[order[i + 3]] <= k1) {
         cum += w[order[i]] + w[order[i + 1]] + w[order[i + 2]] + w[order[i + 3]];
         i += 4;
@@ -1042,7 +1044,45 @@ static void resample_stats(boot_sample *bs, const uint32_t *w, const draw_terms 
         while (w[order[i]] == 0);
         dev2 = fabs(t[order[i]] - m);
     }
-    out[MB__BOOT_MAD] = MAD_SCALE * (k1 == k2 ? dev1 : midpoint(dev1, dev2));
+    return MAD_SCALE * (k1 == k2 ? dev1 : midpoint(dev1, dev2));
+}
+
+/* The OLS slope of one resample: NAN unless two distinct x were drawn. first is the rank of
+ * the first drawn sample. */
+static double resample_slope(const boot_sample *bs, const uint32_t *w, const draw_terms *sum,
+                             int exact, size_t first)
+{
+    size_t n = bs->n, r = first + 1;
+    double nd = (double)n;
+    const double *x = bs->x;
+    while (r < n && (w[r] == 0 || x[r] == x[first]))
+        r++;
+    if (r == n)
+        return NAN;
+    double sxx = sum->uu - sum->u * sum->u / nd, syy = sum->vv - sum->v * sum->v / nd;
+    double sxy = sum->uv - sum->u * sum->v / nd;
+    if (exact || !(sxx * MAX_COND >= sum->uu) || !(syy * MAX_COND >= sum->vv)) {
+        double mu, mv = weighted_mean(bs->y, w, n);
+        sxx = weighted_ss(x, w, n, &mu);
+        sxy = 0.0;
+        for (r = 0; r < n; r++)
+            sxy += (double)w[r] * (x[r] - mu) * (bs->y[r] - mv);
+    }
+    return sxx > 0.0 ? sxy / sxx : NAN;
+}
+
+/* All statistics of one resample, given as counts w over the sorted order (summing to n)
+ * and the sums of its draws. With every count 1 this gives the statistics of the original
+ * data; exact then forces the two-pass path. */
+static void resample_stats(boot_sample *bs, const uint32_t *w, const draw_terms *sum, int exact,
+                           double out[MB__BOOT_COUNT])
+{
+    size_t n = bs->n, r1, rs, first = 0;
+    const double *t = bs->t;
+    int same;
+    double m = resample_median(bs, w, &out[MB__BOOT_MIN], &r1, &rs, &same);
+    out[MB__BOOT_MEDIAN] = m;
+    out[MB__BOOT_MAD] = resample_mad(bs, w, r1, rs, same, m);
 
     double nd = (double)n, md = sum->d / nd, mean = bs->center + md;
     if (exact || !(MAX_COND * fabs(mean) >= fabs(bs->center) + fabs(md)))
@@ -1055,27 +1095,9 @@ static void resample_stats(boot_sample *bs, const uint32_t *w, const draw_terms 
             ss = weighted_ss(t, w, n, &unused);
         out[MB__BOOT_STD_DEV] = sqrt((isnan(ss) || ss > 0.0 ? ss : 0.0) / (nd - 1.0));
     }
-
-    out[MB__BOOT_SLOPE] = NAN;
-    if (!bs->with_slope)
-        return;
-    /* The slope needs two distinct x among the drawn samples. */
-    const double *x = bs->x;
-    r = first + 1;
-    while (r < n && (w[r] == 0 || x[r] == x[first]))
-        r++;
-    if (r == n)
-        return;
-    double sxx = sum->uu - sum->u * sum->u / nd, syy = sum->vv - sum->v * sum->v / nd;
-    double sxy = sum->uv - sum->u * sum->v / nd;
-    if (exact || !(sxx * MAX_COND >= sum->uu) || !(syy * MAX_COND >= sum->vv)) {
-        double mu, mv = weighted_mean(bs->y, w, n);
-        sxx = weighted_ss(x, w, n, &mu);
-        sxy = 0.0;
-        for (r = 0; r < n; r++)
-            sxy += (double)w[r] * (x[r] - mu) * (bs->y[r] - mv);
-    }
-    out[MB__BOOT_SLOPE] = sxx > 0.0 ? sxy / sxx : NAN;
+    while (w[first] == 0)
+        first++;
+    out[MB__BOOT_SLOPE] = bs->with_slope ? resample_slope(bs, w, sum, exact, first) : NAN;
 }
 
 /* Jackknife (leave-one-out) values of the mean, standard deviation and slope, each shifted by
@@ -1259,6 +1281,48 @@ static void draw_resample(mb__rng *rng, const uint32_t *rank, const draw_terms *
     *sum = even;
 }
 
+/* Sorts the per-iteration times y[i] / x[i] with their ranks, and fills the arrays of bs,
+ * which lie one after another from dbl (t; deviations from the median; x and y in sorted
+ * order; x and y centred), and each sample's draw terms; every count becomes 1 and *sum the
+ * sums over the original sample. */
+static void prepare_sample(const double *x, const double *y, int with_slope, double *dbl,
+                           boot_sample *bs, time_index *order, uint32_t *rank, draw_terms *terms,
+                           uint32_t *count, draw_terms *sum)
+{
+    size_t n = bs->n;
+    double *t = dbl, *devs = t + n, *xs = devs + n, *ys = xs + n, *xcs = ys + n, *ycs = xcs + n;
+    for (size_t i = 0; i < n; i++)
+        order[i] = (time_index){y[i] / x[i], (uint32_t)i};
+    qsort(order, n, sizeof *order, cmp_time_index);
+    for (size_t r = 0; r < n; r++) {
+        t[r] = order[r].t;
+        rank[order[r].i] = (uint32_t)r;
+    }
+    bs->center = mb__median_sorted(t, n);
+    bs->with_slope = 0;
+    if (with_slope) {
+        size_t i = 1;
+        while (i < n && x[i] == x[0])
+            i++;
+        bs->with_slope = i < n;
+    }
+    double mx = bs->with_slope ? mb__mean(x, n) : 0.0, my = bs->with_slope ? mb__mean(y, n) : 0.0;
+    *sum = (draw_terms){0, 0, 0, 0, 0, 0, 0};
+    for (size_t r = 0; r < n; r++) {
+        size_t i = order[r].i;
+        double d = t[r] - bs->center, xc = bs->with_slope ? x[i] - mx : 0.0,
+               yc = bs->with_slope ? y[i] - my : 0.0;
+        devs[r] = d;
+        xs[r] = x[i];
+        ys[r] = y[i];
+        xcs[r] = xc;
+        ycs[r] = yc;
+        terms[r] = (draw_terms){d, d * d, xc, xc * xc, yc, yc * yc, xc * yc};
+        sum->d += d;
+        count[r] = 1;
+    }
+}
+
 int mb__bootstrap(const double *x, const double *y, size_t n, int with_slope, size_t b, double conf,
                   uint64_t seed, mb__boot_result *out)
 {
@@ -1289,20 +1353,11 @@ int mb__bootstrap(const double *x, const double *y, size_t n, int with_slope, si
     double *j_mean = yc + n, *j_sd = j_mean + n, *j_slope = j_sd + n, *rep = j_slope + n;
     uint32_t *rank = u32, *count = u32 + n;
 
-    for (size_t i = 0; i < n; i++)
-        order[i] = (time_index){y[i] / x[i], (uint32_t)i};
-    qsort(order, n, sizeof *order, cmp_time_index);
-    for (size_t r = 0; r < n; r++) {
-        t[r] = order[r].t;
-        rank[order[r].i] = (uint32_t)r;
-    }
     boot_sample bs = {.n = n,
                       .k1 = (n - 1) / 2,
                       .k2 = n / 2,
                       .t = t,
-                      .center = mb__median_sorted(t, n),
                       .dev = dev,
-                      .with_slope = 0,
                       .x = xs,
                       .y = ys,
                       .xc = xc,
@@ -1311,26 +1366,8 @@ int mb__bootstrap(const double *x, const double *y, size_t n, int with_slope, si
                       .keys = keys,
                       .orders = count + n + 4};
     memset(count + n, 0, 4 * sizeof *count);
-    if (with_slope) {
-        size_t i = 1;
-        while (i < n && x[i] == x[0])
-            i++;
-        bs.with_slope = i < n;
-    }
-    double mx = bs.with_slope ? mb__mean(x, n) : 0.0, my = bs.with_slope ? mb__mean(y, n) : 0.0;
-    draw_terms sum = {0, 0, 0, 0, 0, 0, 0};
-    for (size_t r = 0; r < n; r++) {
-        size_t i = order[r].i;
-        dev[r] = t[r] - bs.center;
-        xs[r] = x[i];
-        ys[r] = y[i];
-        xc[r] = bs.with_slope ? x[i] - mx : 0.0;
-        yc[r] = bs.with_slope ? y[i] - my : 0.0;
-        terms[r] = (draw_terms){dev[r], dev[r] * dev[r], xc[r],        xc[r] * xc[r],
-                                yc[r],  yc[r] * yc[r],   xc[r] * yc[r]};
-        sum.d += terms[r].d;
-        count[r] = 1;
-    }
+    draw_terms sum;
+    prepare_sample(x, y, with_slope, dbl, &bs, order, rank, terms, count, &sum);
 
     double point[MB__BOOT_COUNT];
     resample_stats(&bs, count, &sum, 1, point);
