@@ -68,6 +68,51 @@ static void format_value(char *buf, size_t size, const mb_param_value *v)
         snprintf(buf, size, "%s", v->s ? v->s : "");
 }
 
+/* The instance of b for one combination of its values (choice[j]: the index of parameter
+ * j's value; ranges: expanded MB_RANGE values), named "name/value" when n_named is 1, else
+ * "name/p:value/q:value": one block holding the descriptor, its values and its name, to
+ * free(). NULL when out of memory. */
+static mb_bench *make_instance(const mb_bench *b, int64_t (*ranges)[MAX_RANGE_VALUES],
+                               const size_t *choice, size_t n_named)
+{
+    size_t np = b->n_params, name_size = strlen(b->name) + 1;
+    for (size_t j = 0; j < np; j++)
+        name_size +=
+            strlen(b->params[j].name) + 48 +
+            (b->params[j].kind == MB_PARAM_STRING ? strlen(b->params[j].strings[choice[j]]) : 0);
+    char *block = malloc(sizeof(mb_bench) + np * sizeof(mb_param_value) + name_size);
+    if (!block)
+        return NULL;
+    mb_bench *inst = (mb_bench *)(void *)block;
+    mb_param_value *values = (mb_param_value *)(void *)(block + sizeof(mb_bench));
+    char *name = block + sizeof(mb_bench) + np * sizeof(mb_param_value);
+    *inst = *b;
+    inst->mb__next = NULL;
+    inst->values = values;
+    inst->n_values = 0;
+    size_t len = (size_t)snprintf(name, name_size, "%s", b->name);
+    for (size_t j = 0; j < np; j++) {
+        const mb_param *p = &b->params[j];
+        if (!is_parameter(p))
+            continue;
+        mb_param_value *v = &values[inst->n_values++];
+        *v = (mb_param_value){p->name, p->kind, 0, 0, NULL};
+        if (p->kind == MB_PARAM_INT || p->kind == MB_PARAM_THREADS)
+            v->i = p->n_values ? p->ints[choice[j]] : ranges[j][choice[j]];
+        else if (p->kind == MB_PARAM_DOUBLE)
+            v->d = p->doubles[choice[j]];
+        else
+            v->s = p->strings[choice[j]];
+        char text[48 + 256];
+        format_value(text, sizeof text, v);
+        int bare = n_named == 1 && p->kind != MB_PARAM_THREADS;
+        len += (size_t)snprintf(name + len, name_size - len, bare ? "/%s" : "/%s:%s",
+                                bare ? text : p->name, text);
+    }
+    inst->name = name;
+    return inst;
+}
+
 int mb__param_instances(const mb_bench *b, mb_bench ***out, size_t *count)
 {
     *out = NULL;
@@ -91,47 +136,12 @@ int mb__param_instances(const mb_bench *b, mb_bench ***out, size_t *count)
     mb_bench **list =
         total ? calloc(total, sizeof *list) : NULL; /* NOLINT(bugprone-sizeof-expression) */
     int err = total && !list ? MB_ENOMEM : 0;
-    for (size_t k = 0; list && k < total && !err; k++) {
-        /* One block: the descriptor, its values, its name. */
-        size_t name_size = strlen(b->name) + 1;
-        for (size_t j = 0; j < np; j++)
-            name_size +=
-                strlen(b->params[j].name) + 48 +
-                (b->params[j].kind == MB_PARAM_STRING ? strlen(b->params[j].strings[choice[j]])
-                                                      : 0);
-        char *block = malloc(sizeof(mb_bench) + np * sizeof(mb_param_value) + name_size);
-        if (!block) {
+    for (size_t k = 0; list && k < total; k++) {
+        list[k] = make_instance(b, ranges, choice, n_named);
+        if (!list[k]) {
             err = MB_ENOMEM;
             break;
         }
-        mb_bench *inst = (mb_bench *)(void *)block;
-        mb_param_value *values = (mb_param_value *)(void *)(block + sizeof(mb_bench));
-        char *name = block + sizeof(mb_bench) + np * sizeof(mb_param_value);
-        *inst = *b;
-        inst->mb__next = NULL;
-        inst->values = values;
-        inst->n_values = 0;
-        size_t len = (size_t)snprintf(name, name_size, "%s", b->name);
-        for (size_t j = 0; j < np; j++) {
-            const mb_param *p = &b->params[j];
-            if (!is_parameter(p))
-                continue;
-            mb_param_value *v = &values[inst->n_values++];
-            *v = (mb_param_value){p->name, p->kind, 0, 0, NULL};
-            if (p->kind == MB_PARAM_INT || p->kind == MB_PARAM_THREADS)
-                v->i = p->n_values ? p->ints[choice[j]] : ranges[j][choice[j]];
-            else if (p->kind == MB_PARAM_DOUBLE)
-                v->d = p->doubles[choice[j]];
-            else
-                v->s = p->strings[choice[j]];
-            char text[48 + 256];
-            format_value(text, sizeof text, v);
-            int bare = n_named == 1 && p->kind != MB_PARAM_THREADS;
-            len += (size_t)snprintf(name + len, name_size - len, bare ? "/%s" : "/%s:%s",
-                                    bare ? text : p->name, text);
-        }
-        inst->name = name;
-        list[k] = inst;
         *count = k + 1;
         /* The next combination: the last parameter varies fastest. */
         for (size_t j = np; j-- > 0;) {
