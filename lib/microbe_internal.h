@@ -35,6 +35,14 @@ void mb__timer_probe(const mb__clock *clock, mb__timer_info *out);
 
 mb_bench *mb__registry_first(void);
 
+/* The registered descriptors in (file, line, name) order, parameterised ones replaced by their
+ * instances in the order of their values; those whose name matches filter (NULL: all). The
+ * instances selected are also listed in *owned, to free with mb__instances_free. Returns 0 or
+ * MB_ENOMEM. */
+int mb__registry_select(const regex_t *filter, mb_bench ***out, size_t *count, mb_bench ***owned,
+                        size_t *n_owned);
+void mb__instances_free(mb_bench **owned, size_t n);
+
 /* The instances of parameterised descriptor b (b->n_params > 0), one per combination of its
  * values, named "name/value" or "name/p:value/q:value": *out receives *count new descriptors,
  * each one block to free(), in a new array to free(). A range that yields nothing, or more

@@ -1,7 +1,8 @@
 /*
  * The registry of benchmarks: the library's one global, an intrusive singly linked list of
  * static descriptors. mb_register() runs from constructors before main(), so it never
- * allocates and never fails for lack of memory.
+ * allocates and never fails for lack of memory. Also the selection of a run's benchmarks
+ * from it: in a fixed order, parameterised ones expanded, filtered by name.
  */
 #include "microbe_internal.h"
 
@@ -46,4 +47,99 @@ char *mb__exact_filter(const char *name)
     *p++ = '$';
     *p = '\0';
     return filter;
+}
+
+/* (file, line, name) order: deterministic whatever order the constructors ran in. */
+static int compare_bench(const void *a, const void *b)
+{
+    const mb_bench *x = *(const mb_bench *const *)a, *y = *(const mb_bench *const *)b;
+    int c = strcmp(x->file ? x->file : "", y->file ? y->file : "");
+    if (c)
+        return c;
+    if (x->line != y->line)
+        return x->line < y->line ? -1 : 1;
+    return strcmp(x->name, y->name);
+}
+
+/* Whether name matches the filter (NULL: every name does). */
+static int matches(const regex_t *filter, const char *name)
+{
+    return !filter || regexec(filter, name, 0, NULL, 0) == 0;
+}
+
+/* Appends item to a growing array. Returns 0 or MB_ENOMEM. */
+static int append(mb_bench ***list, size_t *n, size_t *cap, mb_bench *item)
+{
+    if (*n == *cap) {
+        size_t grown_cap = *cap ? 2 * *cap : 16;
+        mb_bench **grown =
+            realloc(*list, grown_cap * sizeof *grown); /* NOLINT(bugprone-sizeof-expression) */
+        if (!grown)
+            return MB_ENOMEM;
+        *list = grown;
+        *cap = grown_cap;
+    }
+    (*list)[(*n)++] = item;
+    return 0;
+}
+
+int mb__registry_select(const regex_t *filter, mb_bench ***out, size_t *count, mb_bench ***owned,
+                        size_t *n_owned)
+{
+    size_t n = 0, k = 0, cap = 0, owned_cap = 0;
+    for (mb_bench *b = mb__registry_first(); b; b = b->mb__next)
+        n++;
+    mb_bench **list = NULL;
+    /* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers, sized by its element */
+    mb_bench **sorted = malloc((n + 1) * sizeof *sorted);
+    *owned = NULL;
+    *n_owned = 0;
+    if (!sorted)
+        return MB_ENOMEM;
+    n = 0;
+    for (mb_bench *b = mb__registry_first(); b; b = b->mb__next)
+        sorted[n++] = b;
+    qsort(sorted, n, sizeof *sorted, compare_bench); /* NOLINT(bugprone-sizeof-expression) */
+    int err = append(&list, &k, &cap, NULL); /* room for at least one, even when none match */
+    k = 0;
+    for (size_t i = 0; i < n && !err; i++) {
+        if (!sorted[i]->n_params) {
+            if (matches(filter, sorted[i]->name))
+                err = append(&list, &k, &cap, sorted[i]);
+            continue;
+        }
+        mb_bench **inst;
+        size_t m;
+        err = mb__param_instances(sorted[i], &inst, &m);
+        for (size_t j = 0; j < m; j++) {
+            int keep = !err && matches(filter, inst[j]->name);
+            if (keep)
+                err = append(&list, &k, &cap, inst[j]);
+            if (keep && !err)
+                err = append(owned, n_owned, &owned_cap, inst[j]);
+            else
+                free(inst[j]);
+        }
+        free(inst);
+    }
+    free(sorted);
+    if (err) {
+        for (size_t i = 0; i < *n_owned; i++)
+            free((*owned)[i]);
+        free(*owned);
+        free(list);
+        *owned = NULL;
+        *n_owned = 0;
+        return err;
+    }
+    *out = list;
+    *count = k;
+    return 0;
+}
+
+void mb__instances_free(mb_bench **owned, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(owned[i]);
+    free(owned);
 }

@@ -243,115 +243,18 @@ const mb_result *mb_ctx_result(const mb_ctx *ctx, size_t index)
     return index < ctx->n_results ? &ctx->results[index] : NULL;
 }
 
-static int compare_bench(const void *a, const void *b)
-{
-    const mb_bench *x = *(const mb_bench *const *)a, *y = *(const mb_bench *const *)b;
-    int c = strcmp(x->file ? x->file : "", y->file ? y->file : "");
-    if (c)
-        return c;
-    if (x->line != y->line)
-        return x->line < y->line ? -1 : 1;
-    return strcmp(x->name, y->name);
-}
-
-/* The matching benchmarks in (file, line, name) order: deterministic whatever order the
- * constructors ran in. Returns the count, or MB_ENOMEM. */
-static int matches(const mb_ctx *ctx, const char *name)
-{
-    return !ctx->has_filter || regexec(&ctx->filter, name, 0, NULL, 0) == 0;
-}
-
-/* Appends item to a growing array. Returns 0 or MB_ENOMEM. */
-static int append(mb_bench ***list, size_t *n, size_t *cap, mb_bench *item)
-{
-    if (*n == *cap) {
-        size_t grown_cap = *cap ? 2 * *cap : 16;
-        mb_bench **grown =
-            realloc(*list, grown_cap * sizeof *grown); /* NOLINT(bugprone-sizeof-expression) */
-        if (!grown)
-            return MB_ENOMEM;
-        *list = grown;
-        *cap = grown_cap;
-    }
-    (*list)[(*n)++] = item;
-    return 0;
-}
-
-/* The registered descriptors in (file, line, name) order, parameterised ones replaced by their
- * instances in the order of their values; those whose name matches the filter. The instances
- * selected are also listed in *owned (the caller frees each and the array). */
-static int select_benchmarks(mb_ctx *ctx, mb_bench ***out, size_t *count, mb_bench ***owned,
-                             size_t *n_owned)
-{
-    size_t n = 0, k = 0, cap = 0, owned_cap = 0;
-    for (mb_bench *b = mb__registry_first(); b; b = b->mb__next)
-        n++;
-    mb_bench **list = NULL;
-    /* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers, sized by its element */
-    mb_bench **sorted = malloc((n + 1) * sizeof *sorted);
-    *owned = NULL;
-    *n_owned = 0;
-    if (!sorted)
-        return MB_ENOMEM;
-    n = 0;
-    for (mb_bench *b = mb__registry_first(); b; b = b->mb__next)
-        sorted[n++] = b;
-    qsort(sorted, n, sizeof *sorted, compare_bench); /* NOLINT(bugprone-sizeof-expression) */
-    int err = append(&list, &k, &cap, NULL); /* room for at least one, even when none match */
-    k = 0;
-    for (size_t i = 0; i < n && !err; i++) {
-        if (!sorted[i]->n_params) {
-            if (matches(ctx, sorted[i]->name))
-                err = append(&list, &k, &cap, sorted[i]);
-            continue;
-        }
-        mb_bench **inst;
-        size_t m;
-        err = mb__param_instances(sorted[i], &inst, &m);
-        for (size_t j = 0; j < m; j++) {
-            int keep = !err && matches(ctx, inst[j]->name);
-            if (keep)
-                err = append(&list, &k, &cap, inst[j]);
-            if (keep && !err)
-                err = append(owned, n_owned, &owned_cap, inst[j]);
-            else
-                free(inst[j]);
-        }
-        free(inst);
-    }
-    free(sorted);
-    if (err) {
-        for (size_t i = 0; i < *n_owned; i++)
-            free((*owned)[i]);
-        free(*owned);
-        free(list);
-        *owned = NULL;
-        *n_owned = 0;
-        return err;
-    }
-    *out = list;
-    *count = k;
-    return 0;
-}
-
-static void free_instances(mb_bench **owned, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        free(owned[i]);
-    free(owned);
-}
-
 int mb_ctx_list(mb_ctx *ctx, void (*fn)(void *user, const mb_bench *bench), void *user)
 {
     mb_bench **list, **owned;
     size_t n, n_owned;
-    int err = select_benchmarks(ctx, &list, &n, &owned, &n_owned);
+    int err =
+        mb__registry_select(ctx->has_filter ? &ctx->filter : NULL, &list, &n, &owned, &n_owned);
     if (err)
         return err;
     for (size_t i = 0; i < n; i++)
         fn(user, list[i]);
     free(list);
-    free_instances(owned, n_owned);
+    mb__instances_free(owned, n_owned);
     return 0;
 }
 
@@ -633,7 +536,8 @@ int mb__ctx_callgrind_child(mb_ctx *ctx, uint64_t iters)
 {
     mb_bench **list, **owned;
     size_t n, n_owned;
-    int err = select_benchmarks(ctx, &list, &n, &owned, &n_owned);
+    int err =
+        mb__registry_select(ctx->has_filter ? &ctx->filter : NULL, &list, &n, &owned, &n_owned);
     if (err)
         return err;
     mb__runner runner = make_runner(ctx);
@@ -644,7 +548,7 @@ int mb__ctx_callgrind_child(mb_ctx *ctx, uint64_t iters)
             err = MB_EUSAGE;
     }
     free(list);
-    free_instances(owned, n_owned);
+    mb__instances_free(owned, n_owned);
     return err;
 }
 
@@ -882,7 +786,8 @@ int mb_run(mb_ctx *ctx)
     if (load_err)
         return load_err;
     size_t n;
-    int err = select_benchmarks(ctx, &ctx->selected, &n, &ctx->instances, &ctx->n_instances);
+    int err = mb__registry_select(ctx->has_filter ? &ctx->filter : NULL, &ctx->selected, &n,
+                                  &ctx->instances, &ctx->n_instances);
     if (err)
         return err;
     ctx->n_selected = n;
