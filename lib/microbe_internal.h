@@ -227,6 +227,13 @@ int mb__analyze_user_counters(const mb__measurement *m, double conf, mb_result *
 size_t mb__complexity_fit(const double *n, const double *t, size_t k, mb_complexity_fn user,
                           const char *user_name, mb_complexity_fit *fits);
 
+/* The complexity of every BENCH_P with one integer parameter and at least three measured
+ * instances among the n results (results[i] measured selected[i]): *fits receives a new
+ * array of *count fits (with their names after them in the same block, to free()). Returns
+ * 0 or MB_ENOMEM. */
+int mb__fit_groups(const mb_bench *const *selected, const mb_result *results, size_t n,
+                   mb_complexity **fits, size_t *count);
+
 /* ---- Seeds --------------------------------------------------------------------------- */
 
 /* The seed of one benchmark: the run's seed mixed with a hash of its name, so a filtered run

@@ -693,55 +693,14 @@ static int after_result(mb_ctx *ctx, const mb_run_info *info, mb_result *r)
     return rc < 0 ? rc : 0;
 }
 
-#define COMPLEXITY_NAME_MAX 128
-
-/* The complexity of every BENCH_P with one integer parameter and at least three measured
- * instances among the results, into info. Returns 0 or MB_ENOMEM. */
+/* The complexity fits of the run's results, into ctx and info. Returns 0 or MB_ENOMEM. */
 static int fit_complexity(mb_ctx *ctx, mb_run_info *info)
 {
-    size_t n = ctx->n_results;
-    mb_complexity *out = malloc((n + 1) * (sizeof *out + COMPLEXITY_NAME_MAX));
-    double *x = malloc((2 * n + 1) * sizeof *x), *t = x ? x + n : NULL;
-    if (!out || !x) {
-        free(out);
-        free(x);
-        return MB_ENOMEM;
-    }
-    char(*names)[COMPLEXITY_NAME_MAX] = (void *)(out + n + 1);
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++) {
-        const mb_bench *b = ctx->selected[i];
-        int first = b->values && b->n_values == 1 && b->values[0].kind == MB_PARAM_INT;
-        for (size_t j = 0; first && j < i; j++)
-            first = ctx->selected[j]->params != b->params;
-        if (!first)
-            continue;
-        size_t m = 0;
-        for (size_t j = i; j < n; j++) {
-            const mb_result *r = &ctx->results[j];
-            if (ctx->selected[j]->params == b->params && r->status == MB_STATUS_OK &&
-                r->median.point > 0 && ctx->selected[j]->values[0].i >= 1) {
-                x[m] = (double)ctx->selected[j]->values[0].i;
-                t[m++] = r->median.point;
-            }
-        }
-        if (m < 3)
-            continue;
-        const char *slash = strchr(b->name, '/');
-        snprintf(names[k], COMPLEXITY_NAME_MAX, "%.*s",
-                 (int)(slash ? (size_t)(slash - b->name) : strlen(b->name)), b->name);
-        const mb_param *user = mb__bench_option(b, MB_OPTION_COMPLEXITY);
-        out[k] = (mb_complexity){names[k], b->values[0].name, m, 0, {{0}}};
-        out[k].n_fits = mb__complexity_fit(x, t, m, user ? user->complexity : NULL,
-                                           user ? user->name : NULL, out[k].fits);
-        k++;
-    }
-    free(x);
-    ctx->complexity = out;
-    ctx->n_complexity = k;
-    info->complexity = k ? out : NULL;
-    info->n_complexity = k;
-    return 0;
+    int err = mb__fit_groups((const mb_bench *const *)ctx->selected, ctx->results, ctx->n_results,
+                             &ctx->complexity, &ctx->n_complexity);
+    info->complexity = ctx->n_complexity ? ctx->complexity : NULL;
+    info->n_complexity = ctx->n_complexity;
+    return err;
 }
 
 /* With a baseline the verdicts need every p-value of the suite (Holm), so results are
