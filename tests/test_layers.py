@@ -5,8 +5,9 @@ Object file A depends on object file B when A leaves undefined a symbol that B d
 (`nm`). The test fails on any circle of such dependencies, and on any edge from a lower
 stage to a higher one. A stage is the folder of lib/ a source file lives in.
 
-usage: test_layers.py NM LIBMICROBE_A [--dot]
-With --dot it prints the graph in Graphviz's language instead (docs/architecture.md).
+usage: test_layers.py NM LIBMICROBE_A [--dot FILE]
+With --dot it writes the graph in Graphviz's language to FILE instead of checking it
+(`meson compile -C build architecture-graph`, docs/architecture.md).
 """
 import collections
 import re
@@ -81,27 +82,33 @@ def circles(nodes, edges):
     return found
 
 
+def write_dot(out, nodes, edges):
+    """The graph in Graphviz's language: one box per source file, clustered by stage."""
+    by_stage = collections.defaultdict(list)
+    for obj in nodes:
+        stage, src = source_of(obj)
+        by_stage[stage].append(src)
+    out.write("digraph microbe {\n  rankdir=BT;\n  node [shape=box, fontsize=10];\n")
+    for stage in STAGES:
+        out.write(f'  subgraph "cluster_{stage}" {{ label="{stage}";\n')
+        for src in sorted(by_stage[stage]):
+            out.write(f'    "{src}";\n')
+        out.write("  }\n")
+    for a in sorted(edges):
+        for b in sorted(edges[a]):
+            out.write(f'  "{source_of(a)[1]}" -> "{source_of(b)[1]}";\n')
+    out.write("}\n")
+
+
 def main():
     nm, archive = sys.argv[1], sys.argv[2]
     defined, edges = graph(nm, archive)
     nodes = set(defined.values())
     if len(nodes) < 10:
         sys.exit(f"test_layers: only {len(nodes)} object files in {archive}: not the library?")
-    if "--dot" in sys.argv[3:]:
-        print("digraph microbe {\n  rankdir=BT;\n  node [shape=box, fontsize=10];")
-        by_stage = collections.defaultdict(list)
-        for obj in nodes:
-            stage, src = source_of(obj)
-            by_stage[stage].append(src)
-        for stage in STAGES:
-            print(f'  subgraph "cluster_{stage}" {{ label="{stage}";')
-            for src in sorted(by_stage[stage]):
-                print(f'    "{src}";')
-            print("  }")
-        for a in sorted(edges):
-            for b in sorted(edges[a]):
-                print(f'  "{source_of(a)[1]}" -> "{source_of(b)[1]}";')
-        print("}")
+    if len(sys.argv) == 5 and sys.argv[3] == "--dot":
+        with open(sys.argv[4], "w") as out:
+            write_dot(out, nodes, edges)
         return 0
     problems = []
     for comp in circles(nodes, edges):
