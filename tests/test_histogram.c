@@ -1,5 +1,6 @@
 /*
- * Tests of lib/histogram.c: the order-statistic ranks and binomial tails against reference
+ * Tests of lib/analyse/histogram.c and of the binomial and ranks in stats.c its intervals
+ * come from: the order-statistic ranks and binomial tails against reference
  * values computed independently by tests/fixtures/make_quantile_ranks.py (scipy.stats.binom;
  * see fixtures/quantile_ranks.txt), the binomial CDF against direct summation, the histogram
  * against exact order statistics of known data, and simulations with known truth: the

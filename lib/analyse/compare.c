@@ -189,7 +189,7 @@ double mb__sign_test(const double *d, size_t n)
     }
     if (pos + neg == 0)
         return 1.0;
-    double p = 2.0 * mb__binom_half_cdf(pos < neg ? pos : neg, pos + neg);
+    double p = 2.0 * mb__binom_cdf(pos < neg ? pos : neg, pos + neg, 0.5);
     return p < 1.0 ? p : 1.0;
 }
 

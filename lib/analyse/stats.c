@@ -11,6 +11,7 @@
  */
 #include "stats.h"
 
+#include <float.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -25,7 +26,6 @@
 #define SQRT1_2_HI 0.70710678118654757
 #define SQRT1_2_LO (-4.833646656726457e-17)
 #define ONE_OVER_SQRT_PI 0.56418958354775628
-#define TWO_PI 6.2831853071795865
 
 /* ---- Sorting and selection ----------------------------------------------------------- */
 
@@ -537,100 +537,168 @@ double mb__normal_quantile(double p)
     return q < 0.0 ? -z : z;
 }
 
-/* delta(m) = log m! - (m + 1/2) log m + m - log sqrt(2 pi), the error of Stirling's formula,
- * for integer m >= 1: a table (computed to 50 digits with Python's decimal module) below 16,
- * the asymptotic series 1/12m - 1/360m^3 + 1/1260m^5 - ... above (Loader 2000). */
-static double stirling_error(double m)
-{
-    static const double table[16] = {0.0,
-                                     0.08106146679532726,
-                                     0.0413406959554093,
-                                     0.02767792568499834,
-                                     0.020790672103765093,
-                                     0.016644691189821193,
-                                     0.013876128823070748,
-                                     0.01189670994589177,
-                                     0.010411265261972096,
-                                     0.009255462182712733,
-                                     0.00833056343336287,
-                                     0.007573675487951841,
-                                     0.00694284010720953,
-                                     0.006408994188004207,
-                                     0.0059513701127588475,
-                                     0.005554733551962801};
-    if (m < 16.0)
-        return table[(int)m];
-    double m2 = m * m;
-    if (m > 500.0)
-        return (1.0 / 12 - (1.0 / 360) / m2) / m;
-    if (m > 80.0)
-        return (1.0 / 12 - (1.0 / 360 - (1.0 / 1260) / m2) / m2) / m;
-    if (m > 35.0)
-        return (1.0 / 12 - (1.0 / 360 - (1.0 / 1260 - (1.0 / 1680) / m2) / m2) / m2) / m;
-    return (1.0 / 12 -
-            (1.0 / 360 - (1.0 / 1260 - (1.0 / 1680 - (1.0 / 1188) / m2) / m2) / m2) / m2) /
-           m;
-}
+#define LOG_2PI 1.8378770664093454836
 
-/* The deviance term x log(x / mu) + mu - x, by its series in v = (x - mu) / (x + mu) when x
- * is close to mu, where the direct form would cancel (Loader 2000). */
-static double deviance_term(double x, double mu)
+/* The error of Stirling's formula, delta(z) = lgamma(z) - ((z - 1/2) ln z - z + ln(2 pi)/2),
+ * for z > 0: its asymptotic series (coefficients B_2k / (2k (2k - 1))) from z = 10 on, where
+ * the first omitted term is below 2e-14, else directly, where every term is small. */
+static double stirling_delta(double z)
 {
-    double d = x - mu;
-    if (fabs(d) < 0.1 * (x + mu)) {
-        double v = d / (x + mu);
-        double sum = d * v;
-        double term = 2.0 * x * v;
-        double v2 = v * v;
-        for (int j = 1; j < 1000; j++) {
-            term *= v2;
-            double next = sum + term / (double)(2 * j + 1);
-            if (next == sum)
-                break;
-            sum = next;
-        }
-        return sum;
+    if (z >= 10.0) {
+        double z2 = z * z;
+        return (1.0 / 12 -
+                (1.0 / 360 - (1.0 / 1260 - (1.0 / 1680 - (1.0 / 1188) / z2) / z2) / z2) / z2) /
+               z;
     }
-    return x * log(x / mu) + mu - x;
+    return lgamma(z) - ((z - 0.5) * log(z) - z + 0.5 * LOG_2PI);
 }
 
-/* P(X = k) for X ~ Binomial(n, 1/2), 0 < k < n, by Loader's saddle-point form (Loader 2000,
- * "Fast and accurate computation of binomial probabilities"), accurate to a few ulps where
- * the direct lgamma form loses digits in proportion to log n!. */
-static double binom_half_pmf(uint64_t k, uint64_t n)
+/* ln(1 + t) - t for t > -1, with r = 1 + t computed as a ratio for when t is near -1. Near 0,
+ * where the difference would cancel, by the series of ln(1 + t) = 2 atanh(v), v = t / (2 + t):
+ *   ln(1 + t) - t = -t v + 2 (v^3 / 3 + v^5 / 5 + ...),
+ * whose terms shrink by v^2 <= 1/9 and neither of whose parts cancels. */
+static double log1p_minus(double t, double r)
 {
-    if (k == 0 || k == n)
-        return n > 1100 ? 0.0 : ldexp(1.0, -(int)n);
-    double nd = (double)n, kd = (double)k, rd = (double)(n - k);
-    double lc = stirling_error(nd) - stirling_error(kd) - stirling_error(rd) -
-                deviance_term(kd, 0.5 * nd) - deviance_term(rd, 0.5 * nd);
-    return exp(lc) / sqrt(TWO_PI * kd * (rd / nd));
-}
-
-/* P(X <= k) for 2k < n, summed downwards from k. The ratio of successive terms
- * P(i-1) / P(i) = i / (n - i + 1) shrinks as i falls, so once the current term times
- * r / (1 - r) is negligible the rest of the tail is too. */
-static double binom_half_lower(uint64_t k, uint64_t n)
-{
-    double term = binom_half_pmf(k, n), sum = term;
-    for (uint64_t i = k; i > 0 && term > 0.0; i--) {
-        double r = (double)i / (double)(n - i + 1);
-        term *= r;
-        sum += term;
-        if (term * r < 0x1p-60 * sum * (1.0 - r))
+    if (t < -0.5)
+        return log(r) - t;
+    if (t > 1.0)
+        return log1p(t) - t;
+    double v = t / (2.0 + t), v2 = v * v;
+    double power = v * v2, series = 0.0;
+    for (int j = 3; j < 80; j += 2) {
+        double next = series + power / (double)j;
+        if (next == series)
             break;
+        series = next;
+        power *= v2;
     }
-    return sum;
+    return -t * v + 2.0 * series;
 }
 
-double mb__binom_half_cdf(uint64_t k, uint64_t n)
+/* ln(x^a y^b / B(a, b)) for x = 1 - y, y taken as exact (x may have been rounded). The
+ * direct form through lgamma cancels terms of size a ln a (2e10 for a = 1e9, so an error of
+ * 4e-6 in the result). Writing each lgamma as Stirling's formula plus its small error term
+ * leaves, with c = a + b and d = x c - a = b - y c,
+ *   a ln(1 + d/a) + b ln(1 - d/b) + ln(a b / (2 pi c)) / 2 + delta(c) - delta(a) - delta(b),
+ * and as a (d/a) - b (d/b) = 0, the first two terms become a (ln(1 + t) - t), t = d/a, and
+ * b (ln(1 - s) + s), s = d/b, each without cancellation (the idea of Loader 2000, "Fast and
+ * accurate computation of binomial probabilities"). d = b - y c cancels, so it is formed
+ * with one rounding by fma. */
+static double log_beta_front(double a, double b, double x, double y)
 {
-    if (k >= n)
+    double c = a + b;
+    double d = fma(-y, c, b);
+    return a * log1p_minus(d / a, x * c / a) + b * log1p_minus(-d / b, y * c / b) +
+           0.5 * (log(a * b / c) - LOG_2PI) + stirling_delta(c) - stirling_delta(a) -
+           stirling_delta(b);
+}
+
+/* The continued fraction of I_x(a, b) (Abramowitz & Stegun 26.5.8), evaluated by the
+ * modified Lentz algorithm (Lentz 1976; Thompson & Barnett 1986), as in Numerical Recipes'
+ * betacf:
+ *   I_x(a, b) = front / a * 1 / (1 + d1 / (1 + d2 / (1 + ...))),
+ *   d_2m+1 = -(a + m)(a + b + m) x / ((a + 2m)(a + 2m + 1)),
+ *   d_2m = m (b - m) x / ((a + 2m - 1)(a + 2m)).
+ * It converges for x < (a + 1) / (a + b + 2), in few terms far from that point and more
+ * near it (measured: at most 4000 for n = 10^9 next to the median, 600 in the tails at
+ * p = 0.999). max_terms is only a guard; NAN if it has not converged by then. */
+static double beta_fraction(double a, double b, double x)
+{
+    const double tiny = 1e-300, eps = 1e-15;
+    const int64_t max_terms = 100 + (int64_t)(10.0 * sqrt(a + b));
+    // cppcheck-suppress variableScope ; num carries over from one term to the next
+    double num = 1.0, den = 1.0 - (a + b) * x / (a + 1.0);
+    if (fabs(den) < tiny)
+        den = tiny;
+    den = 1.0 / den;
+    double f = den;
+    for (int64_t j = 1; j <= max_terms; j++) {
+        double m = (double)j, two_m = 2.0 * m;
+        double coef = m * (b - m) * x / ((a + two_m - 1.0) * (a + two_m));
+        den = 1.0 + coef * den;
+        num = 1.0 + coef / num;
+        if (fabs(den) < tiny)
+            den = tiny;
+        if (fabs(num) < tiny)
+            num = tiny;
+        den = 1.0 / den;
+        f *= den * num;
+        coef = -(a + m) * (a + b + m) * x / ((a + two_m) * (a + two_m + 1.0));
+        den = 1.0 + coef * den;
+        num = 1.0 + coef / num;
+        if (fabs(den) < tiny)
+            den = tiny;
+        if (fabs(num) < tiny)
+            num = tiny;
+        den = 1.0 / den;
+        double step = den * num;
+        f *= step;
+        if (fabs(step - 1.0) < eps)
+            return f;
+    }
+    return NAN;
+}
+
+/* The regularized incomplete beta function I_x(a, b) and its complement 1 - I_x(a, b) =
+ * I_y(b, a), y = 1 - x, for a, b > 0 and 0 < x < 1. The fraction is evaluated on the side
+ * where it converges, which is also (about) the side of the smaller of the two, so a small
+ * tail is accurate to its last digits and not only to 1e-16 absolute. */
+static void incomplete_beta(double a, double b, double x, double y, double *value,
+                            double *complement)
+{
+    double front = exp(log_beta_front(a, b, x, y));
+    if (x < (a + 1.0) / (a + b + 2.0)) {
+        *value = front * beta_fraction(a, b, x) / a;
+        *complement = 1.0 - *value;
+    } else {
+        *complement = front * beta_fraction(b, a, y) / b;
+        *value = 1.0 - *complement;
+    }
+}
+
+/* Up to this n the tails are summed term by term (binomial coefficients fit in a double). */
+#define BINOM_SUM_MAX_N 50
+
+/* P(B <= k) for B ~ Binomial(n, p), q = 1 - p, as the sum of its terms t_0 = q^n,
+ * t_(i+1) = t_i (n - i) / (i + 1) (p / q), all positive: accurate to a few ulps, and exact at
+ * p = 1/2, where every term and partial sum is a multiple of 2^-n below 1. Returns 0, or -1
+ * when q^n is not a normal number (the terms would underflow). */
+static int binom_sum(uint64_t k, uint64_t n, double p, double q, double *sum)
+{
+    double term = pow(q, (double)n), ratio = p / q;
+    if (!(term >= DBL_MIN))
+        return -1;
+    *sum = term;
+    for (uint64_t i = 0; i < k; i++) {
+        term = term * (double)(n - i) / (double)(i + 1) * ratio;
+        *sum += term;
+    }
+    return 0;
+}
+
+/* P(B <= k) and P(B > k) for B ~ Binomial(n, p), k < n, 0 < p < 1: for small n each summed
+ * from its own end, so that a small tail keeps its digits; else P(B <= k) =
+ * I_{1-p}(n - k, k + 1) (Abramowitz & Stegun 26.5.24). */
+static void binom_tails(uint64_t k, uint64_t n, double p, double *lower, double *upper)
+{
+    double q = 1.0 - p;
+    if (n <= BINOM_SUM_MAX_N && binom_sum(k, n, p, q, lower) == 0 &&
+        binom_sum(n - k - 1, n, q, p, upper) == 0)
+        return;
+    incomplete_beta((double)(n - k), (double)k + 1.0, q, p, lower, upper);
+}
+
+double mb__binom_cdf(uint64_t k, uint64_t n, double p)
+{
+    if (!(p >= 0.0 && p <= 1.0))
+        return NAN;
+    if (k >= n || p == 0.0)
         return 1.0;
-    if (2 * k < n)
-        return binom_half_lower(k, n);
-    /* Upper half by symmetry: P(X <= k) = 1 - P(X >= k + 1) = 1 - P(X <= n - k - 1). */
-    return 1.0 - binom_half_lower(n - k - 1, n);
+    if (p == 1.0)
+        return 0.0;
+    double lower, upper;
+    binom_tails(k, n, p, &lower, &upper);
+    return lower;
 }
 
 /* ---- Random numbers ------------------------------------------------------------------ */
@@ -731,29 +799,122 @@ void mb__shuffle_u32(mb__rng *rng, uint32_t *v, size_t n)
 
 /* ---- Intervals ----------------------------------------------------------------------- */
 
+/* The interval [X_(lo), X_(hi)] misses q_p below when fewer than lo values are <= q_p and
+ * above when at least hi are: with B = #{X <= q_p} ~ Binomial(n, p), its lower tail is
+ * P(B < lo) = F(lo - 1), its upper tail P(B >= hi) = 1 - F(hi - 1), and its coverage
+ * 1 - P(B < lo) - P(B >= hi) (for continuous X; ties only raise it). */
+typedef struct rank_search {
+    uint64_t n;
+    double p;
+    double conf;
+    double alpha;    /* the most each tail may hold: (1 - conf) / 2 */
+    uint64_t lo, hi; /* the ranks chosen so far */
+} rank_search;
+
+static double lower_tail(const rank_search *s, uint64_t lo)
+{
+    double lower, upper;
+    binom_tails(lo - 1, s->n, s->p, &lower, &upper);
+    return lower;
+}
+
+static double upper_tail(const rank_search *s, uint64_t hi)
+{
+    double lower, upper;
+    binom_tails(hi - 1, s->n, s->p, &lower, &upper);
+    return upper;
+}
+
+static double coverage(const rank_search *s, uint64_t lo, uint64_t hi)
+{
+    return 1.0 - lower_tail(s, lo) - upper_tail(s, hi);
+}
+
+/* Predicates on a rank r, each false up to some rank and true from there on. */
+static int lower_tail_too_big(const rank_search *s, uint64_t r)
+{
+    return !(lower_tail(s, r) <= s->alpha);
+}
+
+static int upper_tail_small(const rank_search *s, uint64_t r)
+{
+    return upper_tail(s, r) <= s->alpha;
+}
+
+static int short_with_lo(const rank_search *s, uint64_t r)
+{
+    return !(coverage(s, r, s->hi) >= s->conf);
+}
+
+static int enough_with_hi(const rank_search *s, uint64_t r)
+{
+    return coverage(s, s->lo, r) >= s->conf;
+}
+
+/* The smallest r in [first, last] where pred holds, or last + 1: a binary search, so
+ * O(log n) evaluations of the binomial distribution. */
+static uint64_t first_rank(const rank_search *s, uint64_t first, uint64_t last,
+                           int (*pred)(const rank_search *, uint64_t))
+{
+    uint64_t end = last + 1;
+    while (first < end) {
+        uint64_t mid = first + (end - first) / 2;
+        if (pred(s, mid))
+            end = mid;
+        else
+            first = mid + 1;
+    }
+    return first;
+}
+
+int mb__quantile_ranks(uint64_t n, double p, double conf, uint64_t *lo, uint64_t *hi)
+{
+    *lo = *hi = 0;
+    if (n == 0 || !(p > 0.0 && p < 1.0) || !(conf > 0.0 && conf < 1.0))
+        return -1;
+    rank_search s = {n, p, conf, (1.0 - conf) / 2.0, 1, n};
+    if (!(coverage(&s, 1, n) >= conf))
+        return -1;
+    /* Equal tails: the largest lo and the smallest hi whose tails hold at most alpha each. A
+     * side whose tail exceeds alpha even at rank 1 or n stays there; at most one side can, as
+     * both would leave [1, n] short of conf. */
+    uint64_t l = first_rank(&s, 1, n, lower_tail_too_big) - 1;
+    uint64_t h = first_rank(&s, 1, n, upper_tail_small);
+    s.lo = l > 0 ? l : 1;
+    s.hi = h <= n ? h : n;
+    /* The tails then sum to at most 1 - conf, unless a side was clamped (or by rounding).
+     * Then the interval is widened to the nearest rank that reaches conf on the side of the
+     * larger tail, or on the other side when that one is already at 1 or n; as [1, n]
+     * reaches conf, such a rank exists. */
+    if (!(coverage(&s, s.lo, s.hi) >= conf)) {
+        int widen_hi = upper_tail(&s, s.hi) >= lower_tail(&s, s.lo) ? s.hi < n : s.lo == 1;
+        if (widen_hi)
+            s.hi = first_rank(&s, s.hi + 1, n, enough_with_hi);
+        else
+            s.lo = first_rank(&s, 1, s.lo - 1, short_with_lo) - 1;
+        if (s.lo == 0 || s.hi > n)
+            return -1;
+    }
+    *lo = s.lo;
+    *hi = s.hi;
+    return 0;
+}
+
 /* The coverage of [x_(l), x_(n+1-l)] for the median: the number of values below the true
  * median is Binomial(n, 1/2) for continuous data, so it is 1 - 2 P(X <= l - 1) (e.g. Hollander
  * & Wolfe, Nonparametric Statistical Methods, 3.6). */
 static double os_coverage(size_t l, size_t n)
 {
-    return 1.0 - 2.0 * mb__binom_half_cdf(l - 1, n);
+    return 1.0 - 2.0 * mb__binom_cdf(l - 1, n, 0.5);
 }
 
-/* The largest rank l in [1, (n+1)/2] whose coverage still reaches conf, found by binary
- * search (the coverage falls as l grows); 0 when even [min, max] falls short. */
+/* The largest rank l whose interval [x_(l), x_(n+1-l)] still reaches conf: the lower rank of
+ * the median's equal-tailed interval (symmetric, as the binomial is at p = 1/2); 0 when even
+ * [min, max] falls short. */
 static size_t os_rank(size_t n, double conf)
 {
-    if (!(os_coverage(1, n) >= conf))
-        return 0;
-    size_t lo = 1, hi = (n + 1) / 2;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo + 1) / 2;
-        if (os_coverage(mid, n) >= conf)
-            lo = mid;
-        else
-            hi = mid - 1;
-    }
-    return lo;
+    uint64_t lo, hi;
+    return mb__quantile_ranks(n, 0.5, conf, &lo, &hi) == 0 ? (size_t)lo : 0;
 }
 
 int mb__median_os_interval(const double *sorted, size_t n, double conf, double *low, double *high,

@@ -47,8 +47,13 @@ double mb__normal_cdf(double z);
 /* Inverse of the standard normal CDF for p in (0, 1); +-INFINITY at 0 and 1, NAN outside.
  * Accurate to about 1e-15 relative (Wichura's AS 241). */
 double mb__normal_quantile(double p);
-/* P(X <= k) for X ~ Binomial(n, 1/2), exact for n up to at least 100000. */
-double mb__binom_half_cdf(uint64_t k, uint64_t n);
+/* P(B <= k) for B ~ Binomial(n, p): up to n = 50 the sum of its terms (exact at p = 1/2,
+ * a few ulps elsewhere), above it the regularized incomplete beta function
+ * I_{1-p}(n - k, k + 1). Accurate to a few 1e-12 relative for n up to 10^9 when p >= 1/2;
+ * below, where 1 - p is rounded, a few digits fewer for the largest n (2e-10 at n = 10^9,
+ * p = 0.001). The one binomial of the library: order-statistic intervals (median, latency
+ * percentiles) and the sign test use it. 1 for k >= n; NAN for p outside [0, 1]. */
+double mb__binom_cdf(uint64_t k, uint64_t n, double p);
 
 /* ---- Random numbers ------------------------------------------------------------------ */
 
@@ -68,6 +73,17 @@ double mb__rng_unit(mb__rng *rng);
 void mb__shuffle_u32(mb__rng *rng, uint32_t *v, size_t n);
 
 /* ---- Intervals ----------------------------------------------------------------------- */
+
+/* The ranks [lo, hi] (1-based) of the distribution-free interval of the p-quantile from n
+ * observations, with exact binomial coverage P(lo <= B < hi), B = #{X <= q_p} ~
+ * Binomial(n, p). Equal tails: lo is the largest rank with P(B < lo) <= (1 - conf) / 2
+ * and hi the smallest with P(B >= hi) <= (1 - conf) / 2 (1 or n when none is); should the
+ * coverage then fall short of conf (a side held at 1 or n, or rounding), the side with the
+ * larger tail, or the other when that one is at 1 or n, moves out to the nearest rank that
+ * reaches it. O(log n) evaluations of the binomial distribution. Returns 0, or -1 (lo and
+ * hi 0) when n is 0, p or conf is outside (0, 1), or even [1, n] falls short of conf (too
+ * few observations for p and conf). */
+int mb__quantile_ranks(uint64_t n, double p, double conf, uint64_t *lo, uint64_t *hi);
 
 /* The distribution-free interval for the median from order statistics of sorted data: the
  * narrowest symmetric pair x_(l), x_(n+1-l) (1-based) whose exact binomial coverage is at
