@@ -59,12 +59,9 @@ unsigned mb__bench_threads(const mb_bench *b);
 /* Fills r's identity from bench: name, place, build, group, parameters, threads, mode. */
 void mb__result_identify(mb_result *r, const mb_bench *bench);
 
-/* ---- The state a benchmark body sees ------------------------------------------------- */
+/* ---- What a benchmark body declared, and what was measured of it ---------------------- */
 
 typedef struct mb__counters mb__counters;
-
-typedef struct mb__pool mb__pool;
-typedef struct mb__sweep mb__sweep;
 
 #define MB__USER_NAME_MAX 64
 
@@ -82,36 +79,8 @@ typedef struct mb__body_report {
     double user_value[MB_USER_COUNTERS_MAX];
 } mb__body_report;
 
-struct mb_state {
-    const mb__clock *clock;
-    mb__counters *counters;         /* started and stopped right outside the loop's clock reads */
-    int collect;                    /* callgrind collects inside the loop only (instruction mode) */
-    struct mb__body_report *report; /* what the body declared: throughput, skip, failure */
-    const mb_param_value *values;   /* the instance's parameter values (BENCH_P) */
-    size_t n_values;
-    uint64_t iters; /* iterations asked of this call's loop */
-    uint64_t start_ns;
-    uint64_t end_ns;
-    int entered; /* times MB_LOOP was entered during this call */
-    int ended;   /* whether the loop ran to its end */
-    /* Authoring options (docs/authoring.md). */
-    void *fixture;                    /* what the fixture's setup returned */
-    unsigned thread_index, n_threads; /* MB_THREADS */
-    mb__pool *pool;                   /* threaded: its threads meet before the clock read */
-    mb__sweep *sweep;                 /* cold: run right before the clock read */
-    double batch_ns;                  /* mb_iter_batched: estimated routine time, 0 unknown */
-    size_t batch_cache_bytes;         /* mb_iter_batched: what one batch should fit in */
-    double quantum_ns;                /* the timer's quantum, for batch sizing */
-    uint64_t paused_at;               /* mb_pause: clock when paused, while paused */
-    int paused;
-    double paused_ns; /* time spent paused during the loop */
-    double manual_ns; /* mb_add_manual_time: the sum added during this call */
-    int manual;       /* whether any was added */
-};
-
-/* ---- Runner -------------------------------------------------------------------------- */
-
-/* What the runner measured for one benchmark: the raw material of an mb_result. */
+/* What the runner (lib/measure/runner.h) measured for one benchmark: the raw material of an
+ * mb_result. */
 typedef struct mb__measurement {
     mb_plan_kind plan;
     mb_stop_reason stop;
@@ -132,75 +101,6 @@ typedef struct mb__measurement {
     mb_latency latency;  /* latency and cold modes: the per-invocation percentiles */
     int latency_short;   /* latency mode asked for, invocations too short */
 } mb__measurement;
-
-typedef struct mb__runner {
-    const mb_settings *settings;
-    const mb__clock *clock;
-    double min_sample_ns;
-    const volatile sig_atomic_t *stop; /* when set and nonzero, abandon before the next call */
-    mb__counters *counters;            /* opened set read around every sample, or NULL */
-    double *counter_values;            /* scratch of the set's size: the last call's reads */
-    double *counter_coverage;
-    mb__body_report *report;      /* where the body's declarations go (the runner sets it) */
-    const mb_param_value *values; /* the benchmark's parameter values, passed to its body */
-    size_t n_values;
-    /* The benchmark's options (BENCH_P), set by mb__runner_options. */
-    mb_setup_fn setup;
-    mb_teardown_fn teardown;
-    mb_mode mode;
-    unsigned threads;         /* 1 to MB__THREADS_MAX; 0: an invalid MB_THREADS value */
-    double quantum_ns;        /* max(timer resolution, cost): latency mode's threshold */
-    size_t sweep_bytes;       /* cold mode's eviction buffer */
-    size_t batch_cache_bytes; /* mb_iter_batched's batch target */
-    void *fixture;            /* the fixture's data during a measurement */
-    mb__pool *pool;           /* threads > 1: the threads during a measurement, */
-    mb_state *thread_states;  /* and each one's state and report for a call */
-    mb__body_report *thread_reports;
-    mb__sweep *sweep; /* cold mode: the eviction buffer during a measurement */
-} mb__runner;
-
-/* Sets the runner's per-benchmark fields from bench: parameter values and options. */
-void mb__runner_options(mb__runner *runner, const mb_bench *bench);
-
-/* Warm-up, plan, sampling and the stopping rule for one benchmark body. Returns 0 (check
- * m->failure for a misbehaving body), MB_EINTR when runner->stop was raised (m is then
- * empty) or MB_ENOMEM. m's arrays are freed by mb__measurement_free. */
-int mb__measure(const mb__runner *shared, mb_bench_fn fn, uint64_t seed, mb__measurement *m);
-void mb__measurement_free(mb__measurement *m);
-
-/* One call of the body with iters iterations and callgrind collecting inside its loop only
- * (instruction mode); a static message when the body misused MB_LOOP, else NULL. */
-const char *mb__call_collecting(const mb__runner *shared, mb_bench_fn fn, uint64_t iters);
-
-/* The members of a comparison group (BENCH_GROUP), measured together: each is warmed up, then
- * every round takes one flat sample of each member, in an order that rotates and reverses
- * from round to round, so that sample r of every member was taken within one round of the
- * others and slow changes of the machine hit all members alike. ms[i] receives member i's
- * samples (as mb__measure would; failure set for a member that misbehaved, after which the
- * rounds stop). Rounds: as many as k measurement budgets allow, between min_samples and
- * max_samples. Smoke and profile runs measure each member alone. Returns 0, MB_EINTR or
- * MB_ENOMEM (ms freed). */
-int mb__measure_group(const mb__runner *runner, const mb_bench_fn *fns, size_t k, uint64_t seed,
-                      mb__measurement *ms);
-
-/* The time per iteration of an empty MB_LOOP: the harness's own cost, against which a body
- * that the compiler removed is recognised. */
-double mb__loop_overhead_ns(const mb__runner *runner);
-
-/* The plan, exposed for tests: from the warm-up estimate t_ns per iteration. */
-typedef struct mb__plan {
-    mb_plan_kind kind;
-    int long_body; /* fewer samples than min_samples fit the budget */
-    uint64_t step; /* d */
-    uint32_t n;    /* samples planned */
-} mb__plan;
-
-void mb__make_plan(const mb_settings *s, double min_sample_ns, double t_ns, mb__plan *plan);
-
-/* Relative half-width of the (interpolated order-statistic) interval of the median of per-iteration
- * times; INFINITY when it cannot be computed. scratch holds n doubles. */
-double mb__median_precision(const uint64_t *iters, const double *ns, size_t n, double conf,
-                            double *scratch);
 
 /* ---- Analysis ------------------------------------------------------------------------ */
 

@@ -8,6 +8,7 @@
 #include "fake_clock.h"
 
 #include "compare.h"
+#include "runner.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -103,9 +104,9 @@ static void test_plan(void)
 
 static int measure(const mb_settings *s, uint64_t seed, mb__measurement *m)
 {
-    mb__runner runner = {
-        .settings = s, .clock = &fake_clock, .min_sample_ns = 1000 * FAKE_READ_NS, .threads = 1};
-    return mb__measure(&runner, fake_body, seed, m);
+    mb__runner runner = {.settings = s, .clock = &fake_clock, .min_sample_ns = 1000 * FAKE_READ_NS};
+    mb__options opts = {.threads = 1};
+    return mb__measure(&runner, &opts, fake_body, seed, m);
 }
 
 static void test_warm_up(void)
@@ -428,7 +429,7 @@ static void test_group(void)
     s.warm_up_time_s = 0;
     reset(0, 0, 0);
     mb__runner runner = {
-        .settings = &s, .clock = &fake_clock, .min_sample_ns = 1000 * FAKE_READ_NS, .threads = 1};
+        .settings = &s, .clock = &fake_clock, .min_sample_ns = 1000 * FAKE_READ_NS};
     const mb_bench_fn fns[2] = {group_a, group_b};
     mb__measurement ms[2];
     memset(group_calls, 0, sizeof group_calls);
@@ -475,7 +476,6 @@ static mb__runner fake_runner(const mb_settings *s)
     return (mb__runner){.settings = s,
                         .clock = &fake_clock,
                         .min_sample_ns = 1000 * FAKE_READ_NS,
-                        .threads = 1,
                         .quantum_ns = FAKE_READ_NS,
                         .sweep_bytes = 1 << 20,
                         .batch_cache_bytes = 256 << 10};
@@ -504,9 +504,9 @@ static void test_latency_mode(void)
     reset(0, 0, 0);
     lat_median = LAT_MEDIAN_NS;
     mb__runner runner = fake_runner(&s);
-    runner.mode = MB_MODE_LATENCY;
+    mb__options opts = {.mode = MB_MODE_LATENCY, .threads = 1};
     mb__measurement m;
-    CHECK_INT(mb__measure(&runner, latency_body, 7, &m), ==, 0);
+    CHECK_INT(mb__measure(&runner, &opts, latency_body, 7, &m), ==, 0);
     CHECK(m.failure == NULL);
     CHECK_INT(m.mode, ==, MB_MODE_LATENCY);
     CHECK_INT(m.latency_short, ==, 0);
@@ -536,7 +536,7 @@ static void test_latency_mode(void)
     /* Invocations shorter than the threshold (100 quanta = 2 us): measured normally. */
     reset(0, 0, 0);
     lat_median = 500;
-    CHECK_INT(mb__measure(&runner, latency_body, 7, &m), ==, 0);
+    CHECK_INT(mb__measure(&runner, &opts, latency_body, 7, &m), ==, 0);
     CHECK_INT(m.mode, ==, MB_MODE_NORMAL);
     CHECK_INT(m.latency_short, ==, 1);
     CHECK(m.latency.n == 0 && m.n >= 10);
@@ -552,9 +552,9 @@ static void test_cold_mode(void)
     s.measurement_time_s = 0.01;
     reset(0, 0, 0);
     mb__runner runner = fake_runner(&s);
-    runner.mode = MB_MODE_COLD;
+    mb__options opts = {.mode = MB_MODE_COLD, .threads = 1};
     mb__measurement m;
-    CHECK_INT(mb__measure(&runner, latency_body, 7, &m), ==, 0);
+    CHECK_INT(mb__measure(&runner, &opts, latency_body, 7, &m), ==, 0);
     CHECK(m.failure == NULL);
     CHECK_INT(m.mode, ==, MB_MODE_COLD);
     CHECK_INT(m.warm_up_iters, ==, 1);
@@ -604,20 +604,21 @@ static void test_pause_manual_counters(void)
     s.measurement_time_s = 0.05;
     reset(0, 0, 0);
     mb__runner runner = fake_runner(&s);
+    mb__options opts = {.threads = 1};
     mb__measurement m;
-    CHECK_INT(mb__measure(&runner, pause_body, 1, &m), ==, 0);
+    CHECK_INT(mb__measure(&runner, &opts, pause_body, 1, &m), ==, 0);
     CHECK(m.failure == NULL && m.n >= 10);
     for (size_t i = 0; i < m.n; i++)
         CHECK_NEAR(m.ns[i] / (double)m.iters[i], 100 + FAKE_READ_NS, 0, 0.2);
     mb__measurement_free(&m);
 
-    CHECK_INT(mb__measure(&runner, manual_body, 1, &m), ==, 0);
+    CHECK_INT(mb__measure(&runner, &opts, manual_body, 1, &m), ==, 0);
     CHECK(m.failure == NULL && m.n >= 10);
     for (size_t i = 0; i < m.n; i++)
         CHECK_NEAR(m.ns[i] / (double)m.iters[i], 500, 1e-12, 0);
     mb__measurement_free(&m);
 
-    CHECK_INT(mb__measure(&runner, counters_body, 1, &m), ==, 0);
+    CHECK_INT(mb__measure(&runner, &opts, counters_body, 1, &m), ==, 0);
     CHECK(m.failure == NULL && m.n >= 10);
     CHECK_INT(m.report.n_user, ==, 3);
     CHECK_STR(m.report.user_name[1], "rate");
@@ -631,9 +632,9 @@ static void test_pause_manual_counters(void)
     mb__measurement_free(&m);
 
     /* In latency mode a sample spans many invocations: per call stays the mean per call. */
-    runner.mode = MB_MODE_LATENCY;
+    opts.mode = MB_MODE_LATENCY;
     iter_ns = 250;
-    CHECK_INT(mb__measure(&runner, counters_body, 1, &m), ==, 0);
+    CHECK_INT(mb__measure(&runner, &opts, counters_body, 1, &m), ==, 0);
     CHECK_INT(m.mode, ==, MB_MODE_NORMAL); /* 250 ns is below the 2 us threshold */
     mb__measurement_free(&m);
 }
@@ -672,13 +673,14 @@ static void test_fixture(void)
     s.measurement_time_s = 0.01;
     reset(0, 0, 0);
     mb__runner runner = fake_runner(&s);
-    runner.setup = fixture_setup;
-    runner.teardown = fixture_teardown;
+    mb__options opts = {.threads = 1};
+    opts.setup = fixture_setup;
+    opts.teardown = fixture_teardown;
     mb_param_value skip = {"skip_me", MB_PARAM_INT, 0, 0, NULL};
-    runner.values = &skip;
-    runner.n_values = 1;
+    opts.values = &skip;
+    opts.n_values = 1;
     mb__measurement m;
-    CHECK_INT(mb__measure(&runner, fixture_body, 1, &m), ==, 0);
+    CHECK_INT(mb__measure(&runner, &opts, fixture_body, 1, &m), ==, 0);
     CHECK(m.failure == NULL && m.n >= 10 && m.report.outcome == 0);
     CHECK_INT(setups, ==, 1);
     CHECK_INT(teardowns, ==, 1);
@@ -687,7 +689,7 @@ static void test_fixture(void)
 
     skip.i = 1;
     body_calls = 0;
-    CHECK_INT(mb__measure(&runner, fixture_body, 1, &m), ==, 0);
+    CHECK_INT(mb__measure(&runner, &opts, fixture_body, 1, &m), ==, 0);
     CHECK_INT(m.report.outcome, ==, MB_STATUS_SKIPPED);
     CHECK_STR(m.report.message, "fixture says no");
     CHECK_INT(body_calls, ==, 0);

@@ -7,6 +7,7 @@
 #include "compare.h"
 #include "counters.h"
 #include "microbe_internal.h"
+#include "runner.h"
 #include "stats.h"
 #include "sweep.h"
 
@@ -39,7 +40,6 @@ struct mb_ctx {
     size_t n_emitters;
 
     mb__counters *counters; /* settings.counters parsed, opened for each run */
-    double counter_scratch[2 * MB__COUNTERS_MAX];
     mb__saved_set baseline; /* settings.baseline read back, for the current run */
     int comparing;
     int defer; /* comparing or grouped: results are emitted once the verdicts are known */
@@ -390,7 +390,7 @@ static int finish_result(mb_ctx *ctx, const mb_bench *bench, const mb__measureme
     return err;
 }
 
-/* The runner of this context: its settings, clock, interruption flag and counters. */
+/* The runner of this context's run: its settings, clock, interruption flag and counters. */
 static mb__runner make_runner(mb_ctx *ctx)
 {
     size_t nc = ctx->counters ? mb__counters_count(ctx->counters) : 0;
@@ -399,9 +399,6 @@ static mb__runner make_runner(mb_ctx *ctx)
                         .min_sample_ns = ctx->timer.min_sample_ns,
                         .stop = &ctx->interrupt,
                         .counters = nc ? ctx->counters : NULL,
-                        .counter_values = ctx->counter_scratch,
-                        .counter_coverage = ctx->counter_scratch + MB__COUNTERS_MAX,
-                        .threads = 1,
                         .quantum_ns = ctx->timer.resolution_ns > ctx->timer.cost_ns
                                           ? ctx->timer.resolution_ns
                                           : ctx->timer.cost_ns,
@@ -413,10 +410,10 @@ static int run_one(mb_ctx *ctx, const mb_bench *bench, mb_result *r, void **stor
 {
     const mb_settings *s = &ctx->settings;
     mb__runner runner = make_runner(ctx);
-    mb__runner_options(&runner, bench);
+    mb__options opts = mb__bench_options(bench);
     uint64_t start = ctx->clock->now_ns(ctx->clock->user);
     mb__measurement m;
-    int err = mb__measure(&runner, bench->fn, mb__bench_seed(s->seed, bench->name), &m);
+    int err = mb__measure(&runner, &opts, bench->fn, mb__bench_seed(s->seed, bench->name), &m);
     if (err)
         return err;
     err = finish_result(ctx, bench, &m, r, storage);
@@ -541,10 +538,9 @@ int mb__ctx_callgrind_child(mb_ctx *ctx, uint64_t iters)
     if (err)
         return err;
     mb__runner runner = make_runner(ctx);
-    runner.counters = NULL;
     for (size_t i = 0; i < n && !err; i++) {
-        mb__runner_options(&runner, list[i]);
-        if (mb__call_collecting(&runner, list[i]->fn, iters))
+        mb__options opts = mb__bench_options(list[i]);
+        if (mb__call_collecting(&runner, &opts, list[i]->fn, iters))
             err = MB_EUSAGE;
     }
     free(list);
@@ -766,8 +762,6 @@ int mb_run(mb_ctx *ctx)
     if (!ctx->timer_probed) {
         mb__timer_probe(ctx->clock, &ctx->timer);
         mb__runner runner = make_runner(ctx);
-        runner.stop = NULL;
-        runner.counters = NULL;
         ctx->loop_ns = mb__loop_overhead_ns(&runner);
         ctx->timer_probed = 1;
     }
