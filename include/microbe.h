@@ -535,7 +535,8 @@ typedef struct mb_settings {
     const char *counters;          /* comma-separated performance counters read around every
                                       sample ("task-clock,page-faults"; docs/counters.md), or NULL */
     int instructions;              /* nonzero: also count each benchmark's instructions per
-                                      iteration exactly, under valgrind's callgrind (POSIX) */
+                                      iteration exactly, under valgrind's callgrind (POSIX): the
+                                      program runs itself again, see mb_run() */
     double instructions_threshold; /* instruction-count changes within +-this fraction count as
                                       none (0.002: the count is deterministic) */
     unsigned char reserved[4];
@@ -994,7 +995,13 @@ MB_API int mb_ctx_add_emitter(mb_ctx *ctx, const mb_emitter *emitter);
  * each result to the emitters. Returns 0 when the run completed (individual benchmarks may
  * still have failed: see mb_result.status), MB_EDUP for duplicate names, MB_EINTR when it
  * was interrupted (the emitters' end() still ran, with the results finished before the
- * interruption), or the first error of an emitter or allocation. */
+ * interruption), or the first error of an emitter or allocation.
+ *
+ * With settings.instructions the program is started again, without arguments, under
+ * valgrind, twice per benchmark. In that child mb_run() calls the one benchmark asked for
+ * once (if this context selects it) and returns 0 without results or emitter calls, or
+ * MB_EUSAGE when its body misused MB_LOOP; later runs in the child do nothing. The program
+ * should then end as after any run, with exit status 0 when mb_run() returned 0. */
 MB_API int mb_run(mb_ctx *ctx);
 
 /* Asks a running mb_run() to stop: the benchmark being measured is abandoned (its samples are

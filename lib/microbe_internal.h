@@ -174,27 +174,6 @@ typedef int (*mb__result_fn)(void *arg, mb_result *r, void **storage);
 int mb__isolate(const mb_bench *bench, mb__result_fn fn, void *arg, double timeout_s,
                 const volatile sig_atomic_t *stop, mb_result *r, void **storage);
 
-/* ---- Instruction counts (callgrind.c) ------------------------------------------------ */
-
-/* Whether this build can switch callgrind's collection on around MB_LOOP. */
-int mb__callgrind_built_in(void);
-/* Switches callgrind's collection on or off (no-op outside valgrind or without support). */
-void mb__callgrind_toggle(void);
-/* Checks that valgrind can be run; 0, or MB_EINVAL with a message in err. */
-int mb__callgrind_check(char *err, size_t size);
-/* Instructions per iteration of benchmark `name` of executable exe: two runs of it under
- * callgrind, with iters and 2 iters iterations, collection on only inside MB_LOOP; the
- * difference of their totals over iters cancels what a call costs besides its iterations.
- * Returns 0, or MB_EIO with a message in err. */
-int mb__callgrind_measure(const char *exe, const char *name, uint64_t iters, double *per_iter,
-                          char *err, size_t size);
-/* The environment variable that makes a bench executable a callgrind child: its value is the
- * iteration count of the one call each selected benchmark then gets. */
-#define MB__CALLGRIND_ENV "MICROBE_INTERNAL_CALLGRIND_ITERS"
-/* The child's side: each selected benchmark called once with iters iterations, collection
- * on only inside its loop, nothing reported. Returns 0 or the first failure's MB_EUSAGE. */
-int mb__ctx_callgrind_child(mb_ctx *ctx, uint64_t iters);
-
 /* ---- Affinity ------------------------------------------------------------------------ */
 
 /* Pins the calling thread to one CPU. Returns 0, or MB_EINVAL with errno saying why. */

@@ -765,18 +765,6 @@ int mb_main(int argc, char **argv)
         return 2;
     }
 
-    const char *callgrind_iters = getenv(MB__CALLGRIND_ENV);
-    if (callgrind_iters) {
-        /* A child of --instructions, running under callgrind: no report. */
-        uint64_t iters = 0;
-        rc = mb__parse_uint(MB__CALLGRIND_ENV, callgrind_iters, 1, UINT64_C(1) << 40, &iters, err,
-                            sizeof err);
-        if (rc == 0)
-            rc = mb__ctx_callgrind_child(ctx, iters);
-        mb_ctx_free(ctx);
-        return rc ? 1 : 0;
-    }
-
     size_t selected = 0;
     rc = mb_ctx_list(ctx, cli.flag[OPT_LIST] ? print_bench_name : count_bench, &selected);
     int exit_code = 0;

@@ -8,6 +8,7 @@
  */
 #include "state.h"
 
+#include "callgrind.h"
 #include "counters.h"
 
 #include <math.h>

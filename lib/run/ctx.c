@@ -4,6 +4,7 @@
  * the small tables of the public API: versions, error strings, warning names.
  */
 #include "baseline.h"
+#include "callgrind.h"
 #include "compare.h"
 #include "counters.h"
 #include "microbe_internal.h"
@@ -529,8 +530,15 @@ static void open_counters(mb_ctx *ctx)
     }
 }
 
-int mb__ctx_callgrind_child(mb_ctx *ctx, uint64_t iters)
+/* The callgrind child's side of settings.instructions (callgrind.h): the benchmark named
+ * `name` among the selected ones called once with iters iterations, collection on only
+ * inside its loop; nothing else measured, emitted or kept. A run that does not select it
+ * leaves it to another (a program may run several contexts); NULL name: an earlier run of
+ * this process answered. Returns 0, MB_EUSAGE when the body misused MB_LOOP, or MB_ENOMEM. */
+static int callgrind_child(mb_ctx *ctx, const char *name, uint64_t iters)
 {
+    if (!name)
+        return 0;
     mb_bench **list, **owned;
     size_t n, n_owned;
     int err =
@@ -538,10 +546,13 @@ int mb__ctx_callgrind_child(mb_ctx *ctx, uint64_t iters)
     if (err)
         return err;
     mb__runner runner = make_runner(ctx);
-    for (size_t i = 0; i < n && !err; i++) {
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(list[i]->name, name) != 0)
+            continue;
         mb__options opts = mb__bench_options(list[i]);
-        if (mb__call_collecting(&runner, &opts, list[i]->fn, iters))
-            err = MB_EUSAGE;
+        err = mb__call_collecting(&runner, &opts, list[i]->fn, iters) ? MB_EUSAGE : 0;
+        mb__callgrind_answered();
+        break;
     }
     free(list);
     mb__instances_free(owned, n_owned);
@@ -737,6 +748,11 @@ int mb_run(mb_ctx *ctx)
 {
     ctx->interrupt = 0;
     free_results(ctx);
+    const char *child_bench;
+    uint64_t child_iters;
+    int child = mb__callgrind_child(&child_bench, &child_iters);
+    if (child) /* this program was started by --instructions: answer, and only that */
+        return child < 0 ? child : callgrind_child(ctx, child_bench, child_iters);
     int load_err = load_baseline(ctx);
     if (load_err)
         return load_err;
