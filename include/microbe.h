@@ -10,6 +10,7 @@
  *   6. Results
  *   7. Emitters
  *   8. Running: the context, mb_run(), mb_main()
+ *   9. Result files: loading, comparing and emitting saved results
  *
  * Conventions: every public symbol starts with mb_ or MB_ (BENCH is the one exception);
  * functions that can fail return 0 or a negative MB_E* code; outputs go through
@@ -1023,6 +1024,79 @@ MB_API int mb_ctx_list(mb_ctx *ctx, void (*fn)(void *user, const mb_bench *bench
  * results finished so far are reported and every output file is written whole).
  * libmicrobe_main provides a main() that calls it. */
 MB_API int mb_main(int argc, char **argv);
+
+/* ---------------------------------------------------------------------------------------
+ * 9. Result files
+ * ------------------------------------------------------------------------------------- */
+
+/* A set of results read back from files in the JSON format (--format json, --output
+ * json:PATH, the files of a baseline directory; docs/formats.md): each benchmark as an
+ * mb_result, and the run's context as an mb_run_info. Opaque; everything in it is owned by
+ * the set and valid until mb_results_free(). Not thread-safe: one thread at a time. */
+typedef struct mb_results mb_results;
+
+/* Reads the results file at path. With *set NULL, *set receives a new set; otherwise the
+ * file's benchmarks are added to *set, each replacing one of the same name (so reading a
+ * baseline directory file by file merges it). Every field the JSON format records is read
+ * back into the results (a member missing from an older file keeps the value an empty result
+ * has: 0, NULL or NAN), and so is the run's context: the set's mb_results_info() is that of
+ * the first file read. Returns 0; MB_EIO when the file cannot be read (errno says why);
+ * MB_EINVAL when it is not a valid microbe results document of schema version 1 (strict
+ * JSON, right types, consistent samples); MB_ENOMEM. On failure *set is unchanged and, when
+ * message is not NULL, message (size bytes) receives one line naming the file and the
+ * problem ("old.json: line 3, column 14: ..."). */
+MB_API int mb_results_read(const char *path, mb_results **set, char *message, size_t size);
+
+/* Frees a set and everything in it. NULL is a no-op. */
+MB_API void mb_results_free(mb_results *set);
+
+/* The results of a set in file order, or NULL for an index out of range; the result named
+ * name, or NULL. Valid until the set is changed or freed. */
+MB_API size_t mb_results_count(const mb_results *set);
+MB_API const mb_result *mb_results_get(const mb_results *set, size_t index);
+MB_API const mb_result *mb_results_find(const mb_results *set, const char *name);
+
+/* The run's context as the first file read recorded it: library version, timer, seed,
+ * settings, environment, complexity fits. n_benchmarks and names list the set's results. */
+MB_API const mb_run_info *mb_results_info(const mb_results *set);
+
+/* Keeps only the results whose name matches filter, a POSIX extended regular expression (as
+ * settings.filter; NULL or "" keeps all). Returns 0, MB_EREGEX or MB_ENOMEM. */
+MB_API int mb_results_filter(mb_results *set, const char *filter);
+
+/* Compares every result of set with the result of the same name in baseline, by the rules a
+ * run applies against its baseline (docs/comparing.md): the ratio of medians with its
+ * bootstrap interval (s->resamples at s->confidence, seeded from s->seed and the name),
+ * widened by s->run_noise; the Mann-Whitney test with Holm's correction over the results
+ * compared; the verdict from s->noise_threshold and s->significance; no regressed or improved
+ * verdict for a result with MB_WARN_UNSTABLE; the instruction-count change by
+ * s->instructions_threshold. Fills each result's change and instructions_change (verdict
+ * MB_VERDICT_NONE for those not in baseline), and records the comparison's settings in the
+ * set's info, where the emitters read them, with s->baseline (copied) or else the path of
+ * baseline's first file as the baseline's name. To find what the run that wrote set would
+ * have found against that baseline, pass its own settings (mb_results_info(set)->settings)
+ * with the thresholds wanted. Returns 0, MB_EINVAL for invalid settings, or MB_ENOMEM. */
+MB_API int mb_results_compare(mb_results *set, const mb_results *baseline, const mb_settings *s);
+
+/* The paired comparison of two programs run alternately (microbe-compare --exec): for result
+ * i of set, old_rounds[i] and new_rounds[i] hold the estimates (e.g. medians) of `rounds`
+ * rounds, each measuring the old and the new program within moments of each other; NULL for
+ * a result not compared. Each result's change becomes the median of the rounds' log ratios
+ * with its distribution-free interval at s->confidence and the exact sign test, Holm-corrected
+ * over the results compared, with a verdict by s->noise_threshold and s->significance (no
+ * run-noise term: the rounds' spread holds it; docs/comparing.md). The set's info records the
+ * settings as mb_results_compare does (run noise 0; s->baseline or "old" as the name). Every
+ * estimate must be finite and positive, rounds at least 2. Returns 0, MB_EINVAL (invalid
+ * settings or rounds) or MB_ENOMEM. */
+MB_API int mb_results_pair(mb_results *set, const double *const *old_rounds,
+                           const double *const *new_rounds, size_t rounds, const mb_settings *s);
+
+/* Feeds the set's results, in order, to an emitter: begin(), result() for each, end(), with
+ * mb_results_info() as the run. So any format (mb_emitter_new) renders a loaded or compared
+ * set: the text and markdown reports then end with the change section, the JSON carries a
+ * change object per result. Stops at the first error the emitter returns, and returns it;
+ * 0 otherwise. The emitter stays the caller's (destroy is not called). */
+MB_API int mb_results_emit(const mb_results *set, const mb_emitter *emitter);
 
 #ifdef __cplusplus
 }

@@ -187,27 +187,28 @@ static void test_widen_and_verdict(void)
     CHECK_NEAR(high, NAN, 0, 0);
 
     const double thr = MB__DEFAULT_THRESHOLD, alpha = MB__DEFAULT_ALPHA;
-    CHECK_INT(mb__verdict_of(1.03, 1.10, 0.01, thr, alpha), ==, MB__VERDICT_REGRESSED);
-    CHECK_INT(mb__verdict_of(1.03, 1.10, 0.06, thr, alpha), ==, MB__VERDICT_INCONCLUSIVE);
-    CHECK_INT(mb__verdict_of(1.01, 1.10, 0.001, thr, alpha), ==, MB__VERDICT_INCONCLUSIVE);
-    CHECK_INT(mb__verdict_of(0.90, 0.97, 0.01, thr, alpha), ==, MB__VERDICT_IMPROVED);
-    CHECK_INT(mb__verdict_of(0.90, 1.0 / 1.02, 0.01, thr, alpha), ==, MB__VERDICT_INCONCLUSIVE);
-    CHECK_INT(mb__verdict_of(0.99, 1.01, 0.001, thr, alpha), ==, MB__VERDICT_UNCHANGED);
-    CHECK_INT(mb__verdict_of(1.0 / 1.02, 1.02, 0.5, thr, alpha), ==, MB__VERDICT_UNCHANGED);
-    CHECK_INT(mb__verdict_of(0.97, 1.01, 0.5, thr, alpha), ==, MB__VERDICT_INCONCLUSIVE);
-    CHECK_INT(mb__verdict_of(0.90, 1.10, 0.5, thr, alpha), ==, MB__VERDICT_INCONCLUSIVE);
-    CHECK_INT(mb__verdict_of(NAN, 1.10, 0.01, thr, alpha), ==, MB__VERDICT_INCONCLUSIVE);
-    CHECK_INT(mb__verdict_of(1.03, NAN, 0.01, thr, alpha), ==, MB__VERDICT_INCONCLUSIVE);
-    CHECK_INT(mb__verdict_of(1.03, 1.10, NAN, thr, alpha), ==, MB__VERDICT_INCONCLUSIVE);
-    CHECK_INT(mb__verdict_of(0.99, 1.01, 0.5, NAN, alpha), ==, MB__VERDICT_INCONCLUSIVE);
-    CHECK_INT(mb__verdict_of(0.99, 1.01, 0.5, thr, NAN), ==, MB__VERDICT_INCONCLUSIVE);
-    CHECK_INT(mb__verdict_of(1.10, 1.03, 0.01, thr, alpha), ==, MB__VERDICT_INCONCLUSIVE);
-    CHECK_INT(mb__verdict_of(1.03, 1.10, 0.01, -0.01, alpha), ==, MB__VERDICT_INCONCLUSIVE);
-    /* The values cross a file format, so they are fixed. */
-    CHECK_INT(MB__VERDICT_UNCHANGED, ==, 0);
-    CHECK_INT(MB__VERDICT_IMPROVED, ==, 1);
-    CHECK_INT(MB__VERDICT_REGRESSED, ==, 2);
-    CHECK_INT(MB__VERDICT_INCONCLUSIVE, ==, 3);
+    CHECK_INT(mb__verdict_of(1.03, 1.10, 0.01, thr, alpha), ==, MB_VERDICT_REGRESSED);
+    CHECK_INT(mb__verdict_of(1.03, 1.10, 0.06, thr, alpha), ==, MB_VERDICT_INCONCLUSIVE);
+    CHECK_INT(mb__verdict_of(1.01, 1.10, 0.001, thr, alpha), ==, MB_VERDICT_INCONCLUSIVE);
+    CHECK_INT(mb__verdict_of(0.90, 0.97, 0.01, thr, alpha), ==, MB_VERDICT_IMPROVED);
+    CHECK_INT(mb__verdict_of(0.90, 1.0 / 1.02, 0.01, thr, alpha), ==, MB_VERDICT_INCONCLUSIVE);
+    CHECK_INT(mb__verdict_of(0.99, 1.01, 0.001, thr, alpha), ==, MB_VERDICT_UNCHANGED);
+    CHECK_INT(mb__verdict_of(1.0 / 1.02, 1.02, 0.5, thr, alpha), ==, MB_VERDICT_UNCHANGED);
+    CHECK_INT(mb__verdict_of(0.97, 1.01, 0.5, thr, alpha), ==, MB_VERDICT_INCONCLUSIVE);
+    CHECK_INT(mb__verdict_of(0.90, 1.10, 0.5, thr, alpha), ==, MB_VERDICT_INCONCLUSIVE);
+    CHECK_INT(mb__verdict_of(NAN, 1.10, 0.01, thr, alpha), ==, MB_VERDICT_INCONCLUSIVE);
+    CHECK_INT(mb__verdict_of(1.03, NAN, 0.01, thr, alpha), ==, MB_VERDICT_INCONCLUSIVE);
+    CHECK_INT(mb__verdict_of(1.03, 1.10, NAN, thr, alpha), ==, MB_VERDICT_INCONCLUSIVE);
+    CHECK_INT(mb__verdict_of(0.99, 1.01, 0.5, NAN, alpha), ==, MB_VERDICT_INCONCLUSIVE);
+    CHECK_INT(mb__verdict_of(0.99, 1.01, 0.5, thr, NAN), ==, MB_VERDICT_INCONCLUSIVE);
+    CHECK_INT(mb__verdict_of(1.10, 1.03, 0.01, thr, alpha), ==, MB_VERDICT_INCONCLUSIVE);
+    CHECK_INT(mb__verdict_of(1.03, 1.10, 0.01, -0.01, alpha), ==, MB_VERDICT_INCONCLUSIVE);
+    /* One verdict enum, the public one; its values cross the ABI, so they are fixed. */
+    CHECK_INT(MB_VERDICT_NONE, ==, 0);
+    CHECK_INT(MB_VERDICT_UNCHANGED, ==, 1);
+    CHECK_INT(MB_VERDICT_IMPROVED, ==, 2);
+    CHECK_INT(MB_VERDICT_REGRESSED, ==, 3);
+    CHECK_INT(MB_VERDICT_INCONCLUSIVE, ==, 4);
 }
 
 /* ---- The bootstrap ratio interval: properties ---------------------------------------------- */
@@ -307,18 +308,17 @@ static int trials(int full)
 
 /* The verdict of one comparison of two independent runs: ratio interval and Mann-Whitney p.
  * When between_sd > 0 the interval is also widened by it; *widened receives that verdict. */
-static mb__verdict compare_runs(const double *old_t, size_t n_old, const double *new_t,
-                                size_t n_new, size_t b, uint64_t seed, double between_sd,
-                                mb__verdict *widened)
+static mb_verdict compare_runs(const double *old_t, size_t n_old, const double *new_t, size_t n_new,
+                               size_t b, uint64_t seed, double between_sd, mb_verdict *widened)
 {
     mb__ratio r;
     mb__mwu u;
     if (widened)
-        *widened = MB__VERDICT_INCONCLUSIVE;
+        *widened = MB_VERDICT_INCONCLUSIVE;
     if (mb__ratio_bootstrap(old_t, n_old, new_t, n_new, b, 0.95, seed, &r) != 0 ||
         mb__mann_whitney(old_t, n_old, new_t, n_new, &u) != 0) {
         CHECK(!"comparison failed");
-        return MB__VERDICT_INCONCLUSIVE;
+        return MB_VERDICT_INCONCLUSIVE;
     }
     if (widened) {
         double low, high;
@@ -329,9 +329,9 @@ static mb__verdict compare_runs(const double *old_t, size_t n_old, const double 
     return mb__verdict_of(r.low, r.high, u.p, MB__DEFAULT_THRESHOLD, MB__DEFAULT_ALPHA);
 }
 
-static int is_alarm(mb__verdict v)
+static int is_alarm(mb_verdict v)
 {
-    return v == MB__VERDICT_REGRESSED || v == MB__VERDICT_IMPROVED;
+    return v == MB_VERDICT_REGRESSED || v == MB_VERDICT_IMPROVED;
 }
 
 /* (a) Coverage of the ratio interval at conf 0.95 with n = 50 per side, for a skewed
@@ -442,7 +442,7 @@ static void test_power(void)
         lognormal_sample(&rng, old_t, N, 100.0, 0.03);
         lognormal_sample(&rng, new_t, N, 110.0, 0.03);
         regressed +=
-            compare_runs(old_t, N, new_t, N, B, (uint64_t)t, 0.0, NULL) == MB__VERDICT_REGRESSED;
+            compare_runs(old_t, N, new_t, N, B, (uint64_t)t, 0.0, NULL) == MB_VERDICT_REGRESSED;
     }
     double power = (double)regressed / n_trials;
     fprintf(stderr, "(c) power, 10 %% slowdown, 3 %% noise, n = %d, %d trials: %.4f\n", N, n_trials,
@@ -475,9 +475,9 @@ static void test_paired_rounds(void)
         }
         covered += p.low <= truth && truth <= p.high;
         regressed += mb__verdict_of(p.low, p.high, p.p, MB__DEFAULT_THRESHOLD, MB__DEFAULT_ALPHA) ==
-                     MB__VERDICT_REGRESSED;
+                     MB_VERDICT_REGRESSED;
         unpaired_regressed +=
-            compare_runs(old_r, R, new_r, R, 500, (uint64_t)t, 0.0, NULL) == MB__VERDICT_REGRESSED;
+            compare_runs(old_r, R, new_r, R, 500, (uint64_t)t, 0.0, NULL) == MB_VERDICT_REGRESSED;
     }
     double cover = (double)covered / n_trials, power = (double)regressed / n_trials;
     double unpaired = (double)unpaired_regressed / n_trials;
@@ -510,7 +510,7 @@ static void test_between_run_widening(void)
         double offset_new = exp(between_sd * std_normal(&rng));
         lognormal_sample(&rng, old_t, N, 100.0 * offset_old, 0.01);
         lognormal_sample(&rng, new_t, N, 100.0 * offset_new, 0.01);
-        mb__verdict widened = MB__VERDICT_INCONCLUSIVE;
+        mb_verdict widened = MB_VERDICT_INCONCLUSIVE;
         alarms += is_alarm(compare_runs(old_t, N, new_t, N, B, (uint64_t)t, between_sd, &widened));
         alarms_widened += is_alarm(widened);
     }

@@ -1,27 +1,26 @@
 /*
  * microbe-compare: the change of every benchmark between two result files, or between two
- * bench executables run alternately (docs/comparing.md).
+ * bench executables run alternately (docs/comparing.md). Built on the public API alone: it
+ * reads the files with mb_results_read, compares them with mb_results_compare (the rules a run
+ * applies against its baseline) or mb_results_pair (the rounds of --exec), and writes the
+ * comparison with the library's emitters.
  *
  *   microbe-compare [options] OLD.json NEW.json
  *   microbe-compare [options] --exec OLD_EXE NEW_EXE [-- ARGS...]
  *
- * Files: each benchmark's per-iteration times are compared as a run compares with its
- * baseline (ratio of medians, bootstrap interval widened by --run-noise, Mann-Whitney U, Holm).
+ * Files: each benchmark of NEW is compared with the one of the same name in OLD exactly as the
+ * run that wrote NEW would have compared it with a baseline holding OLD: the same resamples,
+ * confidence and seed (NEW's, unless given), the same thresholds, the unstable rule.
  * Executables: each round runs every benchmark once in each executable, in alternating order,
  * each run a fresh process; the rounds are paired, so drift and placement effects common to a
  * round cancel and the spread between rounds, not within one run, makes the interval.
  */
 #define _POSIX_C_SOURCE 200809L
 
-#include "baseline.h"
-#include "compare.h"
-#include "emit/emit.h"
-#include "microbe_internal.h"
-#include "stats.h"
+#include <microbe.h>
 
 #include <errno.h>
 #include <fcntl.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,11 +29,20 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-enum format { FORMAT_TEXT, FORMAT_MARKDOWN, FORMAT_JSON };
+/* The comparison settings a flag gave (the others come from NEW, or the defaults). */
+enum {
+    GIVEN_NOISE = 1 << 0,
+    GIVEN_SIGNIFICANCE = 1 << 1,
+    GIVEN_RUN_NOISE = 1 << 2,
+    GIVEN_CONFIDENCE = 1 << 3,
+    GIVEN_RESAMPLES = 1 << 4,
+    GIVEN_SEED = 1 << 5
+};
 
 typedef struct options {
-    mb_settings s; /* confidence, resamples, seed, threshold, significance, run noise */
-    enum format format;
+    mb_settings flags; /* the values of the flags in `given` */
+    unsigned given;
+    const char *format;
     int exec;
     uint64_t rounds;
     int fail_on_regression;
@@ -44,14 +52,6 @@ typedef struct options {
     int n_child_args;
 } options;
 
-/* One benchmark in both. */
-typedef struct row {
-    char *name;
-    double old_ns, new_ns; /* medians (exec: medians of the rounds' medians) */
-    double old_spread;     /* exec: sd of log(old round medians): the run-to-run noise */
-    mb_change change;
-} row;
-
 static const char *prog = "microbe-compare";
 
 static void usage(FILE *out)
@@ -60,14 +60,16 @@ static void usage(FILE *out)
             "usage: %s [options] OLD.json NEW.json\n"
             "       %s [options] --exec OLD_EXE NEW_EXE [-- ARGS...]\n"
             "\n"
-            "Compares every benchmark present in both: the ratio of medians new/old with its\n"
-            "interval, a p-value (Holm-corrected over the benchmarks) and a verdict.\n"
+            "Compares every benchmark of NEW with the one of the same name in OLD, as a run\n"
+            "compares with its baseline: the ratio of medians new/old with its interval, a\n"
+            "p-value (Holm-corrected over the benchmarks) and a verdict.\n"
             "\n"
             "options:\n"
             "  --exec                run two bench executables alternately, round by round\n"
             "  --rounds N            rounds of --exec (default 10; 2 to 1000)\n"
             "  --filter REGEX        only benchmarks whose name matches (POSIX extended)\n"
-            "  --format FMT          text (default), markdown or json\n"
+            "  --format FMT          text (default), markdown, json, or another of the\n"
+            "                        library's formats (csv, gbench-json, bmf, ...)\n"
             "  --noise-threshold P   changes within +/-P count as none (default 2%%)\n"
             "  --significance P      significance level (default 0.05)\n"
             "  --run-noise P         run-to-run offset added to file comparisons (default 2%%)\n"
@@ -76,6 +78,7 @@ static void usage(FILE *out)
             "  --seed N              bootstrap seed\n"
             "  --fail-on-regression  exit 3 when a benchmark regressed\n"
             "  --help, --version\n"
+            "Files: settings not given are NEW's own (those of the run that wrote it).\n"
             "ARGS after -- go to both executables (e.g. -- --quick).\n"
             "exit: 0 done, 1 an executable failed, 2 bad usage or input, 3 regression (asked)\n",
             prog, prog);
@@ -98,17 +101,40 @@ static int usage_error(const char *fmt, ...)
     return 2;
 }
 
-/* A fraction option's value in its range, (0, 1) or [0, 1) when zero_ok; 0 or -1 with err. */
-static int parse_fraction_in(const char *name, const char *text, int zero_ok, double *out,
-                             char *err, size_t size)
+/* A whole number, decimal or 0x hexadecimal, in [min, max]; 0, or 2 after saying why not. */
+static int parse_uint(const char *name, const char *text, uint64_t min, uint64_t max, uint64_t *out)
 {
-    double v;
-    if (mb__parse_fraction(name, text, &v, err, size) != 0)
-        return -1;
-    if (!((zero_ok ? v >= 0 : v > 0) && v < 1)) {
-        snprintf(err, size, "%s: %s is out of range %s0, 1)", name, text, zero_ok ? "[" : "(");
-        return -1;
-    }
+    int base = text[0] == '0' && (text[1] == 'x' || text[1] == 'X') ? 16 : 10;
+    const char *digits = base == 16 ? text + 2 : text;
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(digits, &end, base);
+    if (!*digits || *end || !strchr("0123456789abcdefABCDEF", digits[0]))
+        return usage_error("%s: '%s' is not a whole number", name, text);
+    if (errno == ERANGE)
+        return usage_error("%s: '%s' is too large", name, text);
+    if (v < min || v > max)
+        return usage_error("%s: %s is out of range (%llu to %llu)", name, text,
+                           (unsigned long long)min, (unsigned long long)max);
+    *out = v;
+    return 0;
+}
+
+/* A fraction written as "0.95" or "95%", in (0, 1), or [0, 1) when zero_ok; 0, or 2 after
+ * saying why not. This program never changes the C locale, so strtod reads '.' whatever the
+ * environment's; the characters are checked first, so that "nan", "inf" and hexadecimal are
+ * refused. */
+static int parse_fraction(const char *name, const char *text, int zero_ok, double *out)
+{
+    size_t len = strspn(text, "0123456789.eE+-");
+    char *end;
+    double v = len ? strtod(text, &end) : 0;
+    int percent = text[len] == '%' && text[len + 1] == '\0';
+    if (!len || end != text + len || (text[len] && !percent) || !strpbrk(text, "0123456789"))
+        return usage_error("%s: '%s' is not a number or a percentage", name, text);
+    v = percent ? v / 100 : v;
+    if (!((zero_ok ? v >= 0 : v > 0) && v < 1))
+        return usage_error("%s: %s is out of range %s0, 1)", name, text, zero_ok ? "[" : "(");
     *out = v;
     return 0;
 }
@@ -126,14 +152,61 @@ static int check_executable(const char *which, const char *path)
     return 0;
 }
 
+static int known_format(const char *format)
+{
+    for (const char *const *f = mb_emitter_formats(); *f; f++)
+        if (strcmp(*f, format) == 0)
+            return 1;
+    return 0;
+}
+
+/* One option with a value; 0, or the exit code after saying what is wrong. */
+static int parse_value(options *o, const char *name, const char *v)
+{
+    mb_settings *f = &o->flags;
+    uint64_t u;
+    int rc = 0;
+    if (strcmp(name, "--rounds") == 0)
+        return parse_uint(name, v, 2, 1000, &o->rounds);
+    if (strcmp(name, "--filter") == 0) {
+        o->filter = v;
+    } else if (strcmp(name, "--format") == 0) {
+        if (!known_format(v))
+            return usage_error("--format: unknown format '%s' (text, markdown, json, ...)", v);
+        o->format = v;
+    } else if (strcmp(name, "--noise-threshold") == 0) {
+        rc = parse_fraction(name, v, 1, &f->noise_threshold);
+        o->given |= GIVEN_NOISE;
+    } else if (strcmp(name, "--significance") == 0) {
+        rc = parse_fraction(name, v, 0, &f->significance);
+        o->given |= GIVEN_SIGNIFICANCE;
+    } else if (strcmp(name, "--run-noise") == 0) {
+        rc = parse_fraction(name, v, 1, &f->run_noise);
+        o->given |= GIVEN_RUN_NOISE;
+    } else if (strcmp(name, "--confidence") == 0) {
+        rc = parse_fraction(name, v, 0, &f->confidence);
+        o->given |= GIVEN_CONFIDENCE;
+    } else if (strcmp(name, "--resamples") == 0) {
+        rc = parse_uint(name, v, 100, 1000000, &u);
+        f->resamples = (uint32_t)u;
+        o->given |= GIVEN_RESAMPLES;
+    } else if (strcmp(name, "--seed") == 0) {
+        rc = parse_uint(name, v, 0, UINT64_MAX, &f->seed);
+        o->given |= GIVEN_SEED;
+    } else {
+        return usage_error("unknown option '%s' (see --help)", name);
+    }
+    return rc;
+}
+
 /* Returns -1 to go on, else the exit code. */
 static int parse_args(int argc, char **argv, options *o)
 {
-    mb_settings_init(&o->s);
+    mb_settings_init(&o->flags);
     o->rounds = 10;
+    o->format = "text";
     const char *paths[2];
     int n_paths = 0;
-    char err[256];
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--") == 0) {
@@ -149,12 +222,8 @@ static int parse_args(int argc, char **argv, options *o)
             printf("microbe-compare %s\n", mb_version());
             return 0;
         }
-        if (strcmp(a, "--exec") == 0) {
-            o->exec = 1;
-            continue;
-        }
-        if (strcmp(a, "--fail-on-regression") == 0) {
-            o->fail_on_regression = 1;
+        if (strcmp(a, "--exec") == 0 || strcmp(a, "--fail-on-regression") == 0) {
+            *(a[2] == 'e' ? &o->exec : &o->fail_on_regression) = 1;
             continue;
         }
         if (a[0] != '-' || a[1] == '\0') {
@@ -170,43 +239,10 @@ static int parse_args(int argc, char **argv, options *o)
         snprintf(name, sizeof name, "%.*s", (int)(len < 39 ? len : 39), a);
         if (!v)
             return usage_error("option %s needs a value", name);
-        uint64_t u;
-        int rc = 0;
-        if (strcmp(name, "--rounds") == 0)
-            rc = mb__parse_uint(name, v, 2, 1000, &o->rounds, err, sizeof err);
-        else if (strcmp(name, "--filter") == 0)
-            o->filter = v;
-        else if (strcmp(name, "--format") == 0) {
-            if (strcmp(v, "text") == 0)
-                o->format = FORMAT_TEXT;
-            else if (strcmp(v, "markdown") == 0)
-                o->format = FORMAT_MARKDOWN;
-            else if (strcmp(v, "json") == 0)
-                o->format = FORMAT_JSON;
-            else
-                return usage_error("--format: unknown format '%s'%s (text, markdown, json)", v, "");
-        } else if (strcmp(name, "--noise-threshold") == 0)
-            rc = parse_fraction_in(name, v, 1, &o->s.noise_threshold, err, sizeof err);
-        else if (strcmp(name, "--significance") == 0)
-            rc = parse_fraction_in(name, v, 0, &o->s.significance, err, sizeof err);
-        else if (strcmp(name, "--run-noise") == 0)
-            rc = parse_fraction_in(name, v, 1, &o->s.run_noise, err, sizeof err);
-        else if (strcmp(name, "--confidence") == 0)
-            rc = parse_fraction_in(name, v, 0, &o->s.confidence, err, sizeof err);
-        else if (strcmp(name, "--resamples") == 0) {
-            rc = mb__parse_uint(name, v, 100, 1000000, &u, err, sizeof err);
-            if (rc == 0)
-                o->s.resamples = (uint32_t)u;
-        } else if (strcmp(name, "--seed") == 0)
-            rc = mb__parse_uint(name, v, 0, UINT64_MAX, &o->s.seed, err, sizeof err);
-        else
-            return usage_error("unknown option '%s' (see --help)", name);
+        int rc = parse_value(o, name, v);
         if (rc)
-            return usage_error("%s", err);
+            return rc;
     }
-    const char *problem;
-    if (mb_settings_validate(&o->s, &problem) != 0)
-        return usage_error("%s", problem);
     if (n_paths != 2)
         return usage_error("expected two inputs, OLD and NEW (see --help)");
     if (o->n_child_args && !o->exec)
@@ -218,52 +254,62 @@ static int parse_args(int argc, char **argv, options *o)
     return -1;
 }
 
+/* The settings of the comparison: from (NEW's settings, or the defaults), the flags given on
+ * top, old as the baseline's name in the reports. */
+static mb_settings comparison_settings(const options *o, const mb_settings *from)
+{
+    mb_settings s;
+    mb_settings_init(&s);
+    if (from) {
+        s.confidence = from->confidence;
+        s.resamples = from->resamples;
+        s.seed = from->seed;
+        s.noise_threshold = from->noise_threshold;
+        s.significance = from->significance;
+        s.run_noise = from->run_noise;
+        s.instructions_threshold = from->instructions_threshold;
+    }
+    const mb_settings *f = &o->flags;
+    s.noise_threshold = o->given & GIVEN_NOISE ? f->noise_threshold : s.noise_threshold;
+    s.significance = o->given & GIVEN_SIGNIFICANCE ? f->significance : s.significance;
+    s.run_noise = o->given & GIVEN_RUN_NOISE ? f->run_noise : s.run_noise;
+    s.confidence = o->given & GIVEN_CONFIDENCE ? f->confidence : s.confidence;
+    s.resamples = o->given & GIVEN_RESAMPLES ? f->resamples : s.resamples;
+    s.seed = o->given & GIVEN_SEED ? f->seed : s.seed;
+    s.baseline = o->old_path;
+    return s;
+}
+
 /* ---- Files --------------------------------------------------------------------------- */
 
-static int compare_files(const options *o, row **rows, size_t *n_rows)
+/* NEW compared with OLD into *out; 0 or the exit code after saying why not. */
+static int compare_files(const options *o, mb_results **out)
 {
-    regex_t re;
-    if (o->filter && regcomp(&re, o->filter, REG_EXTENDED | REG_NOSUB) != 0)
+    mb_results *old = NULL, *new = NULL;
+    char err[600];
+    int rc = mb_results_read(o->old_path, &old, err, sizeof err);
+    if (rc == 0)
+        rc = mb_results_read(o->new_path, &new, err, sizeof err);
+    if (rc) {
+        fprintf(stderr, "%s: error: %s\n", prog, rc == MB_ENOMEM ? mb_strerror(rc) : err);
+        mb_results_free(old);
+        return rc == MB_ENOMEM ? 1 : 2;
+    }
+    rc = mb_results_filter(new, o->filter);
+    if (rc == MB_EREGEX) {
+        mb_results_free(old);
+        mb_results_free(new);
         return usage_error("--filter: '%s' is not a valid POSIX extended regular expression",
                            o->filter);
-    mb__saved_set old = {0}, new = {0};
-    char err[600];
-    int rc = mb__results_read(o->old_path, &old, err, sizeof err);
+    }
+    mb_settings s = comparison_settings(o, mb_results_info(new)->settings);
     if (rc == 0)
-        rc = mb__results_read(o->new_path, &new, err, sizeof err);
-    if (rc) {
-        fprintf(stderr, "%s: error: %s\n", prog, err);
-        mb__saved_free(&old);
-        mb__saved_free(&new);
-        if (o->filter)
-            regfree(&re);
-        return 2;
-    }
-    *rows = calloc(new.n + 1, sizeof **rows);
-    size_t k = 0;
-    for (size_t i = 0; *rows && i < new.n &&rc == 0; i++) {
-        const mb__saved *b = &new.items[i], *a = mb__saved_find(&old, b->name);
-        if (!a || (o->filter && regexec(&re, b->name, 0, NULL, 0) != 0))
-            continue;
-        row *r = &(*rows)[k++];
-        r->name = strdup(b->name);
-        r->old_ns = a->median_ns;
-        r->new_ns = b->median_ns;
-        r->old_spread = NAN;
-        uint64_t seed = mb__bench_seed(o->s.seed, b->name) + 2;
-        rc = r->name ? mb__change_compute(a->t, a->n, b->t, b->n, &o->s, seed, &r->change)
-                     : MB_ENOMEM;
-    }
-    if (o->filter)
-        regfree(&re);
-    mb__saved_free(&old);
-    mb__saved_free(&new);
-    *n_rows = k;
-    if (!*rows || rc) {
-        fprintf(stderr, "%s: error: %s\n", prog, mb_strerror(rc ? rc : MB_ENOMEM));
-        return 1;
-    }
-    return 0;
+        rc = mb_results_compare(new, old, &s);
+    mb_results_free(old);
+    *out = new;
+    if (rc)
+        fprintf(stderr, "%s: error: %s\n", prog, mb_strerror(rc));
+    return rc ? 1 : 0;
 }
 
 /* ---- Executables --------------------------------------------------------------------- */
@@ -353,17 +399,38 @@ static char **list_names(const options *o, const char *exe, size_t *n)
     return names;
 }
 
-/* One run of one benchmark in exe: its median time per iteration, or NAN (reported). */
-static double run_once(const options *o, const char *exe, const char *name, const char *tmp)
+/* "^name$" with every character special to a POSIX extended regular expression escaped: the
+ * --filter that selects exactly the benchmark `name`. A new string, or NULL. */
+static char *exact_filter(const char *name)
 {
-    char *filter = mb__exact_filter(name);
+    char *f = malloc(2 * strlen(name) + 3), *p = f;
+    if (!f)
+        return NULL;
+    *p++ = '^';
+    for (; *name; name++) {
+        if (strchr("\\^$.[]|()*+?{}", *name))
+            *p++ = '\\';
+        *p++ = *name;
+    }
+    *p++ = '$';
+    *p = '\0';
+    return f;
+}
+
+/* One run of benchmark `name` in exe, its results read from tmp into *set (a new set when
+ * *set is NULL, replacing the earlier round otherwise): its median time per iteration, or
+ * -1 (reported). */
+static double run_once(const options *o, const char *exe, const char *name, const char *tmp,
+                       mb_results **set)
+{
+    char *filter = exact_filter(name);
     char output[4200];
     snprintf(output, sizeof output, "json:%s", tmp);
     const char **args = calloc((size_t)o->n_child_args + 8, sizeof *args);
     if (!filter || !args) {
         free(filter);
         free(args);
-        return NAN;
+        return -1;
     }
     int k = 0;
     args[k++] = exe;
@@ -382,19 +449,19 @@ static double run_once(const options *o, const char *exe, const char *name, cons
         if (status > 0)
             fprintf(stderr, "%s: error: %s exited with status %d running %s\n", prog, exe, status,
                     name);
-        return NAN;
+        return -1;
     }
-    mb__saved_set set = {0};
     char err[600];
-    double median = NAN;
-    if (mb__results_read(tmp, &set, err, sizeof err) != 0)
+    if (mb_results_read(tmp, set, err, sizeof err) != 0) {
         fprintf(stderr, "%s: error: %s\n", prog, err);
-    else if (set.n == 1)
-        median = set.items[0].median_ns;
-    else
+        return -1;
+    }
+    const mb_result *r = mb_results_find(*set, name);
+    if (!r || r->status != MB_STATUS_OK || !(r->median.point > 0)) {
         fprintf(stderr, "%s: error: %s reported no measurement for %s\n", prog, exe, name);
-    mb__saved_free(&set);
-    return median;
+        return -1;
+    }
+    return r->median.point;
 }
 
 static void free_names(char **names, size_t n)
@@ -404,193 +471,99 @@ static void free_names(char **names, size_t n)
     free(names);
 }
 
-static int compare_exec(const options *o, row **rows, size_t *n_rows)
+/* The benchmarks listed by both executables, in OLD's order; NULL after saying why not. */
+static char **common_names(const options *o, size_t *n)
 {
-    size_t n_old = 0, n_new = 0;
+    size_t n_old = 0, n_new = 0, k = 0;
     char **old_names = list_names(o, o->old_path, &n_old);
     char **new_names = old_names ? list_names(o, o->new_path, &n_new) : NULL;
-    if (!old_names || !new_names) {
-        free_names(old_names, n_old);
-        return 1;
-    }
-    *rows = calloc(n_old + 1, sizeof **rows);
-    size_t k = 0;
-    for (size_t i = 0; *rows && i < n_old; i++)
+    char **names = new_names ? calloc(n_old + 1, sizeof *names) : NULL;
+    for (size_t i = 0; names && i < n_old; i++)
         for (size_t j = 0; j < n_new; j++)
-            if (strcmp(old_names[i], new_names[j]) == 0)
-                (*rows)[k++].name = strdup(old_names[i]);
+            if (strcmp(old_names[i], new_names[j]) == 0) {
+                names[k++] = old_names[i];
+                old_names[i] = NULL;
+            }
     free_names(old_names, n_old);
     free_names(new_names, n_new);
-    *n_rows = k;
-    if (!*rows)
-        return 1;
+    *n = k;
+    return names;
+}
 
+/* The rounds of one benchmark into old_r and new_r (NEW's runs read into *set); 0 or 1. */
+static int run_rounds(const options *o, const char *name, size_t b, size_t k, const char *tmp,
+                      double *old_r, double *new_r, mb_results **set)
+{
+    size_t rounds = (size_t)o->rounds;
+    for (size_t round = 0; round < rounds; round++) {
+        /* Alternate which goes first, so that neither always runs on a warmer machine. */
+        int new_first = (round + b) % 2 == 1;
+        mb_results *old_set = NULL;
+        for (int side = 0; side < 2; side++) {
+            int is_new = side == 0 ? new_first : !new_first;
+            double m =
+                run_once(o, is_new ? o->new_path : o->old_path, name, tmp, is_new ? set : &old_set);
+            *(is_new ? &new_r[round] : &old_r[round]) = m;
+            if (!(m > 0))
+                break;
+        }
+        mb_results_free(old_set);
+        if (!(old_r[round] > 0) || !(new_r[round] > 0))
+            return 1;
+        if (strcmp(o->format, "text") == 0 && isatty(STDERR_FILENO))
+            fprintf(stderr, "\r[%zu/%zu] %s: round %zu of %zu\033[K", b + 1, k, name, round + 1,
+                    rounds);
+    }
+    return 0;
+}
+
+/* The two executables, round by round, paired into *out (NEW's last runs); 0 or the exit
+ * code after saying why not. */
+static int compare_exec(const options *o, mb_results **out)
+{
+    size_t k = 0, rounds = (size_t)o->rounds;
+    char **names = common_names(o, &k);
+    if (!names)
+        return 1;
     char dir_template[] = "/tmp/microbe-compare.XXXXXX";
     char *dir = mkdtemp(dir_template);
     if (!dir) {
         fprintf(stderr, "%s: error: cannot create a temporary directory: %s\n", prog,
                 strerror(errno));
+        free_names(names, k);
         return 1;
     }
     char tmp[64];
     snprintf(tmp, sizeof tmp, "%s/run.json", dir);
-    size_t rounds = (size_t)o->rounds;
-    double *old_r = malloc(rounds * sizeof *old_r), *new_r = malloc(rounds * sizeof *new_r);
-    int status = old_r && new_r ? 0 : 1;
-    for (size_t b = 0; b < k && status == 0; b++) {
-        row *r = &(*rows)[b];
-        for (size_t round = 0; round < rounds && status == 0; round++) {
-            /* Alternate which goes first, so that neither always runs on a warmer machine. */
-            int new_first = (round + b) % 2 == 1;
-            double first = run_once(o, new_first ? o->new_path : o->old_path, r->name, tmp);
-            double second = isfinite(first)
-                                ? run_once(o, new_first ? o->old_path : o->new_path, r->name, tmp)
-                                : NAN;
-            old_r[round] = new_first ? second : first;
-            new_r[round] = new_first ? first : second;
-            if (!(old_r[round] > 0) || !(new_r[round] > 0))
-                status = 1;
-            if (o->format == FORMAT_TEXT && isatty(STDERR_FILENO))
-                fprintf(stderr, "\r[%zu/%zu] %s: round %zu of %zu\033[K", b + 1, k, r->name,
-                        round + 1, rounds);
-        }
-        if (status)
-            break;
-        mb__paired paired;
-        if (mb__paired_ratio(old_r, new_r, rounds, o->s.confidence, &paired) != 0) {
-            status = 1;
-            break;
-        }
-        double *log_old = malloc(rounds * sizeof *log_old);
-        for (size_t i = 0; log_old && i < rounds; i++)
-            log_old[i] = log(old_r[i]);
-        r->old_spread = log_old ? mb__std_dev(log_old, rounds) : NAN;
-        free(log_old);
-        double *scratch = malloc(rounds * sizeof *scratch);
-        r->old_ns = scratch ? mb__median(old_r, rounds, scratch) : NAN;
-        r->new_ns = scratch ? mb__median(new_r, rounds, scratch) : NAN;
-        free(scratch);
-        r->change = (mb_change){MB_VERDICT_INCONCLUSIVE,
-                                r->old_ns,
-                                paired.point,
-                                paired.low,
-                                paired.high,
-                                paired.p,
-                                NAN,
-                                rounds};
-    }
-    if (o->format == FORMAT_TEXT && isatty(STDERR_FILENO))
+    double *r = calloc(2 * rounds * (k + 1), sizeof *r);
+    int status = r ? 0 : 1;
+    for (size_t b = 0; b < k && status == 0; b++)
+        status = run_rounds(o, names[b], b, k, tmp, r + 2 * rounds * b, r + 2 * rounds * b + rounds,
+                            out);
+    if (strcmp(o->format, "text") == 0 && isatty(STDERR_FILENO))
         fputs("\r\033[K", stderr);
-    free(old_r);
-    free(new_r);
     unlink(tmp);
     rmdir(dir);
+    size_t n = status == 0 && *out ? mb_results_count(*out) : 0;
+    const double **rounds_of = calloc(2 * n + 1, sizeof *rounds_of);
+    for (size_t i = 0; rounds_of && i < n; i++)
+        for (size_t b = 0; b < k; b++)
+            if (strcmp(mb_results_get(*out, i)->name, names[b]) == 0) {
+                rounds_of[i] = r + 2 * rounds * b;
+                rounds_of[n + i] = r + 2 * rounds * b + rounds;
+            }
+    if (status == 0 && n > 0) {
+        mb_settings s = comparison_settings(o, NULL);
+        if (!rounds_of || mb_results_pair(*out, rounds_of, rounds_of + n, rounds, &s) != 0)
+            status = 1;
+    }
+    free(rounds_of);
+    free(r);
+    free_names(names, k);
     return status;
 }
 
 /* ---- Output -------------------------------------------------------------------------- */
-
-static void print_table(const options *o, const row *rows, size_t n)
-{
-    int md = o->format == FORMAT_MARKDOWN, width = 9;
-    for (size_t i = 0; i < n; i++)
-        if ((int)strlen(rows[i].name) > width)
-            width = (int)strlen(rows[i].name);
-    if (md)
-        printf("| benchmark | old | new | change | interval | p | verdict |\n"
-               "|---|---:|---:|---:|---|---:|---|\n");
-    else
-        printf("%-*s  %10s  %10s  %7s  %-18s  %-7s  %s\n", width, "benchmark", "old", "new",
-               "change", "interval", "p", "verdict");
-    for (size_t i = 0; i < n; i++) {
-        const row *r = &rows[i];
-        char old_ns[32], new_ns[32], ratio[24], low[24], high[24], interval[56], p[24];
-        mb__format_time(old_ns, sizeof old_ns, r->old_ns, md ? "µs" : "us");
-        mb__format_time(new_ns, sizeof new_ns, r->new_ns, md ? "µs" : "us");
-        mb__format_change(ratio, sizeof ratio, r->change.ratio);
-        mb__format_change(low, sizeof low, r->change.low);
-        mb__format_change(high, sizeof high, r->change.high);
-        snprintf(interval, sizeof interval, "[%s, %s]", low, high);
-        if (isfinite(r->change.p_adjusted))
-            mb__fmt(p, sizeof p, "%.2g", r->change.p_adjusted);
-        else
-            snprintf(p, sizeof p, "-");
-        const char *verdict = mb_verdict_name(r->change.verdict);
-        if (md)
-            printf("| `%s` | %s | %s | %s | %s | %s | %s%s%s |\n", r->name, old_ns, new_ns, ratio,
-                   interval, p, r->change.verdict == MB_VERDICT_REGRESSED ? "**" : "", verdict,
-                   r->change.verdict == MB_VERDICT_REGRESSED ? "**" : "");
-        else
-            printf("%-*s  %10s  %10s  %7s  %-18s  %-7s  %s\n", width, r->name, old_ns, new_ns,
-                   ratio, interval, p, verdict);
-    }
-    char line[200];
-    if (o->exec)
-        mb__fmt(line, sizeof line,
-                "%llu paired rounds; interval of the median ratio; sign test, Holm-corrected; "
-                "noise threshold %g%%",
-                (unsigned long long)o->rounds, 100 * o->s.noise_threshold);
-    else
-        mb__fmt(line, sizeof line,
-                "interval: bootstrap, widened by run noise %g%%; Mann-Whitney U, "
-                "Holm-corrected; noise threshold %g%%",
-                100 * o->s.run_noise, 100 * o->s.noise_threshold);
-    printf(md ? "\n_%s_\n" : "\n%s\n", line);
-    if (o->exec && !md) {
-        printf("spread of OLD between runs (sd of log median; a value for --run-noise):");
-        for (size_t i = 0; i < n; i++) {
-            char spread[24];
-            mb__fmt(spread, sizeof spread, "%.2f%%", 100 * rows[i].old_spread);
-            printf("%s %s %s", i ? "," : "", rows[i].name, spread);
-        }
-        putchar('\n');
-    }
-}
-
-static void json_number(const char *key, double v, int last)
-{
-    printf("      \"%s\": ", key);
-    mb__json_number(stdout, v);
-    puts(last ? "" : ",");
-}
-
-static void print_json(const options *o, const row *rows, size_t n)
-{
-    printf("{\n  \"tool\": \"microbe-compare\",\n  \"version\": ");
-    mb__json_string(stdout, mb_version());
-    printf(",\n  \"mode\": \"%s\",\n  \"old\": ", o->exec ? "exec" : "files");
-    mb__json_string(stdout, o->old_path);
-    printf(",\n  \"new\": ");
-    mb__json_string(stdout, o->new_path);
-    printf(",\n  \"rounds\": ");
-    if (o->exec)
-        printf("%llu", (unsigned long long)o->rounds);
-    else
-        fputs("null", stdout);
-    printf(",\n  \"noise_threshold\": ");
-    mb__json_number(stdout, o->s.noise_threshold);
-    printf(",\n  \"significance\": ");
-    mb__json_number(stdout, o->s.significance);
-    printf(",\n  \"run_noise\": ");
-    mb__json_number(stdout, o->exec ? NAN : o->s.run_noise);
-    printf(",\n  \"benchmarks\": [");
-    for (size_t i = 0; i < n; i++) {
-        const row *r = &rows[i];
-        printf("%s\n    {\n      \"name\": ", i ? "," : "");
-        mb__json_string(stdout, r->name);
-        printf(",\n      \"verdict\": \"%s\",\n", mb_verdict_name(r->change.verdict));
-        json_number("old_median_ns", r->old_ns, 0);
-        json_number("new_median_ns", r->new_ns, 0);
-        json_number("ratio", r->change.ratio, 0);
-        json_number("ratio_low", r->change.low, 0);
-        json_number("ratio_high", r->change.high, 0);
-        json_number("p_value", r->change.p_value, 0);
-        json_number("p_adjusted", r->change.p_adjusted, 0);
-        json_number("old_run_spread", r->old_spread, 1);
-        printf("    }");
-    }
-    printf("%s]\n}\n", n ? "\n  " : "");
-}
 
 int main(int argc, char **argv)
 {
@@ -598,35 +571,34 @@ int main(int argc, char **argv)
     int code = parse_args(argc, argv, &o);
     if (code >= 0)
         return code;
-    row *rows = NULL;
-    size_t n = 0;
-    code = o.exec ? compare_exec(&o, &rows, &n) : compare_files(&o, &rows, &n);
-    if (code == 0 && n == 0) {
+    mb_results *set = NULL;
+    code = o.exec ? compare_exec(&o, &set) : compare_files(&o, &set);
+    size_t n = set ? mb_results_count(set) : 0, compared = 0;
+    int regressed = 0;
+    for (size_t i = 0; i < n; i++) {
+        const mb_result *r = mb_results_get(set, i);
+        compared += r->change.verdict != MB_VERDICT_NONE;
+        regressed |= r->change.verdict == MB_VERDICT_REGRESSED;
+    }
+    if (code == 0 && compared == 0) {
         fprintf(stderr, "%s: error: no benchmark is in both %s and %s%s\n", prog, o.old_path,
                 o.new_path, o.filter ? " (with the filter)" : "");
         code = 2;
     }
+    mb_emitter e;
+    if (code == 0 && mb_emitter_new(&e, o.format, stdout) != 0)
+        code = 1;
     if (code == 0) {
-        /* An array of pointers: sizeof *changes is meant to be a pointer's size. */
-        mb_change **changes = malloc(n * sizeof *changes); /* NOLINT(bugprone-sizeof-expression) */
-        for (size_t i = 0; changes && i < n; i++)
-            changes[i] = &rows[i].change;
-        if (!changes || mb__change_verdicts(changes, n, &o.s) != 0)
+        int rc = mb_results_emit(set, &e);
+        e.destroy(e.user);
+        if (rc) {
+            fprintf(stderr, "%s: error: %s\n", prog, mb_strerror(rc));
             code = 1;
-        free(changes);
+        }
     }
-    if (code == 0) {
-        if (o.format == FORMAT_JSON)
-            print_json(&o, rows, n);
-        else
-            print_table(&o, rows, n);
-        for (size_t i = 0; i < n; i++)
-            if (o.fail_on_regression && rows[i].change.verdict == MB_VERDICT_REGRESSED)
-                code = 3;
-    }
-    for (size_t i = 0; i < n; i++)
-        free(rows[i].name);
-    free(rows);
+    if (code == 0 && regressed && o.fail_on_regression)
+        code = 3;
+    mb_results_free(set);
     fflush(stdout);
     return code;
 }

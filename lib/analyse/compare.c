@@ -1,15 +1,19 @@
 /*
- * The statistics of change detection: is the new measurement of a benchmark slower, faster or
- * the same as the old one, and by how much? Rank tests for significance (Mann-Whitney U for
- * two independent runs; sign and Wilcoxon signed-rank tests for paired rounds), Holm's
- * correction across a suite, the ratio of medians with a bootstrap interval, the widening of
- * an interval by between-run variation, and the verdict that combines them. Pure functions
- * on arrays, built on stats.c; the functions that need scratch allocate it themselves.
+ * Change detection, the one owner of comparisons and verdicts: is the new measurement of a
+ * benchmark slower, faster or the same as the old one, and by how much? Rank tests for
+ * significance (Mann-Whitney U for two independent runs; sign and Wilcoxon signed-rank tests
+ * for paired rounds), Holm's correction across a suite, the ratio of medians with a bootstrap
+ * interval, the widening of an interval by between-run variation, and the verdict that
+ * combines them; then the rules that apply them to results (a run against its baseline, the
+ * members of a group, microbe-compare): which families Holm corrects, the unstable rule, the
+ * instruction-count changes. Pure functions built on stats.c; the functions that need scratch
+ * allocate it themselves.
  *
  * The p-values follow scipy.stats exactly (tests/fixtures/make_compare_fixtures.py checks
  * them), so that a user can reproduce any verdict with a few lines of Python.
  */
 #include "compare.h"
+#include "microbe_internal.h"
 #include "stats.h"
 
 #include <math.h>
@@ -472,17 +476,198 @@ void mb__widen_interval(double log_point, double log_low, double log_high, doubl
     *high = log_point + hypot(h_high > 0.0 ? h_high : 0.0, extra);
 }
 
-mb__verdict mb__verdict_of(double low, double high, double p, double thr, double alpha)
+mb_verdict mb__verdict_of(double low, double high, double p, double thr, double alpha)
 {
     if (isnan(low) || isnan(high) || isnan(p) || !(thr >= 0.0) || !(alpha > 0.0 && alpha < 1.0) ||
         low > high)
-        return MB__VERDICT_INCONCLUSIVE;
+        return MB_VERDICT_INCONCLUSIVE;
     double up = 1.0 + thr, down = 1.0 / up;
     if (low > up && p < alpha)
-        return MB__VERDICT_REGRESSED;
+        return MB_VERDICT_REGRESSED;
     if (high < down && p < alpha)
-        return MB__VERDICT_IMPROVED;
+        return MB_VERDICT_IMPROVED;
     if (low >= down && high <= up)
-        return MB__VERDICT_UNCHANGED;
-    return MB__VERDICT_INCONCLUSIVE;
+        return MB_VERDICT_UNCHANGED;
+    return MB_VERDICT_INCONCLUSIVE;
+}
+
+/* ---- Changes of results ------------------------------------------------------------------ */
+
+double *mb__result_times(const mb_result *r)
+{
+    if (!r->n_samples || !r->sample_iters || !r->sample_ns)
+        return NULL;
+    double *t = alloc_doubles(r->n_samples);
+    for (size_t i = 0; t && i < r->n_samples; i++)
+        t[i] = r->sample_ns[i] / (double)r->sample_iters[i];
+    return t;
+}
+
+int mb__change_verdicts(mb_change *const *changes, size_t n, const mb_settings *s)
+{
+    if (n == 0)
+        return 0;
+    double *p = alloc_doubles(n);
+    if (!p)
+        return MB_ENOMEM;
+    for (size_t i = 0; i < n; i++)
+        p[i] = changes[i]->p_value;
+    if (mb__holm(p, n, p) == -2) {
+        free(p);
+        return MB_ENOMEM;
+    }
+    for (size_t i = 0; i < n; i++) {
+        mb_change *c = changes[i];
+        c->p_adjusted = p[i];
+        c->verdict = mb__verdict_of(c->low, c->high, p[i], s->noise_threshold, s->significance);
+    }
+    free(p);
+    return 0;
+}
+
+int mb__change_paired(const double *old_r, const double *new_r, size_t r, const mb_settings *s,
+                      mb_change *out)
+{
+    *out = (mb_change){MB_VERDICT_NONE, NAN, NAN, NAN, NAN, NAN, NAN, 0};
+    if (r < 2)
+        return 0;
+    mb__paired p;
+    int rc = mb__paired_ratio(old_r, new_r, r, s->confidence, &p);
+    if (rc == -2)
+        return MB_ENOMEM;
+    if (rc != 0)
+        return 0;
+    double *scratch = alloc_doubles(r);
+    if (!scratch)
+        return MB_ENOMEM;
+    double median_old = mb__median(old_r, r, scratch);
+    free(scratch);
+    *out = (mb_change){MB_VERDICT_INCONCLUSIVE, median_old, p.point, p.low, p.high, p.p, NAN, r};
+    return 0;
+}
+
+int mb__change_of_member(const mb_result *base, const mb_result *member, const mb_settings *s,
+                         mb_change *out)
+{
+    size_t n = base->n_samples < member->n_samples ? base->n_samples : member->n_samples;
+    *out = (mb_change){MB_VERDICT_NONE, NAN, NAN, NAN, NAN, NAN, NAN, 0};
+    if (n < 2)
+        return 0;
+    double *old_r = mb__result_times(base), *new_r = mb__result_times(member);
+    int rc = old_r && new_r ? mb__change_paired(old_r, new_r, n, s, out) : MB_ENOMEM;
+    free(old_r);
+    free(new_r);
+    return rc;
+}
+
+/* The change of the per-iteration times new_t against old_t, as docs/comparing.md describes:
+ * the ratio of medians with its bootstrap interval, widened by the run noise, and the
+ * Mann-Whitney p-value; the verdict is left inconclusive until mb__change_verdicts. Returns 0,
+ * MB_EINVAL for unusable times, or MB_ENOMEM. */
+static int times_change(const double *old_t, size_t n_old, const double *new_t, size_t n_new,
+                        const mb_settings *s, uint64_t seed, mb_change *out)
+{
+    *out = (mb_change){MB_VERDICT_INCONCLUSIVE, NAN, NAN, NAN, NAN, NAN, NAN, n_old};
+    mb__ratio ratio;
+    int rc =
+        mb__ratio_bootstrap(old_t, n_old, new_t, n_new, s->resamples, s->confidence, seed, &ratio);
+    if (rc == -2)
+        return MB_ENOMEM;
+    if (rc != 0)
+        return MB_EINVAL;
+    mb__mwu mwu;
+    rc = mb__mann_whitney(old_t, n_old, new_t, n_new, &mwu);
+    if (rc == -2)
+        return MB_ENOMEM;
+    double low, high;
+    mb__widen_interval(log(ratio.point), log(ratio.low), log(ratio.high), s->run_noise,
+                       s->confidence, &low, &high);
+    double *scratch = alloc_doubles(n_old);
+    if (!scratch)
+        return MB_ENOMEM;
+    out->baseline_median_ns = mb__median(old_t, n_old, scratch);
+    free(scratch);
+    out->ratio = ratio.point;
+    out->low = exp(low);
+    out->high = exp(high);
+    out->p_value = rc == 0 ? mwu.p : NAN;
+    return 0;
+}
+
+/* The instruction count against the old one: exact on both sides, so the ratio is its own
+ * interval and the threshold alone decides. */
+static void instructions_change(const mb_result *old, mb_result *r, const mb_settings *s)
+{
+    if (!(old->instructions_per_iter > 0) || !(r->instructions_per_iter > 0))
+        return;
+    double ratio = r->instructions_per_iter / old->instructions_per_iter;
+    double t = 1 + s->instructions_threshold;
+    mb_verdict v = ratio > t       ? MB_VERDICT_REGRESSED
+                   : ratio < 1 / t ? MB_VERDICT_IMPROVED
+                                   : MB_VERDICT_UNCHANGED;
+    r->instructions_change =
+        (mb_change){v, old->instructions_per_iter, ratio, ratio, ratio, NAN, NAN, 1};
+}
+
+/* One result's changes against its old self: instructions, then times. */
+static int change_of(const mb_result *old, mb_result *r, const mb_settings *s)
+{
+    instructions_change(old, r, s);
+    if (!old->n_samples || !r->n_samples || !r->sample_ns)
+        return 0;
+    double *old_t = mb__result_times(old), *new_t = mb__result_times(r);
+    int rc = MB_ENOMEM;
+    if (old_t && new_t)
+        rc = times_change(old_t, old->n_samples, new_t, r->n_samples, s,
+                          mb__bench_seed(s->seed, r->name) + 2, &r->change);
+    free(old_t);
+    free(new_t);
+    if (rc == MB_EINVAL)
+        r->change = (mb_change){0}; /* times that cannot be compared: no verdict */
+    return rc == MB_EINVAL ? 0 : rc;
+}
+
+int mb__compare_results(mb_result *results, size_t n, const mb_result *const *olds,
+                        const mb_settings *s)
+{
+    /* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers */
+    mb_change **changes = malloc((n + 1) * sizeof *changes);
+    if (!changes)
+        return MB_ENOMEM;
+    int err = 0;
+    size_t k = 0;
+    for (size_t i = 0; i < n && !err; i++) {
+        results[i].change = results[i].instructions_change = (mb_change){0};
+        if (olds[i])
+            err = change_of(olds[i], &results[i], s);
+        if (results[i].change.verdict != MB_VERDICT_NONE)
+            changes[k++] = &results[i].change;
+    }
+    if (!err)
+        err = mb__change_verdicts(changes, k, s);
+    free(changes);
+    /* A run that was itself unstable cannot vouch for a change: most false alarms against a
+     * baseline come from runs disturbed as a whole (docs/performance.md). */
+    for (size_t i = 0; i < n; i++) {
+        mb_change *c = &results[i].change;
+        if ((results[i].warnings & MB_WARN_UNSTABLE) &&
+            (c->verdict == MB_VERDICT_REGRESSED || c->verdict == MB_VERDICT_IMPROVED))
+            c->verdict = MB_VERDICT_INCONCLUSIVE;
+    }
+    return err;
+}
+
+int mb__group_verdicts(mb_result *results, size_t n, const mb_settings *s)
+{
+    /* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers */
+    mb_change **changes = malloc((n + 1) * sizeof *changes);
+    if (!changes)
+        return MB_ENOMEM;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (results[i].paired.verdict != MB_VERDICT_NONE)
+            changes[k++] = &results[i].paired;
+    int err = mb__change_verdicts(changes, k, s);
+    free(changes);
+    return err;
 }

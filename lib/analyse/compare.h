@@ -1,18 +1,26 @@
 /*
- * The pure statistics of change detection between an old and a new measurement of one
- * benchmark: rank tests (Mann-Whitney U for independent samples, the sign test and the
- * Wilcoxon signed-rank test for paired rounds), Holm's correction across a suite, the ratio of
- * medians with an independent-resamples bootstrap interval, the paired-rounds ratio, the
- * widening of an interval by between-run variation, and the verdict.
+ * Change detection between an old and a new measurement of the same benchmarks: the one owner
+ * of comparisons and their verdicts, for a run against its baseline, for the members of a
+ * BENCH_GROUP, and for microbe-compare (through mb_results_compare and mb_results_pair).
+ *
+ * Two layers. The statistics, on arrays: rank tests (Mann-Whitney U for independent samples,
+ * the sign test and the Wilcoxon signed-rank test for paired rounds), Holm's correction across
+ * a suite, the ratio of medians with an independent-resamples bootstrap interval, the
+ * paired-rounds ratio, the widening of an interval by between-run variation, and the verdict.
+ * The policy, on results: which changes are computed from what, the families Holm corrects,
+ * the unstable rule and the instruction-count changes.
  *
  * Conventions as in stats.h: pure functions (no I/O, no globals), deterministic (randomness
- * only from an explicit seed), NAN for what cannot be computed. Functions that allocate say
- * so and return 0, -1 for bad arguments (outputs NAN) or -2 when memory runs out.
+ * only from an explicit seed), NAN for what cannot be computed. Array functions that allocate
+ * say so and return 0, -1 for bad arguments (outputs NAN) or -2 when memory runs out; the
+ * functions on results return 0 or MB_ENOMEM.
  *
  * Times: higher is slower, so a ratio new/old above 1 is a regression.
  */
 #ifndef MB_COMPARE_H
 #define MB_COMPARE_H
+
+#include "microbe.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -131,19 +139,54 @@ void mb__widen_interval(double log_point, double log_low, double log_high, doubl
 
 /* ---- Verdict ----------------------------------------------------------------------------- */
 
-typedef enum mb__verdict {
-    MB__VERDICT_UNCHANGED = 0,
-    MB__VERDICT_IMPROVED = 1,
-    MB__VERDICT_REGRESSED = 2,
-    MB__VERDICT_INCONCLUSIVE = 3
-} mb__verdict;
-
 /* The verdict on a ratio new/old with interval [low, high], its (Holm-adjusted) p-value p, the
  * noise threshold thr (a fraction, MB__DEFAULT_THRESHOLD) and the significance level alpha
  * (MB__DEFAULT_ALPHA): regressed when low > 1 + thr and p < alpha; improved when
  * high < 1 / (1 + thr) and p < alpha; unchanged when the whole interval lies within
  * [1 / (1 + thr), 1 + thr]; otherwise inconclusive. A NaN anywhere, low > high, thr < 0 or
- * alpha not in (0, 1) gives inconclusive. */
-mb__verdict mb__verdict_of(double low, double high, double p, double thr, double alpha);
+ * alpha not in (0, 1) gives inconclusive. Never MB_VERDICT_NONE. */
+mb_verdict mb__verdict_of(double low, double high, double p, double thr, double alpha);
+
+/* ---- Changes of results ------------------------------------------------------------------ */
+
+/* The per-iteration times of a result's samples, in a new array of r->n_samples (NULL when it
+ * has none or memory runs out). */
+double *mb__result_times(const mb_result *r);
+
+/* Holm-adjusts the p-values of the n changes (each one a comparison: the family is the suite)
+ * and sets every verdict from its interval, adjusted p-value, s->noise_threshold and
+ * s->significance. Returns 0 or MB_ENOMEM. */
+int mb__change_verdicts(mb_change *const *changes, size_t n, const mb_settings *s);
+
+/* The change new/old from r paired rounds (old_r[i], new_r[i]: each round's estimate of the
+ * two sides, measured together): mb__paired_ratio at s->confidence, with old's median and r
+ * as the baseline's median and sample count. The verdict is left inconclusive until
+ * mb__change_verdicts; MB_VERDICT_NONE when the rounds are unusable (fewer than two, or an
+ * estimate not finite and positive). Returns 0 or MB_ENOMEM. */
+int mb__change_paired(const double *old_r, const double *new_r, size_t r, const mb_settings *s,
+                      mb_change *out);
+
+/* Group member `member`'s change against the group's baseline member `base` from their
+ * paired samples (sample i of both was taken in round i): mb__change_paired of their
+ * per-iteration times over the rounds both have. */
+int mb__change_of_member(const mb_result *base, const mb_result *member, const mb_settings *s,
+                         mb_change *out);
+
+/* The comparison of a run's results with a baseline, by the rules of docs/comparing.md:
+ * for each results[i] whose olds[i] is not NULL, the instruction-count change (exact: the
+ * ratio is its own interval, s->instructions_threshold alone decides) and, when both sides
+ * have samples, the change of the per-iteration times: the ratio of medians with its
+ * bootstrap interval (s->resamples at s->confidence, seeded from s->seed and the benchmark's
+ * name), widened by s->run_noise, and the Mann-Whitney p-value. Then the verdicts, with
+ * Holm's correction over the results compared (mb__change_verdicts), and the unstable rule:
+ * a result that carries MB_WARN_UNSTABLE claims neither regressed nor improved
+ * (inconclusive). Results without an old one keep MB_VERDICT_NONE. Returns 0 or MB_ENOMEM. */
+int mb__compare_results(mb_result *results, size_t n, const mb_result *const *olds,
+                        const mb_settings *s);
+
+/* The verdicts of the paired changes of BENCH_GROUP members among results (those whose
+ * paired verdict is not MB_VERDICT_NONE), a family of its own for Holm's correction. Returns
+ * 0 or MB_ENOMEM. */
+int mb__group_verdicts(mb_result *results, size_t n, const mb_settings *s);
 
 #endif

@@ -166,12 +166,17 @@ static void ok_row(strbuf *b, const mb_result *r)
     sb_puts(b, " |\n");
 }
 
-/* A row of a change table: name, change, interval, adjusted p, verdict. */
+/* A row of a change table: name, the baseline's median and the new one (the baseline's times
+ * the ratio), change, interval, adjusted p, verdict. */
 static void change_cells(strbuf *b, const char *name, const mb_change *c)
 {
     sb_puts(b, "| ");
     sb_code(b, name);
     char ratio[24], low[24], high[24], cell[64];
+    mb__format_time(cell, sizeof cell, c->baseline_median_ns, "µs");
+    sb_cell(b, cell);
+    mb__format_time(cell, sizeof cell, c->baseline_median_ns * c->ratio, "µs");
+    sb_cell(b, cell);
     mb__format_change(ratio, sizeof ratio, c->ratio);
     sb_cell(b, ratio);
     mb__format_change(low, sizeof low, c->low);
@@ -202,7 +207,7 @@ static void change_rows(markdown_emitter *m, const mb_run_info *info, const mb_r
     }
     sb_puts(&m->changes, "| ");
     sb_code(&m->changes, r->name);
-    sb_puts(&m->changes, " | | | | not in the baseline |\n");
+    sb_puts(&m->changes, " | | | | | | not in the baseline |\n");
 }
 
 /* The result's counters per iteration as one list item: "- `name`: task-clock 8.8 ns
@@ -364,12 +369,16 @@ static int md_end(void *user, const mb_run_info *info)
             return err;
     }
     if (m->changes.len && info->settings) {
-        fputs("\n**Change against baseline** `", m->out);
-        fputs(info->settings->baseline, m->out); /* a baseline name needs no escaping */
-        fputs("`\n\n| benchmark | change | interval | p | verdict |\n"
-              "|:---|---:|:---|---:|:---|\n",
-              m->out);
-        int err = sb_flush(&m->changes, m->out);
+        /* A baseline name needs no escaping; a file's path (microbe-compare) may. */
+        strbuf head = {0};
+        sb_puts(&head, "\n**Change against baseline** ");
+        sb_code(&head, info->settings->baseline);
+        sb_puts(&head, "\n\n| benchmark | old | new | change | interval | p | verdict |\n"
+                       "|:---|---:|---:|---:|:---|---:|:---|\n");
+        int err = sb_flush(&head, m->out);
+        free(head.data);
+        if (!err)
+            err = sb_flush(&m->changes, m->out);
         if (err)
             return err;
     }
@@ -387,8 +396,8 @@ static int md_end(void *user, const mb_run_info *info)
     }
     if (m->pairs.len) {
         fputs("\n**Paired within groups** (interleaved in this run; ratio to the group's first "
-              "member)\n\n| benchmark | change | interval | p | verdict |\n"
-              "|:---|---:|:---|---:|:---|\n",
+              "member)\n\n| benchmark | old | new | change | interval | p | verdict |\n"
+              "|:---|---:|---:|---:|:---|---:|:---|\n",
               m->out);
         int err = sb_flush(&m->pairs, m->out);
         if (err)

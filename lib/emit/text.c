@@ -234,10 +234,13 @@ static int text_begin(void *user, const mb_run_info *info)
     return ferror(t->out) ? MB_EIO : 0;
 }
 
-/* One line of a change section: name, change, interval, adjusted p, verdict. */
+/* One line of a change section: name, the baseline's median and the new one (the baseline's
+ * times the ratio), change, interval, adjusted p, verdict. */
 static int change_row(text_emitter *t, lines *to, const char *name, const mb_change *c)
 {
-    char ratio[24], low[24], high[24], p[24];
+    char old_ns[32], new_ns[32], ratio[24], low[24], high[24], p[24];
+    mb__format_time(old_ns, sizeof old_ns, c->baseline_median_ns, "us");
+    mb__format_time(new_ns, sizeof new_ns, c->baseline_median_ns * c->ratio, "us");
     mb__format_change(ratio, sizeof ratio, c->ratio);
     mb__format_change(low, sizeof low, c->low);
     mb__format_change(high, sizeof high, c->high);
@@ -252,8 +255,9 @@ static int change_row(text_emitter *t, lines *to, const char *name, const mb_cha
     t->any_inconclusive |= c->verdict == MB_VERDICT_INCONCLUSIVE;
     char interval[56];
     snprintf(interval, sizeof interval, "[%s, %s]", low, high);
-    return add_line(to, "  %-*s  %7s  %-18s  p %-7s  %s%s%s", t->name_width, name, ratio, interval,
-                    p, color, mb_verdict_name(c->verdict), *color ? RESET : "");
+    return add_line(to, "  %-*s  %10s -> %-10s  %7s  %-18s  p %-7s  %s%s%s", t->name_width, name,
+                    old_ns, new_ns, ratio, interval, p, color, mb_verdict_name(c->verdict),
+                    *color ? RESET : "");
 }
 
 /* The result's lines of the change sections: against the baseline, within its group. */
@@ -279,10 +283,13 @@ static int change_line(text_emitter *t, const mb_run_info *info, const mb_result
     if (err || r->instructions_change.verdict == MB_VERDICT_NONE)
         return err;
     /* The instruction count is exact: its change has no interval and no p-value. */
-    char ratio[24];
+    char ratio[24], old_count[24], new_count[24];
     mb__format_change(ratio, sizeof ratio, r->instructions_change.ratio);
-    return add_line(&t->changes, "  %-*s  %7s  %-18s  %-9s  %s", t->name_width, "", ratio,
-                    "(instructions)", "", mb_verdict_name(r->instructions_change.verdict));
+    mb__format_count(old_count, sizeof old_count, r->instructions_change.baseline_median_ns);
+    mb__format_count(new_count, sizeof new_count, r->instructions_per_iter);
+    return add_line(&t->changes, "  %-*s  %10s -> %-10s  %7s  %-18s  %-9s  %s", t->name_width, "",
+                    old_count, new_count, ratio, "(instructions)", "",
+                    mb_verdict_name(r->instructions_change.verdict));
 }
 
 /* "1.000" or "8.831 ns": a counter's value per iteration in its unit. */

@@ -1,21 +1,17 @@
 /*
- * Baselines on disk (DIR/NAME/<benchmark>.json, see baseline.h), results files read back
- * strictly, and the change of one benchmark against its saved self: the ratio of medians
- * with a bootstrap interval widened by the run-to-run noise, a rank test, Holm's correction
- * over the suite and the verdict (the statistics are in compare.c).
+ * Baselines on disk (DIR/NAME/<benchmark>.json, see baseline.h): name checks, the directory,
+ * saving one result whole, and reading a baseline back (each file through mb_results_read,
+ * merged per benchmark). Storage only: comparing is compare.c's.
  */
 #define _POSIX_C_SOURCE 200809L
 
 #include "baseline.h"
 
-#include "compare.h"
-#include "json_read.h"
 #include "microbe_internal.h"
-#include "stats.h"
+#include "set.h"
 
 #include <dirent.h>
 #include <errno.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -140,133 +136,7 @@ int mb__baseline_save(const char *dir, const char *name, const mb_run_info *info
 
 /* ---- Reading ------------------------------------------------------------------------- */
 
-static int add_saved(mb__saved_set *set, mb__saved *item)
-{
-    for (size_t i = 0; i < set->n; i++)
-        if (strcmp(set->items[i].name, item->name) == 0) {
-            free(set->items[i].name);
-            free(set->items[i].t);
-            set->items[i] = *item;
-            return 0;
-        }
-    mb__saved *grown = realloc(set->items, (set->n + 1) * sizeof *grown);
-    if (!grown)
-        return MB_ENOMEM;
-    set->items = grown;
-    set->items[set->n++] = *item;
-    return 0;
-}
-
-/* One benchmark object of a results document: *item filled, or 1 when it has nothing to
- * compare (failed, no samples). */
-static int read_bench(const mb__json_value *b, mb__saved *item, mb__json_error *je)
-{
-    const char *name, *status;
-    const mb__json_value *raw, *iters, *ns;
-    int rc;
-    if ((rc = mb__json_get_string(b, "name", &name, je)) < 0 ||
-        (rc = mb__json_get_string(b, "status", &status, je)) < 0 ||
-        (rc = mb__json_get_object(b, "raw_samples", &raw, je)) < 0 ||
-        (rc = mb__json_get_array(raw, "iters", &iters, je)) < 0 ||
-        (rc = mb__json_get_array(raw, "time_ns", &ns, je)) < 0)
-        return rc;
-    if (strcmp(status, "ok") != 0 || iters->len == 0)
-        return 1;
-    if (iters->len != ns->len || iters->len > MB__SAVED_MAX_SAMPLES) {
-        je->line = raw->line;
-        je->column = raw->column;
-        snprintf(je->message, sizeof je->message,
-                 "line %u, column %u: raw_samples must hold iters and time_ns of the same "
-                 "length, at most %u",
-                 raw->line, raw->column, MB__SAVED_MAX_SAMPLES);
-        return MB_EINVAL;
-    }
-    double *t = malloc(iters->len * sizeof *t);
-    char *copy = strdup(name);
-    if (!t || !copy) {
-        free(t);
-        free(copy);
-        return MB_ENOMEM;
-    }
-    for (size_t i = 0; i < iters->len; i++) {
-        uint64_t k;
-        double total;
-        if ((rc = mb__json_as_uint(&iters->u.items[i], "item of \"iters\"", &k, je)) < 0 ||
-            (rc = mb__json_as_number(&ns->u.items[i], "item of \"time_ns\"", &total, je)) < 0)
-            break;
-        t[i] = total / (double)k;
-        if (k == 0 || !(total > 0) || !isfinite(t[i])) {
-            snprintf(je->message, sizeof je->message,
-                     "line %u, column %u: sample %zu must have iters > 0 and time_ns > 0",
-                     ns->u.items[i].line, ns->u.items[i].column, i);
-            rc = MB_EINVAL;
-            break;
-        }
-    }
-    if (rc < 0) {
-        free(t);
-        free(copy);
-        return rc;
-    }
-    double *scratch = malloc(iters->len * sizeof *scratch);
-    if (!scratch) {
-        free(t);
-        free(copy);
-        return MB_ENOMEM;
-    }
-    double instructions = NAN; /* optional: files from runs without --instructions */
-    const mb__json_value *ins = mb__json_get(b, "instructions_per_iteration");
-    if (ins && (rc = mb__json_as_number_or_null(ins, "\"instructions_per_iteration\"",
-                                                &instructions, je)) < 0) {
-        free(scratch);
-        free(t);
-        free(copy);
-        return rc;
-    }
-    *item = (mb__saved){copy, t, iters->len, mb__median(t, iters->len, scratch), instructions};
-    free(scratch);
-    return 0;
-}
-
-int mb__results_read(const char *path, mb__saved_set *set, char *err, size_t err_size)
-{
-    mb__json_doc *doc;
-    mb__json_error je = {0};
-    int rc = mb__json_parse_file(path, NULL, &doc, &je);
-    if (rc)
-        return fail(err, err_size, rc, "%s", je.message);
-    const mb__json_value *root = mb__json_root(doc), *benches;
-    const char *library;
-    double version;
-    if ((rc = mb__json_expect(root, MB__JSON_OBJECT, "the document", &je)) < 0 ||
-        (rc = mb__json_get_string(root, "library", &library, &je)) < 0 ||
-        (rc = mb__json_get_number(root, "schema_version", &version, &je)) < 0 ||
-        (rc = mb__json_get_array(root, "benchmarks", &benches, &je)) < 0) {
-        mb__json_free(doc);
-        return fail(err, err_size, rc, "%s: %s", path, je.message);
-    }
-    if (strcmp(library, "microbe") != 0 || version != 1) {
-        mb__json_free(doc);
-        return fail(err, err_size, MB_EINVAL, "%s: not a microbe results file of schema version 1",
-                    path);
-    }
-    for (size_t i = 0; i < benches->len && rc >= 0; i++) {
-        mb__saved item;
-        rc = read_bench(&benches->u.items[i], &item, &je);
-        if (rc == 0 && (rc = add_saved(set, &item)) != 0) {
-            free(item.name);
-            free(item.t);
-        }
-    }
-    mb__json_free(doc);
-    if (rc == MB_ENOMEM)
-        return fail(err, err_size, rc, "%s: out of memory", path);
-    if (rc < 0)
-        return fail(err, err_size, rc, "%s: %s", path, je.message);
-    return 0;
-}
-
-int mb__baseline_read(const char *dir, const char *name, mb__saved_set *set, char *err,
+int mb__baseline_read(const char *dir, const char *name, mb_results **set, char *err,
                       size_t err_size)
 {
     size_t size = strlen(dir) + strlen(name) + 2;
@@ -296,7 +166,7 @@ int mb__baseline_read(const char *dir, const char *name, mb__saved_set *set, cha
             break;
         }
         snprintf(path, size + len + 1, "%s/%s", sub, entry->d_name);
-        rc = mb__results_read(path, set, err, err_size);
+        rc = mb_results_read(path, set, err, err_size);
         free(path);
     }
     closedir(d);
@@ -304,90 +174,24 @@ int mb__baseline_read(const char *dir, const char *name, mb__saved_set *set, cha
     return rc;
 }
 
-const mb__saved *mb__saved_find(const mb__saved_set *set, const char *name)
+const char *mb__baseline_dir(const mb_settings *s)
 {
-    for (size_t i = 0; i < set->n; i++)
-        if (strcmp(set->items[i].name, name) == 0)
-            return &set->items[i];
-    return NULL;
+    return s->baseline_dir && s->baseline_dir[0] ? s->baseline_dir : ".microbe";
 }
 
-void mb__saved_free(mb__saved_set *set)
+int mb__baseline_load(const mb_settings *s, mb_results **out)
 {
-    for (size_t i = 0; i < set->n; i++) {
-        free(set->items[i].name);
-        free(set->items[i].t);
-    }
-    free(set->items);
-    set->items = NULL;
-    set->n = 0;
-}
-
-/* ---- Changes ------------------------------------------------------------------------- */
-
-double *mb__result_times(const mb_result *r)
-{
-    if (!r->n_samples || !r->sample_iters || !r->sample_ns)
-        return NULL;
-    double *t = malloc(r->n_samples * sizeof *t);
-    for (size_t i = 0; t && i < r->n_samples; i++)
-        t[i] = r->sample_ns[i] / (double)r->sample_iters[i];
-    return t;
-}
-
-int mb__change_compute(const double *old_t, size_t n_old, const double *new_t, size_t n_new,
-                       const mb_settings *s, uint64_t seed, mb_change *out)
-{
-    *out = (mb_change){MB_VERDICT_INCONCLUSIVE, NAN, NAN, NAN, NAN, NAN, NAN, n_old};
-    mb__ratio ratio;
-    int rc =
-        mb__ratio_bootstrap(old_t, n_old, new_t, n_new, s->resamples, s->confidence, seed, &ratio);
-    if (rc == -2)
-        return MB_ENOMEM;
-    if (rc != 0)
-        return MB_EINVAL;
-    mb__mwu mwu;
-    rc = mb__mann_whitney(old_t, n_old, new_t, n_new, &mwu);
-    if (rc == -2)
-        return MB_ENOMEM;
-    double low, high;
-    mb__widen_interval(log(ratio.point), log(ratio.low), log(ratio.high), s->run_noise,
-                       s->confidence, &low, &high);
-    double *scratch = malloc(n_old * sizeof *scratch);
-    if (!scratch)
-        return MB_ENOMEM;
-    out->baseline_median_ns = mb__median(old_t, n_old, scratch);
-    free(scratch);
-    out->ratio = ratio.point;
-    out->low = exp(low);
-    out->high = exp(high);
-    out->p_value = rc == 0 ? mwu.p : NAN;
-    return 0;
-}
-
-int mb__change_verdicts(mb_change *const *changes, size_t n, const mb_settings *s)
-{
-    if (n == 0)
+    *out = NULL;
+    if (!s->baseline || s->smoke || s->profile_time_s > 0)
         return 0;
-    double *p = malloc(n * sizeof *p);
-    if (!p)
-        return MB_ENOMEM;
-    for (size_t i = 0; i < n; i++)
-        p[i] = changes[i]->p_value;
-    if (mb__holm(p, n, p) == -2) {
-        free(p);
-        return MB_ENOMEM;
+    char err[600] = "out of memory";
+    int rc = mb__baseline_read(mb__baseline_dir(s), s->baseline, out, err, sizeof err);
+    if (rc == 0 && !*out && !(*out = mb__results_new()))
+        rc = MB_ENOMEM; /* an empty baseline: nothing to compare with */
+    if (rc) {
+        mb__log(s, MB_LOG_ERROR, "%s", err); /* bad input, said with its details */
+        mb_results_free(*out);
+        *out = NULL;
     }
-    for (size_t i = 0; i < n; i++) {
-        mb_change *c = changes[i];
-        c->p_adjusted = p[i];
-        switch (mb__verdict_of(c->low, c->high, p[i], s->noise_threshold, s->significance)) {
-        case MB__VERDICT_UNCHANGED: c->verdict = MB_VERDICT_UNCHANGED; break;
-        case MB__VERDICT_IMPROVED: c->verdict = MB_VERDICT_IMPROVED; break;
-        case MB__VERDICT_REGRESSED: c->verdict = MB_VERDICT_REGRESSED; break;
-        default: c->verdict = MB_VERDICT_INCONCLUSIVE; break;
-        }
-    }
-    free(p);
-    return 0;
+    return rc == MB_ENOMEM ? rc : rc ? MB_EINVAL : 0;
 }

@@ -41,8 +41,7 @@ struct mb_ctx {
     size_t n_emitters;
 
     mb__counters *counters; /* settings.counters parsed, opened for each run */
-    mb__saved_set baseline; /* settings.baseline read back, for the current run */
-    int comparing;
+    mb_results *baseline; /* settings.baseline read back for the current run, or NULL */
     int defer; /* comparing or grouped: results are emitted once the verdicts are known */
 
     mb_bench **selected;  /* the last run's benchmarks, in run order */
@@ -131,18 +130,6 @@ int mb_settings_validate(const mb_settings *s, const char **message)
     return problem ? MB_EINVAL : 0;
 }
 
-uint64_t mb__bench_seed(uint64_t seed, const char *name)
-{
-    /* FNV-1a over the name, then one splitmix64 step to spread the bits. */
-    uint64_t h = UINT64_C(0xcbf29ce484222325);
-    for (const unsigned char *p = (const unsigned char *)name; *p; p++)
-        h = (h ^ *p) * UINT64_C(0x100000001b3);
-    uint64_t z = seed ^ h;
-    z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-    z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-    return z ^ (z >> 31);
-}
-
 int mb_ctx_new(mb_ctx **out, const mb_settings *settings)
 {
     *out = NULL;
@@ -203,7 +190,7 @@ void mb_ctx_free(mb_ctx *ctx)
             ctx->emitters[i].destroy(ctx->emitters[i].user);
     free(ctx->emitters);
     free_results(ctx);
-    mb__saved_free(&ctx->baseline);
+    mb_results_free(ctx->baseline);
     mb__counters_free(ctx->counters);
     if (ctx->has_filter)
         regfree(&ctx->filter);
@@ -436,33 +423,6 @@ static size_t group_members(const mb_ctx *ctx, size_t i, size_t *idx)
     return k;
 }
 
-/* Member `member`'s ratio to the baseline member from their paired samples. */
-static int paired_change(const mb__measurement *base, const mb__measurement *member,
-                         const mb_settings *s, mb_change *out)
-{
-    size_t n = base->n < member->n ? base->n : member->n;
-    if (n < 2 || base->failure || member->failure)
-        return 0;
-    double *old_r = malloc(2 * n * sizeof *old_r);
-    if (!old_r)
-        return MB_ENOMEM;
-    double *new_r = old_r + n;
-    for (size_t r = 0; r < n; r++) {
-        old_r[r] = base->ns[r] / (double)base->iters[r];
-        new_r[r] = member->ns[r] / (double)member->iters[r];
-    }
-    mb__paired p;
-    int rc = mb__paired_ratio(old_r, new_r, n, s->confidence, &p);
-    double median_old = rc == 0 ? mb__median(old_r, n, new_r) : NAN;
-    free(old_r);
-    if (rc == -2)
-        return MB_ENOMEM;
-    if (rc == 0)
-        *out =
-            (mb_change){MB_VERDICT_INCONCLUSIVE, median_old, p.point, p.low, p.high, p.p, NAN, n};
-    return 0;
-}
-
 /* Measures the comparison group of bench `first` (k >= 2 selected members) together, and
  * fills all the members' results. */
 static int run_group(mb_ctx *ctx, const size_t *idx, size_t k)
@@ -490,8 +450,8 @@ static int run_group(mb_ctx *ctx, const size_t *idx, size_t k)
                             &ctx->result_storage[STORAGE_BLOCKS * idx[j]]);
         r->group_baseline = base->name;
         r->wall_time_s = wall_s / (double)k;
-        if (!err && j > 0)
-            err = paired_change(&ms[0], &ms[j], s, &r->paired);
+        if (!err && j > 0 && !ms[0].failure && !ms[j].failure)
+            err = mb__change_of_member(&ctx->results[idx[0]], r, s, &r->paired);
     }
     for (size_t j = 0; j < k; j++)
         mb__measurement_free(&ms[j]);
@@ -596,21 +556,16 @@ static int measure(mb_ctx *ctx, const mb_bench *bench, mb_result *r, void **stor
     return err;
 }
 
-static const char *baseline_dir(const mb_settings *s)
-{
-    return s->baseline_dir && s->baseline_dir[0] ? s->baseline_dir : ".microbe";
-}
-
-/* Reads settings.baseline before anything is measured, so that a missing or corrupt baseline
- * stops the run at once (MB_EINVAL, logged). */
+/* Prepares what the run saves and counts, and reads settings.baseline, before anything is
+ * measured, so that a missing or corrupt baseline stops the run at once (MB_EINVAL, logged). */
 static int load_baseline(mb_ctx *ctx)
 {
     const mb_settings *s = &ctx->settings;
-    mb__saved_free(&ctx->baseline);
-    ctx->comparing = 0;
+    mb_results_free(ctx->baseline);
+    ctx->baseline = NULL;
     char err[600];
     if (s->save_baseline && !s->smoke && s->profile_time_s <= 0) {
-        int rc = mb__baseline_prepare(baseline_dir(s), s->save_baseline, err, sizeof err);
+        int rc = mb__baseline_prepare(mb__baseline_dir(s), s->save_baseline, err, sizeof err);
         if (rc) {
             /* Logged with its details; a directory that cannot be made is bad input. */
             mb__log(s, MB_LOG_ERROR, "--save-baseline %s: %s", s->save_baseline, err);
@@ -624,23 +579,13 @@ static int load_baseline(mb_ctx *ctx)
             return rc;
         }
     }
-    if (!s->baseline || s->smoke || s->profile_time_s > 0)
-        return 0;
-    int rc = mb__baseline_read(baseline_dir(s), s->baseline, &ctx->baseline, err, sizeof err);
-    if (rc) {
-        /* Logged with its details; a baseline that cannot be read is bad input. */
-        mb__log(s, MB_LOG_ERROR, "%s", err);
-        mb__saved_free(&ctx->baseline);
-        return rc == MB_ENOMEM ? rc : MB_EINVAL;
-    }
-    ctx->comparing = 1;
-    return 0;
+    return mb__baseline_load(s, &ctx->baseline);
 }
 
-/* What follows a measured result: its change against the baseline, its saving. */
-/* The benchmark's instructions per iteration under callgrind (settings.instructions), with
- * about 20 ms of native time per child so that slow bodies stay affordable (callgrind runs
- * them some 50 times slower). A failure is logged and leaves NAN. */
+/* What follows a measured result: its instruction count, its saving. The benchmark's instructions
+ * per iteration under callgrind (settings.instructions), with about 20 ms of native time per child
+ * so that slow bodies stay affordable (callgrind runs them some 50 times slower). A failure is
+ * logged and leaves NAN. */
 static void count_instructions(mb_ctx *ctx, mb_result *r)
 {
     const mb_settings *s = &ctx->settings;
@@ -657,44 +602,15 @@ static void count_instructions(mb_ctx *ctx, mb_result *r)
     }
 }
 
-/* The instruction count against the baseline: exact on both sides, so the ratio is its own
- * interval and the threshold alone decides. */
-static void instructions_change(const mb_settings *s, const mb__saved *old, mb_result *r)
-{
-    if (!old || !(old->instructions_per_iter > 0) || !(r->instructions_per_iter > 0))
-        return;
-    double ratio = r->instructions_per_iter / old->instructions_per_iter;
-    double t = 1 + s->instructions_threshold;
-    mb_verdict v = ratio > t       ? MB_VERDICT_REGRESSED
-                   : ratio < 1 / t ? MB_VERDICT_IMPROVED
-                                   : MB_VERDICT_UNCHANGED;
-    r->instructions_change =
-        (mb_change){v, old->instructions_per_iter, ratio, ratio, ratio, NAN, NAN, 1};
-}
-
 static int after_result(mb_ctx *ctx, const mb_run_info *info, mb_result *r)
 {
     const mb_settings *s = &ctx->settings;
-    const mb__saved *old = ctx->comparing ? mb__saved_find(&ctx->baseline, r->name) : NULL;
     r->instructions_per_iter = NAN;
     count_instructions(ctx, r);
-    instructions_change(s, old, r);
-    double *t = old ? mb__result_times(r) : NULL;
-    if (t) {
-        uint64_t seed = mb__bench_seed(s->seed, r->name) + 2;
-        int rc = mb__change_compute(old->t, old->n, t, r->n_samples, s, seed, &r->change);
-        free(t);
-        if (rc == MB_ENOMEM)
-            return rc;
-        if (rc)
-            r->change = (mb_change){0};
-    } else if (old && r->n_samples && r->sample_ns) {
-        return MB_ENOMEM;
-    }
     if (!s->save_baseline)
         return 0;
     char err[600];
-    int rc = mb__baseline_save(baseline_dir(s), s->save_baseline, info, r, err, sizeof err);
+    int rc = mb__baseline_save(mb__baseline_dir(s), s->save_baseline, info, r, err, sizeof err);
     if (rc < 0)
         mb__log(s, MB_LOG_ERROR, "--save-baseline %s: %s", s->save_baseline, err);
     return rc < 0 ? rc : 0;
@@ -711,34 +627,22 @@ static int fit_complexity(mb_ctx *ctx, mb_run_info *info)
 }
 
 /* With a baseline the verdicts need every p-value of the suite (Holm), so results are
- * emitted together once all are measured. */
+ * emitted together once all are measured; the rules are compare.c's. */
 static int emit_compared(mb_ctx *ctx, const mb_run_info *info)
 {
-    /* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers */
-    mb_change **changes = malloc((ctx->n_results + 1) * sizeof *changes);
-    if (!changes)
-        return MB_ENOMEM;
-    /* Two families, each Holm-corrected on its own: against the baseline, within groups. */
-    size_t k = 0;
-    for (size_t i = 0; i < ctx->n_results; i++)
-        if (ctx->results[i].change.verdict != MB_VERDICT_NONE)
-            changes[k++] = &ctx->results[i].change;
-    int err = mb__change_verdicts(changes, k, &ctx->settings);
-    /* A run that was itself unstable cannot vouch for a change: most false alarms against a
-     * baseline come from runs disturbed as a whole (docs/performance.md). */
-    for (size_t i = 0; i < ctx->n_results; i++) {
-        mb_change *c = &ctx->results[i].change;
-        if ((ctx->results[i].warnings & MB_WARN_UNSTABLE) &&
-            (c->verdict == MB_VERDICT_REGRESSED || c->verdict == MB_VERDICT_IMPROVED))
-            c->verdict = MB_VERDICT_INCONCLUSIVE;
+    int err = 0;
+    if (ctx->baseline) {
+        /* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of pointers */
+        const mb_result **olds = malloc((ctx->n_results + 1) * sizeof *olds);
+        if (!olds)
+            return MB_ENOMEM;
+        for (size_t i = 0; i < ctx->n_results; i++)
+            olds[i] = mb_results_find(ctx->baseline, ctx->results[i].name);
+        err = mb__compare_results(ctx->results, ctx->n_results, olds, &ctx->settings);
+        free(olds);
     }
-    k = 0;
-    for (size_t i = 0; i < ctx->n_results; i++)
-        if (ctx->results[i].paired.verdict != MB_VERDICT_NONE)
-            changes[k++] = &ctx->results[i].paired;
     if (!err)
-        err = mb__change_verdicts(changes, k, &ctx->settings);
-    free(changes);
+        err = mb__group_verdicts(ctx->results, ctx->n_results, &ctx->settings);
     for (size_t i = 0; i < ctx->n_results && !err; i++)
         err = emit(ctx, EMIT_RESULT, info, &ctx->results[i]);
     return err;
@@ -809,7 +713,7 @@ int mb_run(mb_ctx *ctx)
     size_t *idx = malloc((n + 1) * sizeof *idx);
     if (!idx)
         err = MB_ENOMEM;
-    ctx->defer = ctx->comparing;
+    ctx->defer = ctx->baseline != NULL;
     for (size_t i = 0; idx && i < n; i++)
         ctx->defer |= group_members(ctx, i, idx) > 1;
     for (size_t i = 0; i < n && !err; i++) {

@@ -1,0 +1,285 @@
+/*
+ * Result files through the public API alone (mb_results_*): a results file read back renders
+ * byte for byte as the run it came from did, in every format (the golden files of
+ * test_emitters); reading merges by name and says what is wrong with a bad file; comparing
+ * two sets applies a run's rules (ratio, interval, Holm, the unstable rule, instruction
+ * counts); the paired comparison of --exec rounds.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <microbe.h>
+
+#include "check.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define N 30
+
+static char *slurp(FILE *f, size_t *len)
+{
+    if (fseek(f, 0, SEEK_END) != 0)
+        return NULL;
+    long size = ftell(f);
+    rewind(f);
+    char *buf = size >= 0 ? calloc(1, (size_t)size + 1) : NULL;
+    if (buf && fread(buf, 1, (size_t)size, f) != (size_t)size) {
+        free(buf);
+        return NULL;
+    }
+    *len = (size_t)size;
+    return buf;
+}
+
+static char *read_path(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    char *text = f ? slurp(f, len) : NULL;
+    if (f)
+        fclose(f);
+    return text;
+}
+
+/* What mb_results_emit writes of set in format, or NULL. */
+static char *render(const mb_results *set, const char *format, size_t *len)
+{
+    FILE *out = tmpfile();
+    mb_emitter e;
+    char *text = NULL;
+    if (out && mb_emitter_new(&e, format, out) == 0) {
+        CHECK_INT(mb_results_emit(set, &e), ==, 0);
+        e.destroy(e.user);
+        text = slurp(out, len);
+    }
+    if (out)
+        fclose(out);
+    return text;
+}
+
+/* The golden run of test_emitters, read back from its JSON: every format renders as the run
+ * itself did, so nothing the formats show is lost in the file. */
+static void test_round_trip(void)
+{
+    mb_results *set = NULL;
+    char message[600] = "", path[1024];
+    snprintf(path, sizeof path, "%s/golden/emit_json.txt", MB_TEST_SOURCE_DIR);
+    CHECK_INT(mb_results_read(path, &set, message, sizeof message), ==, 0);
+    CHECK_STR(message, "");
+    if (!set)
+        return;
+    for (const char *const *f = mb_emitter_formats(); *f; f++) {
+        char golden[1100];
+        size_t len = 0, want_len = 0;
+        snprintf(golden, sizeof golden, "%s/golden/emit_%s.txt", MB_TEST_SOURCE_DIR, *f);
+        char *got = render(set, *f, &len), *want = read_path(golden, &want_len);
+        int same = got && want && len == want_len && memcmp(got, want, len) == 0;
+        CHECK(same);
+        if (!same)
+            fprintf(stderr, "format %s read back differs from %s:\n%s", *f, golden,
+                    got ? got : "(none)\n");
+        free(got);
+        free(want);
+    }
+    const mb_run_info *info = mb_results_info(set);
+    CHECK_INT(info->n_benchmarks, ==, mb_results_count(set));
+    CHECK_STR(info->names[0], mb_results_get(set, 0)->name);
+    CHECK(mb_results_find(set, "sort_linear") == mb_results_get(set, 0));
+    CHECK(mb_results_find(set, "no such benchmark") == NULL);
+    CHECK(mb_results_get(set, mb_results_count(set)) == NULL);
+    CHECK_INT(mb_results_filter(set, "("), ==, MB_EREGEX);
+    CHECK_INT(mb_results_filter(set, "^sort_"), ==, 0);
+    CHECK_INT(mb_results_count(set), ==, 1);
+    CHECK_INT(info->n_benchmarks, ==, 1);
+    mb_results_free(set);
+    mb_results_free(NULL);
+}
+
+typedef struct bench {
+    const char *name;
+    double ns;           /* per iteration, around which the samples spread by +-1 % */
+    int unstable;        /* carries the unstable warning */
+    double instructions; /* per iteration; 0: not counted */
+} bench;
+
+/* A minimal results file: N samples of 1000 iterations per benchmark. */
+static void write_file(const char *path, const bench *b, size_t n)
+{
+    FILE *f = fopen(path, "w");
+    CHECK(f != NULL);
+    if (!f)
+        return;
+    fprintf(f, "{\"schema_version\": 1, \"library\": \"microbe\", \"benchmarks\": [");
+    for (size_t i = 0; i < n; i++) {
+        fprintf(f, "%s{\"name\": \"%s\", \"status\": \"ok\", \"warnings\": [%s], ", i ? ", " : "",
+                b[i].name, b[i].unstable ? "{\"name\": \"unstable\"}" : "");
+        if (b[i].instructions > 0)
+            fprintf(f, "\"instructions_per_iteration\": %.17g, ", b[i].instructions);
+        fprintf(f, "\"raw_samples\": {\"iters\": [");
+        for (int k = 0; k < N; k++)
+            fprintf(f, "%s1000", k ? ", " : "");
+        fprintf(f, "], \"time_ns\": [");
+        for (int k = 0; k < N; k++)
+            fprintf(f, "%s%.17g", k ? ", " : "",
+                    1000 * b[i].ns * (1 + 0.001 * (double)((k * 7919) % 21 - 10)));
+        fprintf(f, "]}}");
+    }
+    fprintf(f, "]}\n");
+    fclose(f);
+}
+
+static mb_results *read_one(const char *path)
+{
+    mb_results *set = NULL;
+    char message[600];
+    int rc = mb_results_read(path, &set, message, sizeof message);
+    CHECK_INT(rc, ==, 0);
+    if (rc)
+        fprintf(stderr, "%s\n", message);
+    return set;
+}
+
+static mb_verdict verdict(const mb_results *set, const char *name)
+{
+    const mb_result *r = mb_results_find(set, name);
+    return r ? r->change.verdict : (mb_verdict)-1;
+}
+
+/* Reading: a merge replaces by name; a bad file leaves the set alone and says why. */
+static void test_read(const char *old_path, const char *new_path)
+{
+    mb_results *set = read_one(old_path);
+    CHECK_INT(set ? mb_results_count(set) : 0, ==, 3);
+    char message[600];
+    CHECK_INT(mb_results_read(new_path, &set, message, sizeof message), ==, 0);
+    CHECK_INT(set ? mb_results_count(set) : 0, ==, 4);
+    const mb_result *r = set ? mb_results_find(set, "same") : NULL;
+    CHECK(r && r->n_samples == N && r->sample_iters[0] == 1000);
+    CHECK(r && (r->warnings & MB_WARN_UNSTABLE) == 0);
+    r = set ? mb_results_find(set, "slower_unstable") : NULL;
+    CHECK(r && (r->warnings & MB_WARN_UNSTABLE));
+    CHECK(r && r->median.point != r->median.point); /* not in the file: NAN */
+    char bad[128];
+    snprintf(bad, sizeof bad, "/tmp/microbe-test-results-%ld-bad.json", (long)getpid());
+    FILE *f = fopen(bad, "w");
+    if (f) {
+        fputs(
+            "{\"schema_version\": 1, \"library\": \"microbe\", \"benchmarks\": [{\"name\": "
+            "\"x\", \"status\": \"ok\", \"raw_samples\": {\"iters\": [1, 2], \"time_ns\": [5]}}]}",
+            f);
+        fclose(f);
+    }
+    mb_results *before = set;
+    CHECK_INT(mb_results_read(bad, &set, message, sizeof message), ==, MB_EINVAL);
+    CHECK(set == before && mb_results_count(set) == 4);
+    CHECK(strncmp(message, bad, strlen(bad)) == 0 && strstr(message, "same length"));
+    CHECK_INT(mb_results_read("/nonexistent/x.json", &set, message, sizeof message), ==, MB_EIO);
+    CHECK(strstr(message, "/nonexistent/x.json") != NULL);
+    CHECK_INT(mb_results_read("/nonexistent/x.json", &set, NULL, 0), ==, MB_EIO);
+    remove(bad);
+    mb_results_free(set);
+}
+
+/* Comparing two files by a run's rules. */
+static void test_compare(const char *old_path, const char *new_path)
+{
+    mb_results *old = read_one(old_path), *new = read_one(new_path);
+    if (!old || !new)
+        return;
+    mb_settings s;
+    mb_settings_init(&s);
+    CHECK_INT(mb_results_compare(new, old, &s), ==, 0);
+    /* +20 % in every sample is a regression, unless the run was unstable. */
+    CHECK_INT(verdict(new, "slower"), ==, MB_VERDICT_REGRESSED);
+    CHECK_INT(verdict(new, "slower_unstable"), ==, MB_VERDICT_INCONCLUSIVE);
+    CHECK_INT(verdict(new, "only_new"), ==, MB_VERDICT_NONE);
+    CHECK(verdict(new, "same") == MB_VERDICT_INCONCLUSIVE ||
+          verdict(new, "same") == MB_VERDICT_UNCHANGED);
+    const mb_result *r = mb_results_find(new, "slower");
+    CHECK_NEAR(r->change.ratio, 1.2, 0.01, 0);
+    CHECK(r->change.low > 1.1 && r->change.high < 1.3);
+    CHECK(r->change.p_adjusted >= r->change.p_value && r->change.p_adjusted < 0.05);
+    CHECK_INT(r->change.baseline_samples, ==, N);
+    CHECK_NEAR(r->change.baseline_median_ns, 100, 0.01, 0);
+    CHECK_INT(r->instructions_change.verdict, ==, MB_VERDICT_REGRESSED);
+    CHECK_NEAR(r->instructions_change.ratio, 1.1, 1e-12, 0);
+    r = mb_results_find(new, "same");
+    CHECK_INT(r->instructions_change.verdict, ==, MB_VERDICT_UNCHANGED);
+    /* The emitters find the comparison's settings in the set's info. */
+    const mb_settings *recorded = mb_results_info(new)->settings;
+    CHECK_STR(recorded->baseline, old_path);
+    s.baseline = "main";
+    s.noise_threshold = 0.5; /* +20 % is now within the noise */
+    CHECK_INT(mb_results_compare(new, old, &s), ==, 0);
+    CHECK_STR(mb_results_info(new)->settings->baseline, "main");
+    CHECK_NEAR(mb_results_info(new)->settings->noise_threshold, 0.5, 0, 0);
+    CHECK_INT(verdict(new, "slower"), ==, MB_VERDICT_UNCHANGED);
+    size_t len = 0;
+    char *text = render(new, "text", &len);
+    CHECK(text && strstr(text, "change against baseline 'main' (noise threshold 50%"));
+    CHECK(text && strstr(text, "\n  only_new         not in the baseline\n"));
+    free(text);
+    mb_results_free(old);
+    mb_results_free(new);
+}
+
+/* The paired rounds of --exec: the median ratio, the sign test, Holm, no run noise. */
+static void test_pair(const char *new_path)
+{
+    mb_results *set = read_one(new_path);
+    if (!set)
+        return;
+    size_t n = mb_results_count(set);
+    const double **rounds = calloc(2 * n, sizeof *rounds);
+    double old_r[10], new_r[10], flat_r[10];
+    for (int i = 0; i < 10; i++) {
+        old_r[i] = 100 * (1 + 0.01 * (i % 3));
+        new_r[i] = old_r[i] * (1.10 + 0.002 * (i % 2));
+        flat_r[i] = old_r[i] * (1 + 0.001 * (i % 2 ? 1 : -1));
+    }
+    for (size_t i = 0; i < n; i++) {
+        const char *name = mb_results_get(set, i)->name;
+        if (strcmp(name, "slower") == 0 || strcmp(name, "same") == 0) {
+            rounds[i] = old_r;
+            rounds[n + i] = strcmp(name, "slower") == 0 ? new_r : flat_r;
+        }
+    }
+    mb_settings s;
+    mb_settings_init(&s);
+    CHECK_INT(mb_results_pair(set, rounds, rounds + n, 10, &s), ==, 0);
+    const mb_result *r = mb_results_find(set, "slower");
+    CHECK_INT(r->change.verdict, ==, MB_VERDICT_REGRESSED);
+    CHECK_NEAR(r->change.ratio, 1.101, 0.002, 0);
+    CHECK_INT(r->change.baseline_samples, ==, 10);
+    /* The unstable rule is for separate runs: paired rounds hold their own spread. */
+    CHECK_INT(verdict(set, "same"), ==, MB_VERDICT_UNCHANGED);
+    CHECK_INT(verdict(set, "slower_unstable"), ==, MB_VERDICT_NONE);
+    CHECK_STR(mb_results_info(set)->settings->baseline, "old");
+    CHECK_NEAR(mb_results_info(set)->settings->run_noise, 0, 0, 0);
+    CHECK_INT(mb_results_pair(set, rounds, rounds + n, 1, &s), ==, 0);
+    CHECK_INT(verdict(set, "slower"), ==, MB_VERDICT_NONE);
+    free(rounds);
+    mb_results_free(set);
+}
+
+int main(void)
+{
+    test_round_trip();
+    const bench old[] = {
+        {"same", 100, 0, 1000}, {"slower", 100, 0, 1000}, {"slower_unstable", 100, 0, 0}};
+    const bench new[] = {{"same", 100, 0, 1001},
+                         {"slower", 120, 0, 1100},
+                         {"slower_unstable", 120, 1, 0},
+                         {"only_new", 50, 0, 0}};
+    char old_path[128], new_path[128];
+    snprintf(old_path, sizeof old_path, "/tmp/microbe-test-results-%ld-old.json", (long)getpid());
+    snprintf(new_path, sizeof new_path, "/tmp/microbe-test-results-%ld-new.json", (long)getpid());
+    write_file(old_path, old, 3);
+    write_file(new_path, new, 4);
+    test_read(old_path, new_path);
+    test_compare(old_path, new_path);
+    test_pair(new_path);
+    remove(old_path);
+    remove(new_path);
+    return CHECK_DONE();
+}
