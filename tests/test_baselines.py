@@ -207,26 +207,27 @@ def test_compare_tool(a, b, tool, tmp):
         check(code == 0, f"results file {name} ({err})")
     code, out, err = run(tool, "--fail-on-regression", "--format", "json", paths["a1"],
                          paths["a2"])
-    doc = json.loads(out)
-    v = {x["name"]: x["verdict"] for x in doc["benchmarks"]}
+    v = verdicts(json.loads(out)) if out else {}
+    check(set(v) == {"ab_chain", "ab_sum"}, f"files: every benchmark compared ({v} {err})")
     check_timing(code == 0 and "regressed" not in v.values(), f"files A/A: no regression ({v})")
     code, out, err = run(tool, "--fail-on-regression", paths["a1"], paths["b"])
     check_timing(code == 3 and "ab_chain" in out, f"files, 10 % more work: exit 3 ({out}{err})")
-    row = [r for r in out.splitlines() if r.startswith("ab_chain")]
+    check(f"change against baseline '{paths['a1']}'" in out,
+          f"files: the text report's change section names OLD ({out})")
+    row = [r for r in out.splitlines() if r.startswith("  ab_chain ") and " p " in r]
     check_timing(row and "regressed" in row[0], f"files: ab_chain regressed ({row})")
     code, out, err = run(tool, "--format", "markdown", paths["a1"], paths["b"])
-    check(code == 0 and out.startswith("| benchmark |"), "markdown table")
+    check(code == 0 and out.startswith("| benchmark |") and "**Change against baseline**" in out,
+          "markdown: the table and the change table")
     # Two executables, alternately, paired by round.
     code, out, err = run(tool, "--exec", "--rounds", "8", "--fail-on-regression", "--filter",
                          "^ab_", "--format", "json", a, b, "--", "--quick")
-    doc = json.loads(out) if out else {"benchmarks": []}
-    v = {x["name"]: x["verdict"] for x in doc["benchmarks"]}
+    v = verdicts(json.loads(out)) if out else {}
     check_timing(code == 3 and v.get("ab_chain") == "regressed",
           f"--exec, 10 % more work: exit 3, ab_chain regressed ({code}: {v} {err})")
     code, out, err = run(tool, "--exec", "--rounds", "8", "--fail-on-regression", "--filter",
                          "^ab_", "--format", "json", a, a, "--", "--quick")
-    doc = json.loads(out) if out else {"benchmarks": []}
-    v = {x["name"]: x["verdict"] for x in doc["benchmarks"]}
+    v = verdicts(json.loads(out)) if out else {}
     check_timing(code == 0 and len(v) == 2 and "regressed" not in v.values(),
           f"--exec A/A: no regression ({code}: {v} {err})")
     # Bad input.
@@ -242,6 +243,41 @@ def test_compare_tool(a, b, tool, tmp):
         code, out, err = run(tool, *args)
         check(code in (1, 2) and words in err and out == "",
               f"microbe-compare {args}: a one-line error naming {words} ({code}: {err!r})")
+
+
+def test_same_rules(a, b, tool, tmp):
+    """microbe-compare on the files of two runs finds what the second run found against a
+    baseline holding the first: the same verdicts, ratios, intervals and p-values, to the bit,
+    the unstable rule included (noisy_chain's runs are unstable)."""
+    bdir = os.path.join(tmp, "same")
+    old, new = os.path.join(tmp, "same-old.json"), os.path.join(tmp, "same-new.json")
+    select = ["--quick", "--filter", "^(ab_chain|noisy_chain)$", "--baseline-dir", bdir]
+    code, _, err = run(a, *select, "--save-baseline", "u", "--output", "json:" + old)
+    check(code == 0, f"the baseline run ({err})")
+    code, _, err = run(b, *select, "--baseline", "u", "--output", "json:" + new)
+    check(code == 0, f"the run against it ({err})")
+    doc = json.load(open(new))
+    by_run = {x["name"]: x["change"] for x in doc["benchmarks"]}
+    unstable = [x["name"] for x in doc["benchmarks"]
+                if any(w["name"] == "unstable" for w in x["warnings"])]
+    check("noisy_chain" in unstable, f"noisy_chain's run carries the unstable warning ({unstable})")
+    code, out, err = run(tool, "--format", "json", old, new)
+    check(code == 0, f"microbe-compare on the two files ({err})")
+    by_tool = {x["name"]: x["change"] for x in json.loads(out)["benchmarks"]} if out else {}
+    keys = ("verdict", "ratio", "ratio_low", "ratio_high", "p_value", "p_adjusted",
+            "baseline_median_ns", "baseline_samples")
+    for name in ("ab_chain", "noisy_chain"):
+        ran, tool_says = by_run.get(name) or {}, by_tool.get(name) or {}
+        check(ran and all(ran.get(k) == tool_says.get(k) for k in keys),
+              f"{name}: microbe-compare agrees with the run: {ran} vs {tool_says}")
+    check((by_run.get("noisy_chain") or {}).get("verdict") not in ("regressed", "improved"),
+          f"an unstable run claims no change: {by_run.get('noisy_chain')}")
+    # Flags win over NEW's settings: a threshold no change reaches makes every verdict unchanged
+    # or inconclusive.
+    code, out, err = run(tool, "--format", "json", "--noise-threshold", "99%", old, new)
+    v = verdicts(json.loads(out)) if out else {}
+    check(code == 0 and v and all(x in ("unchanged", "inconclusive") for x in v.values()),
+          f"--noise-threshold 99%: nothing regressed ({v} {err})")
 
 
 def test_groups(a, tmp):
@@ -314,6 +350,7 @@ def main():
         with_retry(test_verdicts, a, b, tmp)
         test_bad_baselines(a, tmp)
         with_retry(test_compare_tool, a, b, tool, tmp)
+        test_same_rules(a, b, tool, tmp)
         with_retry(test_groups, a, tmp)
         if TIMING:  # valgrind cannot run a sanitized build
             test_instructions(a, b, tmp)

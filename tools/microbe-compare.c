@@ -483,6 +483,7 @@ static char **common_names(const options *o, size_t *n)
             if (strcmp(old_names[i], new_names[j]) == 0) {
                 names[k++] = old_names[i];
                 old_names[i] = NULL;
+                break;
             }
     free_names(old_names, n_old);
     free_names(new_names, n_new);
