@@ -164,7 +164,7 @@ static int known_format(const char *format)
 static int parse_value(options *o, const char *name, const char *v)
 {
     mb_settings *f = &o->flags;
-    uint64_t u;
+    uint64_t u = f->resamples;
     int rc = 0;
     if (strcmp(name, "--rounds") == 0)
         return parse_uint(name, v, 2, 1000, &o->rounds);
