@@ -1,7 +1,8 @@
 /*
  * Allocation-failure injection: a full run of a small suite (two benchmarks and a comparison
  * group, with a counter, a JSON file, a CSV file and a text report, saving a baseline, then
- * comparing with it) is repeated with the k-th allocation failing, for every k the run reaches.
+ * comparing with it) is repeated with the k-th allocation failing, for every k the run reaches;
+ * so is reading its JSON file back, comparing and rendering it (mb_results_*).
  * Each run must end with 0 or a clean error code (MB_ENOMEM, MB_EIO), never crash, leak (the CI
  * runs this under ASan/LSan and valgrind) or leave a half-written or temporary file: every
  * output is either absent or whole.
@@ -210,6 +211,55 @@ static long sweep(const char *baseline)
     return n_failed;
 }
 
+/* A results file read back (twice into one set: a merge), compared with itself and rendered,
+ * through the public API. */
+static int one_read(const char *path)
+{
+    mb_results *a = NULL, *b = NULL;
+    int rc = mb_results_read(path, &a, NULL, 0);
+    if (rc == 0)
+        rc = mb_results_read(path, &b, NULL, 0);
+    if (rc == 0)
+        rc = mb_results_read(path, &b, NULL, 0);
+    mb_settings s;
+    mb_settings_init(&s);
+    s.resamples = 200;
+    if (rc == 0)
+        rc = mb_results_compare(b, a, &s);
+    FILE *out = tmpfile();
+    mb_emitter e;
+    if (rc == 0 && out && (rc = mb_emitter_new(&e, "text", out)) == 0) {
+        rc = mb_results_emit(b, &e);
+        e.destroy(e.user);
+    }
+    if (out)
+        fclose(out);
+    mb_results_free(a);
+    mb_results_free(b);
+    return rc;
+}
+
+/* Fails every allocation of one_read, one per call. Returns how many were failed. */
+static long sweep_read(const char *path)
+{
+    fail_at = 0;
+    alloc_count = 0;
+    CHECK_INT(one_read(path), ==, 0);
+    long total = alloc_count, n_failed = 0;
+    for (long k = 1; k <= total; k++) {
+        fail_at = k;
+        alloc_count = 0;
+        failed = 0;
+        int rc = one_read(path);
+        fail_at = 0;
+        if (!(rc == 0 || rc == MB_ENOMEM || rc == MB_EIO))
+            fprintf(stderr, "reading, allocation %ld: unexpected result %d\n", k, rc);
+        CHECK(rc == 0 || rc == MB_ENOMEM || rc == MB_EIO);
+        n_failed += failed;
+    }
+    return n_failed;
+}
+
 int main(void)
 {
     snprintf(dir, sizeof dir, "/tmp/microbe-alloc.XXXXXX");
@@ -217,9 +267,15 @@ int main(void)
     long saving = sweep(NULL);
     /* The baseline "b" is whole after the last successful run: compare with it. */
     long comparing = sweep("b");
-    printf("failed %ld allocations while saving a baseline and %ld while comparing\n", saving,
-           comparing);
-    CHECK(saving > 50 && comparing > 50);
+    char json[96];
+    snprintf(json, sizeof json, "%s/r.json", dir);
+    fail_at = 0;
+    CHECK_INT(one_run("b"), ==, 0); /* a whole r.json, with changes in it */
+    long reading = sweep_read(json);
+    printf("failed %ld allocations while saving a baseline, %ld while comparing and %ld while "
+           "reading a file back\n",
+           saving, comparing, reading);
+    CHECK(saving > 50 && comparing > 50 && reading > 50);
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     CHECK_INT(system(cmd), ==, 0);

@@ -352,6 +352,21 @@ static int md_result(void *user, const mb_run_info *info, const mb_result *r)
     return sb_flush(&m->row, m->out);
 }
 
+/* A change table: its title (with the baseline's name as code when there is one; a path from
+ * microbe-compare may need escaping), the header, the rows. */
+static int change_table(FILE *out, const char *title, const char *name, strbuf *rows)
+{
+    strbuf head = {0};
+    sb_puts(&head, title);
+    if (name)
+        sb_code(&head, name);
+    sb_puts(&head, "\n\n| benchmark | old | new | change | interval | p | verdict |\n"
+                   "|:---|---:|---:|---:|:---|---:|:---|\n");
+    int err = sb_flush(&head, out);
+    free(head.data);
+    return err ? err : sb_flush(rows, out);
+}
+
 static int md_end(void *user, const mb_run_info *info)
 {
     markdown_emitter *m = user;
@@ -369,16 +384,8 @@ static int md_end(void *user, const mb_run_info *info)
             return err;
     }
     if (m->changes.len && info->settings) {
-        /* A baseline name needs no escaping; a file's path (microbe-compare) may. */
-        strbuf head = {0};
-        sb_puts(&head, "\n**Change against baseline** ");
-        sb_code(&head, info->settings->baseline);
-        sb_puts(&head, "\n\n| benchmark | old | new | change | interval | p | verdict |\n"
-                       "|:---|---:|---:|---:|:---|---:|:---|\n");
-        int err = sb_flush(&head, m->out);
-        free(head.data);
-        if (!err)
-            err = sb_flush(&m->changes, m->out);
+        int err = change_table(m->out, "\n**Change against baseline** ", info->settings->baseline,
+                               &m->changes);
         if (err)
             return err;
     }
@@ -395,11 +402,10 @@ static int md_end(void *user, const mb_run_info *info)
             return err;
     }
     if (m->pairs.len) {
-        fputs("\n**Paired within groups** (interleaved in this run; ratio to the group's first "
-              "member)\n\n| benchmark | old | new | change | interval | p | verdict |\n"
-              "|:---|---:|---:|---:|:---|---:|:---|\n",
-              m->out);
-        int err = sb_flush(&m->pairs, m->out);
+        int err = change_table(m->out,
+                               "\n**Paired within groups** (interleaved in this run; ratio to the "
+                               "group's first member)",
+                               NULL, &m->pairs);
         if (err)
             return err;
     }
