@@ -1061,7 +1061,7 @@ MB_API const mb_result *mb_results_find(const mb_results *set, const char *name)
 MB_API const mb_run_info *mb_results_info(const mb_results *set);
 
 /* Keeps only the results whose name matches filter, a POSIX extended regular expression (as
- * settings.filter; NULL or "" keeps all). Returns 0, MB_EREGEX or MB_ENOMEM. */
+ * settings.filter; NULL or "" keeps all). Returns 0, or MB_EREGEX with the set unchanged. */
 MB_API int mb_results_filter(mb_results *set, const char *filter);
 
 /* Compares every result of set with the result of the same name in baseline, by the rules a
@@ -1075,7 +1075,9 @@ MB_API int mb_results_filter(mb_results *set, const char *filter);
  * set's info, where the emitters read them, with s->baseline (copied) or else the path of
  * baseline's first file as the baseline's name. To find what the run that wrote set would
  * have found against that baseline, pass its own settings (mb_results_info(set)->settings)
- * with the thresholds wanted. Returns 0, MB_EINVAL for invalid settings, or MB_ENOMEM. */
+ * with the thresholds wanted. s is used as given (mb_settings_validate() checks it): a change
+ * that out-of-range settings cannot compute has no verdict, a verdict that they cannot decide
+ * is inconclusive. Returns 0 or MB_ENOMEM. */
 MB_API int mb_results_compare(mb_results *set, const mb_results *baseline, const mb_settings *s);
 
 /* The paired comparison of two programs run alternately (microbe-compare --exec): for result
@@ -1085,16 +1087,16 @@ MB_API int mb_results_compare(mb_results *set, const mb_results *baseline, const
  * with its distribution-free interval at s->confidence and the exact sign test, Holm-corrected
  * over the results compared, with a verdict by s->noise_threshold and s->significance (no
  * run-noise term: the rounds' spread holds it; docs/comparing.md). The set's info records the
- * settings as mb_results_compare does (run noise 0; s->baseline or "old" as the name). Every
- * estimate must be finite and positive, rounds at least 2. Returns 0, MB_EINVAL (invalid
- * settings or rounds) or MB_ENOMEM. */
+ * settings as mb_results_compare does (run noise 0; s->baseline or "old" as the name). A
+ * result gets no change (MB_VERDICT_NONE) when rounds is below 2 or one of its estimates is not
+ * finite and positive. Returns 0 or MB_ENOMEM. */
 MB_API int mb_results_pair(mb_results *set, const double *const *old_rounds,
                            const double *const *new_rounds, size_t rounds, const mb_settings *s);
 
 /* Feeds the set's results, in order, to an emitter: begin(), result() for each, end(), with
  * mb_results_info() as the run. So any format (mb_emitter_new) renders a loaded or compared
- * set: the text and markdown reports then end with the change section, the JSON carries a
- * change object per result. Stops at the first error the emitter returns, and returns it;
+ * set: the text and markdown reports then have their change section, the JSON a change object
+ * per result. Stops at the first error the emitter returns, and returns it;
  * 0 otherwise. The emitter stays the caller's (destroy is not called). */
 MB_API int mb_results_emit(const mb_results *set, const mb_emitter *emitter);
 
