@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Baselines and comparisons through real executables: saving (merged per benchmark, atomic,
 safe when two runs save at once), comparing (A/A is never a regression, 10 % more work is,
-exit 3 with --fail-on-regression), bad baselines (one-line errors, exit 2), and
-microbe-compare on two files and on two executables run alternately.
+exit 3 with --fail-on-regression), bad baselines (one-line errors, exit 2),
+microbe-compare on two files and on two executables run alternately, and microbe-compare
+agreeing with a run against a baseline to the bit, the unstable rule included.
 
 usage: test_baselines.py AB_100_EXE AB_110_EXE MICROBE_COMPARE [timing|structure]
 
