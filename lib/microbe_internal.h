@@ -179,7 +179,7 @@ int mb__isolate(const mb_bench *bench, mb__result_fn fn, void *arg, double timeo
 /* Pins the calling thread to one CPU. Returns 0, or MB_EINVAL with errno saying why. */
 int mb__pin_cpu(int cpu);
 
-/* ---- Command-line values (cli.c; also used by microbe-compare) ------------------------ */
+/* ---- Command-line values (cli.c) ----------------------------------------------------- */
 
 /* A whole number, decimal or 0x hexadecimal, in [min, max]; src names it in messages
  * ("--samples: 'abc' is not a whole number"). Returns 0, or -1 with the message in err. */
