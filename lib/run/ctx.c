@@ -41,7 +41,7 @@ struct mb_ctx {
     size_t n_emitters;
 
     mb__counters *counters; /* settings.counters parsed, opened for each run */
-    mb_results *baseline; /* settings.baseline read back for the current run, or NULL */
+    mb_results *baseline;   /* settings.baseline read back for the current run, or NULL */
     int defer; /* comparing or grouped: results are emitted once the verdicts are known */
 
     mb_bench **selected;  /* the last run's benchmarks, in run order */
@@ -582,10 +582,9 @@ static int load_baseline(mb_ctx *ctx)
     return mb__baseline_load(s, &ctx->baseline);
 }
 
-/* What follows a measured result: its instruction count, its saving. The benchmark's instructions
- * per iteration under callgrind (settings.instructions), with about 20 ms of native time per child
- * so that slow bodies stay affordable (callgrind runs them some 50 times slower). A failure is
- * logged and leaves NAN. */
+/* The benchmark's instructions per iteration under callgrind (settings.instructions), with
+ * about 20 ms of native time per child so that slow bodies stay affordable (callgrind runs
+ * them some 50 times slower). A failure is logged and leaves NAN. */
 static void count_instructions(mb_ctx *ctx, mb_result *r)
 {
     const mb_settings *s = &ctx->settings;
@@ -602,6 +601,8 @@ static void count_instructions(mb_ctx *ctx, mb_result *r)
     }
 }
 
+/* What follows a measured result: its instruction count, its saving (its change against the
+ * baseline waits for the whole suite: emit_compared). */
 static int after_result(mb_ctx *ctx, const mb_run_info *info, mb_result *r)
 {
     const mb_settings *s = &ctx->settings;
