@@ -123,7 +123,8 @@ int mb__results_merge(mb_results *set, mb_results *from)
         set->blocks = grown;
         set->cap_blocks = cap;
     }
-    memcpy(set->blocks + set->n_blocks, from->blocks, from->n_blocks * sizeof *from->blocks);
+    if (from->n_blocks)
+        memcpy(set->blocks + set->n_blocks, from->blocks, from->n_blocks * sizeof *from->blocks);
     set->n_blocks += from->n_blocks;
     from->n_blocks = 0;
     for (size_t i = 0; i < from->n; i++)
