@@ -179,17 +179,11 @@ int mb__isolate(const mb_bench *bench, mb__result_fn fn, void *arg, double timeo
 /* Pins the calling thread to one CPU. Returns 0, or MB_EINVAL with errno saying why. */
 int mb__pin_cpu(int cpu);
 
-/* ---- Command-line values (cli.c) ----------------------------------------------------- */
+/* ---- Filters (registry.c) ------------------------------------------------------------ */
 
-/* A whole number, decimal or 0x hexadecimal, in [min, max]; src names it in messages
- * ("--samples: 'abc' is not a whole number"). Returns 0, or -1 with the message in err. */
-int mb__parse_uint(const char *src, const char *text, uint64_t min, uint64_t max, uint64_t *out,
-                   char *err, size_t size);
 /* "^name$" with every character special to a POSIX extended regular expression escaped: the
  * --filter that selects exactly the benchmark `name`. A new string to free(), or NULL. */
 char *mb__exact_filter(const char *name);
-/* A fraction written as "0.95" or "95%", read whatever the C locale. Returns 0 or -1. */
-int mb__parse_fraction(const char *src, const char *text, double *out, char *err, size_t size);
 
 /* ---- Context ------------------------------------------------------------------------- */
 
@@ -198,12 +192,5 @@ void mb__ctx_set_clock(mb_ctx *ctx, const mb__clock *clock);
 /* Makes runs report env instead of capturing the machine's (tests: reports that do not
  * depend on the machine). env must outlive the context. */
 void mb__ctx_set_environment(mb_ctx *ctx, const mb_environment *env);
-
-/* Logs through the settings' callback when level <= s->log_level. printf-style. */
-void mb__log(const mb_settings *s, mb_log_level level, const char *fmt, ...)
-#if defined(__GNUC__) || defined(__clang__)
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
 
 #endif

@@ -1,11 +1,7 @@
 /*
- * Settings: the defaults (mb_settings_init), the quick profile (mb_settings_quick), and the
- * log through the settings' callback.
+ * Settings: the defaults (mb_settings_init) and the quick profile (mb_settings_quick).
  */
 #include "microbe_internal.h"
-
-#include <stdarg.h>
-#include <stdio.h>
 
 /* "microbe" in ASCII: a fixed default so that runs are reproducible unless asked otherwise. */
 #define DEFAULT_SEED UINT64_C(0x6d6963726f626521)
@@ -38,17 +34,4 @@ void mb_settings_quick(mb_settings *s)
         s->min_samples = s->max_samples;
     if (s->resamples > 2000)
         s->resamples = 2000;
-}
-
-void mb__log(const mb_settings *s, mb_log_level level, const char *fmt, ...)
-{
-    if (!s->log || (int)level > s->log_level)
-        return;
-    char message[512];
-    va_list ap;
-    va_start(ap, fmt);
-    /* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): started on the line above */
-    vsnprintf(message, sizeof message, fmt, ap);
-    va_end(ap);
-    s->log(s->log_user, level, message);
 }

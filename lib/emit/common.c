@@ -1,16 +1,12 @@
 /*
- * Formatting shared by the emitters. Numbers never depend on the C locale: printf and strtod
- * run with the "C" numeric locale installed for the calling thread (POSIX uselocale), and the
- * shortest representation that reads back exactly is chosen. If the "C" locale object cannot
- * be made (out of memory), the locale's decimal point is replaced by '.' after the fact.
+ * Formatting shared by the emitters. Numbers never depend on the C locale: they are written
+ * by numbers.c (mb__fmt, and the shortest text that reads back exactly: mb__fmt_double).
  */
 #define _POSIX_C_SOURCE 200809L
 
 #include "emit.h"
 
-#include <locale.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 

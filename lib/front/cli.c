@@ -2,20 +2,18 @@
  * The command line: argv and MICROBE_* variables to settings, the help and version text, and
  * mb_main(), the front end every bench executable runs. Command-line values win over the
  * environment; --quick applies first so that an explicit value always wins over the profile.
- * Numbers are parsed independently of the C locale.
  */
 #define _POSIX_C_SOURCE 200809L
 #define _DEFAULT_SOURCE /* TIOCGWINSZ and struct winsize */
 
 #include "baseline.h"
 #include "counters.h"
+#include "log.h"
 #include "microbe_internal.h"
+#include "numbers.h"
 
-#include <ctype.h>
 #include <errno.h>
-#include <locale.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -149,142 +147,16 @@ typedef struct mb__cli {
 
 int mb__cli_parse(int argc, char **argv, mb__cli *cli, char *err, size_t err_size);
 
-static int fail(char *err, size_t size, const char *fmt, ...)
-#if defined(__GNUC__) || defined(__clang__)
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
-
-static int fail(char *err, size_t size, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    /* NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized): started on the line above */
-    vsnprintf(err, size, fmt, ap);
-    va_end(ap);
-    /* One line, whatever the value quoted: control characters (a newline in an argument)
-     * become '?'. */
-    for (char *c = err; *c; c++)
-        if ((unsigned char)*c < 0x20 || *c == 0x7f)
-            *c = '?';
-    return -1;
-}
-
-/* A decimal number such as "12", "0.5", "1e-3": strict syntax, no locale, no hex, no inf/nan.
- * Returns the number of characters used, or 0 when s does not start with one. */
-static size_t parse_decimal(const char *s, double *out)
-{
-    const char *p = s;
-    char buf[64];
-    size_t k = 0;
-    if (*p == '+' || *p == '-')
-        buf[k++] = *p++;
-    size_t digits = 0;
-    while (isdigit((unsigned char)*p) && k < sizeof buf - 8) {
-        buf[k++] = *p++;
-        digits++;
-    }
-    if (*p == '.') {
-        /* strtod honours the locale's decimal point: write that one. */
-        const char *point = localeconv()->decimal_point;
-        buf[k++] = (char)(point && point[0] ? point[0] : '.');
-        p++;
-        while (isdigit((unsigned char)*p) && k < sizeof buf - 8) {
-            buf[k++] = *p++;
-            digits++;
-        }
-    }
-    if (digits == 0)
-        return 0;
-    if ((*p == 'e' || *p == 'E') &&
-        (isdigit((unsigned char)p[1]) ||
-         ((p[1] == '+' || p[1] == '-') && isdigit((unsigned char)p[2])))) {
-        buf[k++] = *p++;
-        if (*p == '+' || *p == '-')
-            buf[k++] = *p++;
-        int exp_digits = 0;
-        while (isdigit((unsigned char)*p) && exp_digits < 4) {
-            buf[k++] = *p++;
-            exp_digits++;
-        }
-    }
-    if (isdigit((unsigned char)*p))
-        return 0; /* too long to be a sane number */
-    buf[k] = '\0';
-    errno = 0;
-    *out = strtod(buf, NULL);
-    if (errno == ERANGE || !isfinite(*out))
-        return 0;
-    return (size_t)(p - s);
-}
-
+/* Seconds in [0, 1e6], with the messages of a time. */
 static int parse_seconds(const char *src, const char *text, double *out, char *err, size_t size)
 {
     double v;
-    size_t used = parse_decimal(text, &v);
-    const char *unit = text + used;
-    double scale = 0;
-    if (used) {
-        if (!*unit || strcmp(unit, "s") == 0)
-            scale = 1;
-        else if (strcmp(unit, "ms") == 0)
-            scale = 1e-3;
-        else if (strcmp(unit, "us") == 0)
-            scale = 1e-6;
-        else if (strcmp(unit, "ns") == 0)
-            scale = 1e-9;
-    }
-    if (!scale)
-        return fail(err, size, "%s: '%s' is not a time (examples: 2, 0.5s, 300ms)", src, text);
-    v *= scale;
+    if (mb__parse_seconds(src, text, &v, err, size) != 0)
+        return -1;
     if (v < 0)
-        return fail(err, size, "%s: '%s' is negative", src, text);
+        return mb__fail(err, size, "%s: '%s' is negative", src, text);
     if (v > 1e6)
-        return fail(err, size, "%s: '%s' is out of range (at most 1e6 seconds)", src, text);
-    *out = v;
-    return 0;
-}
-
-int mb__parse_uint(const char *src, const char *text, uint64_t min, uint64_t max, uint64_t *out,
-                   char *err, size_t size)
-{
-    int base = 10;
-    const char *p = text;
-    if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
-        base = 16;
-        p += 2;
-    }
-    if (!*p)
-        return fail(err, size, "%s: '%s' is not a whole number", src, text);
-    uint64_t v = 0;
-    for (; *p; p++) {
-        int digit;
-        if (isdigit((unsigned char)*p))
-            digit = *p - '0';
-        else if (base == 16 && isxdigit((unsigned char)*p))
-            digit = tolower((unsigned char)*p) - 'a' + 10;
-        else
-            return fail(err, size, "%s: '%s' is not a whole number", src, text);
-        if (v > (UINT64_MAX - (uint64_t)digit) / (uint64_t)base)
-            return fail(err, size, "%s: '%s' is too large", src, text);
-        v = v * (uint64_t)base + (uint64_t)digit;
-    }
-    if (v < min || v > max)
-        return fail(err, size, "%s: %s is out of range (%llu to %llu)", src, text,
-                    (unsigned long long)min, (unsigned long long)max);
-    *out = v;
-    return 0;
-}
-
-/* A fraction written as "0.95" or "95%". */
-int mb__parse_fraction(const char *src, const char *text, double *out, char *err, size_t size)
-{
-    double v;
-    size_t used = parse_decimal(text, &v);
-    if (used && text[used] == '%' && text[used + 1] == '\0')
-        v /= 100;
-    else if (!used || text[used] != '\0')
-        return fail(err, size, "%s: '%s' is not a number or a percentage", src, text);
+        return mb__fail(err, size, "%s: '%s' is out of range (at most 1e6 seconds)", src, text);
     *out = v;
     return 0;
 }
@@ -299,7 +171,7 @@ static int parse_bool(const char *src, const char *text, int *out, char *err, si
     for (size_t i = 0; i < sizeof no / sizeof no[0]; i++)
         if (strcmp(text, no[i]) == 0)
             return *out = 0, 0;
-    return fail(err, size, "%s: '%s' is not a boolean (1/0, true/false, yes/no)", src, text);
+    return mb__fail(err, size, "%s: '%s' is not a boolean (1/0, true/false, yes/no)", src, text);
 }
 
 static int find_option(const char *name, size_t len)
@@ -335,7 +207,7 @@ static int read_arguments(int argc, char **argv, mb__cli *cli, char *err, size_t
         const char *arg = argv[i];
         if (options_done || arg[0] != '-' || arg[1] == '\0') {
             if (positional_done)
-                return fail(err, size, "unexpected argument '%s' (one FILTER at most)", arg);
+                return mb__fail(err, size, "unexpected argument '%s' (one FILTER at most)", arg);
             positional_done = 1;
             cli->value[OPT_FILTER] = arg;
             cli->source[OPT_FILTER] = "FILTER";
@@ -350,31 +222,31 @@ static int read_arguments(int argc, char **argv, mb__cli *cli, char *err, size_t
             continue;
         }
         if (arg[1] != '-')
-            return fail(err, size, "unknown option '%s' (see --help)", arg);
+            return mb__fail(err, size, "unknown option '%s' (see --help)", arg);
         const char *name = arg + 2, *eq = strchr(name, '=');
         size_t len = eq ? (size_t)(eq - name) : strlen(name);
         int id = find_option(name, len);
         if (id < 0)
-            return fail(err, size, "unknown option '--%.*s' (see --help)", (int)len, name);
+            return mb__fail(err, size, "unknown option '--%.*s' (see --help)", (int)len, name);
         snprintf(cli->source_buf[id], sizeof cli->source_buf[id], "--%s", options[id].name);
         cli->source[id] = cli->source_buf[id];
         if (options[id].takes == TAKES_NONE) {
             if (eq)
-                return fail(err, size, "option --%s takes no value", options[id].name);
+                return mb__fail(err, size, "option --%s takes no value", options[id].name);
             cli->flag[id] = 1;
         } else {
             if (!eq && i + 1 >= argc)
-                return fail(err, size, "option --%s needs a value (%s)", options[id].name,
-                            options[id].arg);
+                return mb__fail(err, size, "option --%s needs a value (%s)", options[id].name,
+                                options[id].arg);
             const char *v = eq ? eq + 1 : argv[++i];
             if (id == OPT_OUTPUT) {
                 if (cli->n_outputs == MAX_REPEATS)
-                    return fail(err, size, "--output: at most %d outputs", MAX_REPEATS);
+                    return mb__fail(err, size, "--output: at most %d outputs", MAX_REPEATS);
                 cli->outputs[cli->n_outputs++] = v;
             }
             if (id == OPT_CONTEXT) {
                 if (cli->n_contexts == MAX_REPEATS)
-                    return fail(err, size, "--context: at most %d entries", MAX_REPEATS);
+                    return mb__fail(err, size, "--context: at most %d entries", MAX_REPEATS);
                 cli->contexts[cli->n_contexts++] = v;
             }
             cli->value[id] = v;
@@ -429,7 +301,7 @@ static int apply_values(mb__cli *cli, char *err, size_t size)
             if (parse_seconds(src, v, &s->measurement_time_s, err, size) != 0)
                 return -1;
             if (s->measurement_time_s <= 0)
-                return fail(err, size, "%s: must be above 0", src);
+                return mb__fail(err, size, "%s: must be above 0", src);
             break;
         case OPT_SAMPLES:
             if (mb__parse_uint(src, v, 2, 10000, &u, err, size) != 0)
@@ -440,13 +312,13 @@ static int apply_values(mb__cli *cli, char *err, size_t size)
             if (mb__parse_fraction(src, v, &s->precision, err, size) != 0)
                 return -1;
             if (!(s->precision >= 0 && s->precision < 1))
-                return fail(err, size, "%s: %s is out of range [0, 1)", src, v);
+                return mb__fail(err, size, "%s: %s is out of range [0, 1)", src, v);
             break;
         case OPT_CONFIDENCE:
             if (mb__parse_fraction(src, v, &s->confidence, err, size) != 0)
                 return -1;
             if (!(s->confidence > 0 && s->confidence < 1))
-                return fail(err, size, "%s: %s is out of range (0, 1)", src, v);
+                return mb__fail(err, size, "%s: %s is out of range (0, 1)", src, v);
             break;
         case OPT_RESAMPLES:
             if (mb__parse_uint(src, v, 100, 1000000, &u, err, size) != 0)
@@ -461,13 +333,13 @@ static int apply_values(mb__cli *cli, char *err, size_t size)
             if (parse_seconds(src, v, &s->profile_time_s, err, size) != 0)
                 return -1;
             if (s->profile_time_s <= 0)
-                return fail(err, size, "%s: must be above 0", src);
+                return mb__fail(err, size, "%s: must be above 0", src);
             break;
         case OPT_COUNTERS: {
             mb__counters *set;
             char why[400];
             if (mb__counters_parse(v, &set, why, sizeof why) != 0)
-                return fail(err, size, "%s: %s", src, why);
+                return mb__fail(err, size, "%s: %s", src, why);
             mb__counters_free(set);
             s->counters = v;
             break;
@@ -475,43 +347,43 @@ static int apply_values(mb__cli *cli, char *err, size_t size)
         case OPT_SAVE_BASELINE:
         case OPT_BASELINE:
             if (mb__baseline_name_problem(v))
-                return fail(err, size, "%s: '%s': %s", src, v, mb__baseline_name_problem(v));
+                return mb__fail(err, size, "%s: '%s': %s", src, v, mb__baseline_name_problem(v));
             *(i == OPT_BASELINE ? &s->baseline : &s->save_baseline) = v;
             break;
         case OPT_BASELINE_DIR:
             if (!v[0])
-                return fail(err, size, "%s: the directory name is empty", src);
+                return mb__fail(err, size, "%s: the directory name is empty", src);
             s->baseline_dir = v;
             break;
         case OPT_NOISE_THRESHOLD:
             if (mb__parse_fraction(src, v, &s->noise_threshold, err, size) != 0)
                 return -1;
             if (!(s->noise_threshold >= 0 && s->noise_threshold < 1))
-                return fail(err, size, "%s: %s is out of range [0, 1)", src, v);
+                return mb__fail(err, size, "%s: %s is out of range [0, 1)", src, v);
             break;
         case OPT_SIGNIFICANCE:
             if (mb__parse_fraction(src, v, &s->significance, err, size) != 0)
                 return -1;
             if (!(s->significance > 0 && s->significance < 1))
-                return fail(err, size, "%s: %s is out of range (0, 1)", src, v);
+                return mb__fail(err, size, "%s: %s is out of range (0, 1)", src, v);
             break;
         case OPT_INSTRUCTIONS_THRESHOLD:
             if (mb__parse_fraction(src, v, &s->instructions_threshold, err, size) != 0)
                 return -1;
             if (!(s->instructions_threshold >= 0 && s->instructions_threshold < 1))
-                return fail(err, size, "%s: %s is out of range [0, 1)", src, v);
+                return mb__fail(err, size, "%s: %s is out of range [0, 1)", src, v);
             break;
         case OPT_RUN_NOISE:
             if (mb__parse_fraction(src, v, &s->run_noise, err, size) != 0)
                 return -1;
             if (!(s->run_noise >= 0 && s->run_noise < 1))
-                return fail(err, size, "%s: %s is out of range [0, 1)", src, v);
+                return mb__fail(err, size, "%s: %s is out of range [0, 1)", src, v);
             break;
         case OPT_TIMEOUT:
             if (parse_seconds(src, v, &s->timeout_s, err, size) != 0)
                 return -1;
             if (s->timeout_s <= 0)
-                return fail(err, size, "%s: must be above 0", src);
+                return mb__fail(err, size, "%s: must be above 0", src);
             s->isolate = 1;
             break;
         case OPT_PIN:
@@ -522,11 +394,11 @@ static int apply_values(mb__cli *cli, char *err, size_t size)
         case OPT_CONTEXT: break;
         case OPT_FORMAT:
             if (!known_format(v, strlen(v)))
-                return fail(err, size, "%s: unknown format '%s' (%s)", src, v, format_list());
+                return mb__fail(err, size, "%s: unknown format '%s' (%s)", src, v, format_list());
             break;
         case OPT_COLOR:
             if (strcmp(v, "auto") != 0 && strcmp(v, "always") != 0 && strcmp(v, "never") != 0)
-                return fail(err, size, "%s: '%s' is not auto, always or never", src, v);
+                return mb__fail(err, size, "%s: '%s' is not auto, always or never", src, v);
             break;
         default: break;
         }
@@ -538,10 +410,10 @@ static int apply_values(mb__cli *cli, char *err, size_t size)
         const char *colon = strchr(cli->outputs[i], ':');
         const char *src = cli->source[OPT_OUTPUT];
         if (!colon || colon[1] == '\0')
-            return fail(err, size, "%s: '%s' is not FORMAT:PATH", src, cli->outputs[i]);
+            return mb__fail(err, size, "%s: '%s' is not FORMAT:PATH", src, cli->outputs[i]);
         if (!known_format(cli->outputs[i], (size_t)(colon - cli->outputs[i])))
-            return fail(err, size, "%s: unknown format '%.*s' (%s)", src,
-                        (int)(colon - cli->outputs[i]), cli->outputs[i], format_list());
+            return mb__fail(err, size, "%s: unknown format '%.*s' (%s)", src,
+                            (int)(colon - cli->outputs[i]), cli->outputs[i], format_list());
     }
     if (cli->n_contexts == 0 && cli->value[OPT_CONTEXT])
         cli->contexts[cli->n_contexts++] = cli->value[OPT_CONTEXT];
@@ -550,8 +422,8 @@ static int apply_values(mb__cli *cli, char *err, size_t size)
     const char *problem;
     if (mb_settings_validate(s, &problem) != 0)
         return strncmp(problem, "context", 7) == 0
-                   ? fail(err, size, "%s: %s", cli->source[OPT_CONTEXT], problem)
-                   : fail(err, size, "%s", problem);
+                   ? mb__fail(err, size, "%s: %s", cli->source[OPT_CONTEXT], problem)
+                   : mb__fail(err, size, "%s", problem);
     return 0;
 }
 

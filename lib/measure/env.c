@@ -7,6 +7,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "microbe_internal.h"
+#include "numbers.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -61,25 +62,16 @@ static void cpu_model(char *buf, size_t size)
     fclose(f);
 }
 
-/* A plain "12.34" as /proc writes it, without strtod (which follows the C locale's decimal
- * point); returns the text after it and its blanks, or NULL (value left NAN) on anything else. */
+/* A number such as /proc writes it ("12.34"), read whatever the C locale; returns the text
+ * after it and its blanks, or NULL (value left NAN) on anything else. */
 static const char *parse_fixed(const char *s, double *out)
 {
-    char *end;
-    long whole = strtol(s, &end, 10);
-    if (end == s)
+    size_t used = mb__read_double(s, out, NULL);
+    if (!used)
         return NULL;
-    double v = (double)whole, scale = 0.1;
-    if (*end == '.') {
-        for (end++; *end >= '0' && *end <= '9'; end++) {
-            v += (*end - '0') * scale;
-            scale /= 10;
-        }
-    }
-    *out = v;
-    while (*end == ' ')
-        end++;
-    return end;
+    for (s += used; *s == ' ';)
+        s++;
+    return s;
 }
 
 /* A whole number such as /proc writes it ("2", "-1"), with nothing but blanks after it: 0 and

@@ -7,6 +7,7 @@
 
 #include "baseline.h"
 
+#include "log.h"
 #include "microbe_internal.h"
 #include "set.h"
 

@@ -16,11 +16,10 @@
 
 #include "json_read.h"
 #include "microbe.h"
+#include "numbers.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <float.h>
-#include <locale.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -481,95 +480,44 @@ static int is_digit(const parser *P, const unsigned char *s)
     return s < P->end && *s >= '0' && *s <= '9';
 }
 
-/* What the grammar check learns on the way, for the fast path. */
-typedef struct decimal {
-    int negative;
-    uint64_t mantissa; /* the first 19 significant digits as an integer */
-    long digits;       /* significant digits in all (leading zeros excluded) */
-    long exponent;     /* the value is mantissa * 10^exponent, when digits <= 19 */
-} decimal;
-
-static const double powers_of_ten[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                       1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-                                       1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-
-/* Clinger's fast path (Clinger 1990, "How to read floating point numbers accurately"): when
- * the mantissa and 10^|e| are both exact doubles (mantissa < 2^53, |e| <= 22), one IEEE
- * multiplication or division gives the correctly rounded result. Only where double
- * arithmetic is not carried out in a wider format (FLT_EVAL_METHOD 0: SSE2, AArch64, ...),
- * since double rounding would break it. Returns 1 with *out set, or 0 for strtod. */
-static int fast_path(const decimal *d, double *out)
+/* The digits at s (one at least, already checked); returns where they end. */
+static const unsigned char *skip_digits(const parser *P, const unsigned char *s)
 {
-#if FLT_EVAL_METHOD == 0
-    if (d->digits > 15 || d->exponent < -22 || d->exponent > 22)
-        return 0;
-    double v = (double)d->mantissa;
-    v = d->exponent < 0 ? v / powers_of_ten[-d->exponent] : v * powers_of_ten[d->exponent];
-    *out = d->negative ? -v : v;
-    return 1;
-#else
-    (void)d;
-    (void)out;
-    return 0;
-#endif
-}
-
-/* Adds the digits at s (one at least, already checked) to d; returns where they end. */
-static const unsigned char *scan_digits(const parser *P, const unsigned char *s, decimal *d,
-                                        int after_point)
-{
-    for (; s < P->end && *s >= '0' && *s <= '9'; s++) {
-        d->exponent -= after_point;
-        if (d->digits == 0 && *s == '0')
-            continue; /* a leading zero: only its place counts */
-        if (d->digits < 19)
-            d->mantissa = d->mantissa * 10 + (uint64_t)(*s - '0');
-        d->digits++;
-    }
+    while (is_digit(P, s))
+        s++;
     return s;
 }
 
-/* Checks the JSON number grammar at P->p, then converts: by the fast path when it is exact,
- * else with strtod, which the caller runs under the "C" numeric locale. */
+/* Checks the JSON number grammar at P->p, then converts with the locale-free reader of
+ * numbers.h, which gets a NUL-terminated copy (the input may end right after the number). */
 static int parse_number(parser *P, double *out)
 {
     const unsigned char *start = P->p, *s = start;
-    decimal d = {0};
     char buf[16];
-    if (*s == '-') {
-        d.negative = 1;
+    if (*s == '-')
         s++;
-    }
     if (!is_digit(P, s))
         return fail_at(P, s, "expected a digit after '-', found %s", describe(P, s, buf));
     if (*s == '0' && is_digit(P, s + 1))
         return fail_at(P, start, "leading zeros are not allowed in numbers");
-    s = scan_digits(P, s, &d, 0);
+    s = skip_digits(P, s);
     if (s < P->end && *s == '.') {
         s++;
         if (!is_digit(P, s))
             return fail_at(P, s, "expected a digit after the decimal point, found %s",
                            describe(P, s, buf));
-        s = scan_digits(P, s, &d, 1);
+        s = skip_digits(P, s);
     }
     if (s < P->end && (*s == 'e' || *s == 'E')) {
         s++;
-        int negative_exponent = s < P->end && *s == '-';
         if (s < P->end && (*s == '+' || *s == '-'))
             s++;
         if (!is_digit(P, s))
             return fail_at(P, s, "expected a digit in the exponent, found %s", describe(P, s, buf));
-        long e = 0;
-        for (; is_digit(P, s); s++)
-            if (e < 100000) /* beyond any double either way; the fast path will not apply */
-                e = e * 10 + (*s - '0');
-        d.exponent += negative_exponent ? -e : e;
+        s = skip_digits(P, s);
     }
     P->p = s;
-    if (fast_path(&d, out))
-        return 0;
 
-    /* strtod needs a NUL-terminated copy; the input may end right after the number. */
     size_t n = (size_t)(s - start);
     char small[64];
     char *text = n < sizeof small ? small : scratch(P, n + 1);
@@ -577,13 +525,11 @@ static int parse_number(parser *P, double *out)
         return fail_nomem(P);
     memcpy(text, start, n);
     text[n] = '\0';
-    char *stop;
-    double v = strtod(text, &stop);
-    if (stop != text + n)
-        return fail_at(P, start, "number not understood by strtod"); /* locale not "C"? */
-    if (isinf(v))
+    int range;
+    if (mb__read_double(text, out, &range) != n)
+        return fail_at(P, start, "number not understood: no memory for the \"C\" locale");
+    if (range && isinf(*out))
         return fail_at(P, start, "number out of range: its magnitude is too large for a double");
-    *out = v;
     return 0;
 }
 
@@ -901,16 +847,6 @@ int mb__json_parse(const char *text, size_t len, const mb__json_options *opt, mb
                           .realloc_fn = realloc_fn,
                           .alloc_user = opt->alloc_user};
 
-    /* strtod reads the decimal point of the thread's locale: parse under "C". */
-    locale_t c_locale = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
-    locale_t saved = c_locale ? uselocale(c_locale) : (locale_t)0;
-    if (!saved) {
-        if (c_locale)
-            freelocale(c_locale);
-        mb__json_free(doc);
-        return set_error(err, MB_ENOMEM, 0, 0, "cannot create the \"C\" locale: out of memory");
-    }
-
     mb__json_error ignored = {0};
     parser *P = realloc_fn(opt->alloc_user, NULL, sizeof *P);
     int rc;
@@ -932,8 +868,6 @@ int mb__json_parse(const char *text, size_t len, const mb__json_options *opt, mb
         rc = set_error(err, MB_ENOMEM, 0, 0, "out of memory");
     }
 
-    uselocale(saved);
-    freelocale(c_locale);
     if (rc < 0) {
         mb__json_free(doc);
         return rc;

@@ -1,7 +1,7 @@
 /*
  * A small, strict JSON reader (RFC 8259) for the files microbe writes itself, above all saved
  * results read back as baselines. Internal: never installed, symbols hidden from the shared
- * library. No dependencies beyond the C library and POSIX (locales, open/read).
+ * library. Depends on the C library, POSIX (open/read) and numbers.h for reading numbers.
  *
  * What it accepts: exactly one JSON value, with optional whitespace around it, in UTF-8.
  * What it rejects, each with a one-line message and the line:column of the problem:
@@ -22,11 +22,10 @@
  *   limit protects consumers that recurse, not the parser's own stack);
  * - inputs longer than the caller's limit.
  *
- * Numbers are parsed independently of the C locale and correctly rounded: by one multiplication
- * or division of exact doubles (Clinger's fast path) when they have at most 15 significant
- * digits and an exponent within 22, else by strtod under a "C" LC_NUMERIC locale installed
- * for the calling thread only during the parse. So the %.17g output of our emitter reads back bit
- * for bit.
+ * Numbers are read independently of the C locale and correctly rounded, by mb__read_double
+ * (numbers.h): Clinger's fast path when it is exact, else strtod under a "C" LC_NUMERIC locale
+ * installed for the calling thread only during the conversion. So the shortest round-trip
+ * output of our emitter reads back bit for bit.
  *
  * The tree lives in one arena owned by an mb__json_doc and is freed with one mb__json_free.
  * Memory: a value takes 24 bytes and an object member 40 on a 64-bit machine. A result file
@@ -36,7 +35,7 @@
  * max_bytes accordingly.
  *
  * Thread-safety: documents are independent; a parsed document may be read from several
- * threads at once. Parsing changes only the calling thread's locale, and restores it.
+ * threads at once. Parsing changes only the calling thread's locale, briefly, and restores it.
  */
 #ifndef MB_JSON_READ_H
 #define MB_JSON_READ_H

@@ -7,6 +7,7 @@
 #include "callgrind.h"
 #include "compare.h"
 #include "counters.h"
+#include "log.h"
 #include "microbe_internal.h"
 #include "runner.h"
 #include "stats.h"
