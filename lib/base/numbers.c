@@ -2,10 +2,10 @@
  * Numbers as text, whatever the C locale: '.' is always the decimal point. The writing side
  * (the shortest text that reads back exactly, printf-style formatting) serves the emitters and
  * parameter names; the reading side (one decimal syntax, correctly rounded) serves the JSON
- * reader, the command line and /proc. printf and strtod run with the "C" numeric locale
- * installed for the calling thread (POSIX uselocale); if that locale object cannot be made
- * (out of memory), the locale's own decimal point is swapped in or out instead. Also the
- * values of options: whole numbers, fractions and times, with their messages.
+ * reader, the command line and /proc, and so do the values of options (whole numbers,
+ * fractions and times, with their messages). printf and strtod run with the "C" numeric locale
+ * installed for the calling thread (POSIX uselocale; one locale object, made once); if it
+ * cannot be made (out of memory), the locale's own decimal point is swapped in or out instead.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -18,6 +18,7 @@
 #include <locale.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,22 +38,41 @@ static void fix_decimal_point(char *buf)
     memmove(p + 1, p + len, strlen(p + len) + 1);
 }
 
-/* Installs the "C" numeric locale for this thread; *saved receives what to restore. */
+/* The "C" numeric locale, made on first use and kept for the life of the process: a locale
+ * object never changes, and any thread may install it (POSIX uselocale). (locale_t)0 when it
+ * cannot be made (out of memory); a later call tries again. */
+static locale_t c_numeric_locale(void)
+{
+    static _Atomic(locale_t) made;
+    locale_t c_locale = atomic_load_explicit(&made, memory_order_acquire);
+    if (c_locale)
+        return c_locale;
+    c_locale = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+    locale_t first = (locale_t)0;
+    if (c_locale && !atomic_compare_exchange_strong_explicit(
+                        &made, &first, c_locale, memory_order_acq_rel, memory_order_acquire)) {
+        freelocale(c_locale); /* another thread made it first */
+        c_locale = first;
+    }
+    return c_locale;
+}
+
+/* Installs the "C" numeric locale for this thread; *saved receives what to restore. Returns
+ * (locale_t)0 when there is none (see c_numeric_locale). */
 static locale_t enter_c_locale(locale_t *saved)
 {
-    locale_t c_locale = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+    locale_t c_locale = c_numeric_locale();
     *saved = c_locale ? uselocale(c_locale) : (locale_t)0;
     return c_locale;
 }
 
+/* Puts back the thread's locale, or, without the "C" one, makes buf's decimal point '.'. */
 static void leave_c_locale(locale_t c_locale, locale_t saved, char *buf)
 {
-    if (c_locale) {
+    if (c_locale)
         uselocale(saved);
-        freelocale(c_locale);
-    } else {
+    else if (buf)
         fix_decimal_point(buf);
-    }
 }
 
 /* Integers up to 2^53 are exact in a double: written without exponent or point. */
@@ -203,8 +223,8 @@ static int convert(const char *text, size_t n, double *out, int *range)
         if (!point || !point[0])
             point = ".";
     }
-    /* strtod would read past the number (0x10, 1e5 after "1" of "1e"...): it gets exactly the
-     * number, as a copy unless text ends right after it anyway. */
+    /* strtod would read on past our syntax ("0x10" is 16 to it, 0 then "x10" to us): it gets
+     * exactly the number, as a copy unless the text ends right after it anyway. */
     const char *c_text = text[n] == '\0' && strcmp(point, ".") == 0
                              ? text
                              : copy_number(text, n, point, buf, sizeof buf);
@@ -219,10 +239,7 @@ static int convert(const char *text, size_t n, double *out, int *range)
             rc = 0;
         }
     }
-    if (c_locale) {
-        uselocale(saved);
-        freelocale(c_locale);
-    }
+    leave_c_locale(c_locale, saved, NULL);
     return rc;
 }
 
