@@ -770,6 +770,21 @@ static void test_open(void)
     CHECK_INT(rmdir(dir), ==, 0);
 }
 
+/* A confidence level that is no whole percentage keeps its '.' in every heading of the text
+ * report, whatever the locale. */
+static void test_fractional_confidence(void)
+{
+    double saved = settings.confidence;
+    settings.confidence = 0.999;
+    size_t len = 0;
+    char *got = render("text", NULL, &len);
+    CHECK(got && strstr(got, "throughput (from the median [99.9% CI])"));
+    CHECK(got && strstr(got, "user counters (median [99.9% CI])"));
+    CHECK(got && !strstr(got, "99,9"));
+    free(got);
+    settings.confidence = saved;
+}
+
 int main(void)
 {
     make_run();
@@ -778,6 +793,7 @@ int main(void)
     test_write_errors();
     test_two_runs();
     test_open();
+    test_fractional_confidence();
 
     /* The same bytes whatever the locale's decimal point. */
     if (!setlocale(LC_ALL, "de_DE.UTF-8")) {
@@ -790,6 +806,7 @@ int main(void)
     }
     CHECK_STR(localeconv()->decimal_point, ",");
     check_goldens(0);
+    test_fractional_confidence();
     setlocale(LC_ALL, "C");
     return CHECK_DONE();
 }

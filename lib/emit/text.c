@@ -515,10 +515,10 @@ static int text_end(void *user, const mb_run_info *info)
 {
     text_emitter *t = user;
     const mb_settings *s = info->settings;
-    double confidence = 100 * (s ? s->confidence : 0.95);
+    char ci[32]; /* "95% CI", with '.' whatever the locale */
+    mb__fmt(ci, sizeof ci, "%g%% CI", 100 * (s ? s->confidence : 0.95));
     if (t->latency.len)
-        fprintf(t->out, "\nlatency per invocation (percentile [%g%% CI]):\n%s", confidence,
-                t->latency.text);
+        fprintf(t->out, "\nlatency per invocation (percentile [%s]):\n%s", ci, t->latency.text);
     if (t->changes.len && s) {
         char head[160];
         mb__fmt(head, sizeof head,
@@ -532,12 +532,11 @@ static int text_end(void *user, const mb_run_info *info)
                   t->out);
     }
     if (t->rates.len)
-        fprintf(t->out, "\nthroughput (from the median [%g%% CI]):\n%s", confidence, t->rates.text);
+        fprintf(t->out, "\nthroughput (from the median [%s]):\n%s", ci, t->rates.text);
     if (t->counters.len)
-        fprintf(t->out, "\ncounters per iteration (median [%g%% CI]):\n%s", confidence,
-                t->counters.text);
+        fprintf(t->out, "\ncounters per iteration (median [%s]):\n%s", ci, t->counters.text);
     if (t->user.len)
-        fprintf(t->out, "\nuser counters (median [%g%% CI]):\n%s", confidence, t->user.text);
+        fprintf(t->out, "\nuser counters (median [%s]):\n%s", ci, t->user.text);
     if (t->pairs.len)
         fprintf(t->out,
                 "\npaired within groups (members interleaved in this run, ratio to the group's "
