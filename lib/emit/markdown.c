@@ -367,6 +367,49 @@ static int change_table(FILE *out, const char *title, const char *name, strbuf *
     return err ? err : sb_flush(rows, out);
 }
 
+/* The best complexity fit of each parameterised benchmark, as a list. */
+static int complexity_list(FILE *out, const mb_run_info *info)
+{
+    for (size_t i = 0; i < info->n_complexity && info->complexity; i++) {
+        const mb_complexity *c = &info->complexity[i];
+        char coef[32], line[200];
+        mb__format_time(coef, sizeof coef, c->fits[0].coefficient_ns, "µs");
+        mb__fmt(line, sizeof line, ", %s × f(n), rms %.1f %%\n", coef, 100 * c->fits[0].rms);
+        fputs(i ? "- " : "\n**Complexity**\n\n- ", out);
+        strbuf name = {0};
+        sb_code(&name, c->benchmark);
+        sb_puts(&name, ": **");
+        sb_text(&name, mb__fit_name(&c->fits[0]));
+        sb_puts(&name, "**");
+        int err = sb_flush(&name, out);
+        free(name.data);
+        if (err)
+            return err;
+        fputs(line, out);
+    }
+    return 0;
+}
+
+/* A line about the run, with whatever of the environment is known, into row. */
+static void run_line(strbuf *row, const mb_run_info *info)
+{
+    char seed[32];
+    snprintf(seed, sizeof seed, "seed 0x%016llx", (unsigned long long)info->seed);
+    sb_puts(row, "\nmicrobe ");
+    sb_text(row, info->library_version);
+    const mb_environment *env = info->env;
+    const char *parts[] = {env ? env->os : NULL, env ? env->cpu_model : NULL};
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+        if (parts[i] && parts[i][0]) {
+            sb_puts(row, " · ");
+            sb_text(row, parts[i]);
+        }
+    }
+    sb_puts(row, " · ");
+    sb_puts(row, seed);
+    sb_puts(row, "\n");
+}
+
 static int md_end(void *user, const mb_run_info *info)
 {
     markdown_emitter *m = user;
@@ -409,46 +452,17 @@ static int md_end(void *user, const mb_run_info *info)
         if (err)
             return err;
     }
-    for (size_t i = 0; i < info->n_complexity && info->complexity; i++) {
-        const mb_complexity *c = &info->complexity[i];
-        char coef[32], line[200];
-        mb__format_time(coef, sizeof coef, c->fits[0].coefficient_ns, "µs");
-        mb__fmt(line, sizeof line, ", %s × f(n), rms %.1f %%\n", coef, 100 * c->fits[0].rms);
-        fputs(i ? "- " : "\n**Complexity**\n\n- ", m->out);
-        strbuf name = {0};
-        sb_code(&name, c->benchmark);
-        sb_puts(&name, ": **");
-        sb_text(&name, mb__fit_name(&c->fits[0]));
-        sb_puts(&name, "**");
-        int err = sb_flush(&name, m->out);
-        free(name.data);
-        if (err)
-            return err;
-        fputs(line, m->out);
-    }
+    int err = complexity_list(m->out, info);
+    if (err)
+        return err;
     if (m->warnings.len) {
         fputs("\n**Warnings**\n\n", m->out);
-        int err = sb_flush(&m->warnings, m->out);
+        err = sb_flush(&m->warnings, m->out);
         if (err)
             return err;
     }
-    /* A line about the run, with whatever of the environment is known. */
-    char seed[32];
-    snprintf(seed, sizeof seed, "seed 0x%016llx", (unsigned long long)info->seed);
-    sb_puts(&m->row, "\nmicrobe ");
-    sb_text(&m->row, info->library_version);
-    const mb_environment *env = info->env;
-    const char *parts[] = {env ? env->os : NULL, env ? env->cpu_model : NULL};
-    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
-        if (parts[i] && parts[i][0]) {
-            sb_puts(&m->row, " · ");
-            sb_text(&m->row, parts[i]);
-        }
-    }
-    sb_puts(&m->row, " · ");
-    sb_puts(&m->row, seed);
-    sb_puts(&m->row, "\n");
-    int err = sb_flush(&m->row, m->out);
+    run_line(&m->row, info);
+    err = sb_flush(&m->row, m->out);
     fflush(m->out);
     return err ? err : ferror(m->out) ? MB_EIO : 0;
 }
