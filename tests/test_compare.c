@@ -1,5 +1,5 @@
 /*
- * Tests of lib/compare.c: the rank tests, Holm's correction and the paired-rounds ratio
+ * Tests of lib/analyse/compare.c: the rank tests, Holm's correction and the paired-rounds ratio
  * against reference values computed independently by tests/fixtures/make_compare_fixtures.py
  * (scipy.stats plus exact arithmetic; see fixtures/compare_ref.h); properties of the bootstrap
  * ratio interval; and simulations with known truth: coverage of the ratio interval, the

@@ -1,5 +1,5 @@
 /*
- * Tests of lib/json_read.c: documents of every kind with their positions; numbers (edge
+ * Tests of lib/results/json_read.c: documents of every kind with their positions; numbers (edge
  * cases, correct rounding, bit-exact round trips of random doubles printed by %.17g and by
  * our emitter's shortest form, agreement with the C library on random decimal strings);
  * strings (escapes, surrogates, UTF-8); every class of error with its exact message and

@@ -1,5 +1,5 @@
 /*
- * Tests of lib/stats.c: every function against reference values computed independently by
+ * Tests of lib/analyse/stats.c: every function against reference values computed independently by
  * tests/fixtures/make_stats_fixtures.py (numpy, scipy, exact rational arithmetic; see
  * fixtures/stats_ref.h), and the bootstrap and the order-statistic interval by simulation
  * with known truth (how often the intervals cover the true median and mean).

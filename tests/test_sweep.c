@@ -1,5 +1,5 @@
 /*
- * Tests of lib/sweep.c: the buffer size rule on hand-made environments, and sweeps that run
+ * Tests of lib/measure/sweep.c: the buffer size rule on hand-made environments, and sweeps that run
  * deterministically. Whether a sweep evicts a small array from the caches is measured on this
  * machine's environment and printed, never asserted: timings depend on the machine and its
  * load. MB_TEST_QUICK=1 (the valgrind run) sweeps a smaller buffer fewer times.

@@ -1,5 +1,5 @@
 /*
- * Tests of lib/threads.c: every thread of a pool runs each task exactly once, runs order the
+ * Tests of lib/measure/threads.c: every thread of a pool runs each task exactly once, runs order the
  * memory of the caller and the tasks, the barrier lets no thread through early and is
  * reusable, pools come and go without leaking threads or memory, and a failed thread creation
  * cleans up. The barrier's release skew is measured and printed, never asserted: it depends

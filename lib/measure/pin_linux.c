@@ -1,6 +1,6 @@
 /*
  * Pinning the measuring thread to one CPU, Linux version (sched_setaffinity). Chosen by meson
- * for Linux hosts; lib/pin_none.c serves the others.
+ * for Linux hosts; pin_none.c serves the others.
  */
 #define _GNU_SOURCE
 

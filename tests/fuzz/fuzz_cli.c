@@ -1,5 +1,5 @@
 /*
- * libFuzzer target for the command line of bench executables: mb__cli_parse in lib/cli.c,
+ * libFuzzer target for the command line of bench executables: mb__cli_parse in lib/front/cli.c,
  * which reads argv and the MICROBE_* environment into settings (every value syntax: times,
  * fractions, whole numbers, booleans, FMT:PATH outputs, KEY=VALUE contexts, counter lists,
  * baseline names). Only parsing runs: nothing is measured and no file is opened.

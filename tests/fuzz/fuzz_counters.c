@@ -1,5 +1,5 @@
 /*
- * libFuzzer target for the --counters list syntax: mb__counters_parse in lib/counters.c, with
+ * libFuzzer target for the --counters list syntax: mb__counters_parse in lib/measure/counters.c, with
  * the external event library of the build (libpfm4 when meson found it) encoding the names the
  * built-in table does not know. Only parsing runs: no event is opened.
  *
