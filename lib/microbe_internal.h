@@ -80,7 +80,7 @@ typedef struct mb__body_report {
 } mb__body_report;
 
 /* What the runner (lib/measure/runner.h) measured for one benchmark: the raw material of an
- * mb_result. */
+ * mb_result. A field added here is added to the wire format too (measurement.c). */
 typedef struct mb__measurement {
     mb_plan_kind plan;
     mb_stop_reason stop;
@@ -90,7 +90,9 @@ typedef struct mb__measurement {
     size_t n;               /* samples taken, in run order */
     uint64_t *iters;        /* owned, n entries (capacity: the plan's sample count) */
     double *ns;             /* owned */
-    const char *failure;    /* static message when the body misused the API, else NULL */
+    const char *failure;    /* why it failed: a static message when the body misused the API,
+                               failure_text when it came from elsewhere, else NULL */
+    char *failure_text;     /* owned, or NULL: a failure read from or about another process */
     mb__body_report report; /* throughput, and a skip or failure the body asked for */
     size_t n_counters;      /* with counters: each sample's totals and coverage, sample-major */
     double *counter_values; /* owned, n * n_counters */
@@ -101,6 +103,21 @@ typedef struct mb__measurement {
     mb_latency latency;  /* latency and cold modes: the per-invocation percentiles */
     int latency_short;   /* latency mode asked for, invocations too short */
 } mb__measurement;
+
+/* Frees m's arrays and failure_text (and forgets failure when it was that text); its scalars
+ * stay. */
+void mb__measurement_free(mb__measurement *m);
+/* Sets m->failure to a copy of text that m owns. Returns 0 or MB_ENOMEM. */
+int mb__measurement_fail(mb__measurement *m, const char *text);
+/* Writes m, and status (the writer's own return code, 0 or MB_E*), to fd as one record that
+ * mb__measurement_read rebuilds in another process of the same executable. Returns 0, or
+ * MB_EIO when fd cannot take it all. */
+int mb__measurement_write(int fd, const mb__measurement *m, int status);
+/* Reads one record of mb__measurement_write from fd (blocking) into *m, which then owns its
+ * arrays (mb__measurement_free), and the writer's status into *status. Returns 0, MB_EIO
+ * when no whole record came (the input ended early, as when the writer died mid-write, or
+ * failed, or the record does not add up; *m is then empty), or MB_ENOMEM. */
+int mb__measurement_read(int fd, mb__measurement *m, int *status);
 
 /* ---- Analysis ------------------------------------------------------------------------ */
 

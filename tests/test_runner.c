@@ -4,6 +4,8 @@
  * time advances only when the clock is read or a benchmark body "works", so every number
  * here is exact and nothing depends on the machine's speed.
  */
+#define _POSIX_C_SOURCE 200809L
+
 #include "check.h"
 #include "fake_clock.h"
 
@@ -12,6 +14,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static double iter_ns = 100; /* cost of one iteration of the fake body */
 static double noise_sigma;   /* lognormal noise per sample when > 0 */
@@ -639,6 +642,85 @@ static void test_pause_manual_counters(void)
     mb__measurement_free(&m);
 }
 
+/* Whether a and b hold the same measurement, arrays included. */
+static int same_measurement(const mb__measurement *a, const mb__measurement *b)
+{
+    size_t n = a->n, nc = a->n_counters;
+    int same = n == b->n && nc == b->n_counters && a->plan == b->plan && a->stop == b->stop &&
+               a->iters_step == b->iters_step && a->warm_up_iters == b->warm_up_iters &&
+               a->warm_up_ns == b->warm_up_ns && a->mode == b->mode &&
+               a->latency_short == b->latency_short &&
+               memcmp(&a->latency, &b->latency, sizeof a->latency) == 0 &&
+               memcmp(&a->report, &b->report, sizeof a->report) == 0 &&
+               !a->failure == !b->failure && (!a->failure || strcmp(a->failure, b->failure) == 0) &&
+               !a->user_values == !b->user_values;
+    return same && memcmp(a->iters, b->iters, n * sizeof *a->iters) == 0 &&
+           memcmp(a->ns, b->ns, n * sizeof *a->ns) == 0 &&
+           (!nc || memcmp(a->counter_values, b->counter_values, n * nc * sizeof(double)) == 0) &&
+           (!nc ||
+            memcmp(a->counter_coverage, b->counter_coverage, n * nc * sizeof(double)) == 0) &&
+           (!a->user_values ||
+            memcmp(a->user_values, b->user_values, n * MB_USER_COUNTERS_MAX * sizeof(double)) == 0);
+}
+
+/* The measurement sent to another process (--isolate) comes back whole; a record cut short
+ * anywhere, as by a writer that died mid-write, or garbled, is no measurement. */
+static void test_measurement_wire(void)
+{
+    mb_settings s;
+    mb_settings_init(&s);
+    s.measurement_time_s = 0.05;
+    reset(0, 0, 0);
+    iter_ns = 100;
+    mb__runner runner = fake_runner(&s);
+    mb__options opts = {.threads = 1};
+    mb__measurement m;
+    CHECK_INT(mb__measure(&runner, &opts, counters_body, 1, &m), ==, 0);
+    CHECK(m.n >= 10 && m.user_values && m.report.n_user == 3);
+    /* Two counters' totals and coverage, as a run with --counters would have. */
+    m.n_counters = 2;
+    m.counter_values = malloc(2 * m.n * sizeof(double));
+    m.counter_coverage = malloc(2 * m.n * sizeof(double));
+    for (size_t i = 0; m.counter_values && m.counter_coverage && i < 2 * m.n; i++) {
+        m.counter_values[i] = i % 3 ? (double)i * 1.5 : NAN;
+        m.counter_coverage[i] = 1.0 / (double)(i + 1);
+    }
+    m.failure = "MB_LOOP entered twice";
+    m.latency.n = 12345;
+
+    FILE *f = tmpfile();
+    CHECK(f != NULL);
+    if (!f)
+        return;
+    int fd = fileno(f);
+    CHECK_INT(mb__measurement_write(fd, &m, MB_EUSAGE), ==, 0);
+    off_t size = lseek(fd, 0, SEEK_CUR);
+    mb__measurement back;
+    int status = 0;
+    CHECK(lseek(fd, 0, SEEK_SET) == 0);
+    CHECK_INT(mb__measurement_read(fd, &back, &status), ==, 0);
+    CHECK_INT(status, ==, MB_EUSAGE);
+    CHECK(same_measurement(&m, &back));
+    CHECK(back.failure == back.failure_text);
+    mb__measurement_free(&back);
+    CHECK(back.failure == NULL && back.failure_text == NULL);
+
+    /* Cut short at every length from nothing to one byte short, then garbled. */
+    for (off_t k = size - 1; k >= 0; k -= k > 600 ? 97 : 1) {
+        CHECK(ftruncate(fd, k) == 0 && lseek(fd, 0, SEEK_SET) == 0);
+        CHECK_INT(mb__measurement_read(fd, &back, &status), ==, MB_EIO);
+        CHECK(back.n == 0 && back.iters == NULL && back.failure == NULL);
+    }
+    CHECK(lseek(fd, 0, SEEK_SET) == 0);
+    CHECK_INT(mb__measurement_write(fd, &m, 0), ==, 0);
+    CHECK(lseek(fd, 0, SEEK_SET) == 0);
+    CHECK(write(fd, "xx", 2) == 2 && lseek(fd, 0, SEEK_SET) == 0);
+    CHECK_INT(mb__measurement_read(fd, &back, &status), ==, MB_EIO);
+    fclose(f);
+    m.failure = NULL;
+    mb__measurement_free(&m);
+}
+
 /* Fixtures: setup once before the warm-up, teardown once after, data reaches every call; a
  * setup that skips leaves the body uncalled and still tears down. */
 static int setups, teardowns, body_calls, fixture_seen;
@@ -714,6 +796,7 @@ int main(void)
     test_latency_mode();
     test_cold_mode();
     test_pause_manual_counters();
+    test_measurement_wire();
     test_fixture();
     return CHECK_DONE();
 }

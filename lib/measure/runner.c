@@ -366,20 +366,6 @@ int mb__measure(const mb__runner *run, const mb__options *opts, mb_bench_fn fn, 
     return err;
 }
 
-void mb__measurement_free(mb__measurement *m)
-{
-    free(m->user_values);
-    m->user_values = NULL;
-    free(m->iters);
-    free(m->ns);
-    free(m->counter_values);
-    free(m->counter_coverage);
-    m->counter_values = m->counter_coverage = NULL;
-    m->iters = NULL;
-    m->ns = NULL;
-    m->n = 0;
-}
-
 /* 2^24 empty iterations take about 5 ms at one per cycle; a clock that has not seen 10 x T_min
  * pass by then is not a real one (tests), and the probe must still end quickly. */
 #define LOOP_PROBE_MAX_ITERS ((uint64_t)1 << 24)

@@ -42,7 +42,6 @@ mb__options mb__bench_options(const mb_bench *bench);
  * MB_ENOMEM. m's arrays are freed by mb__measurement_free. */
 int mb__measure(const mb__runner *run, const mb__options *opts, mb_bench_fn fn, uint64_t seed,
                 mb__measurement *m);
-void mb__measurement_free(mb__measurement *m);
 
 /* The members of a comparison group (BENCH_GROUP), measured together: each is warmed up, then
  * every round takes one flat sample of each member, in an order that rotates and reverses
