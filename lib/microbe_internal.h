@@ -121,23 +121,6 @@ int mb__measurement_read(int fd, mb__measurement *m, int *status);
 
 /* ---- Analysis ------------------------------------------------------------------------ */
 
-/* Fills the statistics, outliers and diagnostics of r from the samples in m (which keep
- * their storage: r's sample arrays are set to copies it owns through r_storage). loop_ns is
- * the empty loop's time per iteration (0 if unknown). Pure given its arguments. Returns 0 or
- * MB_ENOMEM. */
-int mb__analyze(const mb__measurement *m, const mb_settings *s, uint64_t seed, double loop_ns,
-                mb_result *r, void **r_storage);
-
-/* The counters of a measurement (per-iteration medians with intervals, coverage, samples) and
- * their ratios into r; the arrays live in a new block *storage. Returns 0 or MB_ENOMEM. */
-int mb__analyze_counters(const mb__measurement *m, const mb__counters *set, double conf,
-                         mb_result *r, void **storage);
-
-/* The user counters of a measurement (mb_set_counter): each one's median over the samples
- * with its distribution-free interval, and mean, into r; the array and names live in a new
- * block *storage. Returns 0 or MB_ENOMEM. */
-int mb__analyze_user_counters(const mb__measurement *m, double conf, mb_result *r, void **storage);
-
 /* Fits every complexity model, and user when not NULL, to the k points (n[i] >= 1, t[i] > 0:
  * median ns per iteration) and ranks them, best first, into fits (room for
  * MB_COMPLEXITY_MODELS + 1). Returns the number of fits. Pure. */
@@ -179,17 +162,21 @@ void mb__env_capture(mb__env *env, int64_t start_time_unix);
 
 /* ---- Isolation ----------------------------------------------------------------------- */
 
-/* Computes one benchmark's result; what mb__isolate runs in the child. Returns 0 or MB_E*. */
-typedef int (*mb__result_fn)(void *arg, mb_result *r, void **storage);
+/* Measures into m; what mb__isolate runs in the child. Returns 0 or MB_E*. */
+typedef int (*mb__measure_fn)(void *arg, mb__measurement *m);
 
-/* Runs fn in a forked child and copies its result back into *r, with the sample arrays in a
- * block *storage that the caller frees. A child that dies by a signal, exits without a
- * result, or is still running timeout_s seconds after it started (0: no limit) is killed if
- * needed and becomes a failed result for bench with the reason in r->message. Returns 0, the
+/* Runs fn in a forked child, which sends its measurement back (mb__measurement_write); the
+ * parent analyses it, so isolation knows nothing of results. On entry *m holds what to report
+ * should no measurement come (scalars only, such as the benchmark's mode). Returns 0 with *m the
+ * child's measurement (free it with mb__measurement_free). A child that dies by a signal, exits
+ * without sending a whole measurement, or is still running timeout_s seconds after it started (0:
+ * no limit; it is then killed) leaves *m as it was on entry, with failure saying what happened
+ * ("crashed: signal 11
+ * (...)"), and still returns 0: the benchmark failed, the run goes on. Returns the
  * child's own error, MB_EINTR when *stop was raised (the child is killed), or MB_ENOMEM /
- * MB_EIO (no pipe or no fork: errno says why). */
-int mb__isolate(const mb_bench *bench, mb__result_fn fn, void *arg, double timeout_s,
-                const volatile sig_atomic_t *stop, mb_result *r, void **storage);
+ * MB_EIO (no pipe or no fork: errno says why); *m is then empty. */
+int mb__isolate(mb__measure_fn fn, void *arg, double timeout_s, const volatile sig_atomic_t *stop,
+                mb__measurement *m);
 
 /* ---- Affinity ------------------------------------------------------------------------ */
 

@@ -6,6 +6,7 @@
  */
 #include "check.h"
 #include "fake_clock.h"
+#include "result.h"
 
 #include <stdlib.h>
 
@@ -280,16 +281,19 @@ static void test_determinism(void)
     mb_settings s;
     mb_settings_init(&s);
     mb_result x = {0}, y = {0}, z = {0};
-    void *sx = NULL, *sy = NULL, *sz = NULL;
-    CHECK_INT(mb__analyze(&m, &s, 42, 0, &x, &sx), ==, 0);
-    CHECK_INT(mb__analyze(&m, &s, 42, 0, &y, &sy), ==, 0);
-    CHECK_INT(mb__analyze(&m, &s, 43, 0, &z, &sz), ==, 0);
+    void *bx = NULL, *by = NULL, *bz = NULL;
+    static const mb_bench bench = {.name = "api_fast"};
+    mb__result_inputs in = {&bench, &s, 42, 0, NULL};
+    CHECK_INT(mb__result_make(&m, &in, &x, &bx), ==, 0);
+    CHECK_INT(mb__result_make(&m, &in, &y, &by), ==, 0);
+    in.seed = 43;
+    CHECK_INT(mb__result_make(&m, &in, &z, &bz), ==, 0);
     CHECK(same_numbers(&x, &y));
     CHECK(!same_numbers(&x, &z));
     CHECK(memcmp(&x.median.point, &z.median.point, sizeof(double)) == 0);
-    free(sx);
-    free(sy);
-    free(sz);
+    free(bx);
+    free(by);
+    free(bz);
     mb_ctx_free(one);
     mb_ctx_free(two);
 }

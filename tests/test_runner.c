@@ -10,6 +10,7 @@
 #include "fake_clock.h"
 
 #include "compare.h"
+#include "result.h"
 #include "runner.h"
 
 #include <stdlib.h>
@@ -112,6 +113,15 @@ static int measure(const mb_settings *s, uint64_t seed, mb__measurement *m)
     return mb__measure(&runner, &opts, fake_body, seed, m);
 }
 
+/* The result a run makes of m (bootstrap seed 1, no counters); its block in *block. */
+static int make_result(const mb__measurement *m, const mb_settings *s, double loop_ns, mb_result *r,
+                       void **block)
+{
+    static const mb_bench bench = {.name = "fake"};
+    mb__result_inputs in = {&bench, s, 0, loop_ns, NULL};
+    return mb__result_make(m, &in, r, block);
+}
+
 static void test_warm_up(void)
 {
     mb_settings s;
@@ -209,10 +219,10 @@ static void test_noisy_stops_when_precise(void)
     CHECK(m.stop == MB_STOP_SAMPLES || m.stop == MB_STOP_BUDGET);
     CHECK(m.n > s.min_samples && m.n <= s.max_samples);
     mb_result r = {0};
-    void *storage = NULL;
-    CHECK_INT(mb__analyze(&m, &s, 1, 0, &r, &storage), ==, 0);
+    void *block = NULL;
+    CHECK_INT(make_result(&m, &s, 0, &r, &block), ==, 0);
     CHECK(r.warnings & MB_WARN_PRECISION);
-    free(storage);
+    free(block);
     mb__measurement_free(&m);
 }
 
@@ -252,11 +262,11 @@ static void test_long_body(void)
         CHECK_INT(m.iters[i], ==, 1);
 
     mb_result r = {0};
-    void *storage = NULL;
-    CHECK_INT(mb__analyze(&m, &s, 1, 0, &r, &storage), ==, 0);
+    void *block = NULL;
+    CHECK_INT(make_result(&m, &s, 0, &r, &block), ==, 0);
     CHECK(r.warnings & MB_WARN_FEW_SAMPLES);
     CHECK(!(r.warnings & MB_WARN_PRECISION));
-    free(storage);
+    free(block);
     mb__measurement_free(&m);
 }
 
@@ -295,9 +305,9 @@ static unsigned diagnose(const double *t, int linear, double loop_ns)
     mb_settings_init(&s);
     s.resamples = 1000;
     mb_result r = {0};
-    void *storage = NULL;
-    CHECK_INT(mb__analyze(&m, &s, 1, loop_ns, &r, &storage), ==, 0);
-    free(storage);
+    void *block = NULL;
+    CHECK_INT(make_result(&m, &s, loop_ns, &r, &block), ==, 0);
+    free(block);
     return r.warnings;
 }
 

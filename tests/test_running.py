@@ -140,6 +140,24 @@ def test_declared(exe):
           "the text report shows the skip and the throughput")
 
 
+def test_fails_before_sampling(exe):
+    """mb_fail before any sample: one message, logged once, and the wall time kept, in
+    process as in a child (whose raw measurement the parent analyses and logs)."""
+    for extra in ([], ["--isolate"]):
+        what = " ".join(extra) or "in process"
+        code, out, err, _ = run(exe, *extra, "--quick", "--filter", "^fails_itself$",
+                                "--format", "json")
+        check(code == 1, f"{what}: the failure makes the exit code 1 ({code})")
+        check(err.count("input file missing") == 1 and "fails_itself: failed: input file missing"
+              in err, f"{what}: the failure is logged once: {err!r}")
+        check(out.count("input file missing") == 1, f"{what}: the JSON holds the message once")
+        b = by_name(json.loads(out)).get("fails_itself", {})
+        check(b.get("status") == "failed" and b.get("message") == "input file missing",
+              f"{what}: failed with its message: {b.get('message')}")
+        wall = b.get("wall_time_s")
+        check(isinstance(wall, (int, float)) and wall > 0, f"{what}: wall time kept: {wall}")
+
+
 def test_params(exe):
     """BENCH_P: instances listed, filtered, measured with their values, also --isolate."""
     code, out, err, _ = run(exe, "--list", "--filter", "^param_")
@@ -164,6 +182,7 @@ def main():
     test_unoptimized(unoptimized)
     test_isolate(misbehaving)
     test_declared(misbehaving)
+    test_fails_before_sampling(misbehaving)
     test_params(misbehaving)
     for extra in ([], ["--isolate"]):
         for sig in ("INT", "TERM"):

@@ -1,15 +1,16 @@
 /*
  * Analysis of one benchmark's samples: estimates with bootstrap intervals, the order-statistic
- * interval of the median, outliers, and the diagnostics that raise warnings. Everything here
- * is a deterministic function of (samples, settings, seed), so the same seed and samples give
- * a byte-identical result. The thresholds are documented in docs/statistics.md.
+ * interval of the median, outliers, the diagnostics that raise warnings, and the summaries of
+ * its counters and user counters. Everything here is a deterministic function of (samples,
+ * settings, seed), so the same seed and samples give a byte-identical result; it writes into
+ * memory the caller gives (result.c). The thresholds are documented in docs/statistics.md.
  */
 #include "counters.h"
 #include "microbe_internal.h"
+#include "result.h"
 #include "stats.h"
 
 #include <math.h>
-#include <stdlib.h>
 #include <string.h>
 
 /* Diagnostic thresholds. */
@@ -84,44 +85,15 @@ static void set_nan(mb_estimate *e)
 }
 
 int mb__analyze(const mb__measurement *m, const mb_settings *s, uint64_t seed, double loop_ns,
-                mb_result *r, void **r_storage)
+                mb_result *r, unsigned char *cls, double *scratch_4n)
 {
     size_t n = m->n;
-    /* One block owned by the result: iters, ns, outlier classes. A second, temporary block:
-     * per-iteration times, their sorted copy, scratch, and iterations as doubles. */
-    size_t keep_bytes = n * (sizeof(uint64_t) + sizeof(double)) + n + 1;
-    unsigned char *keep = malloc(keep_bytes);
-    double *tmp = malloc((4 * n + 1) * sizeof *tmp);
-    if (!keep || !tmp) {
-        free(keep);
-        free(tmp);
-        return MB_ENOMEM;
-    }
-    uint64_t *iters = (uint64_t *)(void *)keep;
-    double *ns = (double *)(void *)(keep + n * sizeof(uint64_t));
-    unsigned char *cls = keep + n * (sizeof(uint64_t) + sizeof(double));
-    double *t = tmp, *sorted = tmp + n, *scratch = tmp + 2 * n, *x = tmp + 3 * n;
-    if (n > 0) {
-        memcpy(iters, m->iters, n * sizeof *iters);
-        memcpy(ns, m->ns, n * sizeof *ns);
-    }
-
-    r->plan = m->plan;
-    r->stop = m->stop;
-    r->iters_step = m->iters_step;
-    r->warm_up_iters = m->warm_up_iters;
-    r->warm_up_ns = m->warm_up_ns;
-    r->n_samples = n;
-    r->sample_iters = iters;
-    r->sample_ns = ns;
-    r->sample_outlier = cls;
-    r->confidence = s->confidence;
-    r->resamples = s->resamples;
+    double *t = scratch_4n, *sorted = t + n, *scratch = t + 2 * n, *x = t + 3 * n;
     r->total_iters = 0;
     for (size_t i = 0; i < n; i++) {
-        r->total_iters += iters[i];
-        x[i] = (double)iters[i];
-        t[i] = ns[i] / x[i];
+        r->total_iters += m->iters[i];
+        x[i] = (double)m->iters[i];
+        t[i] = m->ns[i] / x[i];
         sorted[i] = t[i];
     }
     mb__sort(sorted, n);
@@ -129,12 +101,8 @@ int mb__analyze(const mb__measurement *m, const mb_settings *s, uint64_t seed, d
     mb__boot_result boot;
     int with_slope = m->plan == MB_PLAN_LINEAR;
     if (n > 0 &&
-        mb__bootstrap(x, ns, n, with_slope, s->resamples, s->confidence, seed, &boot) == -2) {
-        free(tmp);
-        free(keep);
+        mb__bootstrap(x, m->ns, n, with_slope, s->resamples, s->confidence, seed, &boot) == -2)
         return MB_ENOMEM;
-    }
-    *r_storage = keep;
     if (n > 0) {
         r->median = estimate_of(&boot.stat[MB__BOOT_MEDIAN]);
         r->mean = estimate_of(&boot.stat[MB__BOOT_MEAN]);
@@ -154,7 +122,7 @@ int mb__analyze(const mb__measurement *m, const mb_settings *s, uint64_t seed, d
     double slope;
     r->intercept_ns = r->r_squared = NAN;
     if (with_slope)
-        mb__ols(x, ns, n, &slope, &r->intercept_ns, &r->r_squared);
+        mb__ols(x, m->ns, n, &slope, &r->intercept_ns, &r->r_squared);
     /* The median's reported interval is the interpolated order-statistic one: distribution
      * free, with coverage close to nominal at every n, where the percentile bootstrap of a
      * median under-covers and the plain order-statistic interval over-covers through
@@ -189,7 +157,6 @@ int mb__analyze(const mb__measurement *m, const mb_settings *s, uint64_t seed, d
         r->drift = trend * (double)(n - 1) / r->median.point;
     r->lag1_autocorr = mb__lag1_autocorr(t, n);
     r->warnings = diagnose(m, s, loop_ns, r);
-    free(tmp);
     return 0;
 }
 
@@ -210,25 +177,13 @@ static mb_estimate median_of(double *x, size_t n, double conf)
     return e;
 }
 
-int mb__analyze_counters(const mb__measurement *m, const mb__counters *set, double conf,
-                         mb_result *r, void **storage)
+void mb__analyze_counters(const mb__measurement *m, const mb__counters *set, double conf,
+                          mb_result *r, mb_counter *out, double *totals, double *scratch)
 {
     size_t nc = m->n_counters, n = m->n;
-    *storage = NULL;
-    if (!set || nc == 0)
-        return 0;
-    /* One block owned by the result: the counters, then each one's n sample totals. */
-    mb_counter *counters = malloc(nc * sizeof *counters + nc * n * sizeof(double) + 1);
-    double *per_iter = malloc((2 * n + nc + 1) * sizeof *per_iter);
-    if (!counters || !per_iter) {
-        free(counters);
-        free(per_iter);
-        return MB_ENOMEM;
-    }
-    double *totals = (double *)(void *)(counters + nc), *scratch = per_iter + n;
-    double *medians = per_iter + 2 * n;
+    double *per_iter = scratch, *sorted = scratch + n, *medians = scratch + 2 * n;
     for (size_t c = 0; c < nc; c++) {
-        mb_counter *k = &counters[c];
+        mb_counter *k = &out[c];
         *k = (mb_counter){mb__counter_name(set, c),
                           mb__counter_unit(set, c),
                           mb__counter_available(set, c),
@@ -254,35 +209,22 @@ int mb__analyze_counters(const mb__measurement *m, const mb__counters *set, doub
         k->sample_values = totals + c * n;
         k->coverage = coverage / (double)used;
         k->mean_per_iter = mb__mean(per_iter, used);
-        memcpy(scratch, per_iter, used * sizeof *scratch);
-        k->per_iter = median_of(scratch, used, conf);
+        memcpy(sorted, per_iter, used * sizeof *sorted);
+        k->per_iter = median_of(sorted, used, conf);
         medians[c] = k->per_iter.point;
     }
     mb__counter_ratios ratios;
     mb__counters_ratios(set, medians, &ratios);
     r->ratios = (mb_counter_ratios){ratios.ipc, ratios.branch_miss_rate, ratios.cache_miss_rate};
     r->n_counters = nc;
-    r->counters = counters;
-    free(per_iter);
-    *storage = counters;
-    return 0;
+    r->counters = out;
 }
 
-int mb__analyze_user_counters(const mb__measurement *m, double conf, mb_result *r, void **storage)
+void mb__analyze_user_counters(const mb__measurement *m, double conf, mb_user_counter *out,
+                               char *names, double *scratch)
 {
-    size_t nu = m->report.n_user;
-    *storage = NULL;
-    if (nu == 0 || m->n == 0 || !m->user_values)
-        return 0;
-    /* One block owned by the result: the counters, scratch for one's values, the names. */
-    char *block =
-        malloc(nu * (sizeof(mb_user_counter) + MB__USER_NAME_MAX) + m->n * sizeof(double));
-    if (!block)
-        return MB_ENOMEM;
-    mb_user_counter *out = (mb_user_counter *)(void *)block;
-    double *x = (double *)(void *)(block + nu * sizeof *out);
-    char *names = (char *)(x + m->n);
-    for (size_t c = 0; c < nu; c++) {
+    double *x = scratch;
+    for (size_t c = 0; c < m->report.n_user; c++) {
         size_t k = 0;
         for (size_t i = 0; i < m->n; i++) {
             double v = m->user_values[i * MB_USER_COUNTERS_MAX + c];
@@ -294,8 +236,4 @@ int mb__analyze_user_counters(const mb__measurement *m, double conf, mb_result *
         out[c] = (mb_user_counter){names + c * MB__USER_NAME_MAX, m->report.user_kind[c],
                                    median_of(x, k, conf), mean};
     }
-    r->n_user_counters = nu;
-    r->user_counters = out;
-    *storage = block;
-    return 0;
 }

@@ -9,6 +9,7 @@
 #include "counters.h"
 #include "log.h"
 #include "microbe_internal.h"
+#include "result.h"
 #include "runner.h"
 #include "stats.h"
 #include "sweep.h"
@@ -18,9 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-/* Blocks of storage per result: samples, counters, message, user counters. */
-#define STORAGE_BLOCKS 4
 
 struct mb_ctx {
     mb_settings settings;
@@ -52,7 +50,7 @@ struct mb_ctx {
     size_t n_complexity;
     const char **names;
     mb_result *results;
-    void **result_storage; /* STORAGE_BLOCKS per result: samples, counters, message, user */
+    void **result_blocks; /* each result's one block of memory (mb__result_make) */
     size_t n_results;
     size_t n_selected;
 };
@@ -86,10 +84,10 @@ int mb_ctx_new(mb_ctx **out, const mb_settings *settings)
 
 static void free_results(mb_ctx *ctx)
 {
-    for (size_t i = 0; ctx->result_storage && i < STORAGE_BLOCKS * ctx->n_selected; i++)
-        free(ctx->result_storage[i]);
+    for (size_t i = 0; ctx->result_blocks && i < ctx->n_selected; i++)
+        free(ctx->result_blocks[i]);
     free(ctx->results);
-    free(ctx->result_storage);
+    free(ctx->result_blocks);
     free(ctx->selected);
     free(ctx->names);
     free(ctx->complexity);
@@ -101,7 +99,7 @@ static void free_results(mb_ctx *ctx)
     ctx->instances = NULL;
     ctx->n_instances = 0;
     ctx->results = NULL;
-    ctx->result_storage = NULL;
+    ctx->result_blocks = NULL;
     ctx->selected = NULL;
     ctx->names = NULL;
     ctx->n_results = 0;
@@ -225,18 +223,6 @@ static void report_progress(mb_ctx *ctx, size_t index, size_t count, const char 
     s->progress(s->progress_user, &p);
 }
 
-/* The warnings a benchmark's own build deserves, whatever it measured. */
-static unsigned build_warnings(unsigned build)
-{
-    unsigned sanitizers = MB_BUILD_ASAN | MB_BUILD_TSAN | MB_BUILD_MSAN | MB_BUILD_UBSAN;
-    unsigned w = 0;
-    if ((build & MB_BUILD_KNOWN) && !(build & MB_BUILD_OPTIMIZED))
-        w |= MB_WARN_UNOPTIMIZED;
-    if (build & sanitizers)
-        w |= MB_WARN_SANITIZED;
-    return w;
-}
-
 /* The cache a batch of mb_iter_batched inputs should fit in: the largest level-2 data or
  * unified cache, or 256 KiB when the environment does not say. */
 static size_t batch_cache_bytes(const mb_environment *env)
@@ -249,60 +235,20 @@ static size_t batch_cache_bytes(const mb_environment *env)
     return best ? (size_t)best : (size_t)256 << 10;
 }
 
-/* A throughput: amount per iteration over the median time per iteration, per second. */
-static mb_rate rate_of(double per_iter, const mb_estimate *median, size_t n_samples)
-{
-    mb_rate rate = {per_iter, NAN, NAN, NAN};
-    if (per_iter > 0 && n_samples > 0 && median->point > 0) {
-        rate.point = per_iter / median->point * 1e9;
-        rate.low = median->high > 0 ? per_iter / median->high * 1e9 : NAN;
-        rate.high = median->low > 0 ? per_iter / median->low * 1e9 : NAN;
-    }
-    return rate;
-}
-
-/* Fills r from what was measured of bench: identity, failure, analysis, build warnings. */
-static int finish_result(mb_ctx *ctx, const mb_bench *bench, const mb__measurement *m, mb_result *r,
-                         void **storage)
+/* Result i, made from what was measured of bench, whose skip or failure is logged. */
+static int finish_result(mb_ctx *ctx, const mb_bench *bench, const mb__measurement *m, size_t i)
 {
     const mb_settings *s = &ctx->settings;
-    uint64_t seed = mb__bench_seed(s->seed, bench->name);
-    mb__result_identify(r, bench);
-    if (m->report.outcome) {
-        /* The body called mb_skip() or mb_fail(): its message, kept by the result. */
-        char *message = malloc(strlen(m->report.message) + 1);
-        if (!message)
-            return MB_ENOMEM;
-        memcpy(message, m->report.message, strlen(m->report.message) + 1);
-        storage[2] = message;
-        r->status = (mb_status)m->report.outcome;
-        r->message = message;
-        mb__log(s, r->status == MB_STATUS_FAILED ? MB_LOG_ERROR : MB_LOG_INFO, "%s: %s: %s",
-                bench->name, r->status == MB_STATUS_FAILED ? "failed" : "skipped", message);
-    } else if (m->failure) {
-        r->status = MB_STATUS_FAILED;
-        r->message = m->failure;
+    if (m->report.outcome)
+        mb__log(s, m->report.outcome == MB_STATUS_FAILED ? MB_LOG_ERROR : MB_LOG_INFO, "%s: %s: %s",
+                bench->name, m->report.outcome == MB_STATUS_FAILED ? "failed" : "skipped",
+                m->report.message);
+    else if (m->failure)
         mb__log(s, MB_LOG_ERROR, "%s: %s", bench->name, m->failure);
-    }
-    /* A failed benchmark still reports what it measured before failing. */
     report_progress(ctx, ctx->n_results, ctx->n_selected, bench->name, "analysing");
-    r->ratios = (mb_counter_ratios){NAN, NAN, NAN};
-    int err = mb__analyze(m, s, seed + 1, ctx->loop_ns, r, &storage[0]);
-    if (!err)
-        err = mb__analyze_counters(m, ctx->counters, s->confidence, r, &storage[1]);
-    if (!err)
-        err = mb__analyze_user_counters(m, s->confidence, r, &storage[3]);
-    /* Threaded: each thread did the iterations, so all of them did `threads` times the work. */
-    r->bytes_per_s = rate_of(m->report.bytes_per_iter * r->threads, &r->median, r->n_samples);
-    r->items_per_s = rate_of(m->report.items_per_iter * r->threads, &r->median, r->n_samples);
-    r->bytes_per_s.per_iter = m->report.bytes_per_iter;
-    r->items_per_s.per_iter = m->report.items_per_iter;
-    r->mode = m->mode;
-    r->latency = m->latency;
-    if (m->latency_short)
-        r->warnings |= MB_WARN_LATENCY_SHORT;
-    r->warnings |= build_warnings(bench->build);
-    return err;
+    mb__result_inputs in = {bench, s, mb__bench_seed(s->seed, bench->name), ctx->loop_ns,
+                            ctx->counters};
+    return mb__result_make(m, &in, &ctx->results[i], &ctx->result_blocks[i]);
 }
 
 /* The runner of this context's run: its settings, clock, interruption flag and counters. */
@@ -319,22 +265,6 @@ static mb__runner make_runner(mb_ctx *ctx)
                                           : ctx->timer.cost_ns,
                         .sweep_bytes = ctx->sweep_bytes,
                         .batch_cache_bytes = ctx->batch_cache_bytes};
-}
-
-static int run_one(mb_ctx *ctx, const mb_bench *bench, mb_result *r, void **storage)
-{
-    const mb_settings *s = &ctx->settings;
-    mb__runner runner = make_runner(ctx);
-    mb__options opts = mb__bench_options(bench);
-    uint64_t start = ctx->clock->now_ns(ctx->clock->user);
-    mb__measurement m;
-    int err = mb__measure(&runner, &opts, bench->fn, mb__bench_seed(s->seed, bench->name), &m);
-    if (err)
-        return err;
-    err = finish_result(ctx, bench, &m, r, storage);
-    mb__measurement_free(&m);
-    r->wall_time_s = (double)(ctx->clock->now_ns(ctx->clock->user) - start) / 1e9;
-    return err;
 }
 
 /* The selected benchmarks in bench i's comparison group, from i on, in run order: their
@@ -373,8 +303,7 @@ static int run_group(mb_ctx *ctx, const size_t *idx, size_t k)
     double wall_s = (double)(ctx->clock->now_ns(ctx->clock->user) - start) / 1e9;
     for (size_t j = 0; j < k && !err; j++) {
         mb_result *r = &ctx->results[idx[j]];
-        err = finish_result(ctx, ctx->selected[idx[j]], &ms[j], r,
-                            &ctx->result_storage[STORAGE_BLOCKS * idx[j]]);
+        err = finish_result(ctx, ctx->selected[idx[j]], &ms[j], idx[j]);
         r->group_baseline = base->name;
         r->wall_time_s = wall_s / (double)k;
         if (!err && j > 0 && !ms[0].failure && !ms[j].failure)
@@ -451,35 +380,46 @@ void mb_ctx_interrupt(mb_ctx *ctx)
     ctx->interrupt = 1;
 }
 
-/* run_one for mb__isolate. */
-typedef struct isolated_run {
-    mb_ctx *ctx;
-    const mb_bench *bench;
-} isolated_run;
+/* One benchmark's measurement: the run's runner, the benchmark's options, body and seed. */
+typedef struct one_run {
+    mb__runner runner;
+    mb__options opts;
+    mb_bench_fn fn;
+    uint64_t seed;
+} one_run;
 
-static int run_isolated(void *arg, mb_result *r, void **storage)
+static int measure_child(void *arg, mb__measurement *m)
 {
-    isolated_run *run = arg;
+    one_run *run = arg;
     /* The parent's events count the parent's thread: the child opens its own. */
-    if (run->ctx->counters)
-        mb__counters_open(run->ctx->counters, 0);
-    return run_one(run->ctx, run->bench, r, storage);
+    if (run->runner.counters)
+        mb__counters_open(run->runner.counters, 0);
+    return mb__measure(&run->runner, &run->opts, run->fn, run->seed, m);
 }
 
-/* One benchmark, in this process or in a child. */
-static int measure(mb_ctx *ctx, const mb_bench *bench, mb_result *r, void **storage)
+/* Measures benchmark i, in this process or in a child, and makes its result. */
+static int run_one(mb_ctx *ctx, size_t i)
 {
     const mb_settings *s = &ctx->settings;
-    if (!s->isolate)
-        return run_one(ctx, bench, r, storage);
-    isolated_run run = {ctx, bench};
+    const mb_bench *bench = ctx->selected[i];
+    one_run run = {make_runner(ctx), mb__bench_options(bench), bench->fn,
+                   mb__bench_seed(s->seed, bench->name)};
     uint64_t start = ctx->clock->now_ns(ctx->clock->user);
-    int err = mb__isolate(bench, run_isolated, &run, s->timeout_s, &ctx->interrupt, r, storage);
-    if (err == 0 && r->message && r->message == *storage) {
-        /* The child crashed, hung or exited: it could not say how long it ran, nor log. */
-        r->wall_time_s = (double)(ctx->clock->now_ns(ctx->clock->user) - start) / 1e9;
-        mb__log(s, MB_LOG_ERROR, "%s: %s", bench->name, r->message);
+    mb__measurement m;
+    int err;
+    if (s->isolate) {
+        /* What a child that ends without sending its measurement leaves: a failure in the
+         * benchmark's own mode. */
+        m = (mb__measurement){.mode = run.opts.mode};
+        err = mb__isolate(measure_child, &run, s->timeout_s, &ctx->interrupt, &m);
+    } else {
+        err = mb__measure(&run.runner, &run.opts, run.fn, run.seed, &m);
     }
+    if (err)
+        return err;
+    err = finish_result(ctx, bench, &m, i);
+    mb__measurement_free(&m);
+    ctx->results[i].wall_time_s = (double)(ctx->clock->now_ns(ctx->clock->user) - start) / 1e9;
     return err;
 }
 
@@ -599,8 +539,8 @@ int mb_run(mb_ctx *ctx)
         return err;
     ctx->names = malloc((n + 1) * sizeof *ctx->names);
     ctx->results = calloc(n + 1, sizeof *ctx->results);
-    ctx->result_storage = calloc(STORAGE_BLOCKS * n + 1, sizeof *ctx->result_storage);
-    if (!ctx->names || !ctx->results || !ctx->result_storage)
+    ctx->result_blocks = calloc(n + 1, sizeof *ctx->result_blocks);
+    if (!ctx->names || !ctx->results || !ctx->result_blocks)
         return MB_ENOMEM;
     for (size_t i = 0; i < n; i++)
         ctx->names[i] = ctx->selected[i]->name;
@@ -653,8 +593,7 @@ int mb_run(mb_ctx *ctx)
             err = run_group(ctx, idx, k);
         } else {
             report_progress(ctx, i, n, ctx->selected[i]->name, "measuring");
-            err = measure(ctx, ctx->selected[i], &ctx->results[i],
-                          &ctx->result_storage[STORAGE_BLOCKS * i]);
+            err = run_one(ctx, i);
         }
         report_progress(ctx, i, n, NULL, NULL);
         if (err)

@@ -1,0 +1,138 @@
+/*
+ * One benchmark's mb_result made from its raw measurement, wherever that was taken (in this
+ * process, or in a child that sent it back): identity, outcome, samples, statistics, counters,
+ * throughput and warnings. A result owns one block of memory, which holds every array and
+ * string it points to besides the benchmark's own.
+ */
+#include "result.h"
+
+#include <math.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The warnings a benchmark's own build deserves, whatever it measured. */
+static unsigned build_warnings(unsigned build)
+{
+    unsigned sanitizers = MB_BUILD_ASAN | MB_BUILD_TSAN | MB_BUILD_MSAN | MB_BUILD_UBSAN;
+    unsigned w = 0;
+    if ((build & MB_BUILD_KNOWN) && !(build & MB_BUILD_OPTIMIZED))
+        w |= MB_WARN_UNOPTIMIZED;
+    if (build & sanitizers)
+        w |= MB_WARN_SANITIZED;
+    return w;
+}
+
+/* A throughput: amount per iteration over the median time per iteration, per second. */
+static mb_rate rate_of(double per_iter, const mb_estimate *median, size_t n_samples)
+{
+    mb_rate rate = {per_iter, NAN, NAN, NAN};
+    if (per_iter > 0 && n_samples > 0 && median->point > 0) {
+        rate.point = per_iter / median->point * 1e9;
+        rate.low = median->high > 0 ? per_iter / median->high * 1e9 : NAN;
+        rate.high = median->low > 0 ? per_iter / median->low * 1e9 : NAN;
+    }
+    return rate;
+}
+
+/* The parts of a result's block, in an order that keeps each aligned: a part's size is
+ * rounded up to what any type needs. */
+typedef struct layout {
+    size_t counters, user, iters, ns, totals, classes, names, message, bytes;
+} layout;
+
+static size_t part(size_t bytes)
+{
+    size_t a = _Alignof(max_align_t);
+    return (bytes + a - 1) / a * a;
+}
+
+static layout plan_block(size_t n, size_t nc, size_t nu, size_t message_len)
+{
+    layout l;
+    l.counters = 0;
+    l.user = l.counters + part(nc * sizeof(mb_counter));
+    l.iters = l.user + part(nu * sizeof(mb_user_counter));
+    l.ns = l.iters + part(n * sizeof(uint64_t));
+    l.totals = l.ns + part(n * sizeof(double));
+    l.classes = l.totals + part(nc * n * sizeof(double));
+    l.names = l.classes + part(n);
+    l.message = l.names + part(nu * MB__USER_NAME_MAX);
+    l.bytes = l.message + message_len + 1;
+    return l;
+}
+
+/* What r says of how m was measured, and its samples copied into the block at l. */
+static void measured(const mb__measurement *m, const mb_settings *s, char *b, const layout *l,
+                     mb_result *r)
+{
+    r->plan = m->plan;
+    r->stop = m->stop;
+    r->iters_step = m->iters_step;
+    r->warm_up_iters = m->warm_up_iters;
+    r->warm_up_ns = m->warm_up_ns;
+    r->mode = m->mode;
+    r->latency = m->latency;
+    r->confidence = s->confidence;
+    r->resamples = s->resamples;
+    r->n_samples = m->n;
+    r->ratios = (mb_counter_ratios){NAN, NAN, NAN};
+    if (m->n) {
+        r->sample_iters = memcpy(b + l->iters, m->iters, m->n * sizeof *m->iters);
+        r->sample_ns = memcpy(b + l->ns, m->ns, m->n * sizeof *m->ns);
+        r->sample_outlier = (unsigned char *)b + l->classes;
+    }
+}
+
+int mb__result_make(const mb__measurement *m, const mb__result_inputs *in, mb_result *r,
+                    void **block)
+{
+    const mb_settings *s = in->settings;
+    size_t n = m->n, nc = in->counters ? m->n_counters : 0;
+    size_t nu = n && m->user_values ? m->report.n_user : 0;
+    const char *text = m->report.outcome ? m->report.message : m->failure;
+    layout l = plan_block(n, nc, nu, text ? strlen(text) : 0);
+    char *b = malloc(l.bytes);
+    double *scratch = malloc((4 * n + nc + 1) * sizeof *scratch);
+    *r = (mb_result){0};
+    int err = b && scratch ? 0 : MB_ENOMEM;
+    if (!err) {
+        mb__result_identify(r, in->bench);
+        /* A failed benchmark still reports what it measured before failing. */
+        measured(m, s, b, &l, r);
+        err = mb__analyze(m, s, in->seed + 1, in->loop_ns, r, (unsigned char *)b + l.classes,
+                          scratch);
+    }
+    if (err) {
+        free(b);
+        free(scratch);
+        *r = (mb_result){0};
+        *block = NULL;
+        return err;
+    }
+    if (text) {
+        /* The body's own skip or failure (mb_skip, mb_fail), or a failed measurement. */
+        r->status = m->report.outcome ? (mb_status)m->report.outcome : MB_STATUS_FAILED;
+        r->message = memcpy(b + l.message, text, strlen(text) + 1);
+    }
+    if (nc)
+        mb__analyze_counters(m, in->counters, s->confidence, r, (mb_counter *)(void *)b,
+                             (double *)(void *)(b + l.totals), scratch);
+    if (nu) {
+        r->n_user_counters = nu;
+        r->user_counters = (mb_user_counter *)(void *)(b + l.user);
+        mb__analyze_user_counters(m, s->confidence, (mb_user_counter *)(void *)(b + l.user),
+                                  b + l.names, scratch);
+    }
+    free(scratch);
+    /* Threaded: each thread did the iterations, so all of them did `threads` times the work. */
+    r->bytes_per_s = rate_of(m->report.bytes_per_iter * r->threads, &r->median, n);
+    r->items_per_s = rate_of(m->report.items_per_iter * r->threads, &r->median, n);
+    r->bytes_per_s.per_iter = m->report.bytes_per_iter;
+    r->items_per_s.per_iter = m->report.items_per_iter;
+    if (m->latency_short)
+        r->warnings |= MB_WARN_LATENCY_SHORT;
+    r->warnings |= build_warnings(in->bench->build);
+    *block = b;
+    return 0;
+}
