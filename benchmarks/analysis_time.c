@@ -4,12 +4,12 @@
  *   NAME PLAN N ITERS_1 NS_1 ... ITERS_N NS_N       (PLAN: linear or flat)
  *
  * as benchmarks/run-comparison extracts them from microbe's JSON (raw_samples), runs the
- * library's analysis of one result (mb__analyze: the bootstrap with default resamples,
- * intervals, outliers, diagnostics) on them 11 times, and prints "NAME N MEDIAN_MS" per line.
+ * library's making of one result from them (mb__result_make: the bootstrap with default
+ * resamples, intervals, outliers, diagnostics, in one block of memory) on them 11 times, and prints "NAME N MEDIAN_MS" per line.
  */
 #define _POSIX_C_SOURCE 200809L
 
-#include "microbe_internal.h"
+#include "result.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,15 +38,16 @@ static double time_analysis(const char *name, const mb__measurement *m)
     mb_settings s;
     mb_settings_init(&s);
     uint64_t seed = mb__bench_seed(s.seed, name);
+    mb_bench bench = {.name = name};
+    mb__result_inputs in = {&bench, &s, seed, 0, NULL};
     double t[CALLS];
     for (int c = 0; c < CALLS; c++) {
         mb_result r;
-        memset(&r, 0, sizeof r);
-        void *storage = NULL;
+        void *block = NULL;
         double start = now_s();
-        int err = mb__analyze(m, &s, seed, 0, &r, &storage);
+        int err = mb__result_make(m, &in, &r, &block);
         t[c] = now_s() - start;
-        free(storage);
+        free(block);
         if (err != 0)
             return -1;
     }

@@ -3,6 +3,7 @@
  * list, accessors and derived ratios. Opening and reading live in the platform files.
  */
 #include "counters.h"
+#include "log.h"
 #include "microbe_internal.h"
 
 #include <math.h>
@@ -318,4 +319,33 @@ void mb__counter_scale(uint64_t raw, uint64_t enabled, uint64_t running, double 
 {
     *value = enabled > 0 && running > 0 ? (double)raw * (double)enabled / (double)running : NAN;
     *coverage = enabled > 0 ? (double)running / (double)enabled : NAN;
+}
+
+void mb__counters_log_unavailable(const mb__counters *set, const mb_settings *s)
+{
+    size_t n = mb__counters_count(set);
+    for (size_t i = 0; i < n; i++) {
+        const char *reason = mb__counter_reason(set, i);
+        if (!reason)
+            continue;
+        /* One notice per distinct reason, naming every event it applies to. */
+        int seen = 0;
+        for (size_t j = 0; j < i; j++) {
+            const char *other = mb__counter_reason(set, j);
+            seen |= other && strcmp(other, reason) == 0;
+        }
+        if (seen)
+            continue;
+        char names[512] = "";
+        size_t len = 0;
+        for (size_t j = i; j < n && len < sizeof names; j++) {
+            const char *other = mb__counter_reason(set, j);
+            if (other && strcmp(other, reason) == 0)
+                len += (size_t)snprintf(names + len, sizeof names - len, "%s%s", len ? ", " : "",
+                                        mb__counter_name(set, j));
+        }
+        mb__log(s, MB_LOG_WARN,
+                "counters unavailable: %s: %s; their columns are marked unavailable", names,
+                reason);
+    }
 }

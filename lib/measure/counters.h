@@ -20,6 +20,8 @@
 #ifndef MB_COUNTERS_H
 #define MB_COUNTERS_H
 
+#include "microbe.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -160,6 +162,10 @@ mb__counter_kind mb__counter_kind_of(const mb__counters *set, size_t i);
 int mb__counter_available(const mb__counters *set, size_t i);
 /* Why the event is unavailable; NULL when it is available. Owned by the set. */
 const char *mb__counter_reason(const mb__counters *set, size_t i);
+
+/* Logs (warning) once per distinct reason which events of an opened set cannot be counted,
+ * naming every event it applies to. */
+void mb__counters_log_unavailable(const mb__counters *set, const mb_settings *s);
 /* Whether the event counts user space only because the system forbade more. */
 int mb__counter_user_only(const mb__counters *set, size_t i);
 

@@ -154,3 +154,15 @@ unsigned mb__sweep_run(mb__sweep *sweep)
     }
     return (unsigned)(sum ^ sum >> 32);
 }
+
+/* The cache a batch of mb_iter_batched inputs should fit in: the largest level-2 data or
+ * unified cache, or 256 KiB when the environment does not say. */
+size_t mb__batch_cache_bytes(const mb_environment *env)
+{
+    uint64_t best = 0;
+    for (size_t i = 0; env && i < env->n_caches; i++)
+        if (env->caches[i].level == 2 && strcmp(env->caches[i].type, "Instruction") != 0 &&
+            env->caches[i].size_bytes > best)
+            best = env->caches[i].size_bytes;
+    return best ? (size_t)best : (size_t)256 << 10;
+}

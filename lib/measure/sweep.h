@@ -17,6 +17,10 @@ typedef struct mb__sweep mb__sweep;
  * 8 MiB; 64 MiB when env is NULL or names no data cache; at most 1 GiB. Caches of unknown
  * type count as data caches. */
 size_t mb__sweep_size(const mb_environment *env);
+
+/* The cache a batch of mb_iter_batched inputs should fit in: the largest level-2 data or
+ * unified cache, or 256 KiB when the environment does not say. */
+size_t mb__batch_cache_bytes(const mb_environment *env);
 /* A sweep buffer of bytes bytes (rounded up to a cache line, at least one), 64-byte aligned,
  * with its visiting order drawn now. Returns 0 with the sweep in *out (the caller's, for
  * mb__sweep_free) or MB_ENOMEM (*out NULL). */

@@ -1,0 +1,65 @@
+/*
+ * The context's layout (struct mb_ctx), shared by the files of the run stage: ctx.c (the
+ * context and one run), share.c (its runner and progress), instructions.c (the --instructions
+ * glue) and baselines.c (the baseline glue). Internal.
+ */
+#ifndef MB_CTX_H
+#define MB_CTX_H
+
+#include "counters.h"
+#include "microbe_internal.h"
+#include "runner.h"
+
+struct mb_ctx {
+    mb_settings settings;
+    regex_t filter;
+    int has_filter;
+    const mb__clock *clock;
+    int timer_probed;
+    size_t sweep_bytes;       /* cold mode's eviction buffer, from the environment's caches */
+    size_t batch_cache_bytes; /* mb_iter_batched's target: the level-2 cache */
+    mb__timer_info timer;
+    double loop_ns;                  /* an empty MB_LOOP's time per iteration */
+    mb__env env;                     /* of the last run */
+    const mb_environment *fixed_env; /* reported instead of env when set (tests) */
+    uint64_t run_start;              /* clock at the first benchmark, for progress */
+    double finished_s;               /* wall time of the benchmarks finished so far */
+    volatile sig_atomic_t interrupt; /* mb_ctx_interrupt() was called during this run */
+
+    mb_emitter *emitters;
+    size_t n_emitters;
+
+    mb__counters *counters; /* settings.counters parsed, opened for each run */
+    mb_results *baseline;   /* settings.baseline read back for the current run, or NULL */
+    int defer; /* comparing or grouped: results are emitted once the verdicts are known */
+
+    mb_bench **selected;  /* the last run's benchmarks, in run order */
+    mb_bench **instances; /* the instances of parameterised benchmarks among them, owned */
+    size_t n_instances;
+    mb_complexity *complexity; /* the last run's fits, with their names after them */
+    size_t n_complexity;
+    const char **names;
+    mb_result *results;
+    void **result_blocks; /* each result's one block of memory (mb__result_make) */
+    size_t n_results;
+    size_t n_selected;
+};
+
+/* The runner of this context's run: its settings, clock, interruption flag and counters. */
+mb__runner mb__ctx_runner(const mb_ctx *ctx);
+/* Reports progress when the settings ask for it (index of count, a name and what it does). */
+void mb__ctx_progress(mb_ctx *ctx, size_t index, size_t count, const char *name, const char *phase);
+
+/* instructions.c: the callgrind child's answer for the benchmark `name` (NULL: already
+ * answered), and the instruction count of a measured result (settings.instructions). */
+int mb__ctx_callgrind_child(mb_ctx *ctx, const char *name, uint64_t iters);
+void mb__ctx_count_instructions(mb_ctx *ctx, mb_result *r);
+
+/* baselines.c: what a run needs ready before it measures (the baseline read back, the save
+ * directory, valgrind), the saving of one result, and the verdicts of the whole suite once
+ * every result is in. Each returns 0 or MB_E*, having logged what went wrong. */
+int mb__ctx_load_baseline(mb_ctx *ctx);
+int mb__ctx_save_result(mb_ctx *ctx, const mb_run_info *info, const mb_result *r);
+int mb__ctx_verdicts(mb_ctx *ctx);
+
+#endif
