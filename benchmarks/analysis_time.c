@@ -5,11 +5,13 @@
  *
  * as benchmarks/run-comparison extracts them from microbe's JSON (raw_samples), runs the
  * library's making of one result from them (mb__result_make: the bootstrap with default
- * resamples, intervals, outliers, diagnostics, in one block of memory) on them 11 times, and prints "NAME N MEDIAN_MS" per line.
+ * resamples, intervals, outliers, diagnostics, in one block of memory) on them 11 times, and prints
+ * "NAME N MEDIAN_MS" per line.
  */
 #define _POSIX_C_SOURCE 200809L
 
 #include "result.h"
+#include "seed.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,15 +1,15 @@
 /*
- * Internal structures shared by the files of lib/. Never installed. Symbols declared here
- * are non-static with the mb__ prefix and hidden from the shared library; the tests reach
- * them through the static library.
+ * What the stages of lib/ truly share: the clock, and the raw measurement of one benchmark
+ * (what a body declared and what was measured of it), which measure produces and results,
+ * run and isolation hand on. Everything else internal lives in a header beside its module
+ * (docs/architecture.md). Never installed. Symbols declared here are non-static with the
+ * mb__ prefix and hidden from the shared library; the tests reach them through the static
+ * library.
  */
 #ifndef MB_INTERNAL_H
 #define MB_INTERNAL_H
 
 #include "microbe.h"
-
-#include <regex.h>
-#include <signal.h>
 
 /* ---- Clock --------------------------------------------------------------------------- */
 
@@ -30,34 +30,6 @@ typedef struct mb__timer_info {
 } mb__timer_info;
 
 void mb__timer_probe(const mb__clock *clock, mb__timer_info *out);
-
-/* ---- Registry ------------------------------------------------------------------------ */
-
-mb_bench *mb__registry_first(void);
-
-/* The registered descriptors in (file, line, name) order, parameterised ones replaced by their
- * instances in the order of their values; those whose name matches filter (NULL: all). The
- * instances selected are also listed in *owned, to free with mb__instances_free. Returns 0 or
- * MB_ENOMEM. */
-int mb__registry_select(const regex_t *filter, mb_bench ***out, size_t *count, mb_bench ***owned,
-                        size_t *n_owned);
-void mb__instances_free(mb_bench **owned, size_t n);
-
-/* The instances of parameterised descriptor b (b->n_params > 0), one per combination of its
- * values, named "name/value" or "name/p:value/q:value": *out receives *count new descriptors,
- * each one block to free(), in a new array to free(). A range that yields nothing, or more
- * than 100000 combinations, gives no instance. Returns 0 or MB_ENOMEM. */
-int mb__param_instances(const mb_bench *b, mb_bench ***out, size_t *count);
-
-/* The first option of that kind among b's parameters (MB_OPTION_*), or NULL. */
-const mb_param *mb__bench_option(const mb_bench *b, mb_param_kind kind);
-/* The most threads one threaded instance may run on. */
-#define MB__THREADS_MAX 1024
-/* The thread count of an instance: its MB_THREADS value, 1 without one, 0 when the value is
- * outside 1 to MB__THREADS_MAX (the benchmark then fails saying so). */
-unsigned mb__bench_threads(const mb_bench *b);
-/* Fills r's identity from bench: name, place, build, group, parameters, threads, mode. */
-void mb__result_identify(mb_result *r, const mb_bench *bench);
 
 /* ---- What a benchmark body declared, and what was measured of it ---------------------- */
 
@@ -118,83 +90,5 @@ int mb__measurement_write(int fd, const mb__measurement *m, int status);
  * when no whole record came (the input ended early, as when the writer died mid-write, or
  * failed, or the record does not add up; *m is then empty), or MB_ENOMEM. */
 int mb__measurement_read(int fd, mb__measurement *m, int *status);
-
-/* ---- Analysis ------------------------------------------------------------------------ */
-
-/* Fits every complexity model, and user when not NULL, to the k points (n[i] >= 1, t[i] > 0:
- * median ns per iteration) and ranks them, best first, into fits (room for
- * MB_COMPLEXITY_MODELS + 1). Returns the number of fits. Pure. */
-size_t mb__complexity_fit(const double *n, const double *t, size_t k, mb_complexity_fn user,
-                          const char *user_name, mb_complexity_fit *fits);
-
-/* The complexity of every BENCH_P with one integer parameter and at least three measured
- * instances among the n results (results[i] measured selected[i]): *fits receives a new
- * array of *count fits (with their names after them in the same block, to free()). Returns
- * 0 or MB_ENOMEM. */
-int mb__fit_groups(const mb_bench *const *selected, const mb_result *results, size_t n,
-                   mb_complexity **fits, size_t *count);
-
-/* ---- Seeds --------------------------------------------------------------------------- */
-
-/* The seed of one benchmark: the run's seed mixed with a hash of its name, so a filtered run
- * measures and analyses each benchmark exactly as a full run does. */
-uint64_t mb__bench_seed(uint64_t seed, const char *name);
-
-/* ---- Environment --------------------------------------------------------------------- */
-
-#define MB__MAX_CACHES 16
-
-/* The public struct with the storage its strings point into. */
-typedef struct mb__env {
-    mb_environment pub;
-    char date[32];
-    char host[256];
-    char executable[4096];
-    char os[512];
-    char cpu_model[256];
-    mb_cache cache[MB__MAX_CACHES];
-    char cache_type[MB__MAX_CACHES][16];
-    char governor[64];
-    char isolated_cpus[256];
-} mb__env;
-
-void mb__env_capture(mb__env *env, int64_t start_time_unix);
-
-/* ---- Isolation ----------------------------------------------------------------------- */
-
-/* Measures into m; what mb__isolate runs in the child. Returns 0 or MB_E*. */
-typedef int (*mb__measure_fn)(void *arg, mb__measurement *m);
-
-/* Runs fn in a forked child, which sends its measurement back (mb__measurement_write); the
- * parent analyses it, so isolation knows nothing of results. On entry *m holds what to report
- * should no measurement come (scalars only, such as the benchmark's mode). Returns 0 with *m the
- * child's measurement (free it with mb__measurement_free). A child that dies by a signal, exits
- * without sending a whole measurement, or is still running timeout_s seconds after it started (0:
- * no limit; it is then killed) leaves *m as it was on entry, with failure saying what happened
- * ("crashed: signal 11
- * (...)"), and still returns 0: the benchmark failed, the run goes on. Returns the
- * child's own error, MB_EINTR when *stop was raised (the child is killed), or MB_ENOMEM /
- * MB_EIO (no pipe or no fork: errno says why); *m is then empty. */
-int mb__isolate(mb__measure_fn fn, void *arg, double timeout_s, const volatile sig_atomic_t *stop,
-                mb__measurement *m);
-
-/* ---- Affinity ------------------------------------------------------------------------ */
-
-/* Pins the calling thread to one CPU. Returns 0, or MB_EINVAL with errno saying why. */
-int mb__pin_cpu(int cpu);
-
-/* ---- Filters (registry.c) ------------------------------------------------------------ */
-
-/* "^name$" with every character special to a POSIX extended regular expression escaped: the
- * --filter that selects exactly the benchmark `name`. A new string to free(), or NULL. */
-char *mb__exact_filter(const char *name);
-
-/* ---- Context ------------------------------------------------------------------------- */
-
-/* Replaces the clock of a context (tests). The clock must outlive the context. */
-void mb__ctx_set_clock(mb_ctx *ctx, const mb__clock *clock);
-/* Makes runs report env instead of capturing the machine's (tests: reports that do not
- * depend on the machine). env must outlive the context. */
-void mb__ctx_set_environment(mb_ctx *ctx, const mb_environment *env);
 
 #endif

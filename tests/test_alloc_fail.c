@@ -16,6 +16,7 @@
 #include "check.h"
 #include "fake_clock.h"
 #include "json_read.h"
+#include "hooks.h"
 
 #include <dirent.h>
 #include <stdlib.h>

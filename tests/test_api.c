@@ -7,6 +7,10 @@
 #include "check.h"
 #include "fake_clock.h"
 #include "result.h"
+#include "hooks.h"
+#include "env.h"
+#include "complexity.h"
+#include "registry.h"
 
 #include <stdlib.h>
 

@@ -9,6 +9,7 @@
 #include "check.h"
 #include "microbe_internal.h"
 #include "sweep.h"
+#include "env.h"
 
 #include <stdint.h>
 #include <stdlib.h>

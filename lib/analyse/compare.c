@@ -15,6 +15,7 @@
 #include "compare.h"
 #include "microbe_internal.h"
 #include "stats.h"
+#include "seed.h"
 
 #include <math.h>
 #include <stdint.h>

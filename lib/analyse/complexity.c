@@ -7,6 +7,7 @@
  * ranking like the others. Pure.
  */
 #include "microbe_internal.h"
+#include "complexity.h"
 
 #include <math.h>
 #include <stdlib.h>

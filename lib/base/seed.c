@@ -3,6 +3,7 @@
  * measurement, the analysis and the comparison of that benchmark draw their randomness from.
  */
 #include "microbe_internal.h"
+#include "seed.h"
 
 uint64_t mb__bench_seed(uint64_t seed, const char *name)
 {

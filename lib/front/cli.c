@@ -15,7 +15,9 @@
 #include "microbe_internal.h"
 #include "numbers.h"
 #include "settings.h"
+#include "pin.h"
 
+#include <signal.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>

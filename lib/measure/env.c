@@ -8,6 +8,7 @@
 
 #include "microbe_internal.h"
 #include "numbers.h"
+#include "env.h"
 
 #include <errno.h>
 #include <limits.h>

@@ -8,6 +8,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "microbe_internal.h"
+#include "isolate.h"
 
 #include <errno.h>
 #include <poll.h>

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "numbers.h"
+#include "registry.h"
 
 /* The most values one range may produce, and instances one benchmark may have. */
 #define MAX_RANGE_VALUES 4096

@@ -5,6 +5,7 @@
 #define _GNU_SOURCE
 
 #include "microbe_internal.h"
+#include "pin.h"
 
 #include <errno.h>
 #include <sched.h>

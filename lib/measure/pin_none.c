@@ -3,6 +3,7 @@
  * with ENOTSUP, so --pin says plainly that it cannot pin here.
  */
 #include "microbe_internal.h"
+#include "pin.h"
 
 #include <errno.h>
 

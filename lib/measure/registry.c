@@ -5,6 +5,7 @@
  * from it: in a fixed order, parameterised ones expanded, filtered by name.
  */
 #include "microbe_internal.h"
+#include "registry.h"
 
 #include <stdlib.h>
 #include <string.h>

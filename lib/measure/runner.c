@@ -13,6 +13,7 @@
 #include "histogram.h"
 #include "session.h"
 #include "stats.h"
+#include "registry.h"
 
 #include <math.h>
 #include <stdlib.h>

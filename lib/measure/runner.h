@@ -9,6 +9,7 @@
 #define MB_RUNNER_H
 
 #include "microbe_internal.h"
+#include "registry.h"
 
 #include <signal.h>
 

@@ -4,6 +4,9 @@
  * benchmark's own model (MB_COMPLEXITY) when it has one.
  */
 #include "microbe_internal.h"
+#include "fits.h"
+#include "complexity.h"
+#include "registry.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -5,6 +5,7 @@
  * string it points to besides the benchmark's own.
  */
 #include "result.h"
+#include "registry.h"
 
 #include <math.h>
 #include <stddef.h>

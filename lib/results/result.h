@@ -6,6 +6,7 @@
 #define MB_RESULT_H
 
 #include "microbe_internal.h"
+#include "seed.h"
 
 /* What a result is made of besides its measurement. */
 typedef struct mb__result_inputs {

@@ -14,6 +14,12 @@
 #include "runner.h"
 #include "stats.h"
 #include "sweep.h"
+#include "hooks.h"
+#include "isolate.h"
+#include "env.h"
+#include "seed.h"
+#include "fits.h"
+#include "registry.h"
 
 #include <math.h>
 #include <stdarg.h>

@@ -10,6 +10,10 @@
 #include "microbe_internal.h"
 #include "runner.h"
 
+#include <regex.h>
+#include <signal.h>
+#include "env.h"
+
 struct mb_ctx {
     mb_settings settings;
     regex_t filter;

@@ -7,6 +7,7 @@
 #include "callgrind.h"
 #include "ctx.h"
 #include "log.h"
+#include "registry.h"
 
 #include <math.h>
 #include <stdlib.h>
