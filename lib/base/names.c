@@ -4,8 +4,9 @@
  * reasons and modes, as every format spells them. Also mb_hygiene(), the judgement those
  * hygiene names describe. Pure data; depends on nothing but microbe.h.
  */
-#include "microbe.h"
+#include "names.h"
 
+#include <math.h>
 #include <string.h>
 
 const char *mb_version(void)
@@ -186,3 +187,22 @@ const char *mb_mode_name(mb_mode mode)
     }
     return "unknown";
 }
+
+const mb_environment mb__env_unknown = {
+    .date = "",
+    .host = "",
+    .executable = "",
+    .os = "",
+    .cpu_model = "",
+    .logical_cpus = -1,
+    .load_avg = {NAN, NAN, NAN},
+    .aslr = -1,
+    .build_type = "",
+    .compiler = "",
+    .governor = "",
+    .boost = -1,
+    .smt = -1,
+    .isolated_cpus = "",
+    .virtualized = -1,
+    .perf_event_paranoid = NAN,
+};

@@ -5,6 +5,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "emit.h"
+#include "names.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -91,25 +92,7 @@ const char *mb__outlier_class_name(mb_outlier_class cls)
 
 const mb_environment *mb__environment(const mb_run_info *info)
 {
-    static const mb_environment unknown = {
-        .date = "",
-        .host = "",
-        .executable = "",
-        .os = "",
-        .cpu_model = "",
-        .logical_cpus = -1,
-        .load_avg = {NAN, NAN, NAN},
-        .aslr = -1,
-        .build_type = "",
-        .compiler = "",
-        .governor = "",
-        .boost = -1,
-        .smt = -1,
-        .isolated_cpus = "",
-        .virtualized = -1,
-        .perf_event_paranoid = NAN,
-    };
-    return info->env ? info->env : &unknown;
+    return info->env ? info->env : &mb__env_unknown;
 }
 
 /* The unit for a time in ns, and the factor that converts ns to it. */

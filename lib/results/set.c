@@ -3,6 +3,7 @@
  * the glue that compares a set with another (the rules are compare.c's) and feeds a set to an
  * emitter. Reading a file into a set is load.c's.
  */
+#include "names.h"
 #include "set.h"
 
 #include "compare.h"
@@ -18,23 +19,7 @@ mb_results *mb__results_new(void)
     if (!set)
         return NULL;
     mb_settings_init(&set->settings);
-    /* Nothing known: "" for strings, -1 for integers, NAN for numbers. */
-    set->env = (mb_environment){.date = "",
-                                .host = "",
-                                .executable = "",
-                                .os = "",
-                                .cpu_model = "",
-                                .logical_cpus = -1,
-                                .load_avg = {NAN, NAN, NAN},
-                                .aslr = -1,
-                                .build_type = "",
-                                .compiler = "",
-                                .governor = "",
-                                .boost = -1,
-                                .smt = -1,
-                                .isolated_cpus = "",
-                                .virtualized = -1,
-                                .perf_event_paranoid = NAN};
+    set->env = mb__env_unknown;
     set->info.library_version = "";
     set->info.timer = "";
     set->info.settings = &set->settings;

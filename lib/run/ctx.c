@@ -132,8 +132,7 @@ int mb_ctx_list(mb_ctx *ctx, void (*fn)(void *user, const mb_bench *bench), void
 {
     mb_bench **list, **owned;
     size_t n, n_owned;
-    int err =
-        mb__registry_select(ctx->has_filter ? &ctx->filter : NULL, &list, &n, &owned, &n_owned);
+    int err = mb__ctx_select(ctx, &list, &n, &owned, &n_owned);
     if (err)
         return err;
     for (size_t i = 0; i < n; i++)
@@ -305,8 +304,7 @@ static int fit_complexity(mb_ctx *ctx, mb_run_info *info)
 static int select_run(mb_ctx *ctx)
 {
     size_t n;
-    int err = mb__registry_select(ctx->has_filter ? &ctx->filter : NULL, &ctx->selected, &n,
-                                  &ctx->instances, &ctx->n_instances);
+    int err = mb__ctx_select(ctx, &ctx->selected, &n, &ctx->instances, &ctx->n_instances);
     if (err)
         return err;
     ctx->n_selected = n;

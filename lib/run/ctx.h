@@ -54,6 +54,10 @@ mb__runner mb__ctx_runner(const mb_ctx *ctx);
 /* Reports progress when the settings ask for it (index of count, a name and what it does). */
 void mb__ctx_progress(mb_ctx *ctx, size_t index, size_t count, const char *name, const char *phase);
 
+/* The registered benchmarks that the context's filter selects (mb__registry_select). */
+int mb__ctx_select(const mb_ctx *ctx, mb_bench ***list, size_t *n, mb_bench ***owned,
+                   size_t *n_owned);
+
 /* instructions.c: the callgrind child's answer for the benchmark `name` (NULL: already
  * answered), and the instruction count of a measured result (settings.instructions). */
 int mb__ctx_callgrind_child(mb_ctx *ctx, const char *name, uint64_t iters);

@@ -24,8 +24,7 @@ int mb__ctx_callgrind_child(mb_ctx *ctx, const char *name, uint64_t iters)
         return 0;
     mb_bench **list, **owned;
     size_t n, n_owned;
-    int err =
-        mb__registry_select(ctx->has_filter ? &ctx->filter : NULL, &list, &n, &owned, &n_owned);
+    int err = mb__ctx_select(ctx, &list, &n, &owned, &n_owned);
     if (err)
         return err;
     mb__runner runner = mb__ctx_runner(ctx);

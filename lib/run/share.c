@@ -1,9 +1,11 @@
 /*
  * What the files of the run stage share about a context besides its layout (ctx.h): the
- * runner of its run and its progress report. Apart from ctx.c, so that instructions.c can
+ * runner of its run, its progress report and its selection of benchmarks. Apart from ctx.c,
+ * so that instructions.c can
  * use them without a circle between the two.
  */
 #include "ctx.h"
+#include "registry.h"
 
 /* Reports progress when the settings ask for it. The time left is the mean wall time of the
  * finished benchmarks times those left (including the current one, counted whole); before
@@ -35,4 +37,10 @@ mb__runner mb__ctx_runner(const mb_ctx *ctx)
                                           : ctx->timer.cost_ns,
                         .sweep_bytes = ctx->sweep_bytes,
                         .batch_cache_bytes = ctx->batch_cache_bytes};
+}
+
+int mb__ctx_select(const mb_ctx *ctx, mb_bench ***list, size_t *n, mb_bench ***owned,
+                   size_t *n_owned)
+{
+    return mb__registry_select(ctx->has_filter ? &ctx->filter : NULL, list, n, owned, n_owned);
 }
