@@ -1,8 +1,7 @@
 /*
  * What the files of the run stage share about a context besides its layout (ctx.h): the
  * runner of its run, its progress report and its selection of benchmarks. Apart from ctx.c,
- * so that instructions.c can
- * use them without a circle between the two.
+ * so that instructions.c can use them without a circle between the two.
  */
 #include "ctx.h"
 #include "registry.h"
