@@ -1,9 +1,9 @@
 /*
- * Tests of lib/measure/threads.c: every thread of a pool runs each task exactly once, runs order the
- * memory of the caller and the tasks, the barrier lets no thread through early and is
- * reusable, pools come and go without leaking threads or memory, and a failed thread creation
- * cleans up. The barrier's release skew is measured and printed, never asserted: it depends
- * on the machine and its load.
+ * Tests of lib/measure/threads.c: every thread of a pool runs each task exactly once, runs order
+ * the memory of the caller and the tasks, the barrier lets no thread through early and is reusable,
+ * pools come and go without leaking threads or memory, and a failed thread creation cleans up. The
+ * barrier's release skew is measured and printed, never asserted: it depends on the machine and its
+ * load.
  *
  * Also run under ThreadSanitizer (.ci/run) and valgrind; MB_TEST_QUICK=1 (the valgrind run)
  * runs a tenth of the rounds.

@@ -1,6 +1,6 @@
 /*
- * libFuzzer target for the --counters list syntax: mb__counters_parse in lib/measure/counters.c, with
- * the external event library of the build (libpfm4 when meson found it) encoding the names the
+ * libFuzzer target for the --counters list syntax: mb__counters_parse in lib/measure/counters.c,
+ * with the external event library of the build (libpfm4 when meson found it) encoding the names the
  * built-in table does not know. Only parsing runs: no event is opened.
  *
  * The input, up to its first NUL byte, is the list. It is parsed three times: with a roomy

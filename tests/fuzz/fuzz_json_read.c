@@ -1,6 +1,6 @@
 /*
- * libFuzzer target for lib/results/json_read.c. Each input is parsed; an accepted document is walked
- * whole, its invariants checked (finite numbers, strings that are valid UTF-8 with strlen
+ * libFuzzer target for lib/results/json_read.c. Each input is parsed; an accepted document is
+ * walked whole, its invariants checked (finite numbers, strings that are valid UTF-8 with strlen
  * equal to their length, unique keys, lookups that find every member, sane positions), and
  * it is written back canonically and parsed again, which must give the same tree bit for
  * bit; a document that is a single number must read as strtod reads it. Every input is also parsed
