@@ -10,6 +10,7 @@
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int check_failures;
@@ -65,5 +66,22 @@ static int check_count;
 #define CHECK_DONE()                                                                               \
     (fprintf(stderr, "%d checks, %d failed\n", check_count, check_failures),                       \
      (check_failures == 0 && check_count > 0) ? 0 : 1)
+
+/* The whole content of a stream, NUL-terminated, in a new buffer to free(); *len its size.
+ * NULL when it cannot be read. */
+static inline char *check_slurp(FILE *f, size_t *len)
+{
+    if (fseek(f, 0, SEEK_END) != 0)
+        return NULL;
+    long size = ftell(f);
+    rewind(f);
+    char *buf = size >= 0 ? calloc(1, (size_t)size + 1) : NULL;
+    if (buf && fread(buf, 1, (size_t)size, f) != (size_t)size) {
+        free(buf);
+        return NULL;
+    }
+    *len = (size_t)size;
+    return buf;
+}
 
 #endif

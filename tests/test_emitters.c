@@ -538,28 +538,12 @@ static int feed(mb_emitter *e, int call_end)
     return err;
 }
 
-/* The whole content of a stream, NUL-terminated; *len its size. */
-static char *slurp(FILE *f, size_t *len)
-{
-    if (fseek(f, 0, SEEK_END) != 0)
-        return NULL;
-    long size = ftell(f);
-    rewind(f);
-    char *buf = size >= 0 ? calloc(1, (size_t)size + 1) : NULL;
-    if (buf && fread(buf, 1, (size_t)size, f) != (size_t)size) {
-        free(buf);
-        return NULL;
-    }
-    *len = (size_t)size;
-    return buf;
-}
-
 static char *read_file(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
         return NULL;
-    char *buf = slurp(f, len);
+    char *buf = check_slurp(f, len);
     fclose(f);
     return buf;
 }
@@ -579,7 +563,7 @@ static char *render(const char *format, const mb_text_options *options, size_t *
     if (!err) {
         CHECK_INT(feed(&e, 1), ==, 0);
         e.destroy(e.user);
-        got = slurp(out, len);
+        got = check_slurp(out, len);
     }
     fclose(out);
     return got;
@@ -682,7 +666,7 @@ static void test_two_runs(void)
         CHECK_INT(feed(&e, 1), ==, 0);
         e.destroy(e.user);
         size_t len = 0, want_len = 0;
-        char *got = slurp(out, &len);
+        char *got = check_slurp(out, &len);
         fclose(out);
         char path[1024];
         golden_path(path, sizeof path, *f);

@@ -17,25 +17,10 @@
 
 #define N 30
 
-static char *slurp(FILE *f, size_t *len)
-{
-    if (fseek(f, 0, SEEK_END) != 0)
-        return NULL;
-    long size = ftell(f);
-    rewind(f);
-    char *buf = size >= 0 ? calloc(1, (size_t)size + 1) : NULL;
-    if (buf && fread(buf, 1, (size_t)size, f) != (size_t)size) {
-        free(buf);
-        return NULL;
-    }
-    *len = (size_t)size;
-    return buf;
-}
-
 static char *read_path(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");
-    char *text = f ? slurp(f, len) : NULL;
+    char *text = f ? check_slurp(f, len) : NULL;
     if (f)
         fclose(f);
     return text;
@@ -50,7 +35,7 @@ static char *render(const mb_results *set, const char *format, size_t *len)
     if (out && mb_emitter_new(&e, format, out) == 0) {
         CHECK_INT(mb_results_emit(set, &e), ==, 0);
         e.destroy(e.user);
-        text = slurp(out, len);
+        text = check_slurp(out, len);
     }
     if (out)
         fclose(out);

@@ -602,6 +602,21 @@ static double log_beta_front(double a, double b, double x, double y)
  * It converges for x < (a + 1) / (a + b + 2), in few terms far from that point and more
  * near it (measured: at most 4000 for n = 10^9 next to the median, 600 in the tails at
  * p = 0.999). max_terms is only a guard; NAN if it has not converged by then. */
+/* One term of the modified Lentz algorithm: the numerator and denominator ratios updated with
+ * coefficient coef (kept away from 0), and the factor the fraction's value takes from them. */
+static double lentz_step(double coef, double *num, double *den)
+{
+    const double tiny = 1e-300;
+    *den = 1.0 + coef * *den;
+    *num = 1.0 + coef / *num;
+    if (fabs(*den) < tiny)
+        *den = tiny;
+    if (fabs(*num) < tiny)
+        *num = tiny;
+    *den = 1.0 / *den;
+    return *den * *num;
+}
+
 static double beta_fraction(double a, double b, double x)
 {
     const double tiny = 1e-300, eps = 1e-15;
@@ -614,24 +629,9 @@ static double beta_fraction(double a, double b, double x)
     double f = den;
     for (int64_t j = 1; j <= max_terms; j++) {
         double m = (double)j, two_m = 2.0 * m;
-        double coef = m * (b - m) * x / ((a + two_m - 1.0) * (a + two_m));
-        den = 1.0 + coef * den;
-        num = 1.0 + coef / num;
-        if (fabs(den) < tiny)
-            den = tiny;
-        if (fabs(num) < tiny)
-            num = tiny;
-        den = 1.0 / den;
-        f *= den * num;
-        coef = -(a + m) * (a + b + m) * x / ((a + two_m) * (a + two_m + 1.0));
-        den = 1.0 + coef * den;
-        num = 1.0 + coef / num;
-        if (fabs(den) < tiny)
-            den = tiny;
-        if (fabs(num) < tiny)
-            num = tiny;
-        den = 1.0 / den;
-        double step = den * num;
+        f *= lentz_step(m * (b - m) * x / ((a + two_m - 1.0) * (a + two_m)), &num, &den);
+        double step =
+            lentz_step(-(a + m) * (a + b + m) * x / ((a + two_m) * (a + two_m + 1.0)), &num, &den);
         f *= step;
         if (fabs(step - 1.0) < eps)
             return f;

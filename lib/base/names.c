@@ -206,3 +206,8 @@ const mb_environment mb__env_unknown = {
     .virtualized = -1,
     .perf_event_paranoid = NAN,
 };
+
+const mb__named_bit mb__sanitizers[MB__SANITIZERS] = {{MB_BUILD_ASAN, "address"},
+                                                      {MB_BUILD_UBSAN, "undefined"},
+                                                      {MB_BUILD_TSAN, "thread"},
+                                                      {MB_BUILD_MSAN, "memory"}};

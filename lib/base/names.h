@@ -10,4 +10,12 @@
  * numbers (an emitter called without one, a results file that recorded none). */
 extern const mb_environment mb__env_unknown;
 
+/* The sanitizer bits of mb_build_flag and their names in the JSON format's "sanitizers". */
+#define MB__SANITIZERS 4
+typedef struct mb__named_bit {
+    unsigned bit;
+    const char *name;
+} mb__named_bit;
+extern const mb__named_bit mb__sanitizers[MB__SANITIZERS];
+
 #endif

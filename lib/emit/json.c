@@ -6,6 +6,7 @@
  * indentation; arrays of numbers stay on one line. Streamed: begin writes the context and
  * opens the benchmarks array, each result appends one object, end closes the document.
  */
+#include "names.h"
 #include "emit.h"
 
 #include <inttypes.h>
@@ -465,13 +466,6 @@ static void raw_samples(json_emitter *j, const mb_result *r)
  * descriptor filled by hand). */
 static void build(json_emitter *j, const mb_result *r)
 {
-    static const struct {
-        unsigned bit;
-        const char *name;
-    } sanitizers[] = {{MB_BUILD_ASAN, "address"},
-                      {MB_BUILD_UBSAN, "undefined"},
-                      {MB_BUILD_TSAN, "thread"},
-                      {MB_BUILD_MSAN, "memory"}};
     int known = (r->build & MB_BUILD_KNOWN) != 0;
     open_key(j, "build", '{');
     string(j, "compiler", r->compiler);
@@ -484,10 +478,10 @@ static void build(json_emitter *j, const mb_result *r)
     } else {
         fputc('[', j->out);
         int first = 1;
-        for (size_t i = 0; i < sizeof sanitizers / sizeof sanitizers[0]; i++)
-            if (r->build & sanitizers[i].bit) {
+        for (size_t i = 0; i < MB__SANITIZERS; i++)
+            if (r->build & mb__sanitizers[i].bit) {
                 fputs(first ? "" : ", ", j->out);
-                mb__json_string(j->out, sanitizers[i].name);
+                mb__json_string(j->out, mb__sanitizers[i].name);
                 first = 0;
             }
         fputc(']', j->out);

@@ -11,6 +11,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
+#include "names.h"
 #include "baseline.h"
 #include "emit.h"
 #include "json_read.h"
@@ -394,20 +395,13 @@ static void build(reader *rd, json *b, mb_result *r)
     r->build = MB_BUILD_KNOWN | (optimized ? MB_BUILD_OPTIMIZED : 0u) |
                (ndebug == 1 ? MB_BUILD_NDEBUG : 0u) |
                (optimization && strcmp(optimization, "-Os") == 0 ? MB_BUILD_OPTIMIZE_SIZE : 0u);
-    static const struct {
-        unsigned bit;
-        const char *name;
-    } sanitizers[] = {{MB_BUILD_ASAN, "address"},
-                      {MB_BUILD_UBSAN, "undefined"},
-                      {MB_BUILD_TSAN, "thread"},
-                      {MB_BUILD_MSAN, "memory"}};
     json *list = array(rd, obj, "sanitizers", 16);
     for (size_t i = 0; list && i < list->len && !rd->rc; i++) {
         json *item = &list->u.items[i];
         rd->rc = mb__json_expect(item, MB__JSON_STRING, "item of \"sanitizers\"", rd->je);
-        for (size_t k = 0; !rd->rc && k < sizeof sanitizers / sizeof sanitizers[0]; k++)
-            if (strcmp(item->u.string, sanitizers[k].name) == 0)
-                r->build |= sanitizers[k].bit;
+        for (size_t k = 0; !rd->rc && k < MB__SANITIZERS; k++)
+            if (strcmp(item->u.string, mb__sanitizers[k].name) == 0)
+                r->build |= mb__sanitizers[k].bit;
     }
 }
 
