@@ -500,8 +500,8 @@ typedef void (*mb_progress_fn)(void *user, const mb_progress *progress);
 /* Run settings. Always start from mb_settings_init(); fields added later take space from
  * reserved, so code compiled against an older header keeps working. */
 typedef struct mb_settings {
-    double warm_up_time_s;     /* warm-up per benchmark (default 0.2) */
-    double measurement_time_s; /* measurement budget per benchmark (default 2.0) */
+    double warm_up_time_s;     /* warm-up per benchmark in each part (default 0.01) */
+    double measurement_time_s; /* measurement budget per benchmark in each part (0.02) */
     uint32_t min_samples;      /* samples before the precision rule may stop (default 10) */
     uint32_t max_samples;      /* samples planned; the most taken (default 100, <= 10000) */
     double precision;          /* target relative half-width of the median's interval (0.01) */
@@ -540,14 +540,21 @@ typedef struct mb_settings {
                                       program runs itself again, see mb_run() */
     double instructions_threshold; /* instruction-count changes within +-this fraction count as
                                       none (0.002: the count is deterministic) */
-    unsigned char reserved[4];
+    /* Parts (docs/measurement.md): each benchmark is measured in forks x rounds short parts,
+     * and its interval comes from the spread between them. forks > 0: the parts run in fresh
+     * processes of the program (it runs itself again, like instructions), which mb_run can
+     * do only after mb_main, or mb_ctx_set_program; otherwise, and with forks 0, they are
+     * rounds in this process. */
+    uint32_t forks;  /* fresh processes per run (default 5; 0: measure in this process) */
+    uint32_t rounds; /* parts in each process (default 1; with forks 0, the parts) */
 } mb_settings;
 
 /* Fills s with the defaults above. */
 MB_API void mb_settings_init(mb_settings *s);
 
-/* Applies the --quick profile on top of s: warm-up 0.05 s, budget 0.3 s, at most 50 samples,
- * 2000 resamples. For development runs; the precision target is unchanged. */
+/* Applies the --quick profile on top of s: warm-up 0.005 s, budget 0.01 s per part, at most 3
+ * forks, 50 samples and 2000 resamples. For development runs; the precision target is
+ * unchanged. */
 MB_API void mb_settings_quick(mb_settings *s);
 
 /* Checks a settings struct. Returns 0, or MB_EINVAL and, when message is not NULL, a static

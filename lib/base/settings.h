@@ -45,6 +45,8 @@ typedef enum mb__option {
     MB__OPT_COUNTERS,
     MB__OPT_INSTRUCTIONS,
     MB__OPT_INSTRUCTIONS_THRESHOLD,
+    MB__OPT_FORKS,
+    MB__OPT_ROUNDS,
     MB__OPT_MAX_SAMPLES, /* no option: --samples sets it together with min_samples */
     MB__OPT_COUNT
 } mb__option;
