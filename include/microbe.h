@@ -543,10 +543,11 @@ typedef struct mb_settings {
     /* Parts (docs/measurement.md): each benchmark is measured in forks x rounds short parts,
      * and its interval comes from the spread between them. forks > 0: the parts run in fresh
      * processes of the program (it runs itself again, like instructions), which mb_run can
-     * do only after mb_main, or mb_ctx_set_program; otherwise, and with forks 0, they are
-     * rounds in this process. */
+     * do only after mb_main() or mb_ctx_set_program(); otherwise it measures as with forks 0:
+     * `rounds` parts in this process, one by default, whose interval sees only the noise
+     * within this run. */
     uint32_t forks;  /* fresh processes per run (default 5; 0: measure in this process) */
-    uint32_t rounds; /* parts in each process (default 1; with forks 0, the parts) */
+    uint32_t rounds; /* parts in each process (default 1) */
 } mb_settings;
 
 /* Fills s with the defaults above. */
@@ -678,6 +679,12 @@ typedef struct mb_change {
     double p_value;            /* two-sided Mann-Whitney U test of the per-iteration times */
     double p_adjusted;         /* Holm-adjusted over the suite's comparisons */
     size_t baseline_samples;
+    /* The parts behind the interval, the fewer of the two sides' (docs/comparing.md): with 2
+     * or more, the interval and p_value come from the spread between parts (Welch's t on
+     * their logarithms; paired t for group members), with nothing assumed; 0 when a side had
+     * one part: the samples' bootstrap interval widened by the assumed settings.run_noise,
+     * and the Mann-Whitney test. */
+    size_t parts;
 } mb_change;
 
 /* One performance counter of a result, normalised per iteration and analysed like time. */
@@ -828,6 +835,17 @@ typedef struct mb_result {
     /* mb_set_counter(), in the order the body first set them. */
     size_t n_user_counters;
     const mb_user_counter *user_counters;
+
+    /* The parts it was measured in (settings forks and rounds; docs/measurement.md): their
+     * count, each part's median time per iteration (in the order measured), and the standard
+     * deviation of their logarithms: the spread between parts. With n_parts >= 2 the median
+     * above is the geometric mean of the parts' medians, and its interval the Student t
+     * interval of their logarithms, so that it holds the noise between processes; the samples
+     * above are all parts' together. n_parts 1: one part, whose interval sees only the noise
+     * within it (part_log_sd NAN). */
+    size_t n_parts;
+    const double *part_medians;
+    double part_log_sd;
 } mb_result;
 
 /* One CPU cache as the operating system describes it. */
@@ -998,6 +1016,14 @@ MB_API void mb_ctx_free(mb_ctx *ctx);
 
 /* Adds an emitter (copied); the context owns it from now on, even when this fails. */
 MB_API int mb_ctx_add_emitter(mb_ctx *ctx, const mb_emitter *emitter);
+
+/* The program's arguments (argv[0] first, NULL after the last), borrowed until mb_ctx_free().
+ * With settings.forks > 0, mb_run() measures in fresh processes of this program, started
+ * again with these arguments (/proc/self/exe on Linux, else argv[0] looked up in PATH): the
+ * program must reach mb_run() with the same benchmarks and settings, as mb_main() does, which
+ * calls this itself. Without it (an embedding host), mb_run() measures as with forks 0.
+ * NULL forgets a program set before. */
+MB_API void mb_ctx_set_program(mb_ctx *ctx, char *const *argv);
 
 /* Runs every registered benchmark that matches the filter, in (file, line) order, and feeds
  * each result to the emitters. Returns 0 when the run completed (individual benchmarks may

@@ -91,4 +91,13 @@ int mb__measurement_write(int fd, const mb__measurement *m, int status);
  * failed, or the record does not add up; *m is then empty), or MB_ENOMEM. */
 int mb__measurement_read(int fd, mb__measurement *m, int *status);
 
+/* The parts of one benchmark (measured apart: docs/measurement.md) as one measurement: their
+ * samples one part after another (part p's end, exclusive, in part_ends[p]), the scalars of
+ * the first part, the first failure, skip and stop reason other than a reached precision, and
+ * for latency and cold modes each percentile the median over the parts (its interval from the
+ * lowest low to the highest high). parts stay the caller's. Returns 0 or MB_ENOMEM (out then
+ * empty). */
+int mb__measurement_merge(mb__measurement *parts, size_t k, size_t *part_ends,
+                          mb__measurement *out);
+
 #endif

@@ -287,7 +287,7 @@ static void test_determinism(void)
     mb_result x = {0}, y = {0}, z = {0};
     void *bx = NULL, *by = NULL, *bz = NULL;
     static const mb_bench bench = {.name = "api_fast"};
-    mb__result_inputs in = {&bench, &s, 42, 0, NULL};
+    mb__result_inputs in = {&bench, &s, 42, 0, NULL, NULL, 0};
     CHECK_INT(mb__result_make(&m, &in, &x, &bx), ==, 0);
     CHECK_INT(mb__result_make(&m, &in, &y, &by), ==, 0);
     in.seed = 43;

@@ -248,13 +248,15 @@ def test_compare_tool(a, b, tool, tmp):
               f"microbe-compare {args}: a one-line error naming {words} ({code}: {err!r})")
 
 
-def test_same_rules(a, b, tool, tmp):
+def test_same_rules(a, b, tool, tmp, forks):
     """microbe-compare on the files of two runs finds what the second run found against a
-    baseline holding the first: the same verdicts, ratios, intervals and p-values, to the bit,
-    the unstable rule included (noisy_chain's runs are unstable)."""
-    bdir = os.path.join(tmp, "same")
-    old, new = os.path.join(tmp, "same-old.json"), os.path.join(tmp, "same-new.json")
-    select = ["--quick", "--filter", "^(ab_chain|noisy_chain)$", "--baseline-dir", bdir]
+    baseline holding the first: the same verdicts, ratios, intervals and p-values, to the bit.
+    In one part (--forks 0) the unstable rule is included (noisy_chain's runs are unstable);
+    in parts, the changes come from the parts on both sides."""
+    bdir = os.path.join(tmp, "same" + forks)
+    old, new = (os.path.join(tmp, f"same{forks}-{x}.json") for x in ("old", "new"))
+    select = ["--quick", "--forks", forks, "--filter", "^(ab_chain|noisy_chain)$",
+              "--baseline-dir", bdir]
     code, _, err = run(a, *select, "--save-baseline", "u", "--output", "json:" + old)
     check(code == 0, f"the baseline run ({err})")
     code, _, err = run(b, *select, "--baseline", "u", "--output", "json:" + new)
@@ -263,18 +265,24 @@ def test_same_rules(a, b, tool, tmp):
     by_run = {x["name"]: x["change"] for x in doc["benchmarks"]}
     unstable = [x["name"] for x in doc["benchmarks"]
                 if any(w["name"] == "unstable" for w in x["warnings"])]
-    check("noisy_chain" in unstable, f"noisy_chain's run carries the unstable warning ({unstable})")
+    if forks == "0":
+        check("noisy_chain" in unstable,
+              f"noisy_chain's run carries the unstable warning ({unstable})")
     code, out, err = run(tool, "--format", "json", old, new)
     check(code == 0, f"microbe-compare on the two files ({err})")
     by_tool = {x["name"]: x["change"] for x in json.loads(out)["benchmarks"]} if out else {}
     keys = ("verdict", "ratio", "ratio_low", "ratio_high", "p_value", "p_adjusted",
-            "baseline_median_ns", "baseline_samples")
+            "baseline_median_ns", "baseline_samples", "parts")
     for name in ("ab_chain", "noisy_chain"):
         ran, tool_says = by_run.get(name) or {}, by_tool.get(name) or {}
         check(ran and all(ran.get(k) == tool_says.get(k) for k in keys),
               f"{name}: microbe-compare agrees with the run: {ran} vs {tool_says}")
-    check((by_run.get("noisy_chain") or {}).get("verdict") not in ("regressed", "improved"),
-          f"an unstable run claims no change: {by_run.get('noisy_chain')}")
+    if forks == "0":
+        check((by_run.get("noisy_chain") or {}).get("verdict") not in ("regressed", "improved"),
+              f"an unstable run claims no change: {by_run.get('noisy_chain')}")
+    else:
+        check(all((by_run.get(n) or {}).get("parts") == 3 for n in ("ab_chain", "noisy_chain")),
+              f"in parts, each change comes from the 3 parts of --quick on each side: {by_run}")
     # Flags win over NEW's settings: a threshold no change reaches makes every verdict unchanged
     # or inconclusive.
     code, out, err = run(tool, "--format", "json", "--noise-threshold", "99%", old, new)
@@ -291,7 +299,7 @@ def test_groups(a, tmp):
     check(all(b[n]["group"] == "pair" for n in b) and len(b) == 4, "four members of group pair")
     check(b["pair_base"]["paired"] is None, "the baseline member has no ratio")
     same, plus3, plus10 = (b[n]["paired"] for n in ("pair_same", "pair_plus3", "pair_plus10"))
-    check(same and same["baseline"] == "pair_base" and same["rounds"] >= 10,
+    check(same and same["baseline"] == "pair_base" and same["parts"] == 5 and same["rounds"] == 5,
           f"members are paired with the group's first member: {same}")
     check_timing(same["verdict"] != "regressed" and 0.98 < same["ratio"] < 1.02,
           f"an identical member is not a regression: {same}")
@@ -356,7 +364,8 @@ def main():
         with_retry(test_verdicts, a, b, tmp)
         test_bad_baselines(a, tmp)
         with_retry(test_compare_tool, a, b, tool, tmp)
-        test_same_rules(a, b, tool, tmp)
+        test_same_rules(a, b, tool, tmp, "0")
+        test_same_rules(a, b, tool, tmp, "3")
         with_retry(test_groups, a, tmp)
         if mode != "sanitized":  # valgrind cannot run a sanitized build
             test_instructions(a, b, tmp)

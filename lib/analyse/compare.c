@@ -458,6 +458,85 @@ int mb__paired_ratio(const double *old_r, const double *new_r, size_t r, double 
     return 0;
 }
 
+/* ---- Parts ------------------------------------------------------------------------------ */
+
+/* The logarithms of the positive finite values of x into out; their count. */
+static size_t logs_of(const double *x, size_t n, double *out)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (x[i] > 0 && isfinite(x[i]))
+            out[k++] = log(x[i]);
+    return k;
+}
+
+/* A change from a difference of mean logarithms, its standard error and degrees of freedom:
+ * the Student t interval and two-sided p-value; the verdict waits for mb__change_verdicts. */
+static void t_change(double diff, double se, double df, const mb_settings *s, mb_change *out)
+{
+    double t = mb__student_quantile((1.0 + s->confidence) / 2.0, df);
+    out->verdict = MB_VERDICT_INCONCLUSIVE;
+    out->ratio = exp(diff);
+    out->low = exp(diff - t * se);
+    out->high = exp(diff + t * se);
+    out->p_value = se > 0 ? mb__student_two_sided(fabs(diff) / se, df) : diff == 0 ? 1.0 : 0.0;
+}
+
+int mb__change_parts(const double *old_m, size_t k_old, const double *new_m, size_t k_new,
+                     const mb_settings *s, mb_change *out)
+{
+    *out = (mb_change){MB_VERDICT_NONE, NAN, NAN, NAN, NAN, NAN, NAN, 0, 0};
+    double *lo = alloc_doubles(k_old), *ln = alloc_doubles(k_new);
+    if (!lo || !ln) {
+        free(lo);
+        free(ln);
+        return MB_ENOMEM;
+    }
+    size_t a = logs_of(old_m, k_old, lo), b = logs_of(new_m, k_new, ln);
+    if (a >= 2 && b >= 2) {
+        double mo = mb__mean(lo, a), mn = mb__mean(ln, b);
+        double vo = mb__variance(lo, a) / (double)a, vn = mb__variance(ln, b) / (double)b;
+        /* Welch-Satterthwaite; with no spread at all, the pooled count. */
+        double df = vo + vn > 0 ? (vo + vn) * (vo + vn) /
+                                      (vo * vo / (double)(a - 1) + vn * vn / (double)(b - 1))
+                                : (double)(a + b - 2);
+        out->baseline_median_ns = exp(mo);
+        out->baseline_samples = a;
+        out->parts = a < b ? a : b;
+        t_change(mn - mo, sqrt(vo + vn), df, s, out);
+    }
+    free(lo);
+    free(ln);
+    return 0;
+}
+
+int mb__change_parts_paired(const double *old_m, const double *new_m, size_t k,
+                            const mb_settings *s, mb_change *out)
+{
+    *out = (mb_change){MB_VERDICT_NONE, NAN, NAN, NAN, NAN, NAN, NAN, 0, 0};
+    double *d = alloc_doubles(k), *lo = alloc_doubles(k);
+    if (!d || !lo) {
+        free(d);
+        free(lo);
+        return MB_ENOMEM;
+    }
+    size_t n = 0;
+    for (size_t p = 0; p < k; p++)
+        if (old_m[p] > 0 && new_m[p] > 0 && isfinite(old_m[p]) && isfinite(new_m[p])) {
+            lo[n] = log(old_m[p]);
+            d[n++] = log(new_m[p] / old_m[p]);
+        }
+    if (n >= 2) {
+        out->baseline_median_ns = exp(mb__mean(lo, n));
+        out->baseline_samples = n;
+        out->parts = n;
+        t_change(mb__mean(d, n), mb__std_dev(d, n) / sqrt((double)n), (double)(n - 1), s, out);
+    }
+    free(d);
+    free(lo);
+    return 0;
+}
+
 /* ---- Between-run variation and the verdict ----------------------------------------------- */
 
 void mb__widen_interval(double log_point, double log_low, double log_high, double between_sd,
@@ -529,7 +608,7 @@ int mb__change_verdicts(mb_change *const *changes, size_t n, const mb_settings *
 int mb__change_paired(const double *old_r, const double *new_r, size_t r, const mb_settings *s,
                       mb_change *out)
 {
-    *out = (mb_change){MB_VERDICT_NONE, NAN, NAN, NAN, NAN, NAN, NAN, 0};
+    *out = (mb_change){MB_VERDICT_NONE, NAN, NAN, NAN, NAN, NAN, NAN, 0, 0};
     if (r < 2)
         return 0;
     mb__paired p;
@@ -543,7 +622,7 @@ int mb__change_paired(const double *old_r, const double *new_r, size_t r, const 
         return MB_ENOMEM;
     double median_old = mb__median(old_r, r, scratch);
     free(scratch);
-    *out = (mb_change){MB_VERDICT_INCONCLUSIVE, median_old, p.point, p.low, p.high, p.p, NAN, r};
+    *out = (mb_change){MB_VERDICT_INCONCLUSIVE, median_old, p.point, p.low, p.high, p.p, NAN, r, 0};
     return 0;
 }
 
@@ -551,7 +630,7 @@ int mb__change_of_member(const mb_result *base, const mb_result *member, const m
                          mb_change *out)
 {
     size_t n = base->n_samples < member->n_samples ? base->n_samples : member->n_samples;
-    *out = (mb_change){MB_VERDICT_NONE, NAN, NAN, NAN, NAN, NAN, NAN, 0};
+    *out = (mb_change){MB_VERDICT_NONE, NAN, NAN, NAN, NAN, NAN, NAN, 0, 0};
     if (n < 2)
         return 0;
     double *old_r = mb__result_times(base), *new_r = mb__result_times(member);
@@ -568,7 +647,7 @@ int mb__change_of_member(const mb_result *base, const mb_result *member, const m
 static int times_change(const double *old_t, size_t n_old, const double *new_t, size_t n_new,
                         const mb_settings *s, uint64_t seed, mb_change *out)
 {
-    *out = (mb_change){MB_VERDICT_INCONCLUSIVE, NAN, NAN, NAN, NAN, NAN, NAN, n_old};
+    *out = (mb_change){MB_VERDICT_INCONCLUSIVE, NAN, NAN, NAN, NAN, NAN, NAN, n_old, 0};
     mb__ratio ratio;
     int rc =
         mb__ratio_bootstrap(old_t, n_old, new_t, n_new, s->resamples, s->confidence, seed, &ratio);
@@ -607,7 +686,7 @@ static void instructions_change(const mb_result *old, mb_result *r, const mb_set
                    : ratio < 1 / t ? MB_VERDICT_IMPROVED
                                    : MB_VERDICT_UNCHANGED;
     r->instructions_change =
-        (mb_change){v, old->instructions_per_iter, ratio, ratio, ratio, NAN, NAN, 1};
+        (mb_change){v, old->instructions_per_iter, ratio, ratio, ratio, NAN, NAN, 1, 0};
 }
 
 /* One result's changes against its old self: instructions, then times. */
@@ -616,6 +695,9 @@ static int change_of(const mb_result *old, mb_result *r, const mb_settings *s)
     instructions_change(old, r, s);
     if (!old->n_samples || !r->n_samples || !r->sample_ns)
         return 0;
+    if (old->n_parts >= 2 && r->n_parts >= 2 && old->part_medians && r->part_medians)
+        return mb__change_parts(old->part_medians, old->n_parts, r->part_medians, r->n_parts, s,
+                                &r->change);
     double *old_t = mb__result_times(old), *new_t = mb__result_times(r);
     int rc = MB_ENOMEM;
     if (old_t && new_t)
@@ -647,11 +729,12 @@ int mb__compare_results(mb_result *results, size_t n, const mb_result *const *ol
     if (!err)
         err = mb__change_verdicts(changes, k, s);
     free(changes);
-    /* A run that was itself unstable cannot vouch for a change: most false alarms against a
-     * baseline come from runs disturbed as a whole (docs/performance.md). */
+    /* A run that was itself unstable cannot vouch for a change from its samples alone: most
+     * false alarms against a baseline came from runs disturbed as a whole (docs/performance.md).
+     * A change from parts has that disturbance in its interval already. */
     for (size_t i = 0; i < n; i++) {
         mb_change *c = &results[i].change;
-        if ((results[i].warnings & MB_WARN_UNSTABLE) &&
+        if ((results[i].warnings & MB_WARN_UNSTABLE) && c->parts == 0 &&
             (c->verdict == MB_VERDICT_REGRESSED || c->verdict == MB_VERDICT_IMPROVED))
             c->verdict = MB_VERDICT_INCONCLUSIVE;
     }

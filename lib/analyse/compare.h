@@ -166,6 +166,18 @@ int mb__change_verdicts(mb_change *const *changes, size_t n, const mb_settings *
 int mb__change_paired(const double *old_r, const double *new_r, size_t r, const mb_settings *s,
                       mb_change *out);
 
+/* The change between two sides measured in parts (docs/comparing.md): the ratio of the
+ * geometric means of their parts' medians, the Welch t interval of the difference of their
+ * mean logarithms and its two-sided p-value (parts set); verdict left inconclusive until
+ * mb__change_verdicts. Parts without a positive median are left out; fewer than 2 on a side:
+ * no change (MB_VERDICT_NONE). Returns 0 or MB_ENOMEM. */
+int mb__change_parts(const double *old_m, size_t k_old, const double *new_m, size_t k_new,
+                     const mb_settings *s, mb_change *out);
+/* The same for two benchmarks measured in the same k parts (a group's members): the paired t
+ * interval of the parts' log ratios. */
+int mb__change_parts_paired(const double *old_m, const double *new_m, size_t k,
+                            const mb_settings *s, mb_change *out);
+
 /* Group member `member`'s change against the group's baseline member `base` from their
  * paired samples (sample i of both was taken in round i): mb__change_paired of their
  * per-iteration times over the rounds both have. */

@@ -701,6 +701,58 @@ double mb__binom_cdf(uint64_t k, uint64_t n, double p)
     return lower;
 }
 
+double mb__student_two_sided(double t, double df)
+{
+    if (isnan(t) || !(df > 0.0))
+        return NAN;
+    if (isinf(t))
+        return 0.0;
+    /* P(|T| >= t) = I_x(df / 2, 1 / 2) with x = df / (df + t^2) (Abramowitz & Stegun
+     * 26.7.1); y = 1 - x is formed directly, so a small t keeps its digits. */
+    double t2 = t * t, x = df / (df + t2), y = t2 / (df + t2);
+    if (y == 0.0)
+        return 1.0;
+    double value, complement;
+    incomplete_beta(df / 2.0, 0.5, x, y, &value, &complement);
+    return value;
+}
+
+double mb__student_quantile(double p, double df)
+{
+    if (!(p > 0.0 && p < 1.0) || !(df > 0.0))
+        return NAN;
+    if (p == 0.5)
+        return 0.0;
+    /* Bisection on the two-sided tail, which falls monotonically in t: 200 halvings of
+     * [0, 1e300] reach the last bit. The target tail is 2 min(p, 1 - p). */
+    double tail = 2.0 * (p < 0.5 ? p : 1.0 - p), lo = 0.0, hi = 1.0;
+    while (mb__student_two_sided(hi, df) > tail && hi < 1e300)
+        hi *= 2.0;
+    for (int i = 0; i < 200 && hi - lo > 1e-15 * hi; i++) {
+        double mid = 0.5 * (lo + hi);
+        if (mb__student_two_sided(mid, df) > tail)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    double t = 0.5 * (lo + hi);
+    return p < 0.5 ? -t : t;
+}
+
+int mb__mean_interval(const double *x, size_t n, double conf, double *mean, double *low,
+                      double *high, double *sd)
+{
+    *mean = *low = *high = *sd = NAN;
+    if (n < 2 || !(conf > 0.0 && conf < 1.0))
+        return -1;
+    *mean = mb__mean(x, n);
+    *sd = mb__std_dev(x, n);
+    double half = mb__student_quantile((1.0 + conf) / 2.0, (double)(n - 1)) * *sd / sqrt((double)n);
+    *low = *mean - half;
+    *high = *mean + half;
+    return isnan(half) ? -1 : 0;
+}
+
 /* ---- Random numbers ------------------------------------------------------------------ */
 
 /* splitmix64 (Steele, Lea & Flood 2014), used only to spread a seed over the state. */

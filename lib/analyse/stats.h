@@ -55,6 +55,18 @@ double mb__normal_quantile(double p);
  * percentiles) and the sign test use it. 1 for k >= n; NAN for p outside [0, 1]. */
 double mb__binom_cdf(uint64_t k, uint64_t n, double p);
 
+/* Student's t with df degrees of freedom (df > 0, not necessarily whole): the two-sided tail
+ * P(|T| >= t), and the p-quantile. Through the incomplete beta function, so accurate to about
+ * 1e-13 relative; NAN for arguments outside their ranges. */
+double mb__student_two_sided(double t, double df);
+double mb__student_quantile(double p, double df);
+
+/* The mean of x (n >= 2) and its Student t interval at level conf, mean +- t s / sqrt(n), with
+ * the sample standard deviation s in *sd. Returns 0, or -1 (outputs NAN) when n < 2 or conf is
+ * outside (0, 1). */
+int mb__mean_interval(const double *x, size_t n, double conf, double *mean, double *low,
+                      double *high, double *sd);
+
 /* ---- Random numbers ------------------------------------------------------------------ */
 
 /* xoshiro256** seeded through splitmix64: fast, small state, good statistical quality. */

@@ -202,6 +202,8 @@ static void settings(json_emitter *j, const mb_settings *s)
     key(j, "smoke");
     fputs(s->smoke ? "true" : "false", j->out);
     number(j, "profile_time_s", s->profile_time_s);
+    unsigned64(j, "forks", s->forks);
+    unsigned64(j, "rounds", s->rounds);
     close_container(j, '}');
 }
 
@@ -417,6 +419,23 @@ static void instructions(json_emitter *j, const mb_run_info *info, const mb_resu
 }
 
 /* Three parallel arrays in run order, each on one line. */
+/* The parts the result was measured in: their count, medians and spread. */
+static void parts(json_emitter *j, const mb_result *r)
+{
+    size_t n = r->part_medians ? r->n_parts : 0;
+    open_key(j, "parts", '{');
+    unsigned64(j, "count", r->n_parts);
+    key(j, "medians_ns");
+    fputc('[', j->out);
+    for (size_t i = 0; i < n; i++) {
+        fputs(i ? ", " : "", j->out);
+        mb__json_number(j->out, r->part_medians[i]);
+    }
+    fputc(']', j->out);
+    number(j, "log_sd", r->part_log_sd);
+    close_container(j, '}');
+}
+
 static void raw_samples(json_emitter *j, const mb_result *r)
 {
     size_t n = r->sample_iters && r->sample_ns ? r->n_samples : 0;
@@ -505,6 +524,7 @@ static void change(json_emitter *j, const char *name, const char *baseline, cons
     string(j, "verdict", mb_verdict_name(c->verdict));
     number(j, "baseline_median_ns", c->baseline_median_ns);
     unsigned64(j, paired ? "rounds" : "baseline_samples", c->baseline_samples);
+    unsigned64(j, "parts", c->parts);
     number(j, "ratio", c->ratio);
     number(j, "ratio_low", c->low);
     number(j, "ratio_high", c->high);
@@ -552,6 +572,7 @@ static int json_result(void *user, const mb_run_info *info, const mb_result *r)
     number(j, "confidence", r->confidence);
     unsigned64(j, "resamples", r->resamples);
     estimates(j, r);
+    parts(j, r);
 
     open_key(j, "distribution", '{');
     number(j, "q1_ns", r->q1);

@@ -11,6 +11,7 @@
 
 #include "baseline.h"
 #include "counters.h"
+#include "ctx.h"
 #include "log.h"
 #include "microbe_internal.h"
 #include "numbers.h"
@@ -397,6 +398,19 @@ static int run_interruptible(mb_ctx *ctx)
     return rc;
 }
 
+/* A finished run's exit code: 1 when a benchmark failed, 3 when one regressed and the gate
+ * was asked for, else 0. */
+static int exit_code_of(const mb_ctx *ctx, int fail_on_regression)
+{
+    int failed = 0, regressed = 0;
+    for (size_t i = 0; i < mb_ctx_result_count(ctx); i++) {
+        const mb_result *r = mb_ctx_result(ctx, i);
+        failed |= r->status == MB_STATUS_FAILED;
+        regressed |= r->change.verdict == MB_VERDICT_REGRESSED;
+    }
+    return failed ? 1 : regressed && fail_on_regression ? 3 : 0;
+}
+
 int mb_main(int argc, char **argv)
 {
     const char *prog = program_name(argv);
@@ -432,6 +446,14 @@ int mb_main(int argc, char **argv)
         return 2;
     }
 
+    mb_ctx_set_program(ctx, argv);
+    if (mb__ctx_part_request()) {
+        /* Started by mb_run to measure parts: no outputs, no listing; mb_run does not return. */
+        rc = mb_run(ctx);
+        mb_ctx_free(ctx);
+        return rc ? 1 : 0;
+    }
+
     size_t selected = 0;
     rc = mb_ctx_list(ctx, cli.flag[MB__OPT_LIST] ? print_bench_name : count_bench, &selected);
     int exit_code = 0;
@@ -462,15 +484,7 @@ int mb_main(int argc, char **argv)
             fprintf(stderr, "%s: error: %s\n", prog, mb_strerror(rc));
         exit_code = bad_input ? 2 : 1;
     } else {
-        int regressed = 0;
-        for (size_t i = 0; i < mb_ctx_result_count(ctx); i++) {
-            const mb_result *r = mb_ctx_result(ctx, i);
-            if (r->status == MB_STATUS_FAILED)
-                exit_code = 1;
-            regressed |= r->change.verdict == MB_VERDICT_REGRESSED;
-        }
-        if (exit_code == 0 && regressed && cli.flag[MB__OPT_FAIL_ON_REGRESSION])
-            exit_code = 3;
+        exit_code = exit_code_of(ctx, cli.flag[MB__OPT_FAIL_ON_REGRESSION]);
     }
     mb_ctx_free(ctx);
     return exit_code;

@@ -35,38 +35,33 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-enum outcome { READABLE, TIMED_OUT, INTERRUPTED, FAILED };
 
-/* Waits until fd has something to read (data, or the end when the child is gone), the
- * deadline passes or *stop is raised. */
-static enum outcome wait_readable(int fd, double timeout_s, const volatile sig_atomic_t *stop)
+mb__outcome mb__wait_readable(int fd, double timeout_s, const volatile sig_atomic_t *stop)
 {
     double deadline = timeout_s > 0 ? now_s() + timeout_s : 0;
     for (;;) {
         if (stop && *stop)
-            return INTERRUPTED;
+            return MB__INTERRUPTED;
         int wait_ms = -1;
         if (deadline > 0) {
             double left = deadline - now_s();
             if (left <= 0)
-                return TIMED_OUT;
+                return MB__TIMED_OUT;
             wait_ms = left > 3600 ? 3600000 : (int)(left * 1000) + 1;
         }
         struct pollfd p = {fd, POLLIN, 0};
         int ready = poll(&p, 1, wait_ms);
         if (ready < 0 && errno != EINTR)
-            return FAILED;
+            return MB__FAILED;
         if (ready > 0)
-            return READABLE;
+            return MB__READABLE;
     }
 }
 
-/* Sets m's failure to say how the child ended without sending a measurement. Returns 0 or
- * MB_ENOMEM. */
-static int describe(mb__measurement *m, enum outcome outcome, int status, double timeout_s)
+int mb__describe_end(mb__measurement *m, mb__outcome outcome, int status, double timeout_s)
 {
     char text[160];
-    if (outcome == TIMED_OUT)
+    if (outcome == MB__TIMED_OUT)
         snprintf(text, sizeof text, "timed out after %g s (--timeout)", timeout_s);
     else if (WIFSIGNALED(status))
         snprintf(text, sizeof text, "crashed: signal %d (%s)", WTERMSIG(status),
@@ -95,31 +90,31 @@ int mb__isolate(mb__measure_fn fn, void *arg, double timeout_s, const volatile s
         child(fds[1], fn, arg);
     }
     close(fds[1]);
-    enum outcome outcome = wait_readable(fds[0], timeout_s, stop);
+    mb__outcome outcome = mb__wait_readable(fds[0], timeout_s, stop);
     mb__measurement sent = {0};
     int sent_status = 0, got = MB_EIO;
-    if (outcome == READABLE)
+    if (outcome == MB__READABLE)
         got = mb__measurement_read(fds[0], &sent, &sent_status);
     close(fds[0]); /* a child still writing then dies of SIGPIPE */
-    if (outcome != READABLE)
+    if (outcome != MB__READABLE)
         kill(pid, SIGKILL);
     int status = 0;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
         ;
 
-    int err = outcome == INTERRUPTED ? MB_EINTR
-              : outcome == FAILED    ? MB_EIO
+    int err = outcome == MB__INTERRUPTED ? MB_EINTR
+              : outcome == MB__FAILED    ? MB_EIO
               : got == MB_ENOMEM     ? MB_ENOMEM
                                      : 0;
     /* Whether the child ended without sending a whole measurement. */
-    int ended = outcome == TIMED_OUT || got != 0 || WIFSIGNALED(status) || WEXITSTATUS(status) != 0;
+    int ended = outcome == MB__TIMED_OUT || got != 0 || WIFSIGNALED(status) || WEXITSTATUS(status) != 0;
     if (!err && !ended && sent_status == 0) {
         *m = sent;
         return 0;
     }
     mb__measurement_free(&sent);
     if (!err)
-        err = ended ? describe(m, outcome, status, timeout_s) : sent_status;
+        err = ended ? mb__describe_end(m, outcome, status, timeout_s) : sent_status;
     if (err)
         *m = (mb__measurement){0};
     return err;

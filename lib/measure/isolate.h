@@ -21,6 +21,18 @@ typedef int (*mb__measure_fn)(void *arg, mb__measurement *m);
  * (...)"), and still returns 0: the benchmark failed, the run goes on. Returns the
  * child's own error, MB_EINTR when *stop was raised (the child is killed), or MB_ENOMEM /
  * MB_EIO (no pipe or no fork: errno says why); *m is then empty. */
+/* How waiting for a child's record ended. */
+typedef enum mb__outcome { MB__READABLE, MB__TIMED_OUT, MB__INTERRUPTED, MB__FAILED } mb__outcome;
+
+/* Waits until fd has something to read (data, or the end when the child is gone), timeout_s
+ * seconds pass (0: no limit) or *stop (when not NULL) is raised. */
+mb__outcome mb__wait_readable(int fd, double timeout_s, const volatile sig_atomic_t *stop);
+
+/* Sets m's failure to say how a child (waitpid status) ended without sending a whole record:
+ * "timed out after ...", "crashed: signal ...", "the process exited with status ...". Returns
+ * 0 or MB_ENOMEM. */
+int mb__describe_end(mb__measurement *m, mb__outcome outcome, int status, double timeout_s);
+
 int mb__isolate(mb__measure_fn fn, void *arg, double timeout_s, const volatile sig_atomic_t *stop,
                 mb__measurement *m);
 

@@ -15,6 +15,8 @@
 #include "microbe_internal.h"
 
 #include <errno.h>
+#include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -233,4 +235,104 @@ int mb__measurement_read(int fd, mb__measurement *m, int *status)
     }
     *status = h.status;
     return 0;
+}
+
+/* ---- Parts ------------------------------------------------------------------------------ */
+
+/* Concatenates the k arrays of `width` elements per sample of the parts (NULL when a part
+ * has none: its entries are NAN, or 0 for iteration counts) into one new array. */
+static void *concat(const mb__measurement *parts, size_t k, size_t n, size_t offset, size_t size,
+                    size_t width)
+{
+    char *out = malloc((n * width + 1) * size);
+    size_t at = 0;
+    for (size_t p = 0; out && p < k; p++) {
+        const void *src = *(void *const *)(const void *)((const char *)&parts[p] + offset);
+        size_t bytes = parts[p].n * width * size;
+        if (src)
+            memcpy(out + at, src, bytes);
+        else
+            for (size_t i = 0; i < parts[p].n * width; i++)
+                memcpy(out + at + i * size, &(double){NAN}, size);
+        at += bytes;
+    }
+    return out;
+}
+
+/* The latency of the parts together: each percentile the median of the parts' values, its
+ * interval from the lowest low to the highest high; counts, extremes and mean over all. */
+static mb_latency merged_latency(const mb__measurement *parts, size_t k)
+{
+    mb_latency l = parts[0].latency;
+    double values[64], sum = 0;
+    size_t used = k < 64 ? k : 64;
+    l.n = 0;
+    for (size_t p = 0; p < k; p++) {
+        const mb_latency *q = &parts[p].latency;
+        l.n += q->n;
+        sum += q->mean_ns * (double)q->n;
+        l.min_ns = q->min_ns < l.min_ns ? q->min_ns : l.min_ns;
+        l.max_ns = q->max_ns > l.max_ns ? q->max_ns : l.max_ns;
+    }
+    l.mean_ns = l.n ? sum / (double)l.n : NAN;
+    for (int j = 0; j < MB_PERCENTILES; j++) {
+        for (size_t p = 0; p < used; p++) {
+            const mb_percentile *q = &parts[p].latency.percentiles[j];
+            values[p] = q->ns;
+            l.percentiles[j].low = fmin(l.percentiles[j].low, q->low);
+            l.percentiles[j].high = fmax(l.percentiles[j].high, q->high);
+        }
+        /* A small insertion sort: at most 64 parts. */
+        for (size_t a = 1; a < used; a++)
+            for (size_t b = a; b > 0 && values[b - 1] > values[b]; b--) {
+                double v = values[b];
+                values[b] = values[b - 1];
+                values[b - 1] = v;
+            }
+        l.percentiles[j].ns = used % 2 ? values[used / 2]
+                                       : (values[used / 2 - 1] + values[used / 2]) / 2;
+    }
+    return l;
+}
+
+int mb__measurement_merge(mb__measurement *parts, size_t k, size_t *part_ends,
+                          mb__measurement *out)
+{
+    size_t n = 0, nc = parts[0].n_counters;
+    for (size_t p = 0; p < k; p++) {
+        n += parts[p].n;
+        part_ends[p] = n;
+    }
+    *out = parts[0];
+    out->n = n;
+    out->failure = NULL;
+    out->failure_text = NULL;
+    out->iters = concat(parts, k, n, offsetof(mb__measurement, iters), sizeof(uint64_t), 1);
+    out->ns = concat(parts, k, n, offsetof(mb__measurement, ns), sizeof(double), 1);
+    out->counter_values = nc ? concat(parts, k, n, offsetof(mb__measurement, counter_values),
+                                      sizeof(double), nc)
+                             : NULL;
+    out->counter_coverage = nc ? concat(parts, k, n, offsetof(mb__measurement, counter_coverage),
+                                        sizeof(double), nc)
+                               : NULL;
+    out->user_values = concat(parts, k, n, offsetof(mb__measurement, user_values), sizeof(double),
+                              MB_USER_COUNTERS_MAX);
+    if (out->mode == MB_MODE_LATENCY || out->mode == MB_MODE_COLD)
+        out->latency = merged_latency(parts, k);
+    int err = out->iters && out->ns && out->user_values && (!nc || out->counter_values) &&
+                      (!nc || out->counter_coverage)
+                  ? 0
+                  : MB_ENOMEM;
+    /* The first failure, skip or stop reason other than a reached precision tells. */
+    for (size_t p = 0; p < k && !err; p++) {
+        if (parts[p].report.outcome && !out->report.outcome)
+            out->report = parts[p].report;
+        if (parts[p].failure && !out->failure)
+            err = mb__measurement_fail(out, parts[p].failure);
+        if (parts[p].stop != MB_STOP_PRECISION)
+            out->stop = parts[p].stop;
+    }
+    if (err)
+        mb__measurement_free(out);
+    return err;
 }

@@ -307,6 +307,13 @@ static void settings(reader *rd, json *obj)
     integer_int(rd, obj, "log_level", &s->log_level);
     tristate(rd, obj, "smoke", &s->smoke);
     number(rd, obj, "profile_time_s", &s->profile_time_s);
+    /* Files written before parts have neither: they were measured in one part. */
+    s->forks = 0;
+    s->rounds = 1;
+    if (mb__json_get(obj, "forks"))
+        uint32(rd, obj, "forks", &s->forks);
+    if (mb__json_get(obj, "rounds"))
+        uint32(rd, obj, "rounds", &s->rounds);
 }
 
 static void complexity(reader *rd, json *root)
@@ -622,7 +629,7 @@ static void change(reader *rd, json *b, const char *key, mb_change *c, const cha
     mb_settings *s = &rd->set->settings;
     int verdict = MB_VERDICT_NONE;
     uint64_t n = 0;
-    *c = (mb_change){MB_VERDICT_NONE, NAN, NAN, NAN, NAN, NAN, NAN, 0};
+    *c = (mb_change){MB_VERDICT_NONE, NAN, NAN, NAN, NAN, NAN, NAN, 0, 0};
     string(rd, obj, "baseline", baseline);
     enum_name(rd, obj, "verdict", verdict_name, 5, &verdict);
     number(rd, obj, "baseline_median_ns", &c->baseline_median_ns);
@@ -635,8 +642,43 @@ static void change(reader *rd, json *b, const char *key, mb_change *c, const cha
     number(rd, obj, "noise_threshold", &s->noise_threshold);
     number(rd, obj, "significance", &s->significance);
     number(rd, obj, "run_noise", &s->run_noise);
+    uint64_t parts = 0;
+    if (mb__json_get(obj, "parts"))
+        uint64(rd, obj, "parts", &parts);
     c->verdict = (mb_verdict)verdict;
     c->baseline_samples = (size_t)n;
+    c->parts = (size_t)parts;
+}
+
+/* The parts a result was measured in (optional: files written before parts have none, and
+ * read as one part). */
+static void parts_of(reader *rd, json *b, mb_result *r)
+{
+    r->n_parts = 1;
+    r->part_log_sd = NAN;
+    if (!mb__json_get(b, "parts"))
+        return;
+    json *obj = object(rd, b, "parts");
+    uint64_t count = 1;
+    uint64(rd, obj, "count", &count);
+    json *medians = array(rd, obj, "medians_ns", MB__SAVED_MAX_SAMPLES);
+    number(rd, obj, "log_sd", &r->part_log_sd);
+    if (rd->rc || !medians)
+        return;
+    size_t n = medians->len;
+    double *m = keep(rd, (n + 1) * sizeof *m);
+    for (size_t i = 0; m && i < n && !rd->rc; i++)
+        rd->rc = mb__json_as_number(&medians->u.items[i], "item of \"medians_ns\"", &m[i], rd->je);
+    if (!m || rd->rc)
+        return;
+    if (n != count && n != 0) {
+        snprintf(rd->je->message, sizeof rd->je->message,
+                 "line %u, column %u: parts must hold count medians", obj->line, obj->column);
+        rd->rc = MB_EINVAL;
+        return;
+    }
+    r->n_parts = (size_t)count;
+    r->part_medians = n ? m : NULL;
 }
 
 static void instructions(reader *rd, json *b, mb_result *r)
@@ -647,7 +689,7 @@ static void instructions(reader *rd, json *b, mb_result *r)
         return;
     mb_change *c = &r->instructions_change;
     int verdict = MB_VERDICT_NONE;
-    *c = (mb_change){MB_VERDICT_NONE, NAN, NAN, NAN, NAN, NAN, NAN, 1};
+    *c = (mb_change){MB_VERDICT_NONE, NAN, NAN, NAN, NAN, NAN, NAN, 1, 0};
     string(rd, obj, "baseline", &rd->set->settings.baseline);
     enum_name(rd, obj, "verdict", verdict_name, 5, &verdict);
     number(rd, obj, "baseline_instructions_per_iteration", &c->baseline_median_ns);
@@ -771,6 +813,7 @@ static void result(reader *rd, json *b, mb_result *r)
     number(rd, b, "confidence", &r->confidence);
     uint32(rd, b, "resamples", &r->resamples);
     estimates(rd, b, r);
+    parts_of(rd, b, r);
     spread(rd, b, r);
     latency(rd, b, r);
     json *throughput = object(rd, b, "throughput");

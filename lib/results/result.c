@@ -6,6 +6,7 @@
  */
 #include "result.h"
 #include "registry.h"
+#include "stats.h"
 
 #include <math.h>
 #include <stddef.h>
@@ -39,7 +40,7 @@ static mb_rate rate_of(double per_iter, const mb_estimate *median, size_t n_samp
 /* The parts of a result's block, in an order that keeps each aligned: a part's size is
  * rounded up to what any type needs. */
 typedef struct layout {
-    size_t counters, user, iters, ns, totals, classes, names, message, bytes;
+    size_t counters, user, iters, ns, totals, parts, classes, names, message, bytes;
 } layout;
 
 static size_t part(size_t bytes)
@@ -48,7 +49,7 @@ static size_t part(size_t bytes)
     return (bytes + a - 1) / a * a;
 }
 
-static layout plan_block(size_t n, size_t nc, size_t nu, size_t message_len)
+static layout plan_block(size_t n, size_t nc, size_t nu, size_t np, size_t message_len)
 {
     layout l;
     l.counters = 0;
@@ -56,11 +57,41 @@ static layout plan_block(size_t n, size_t nc, size_t nu, size_t message_len)
     l.iters = l.user + part(nu * sizeof(mb_user_counter));
     l.ns = l.iters + part(n * sizeof(uint64_t));
     l.totals = l.ns + part(n * sizeof(double));
-    l.classes = l.totals + part(nc * n * sizeof(double));
+    l.parts = l.totals + part(nc * n * sizeof(double));
+    l.classes = l.parts + part(np * sizeof(double));
     l.names = l.classes + part(n);
     l.message = l.names + part(nu * MB__USER_NAME_MAX);
     l.bytes = l.message + message_len + 1;
     return l;
+}
+
+/* The parts' medians into medians, and from them r's median: the geometric mean of the parts'
+ * medians with the Student t interval of their logarithms (docs/statistics.md), which holds
+ * the spread between parts where the samples' own interval sees only the noise within one.
+ * A part without samples (it failed) has no median, and the interval comes from the others.
+ * scratch holds m->n doubles. */
+static void between_parts(const mb__measurement *m, const mb__result_inputs *in, mb_result *r,
+                          double *medians, double *scratch)
+{
+    size_t start = 0, k = 0;
+    for (size_t p = 0; p < in->n_parts; p++) {
+        size_t end = in->part_ends[p];
+        for (size_t i = start; i < end; i++)
+            scratch[i - start] = m->ns[i] / (double)m->iters[i];
+        medians[p] = end > start ? mb__median(scratch, end - start, scratch + (end - start)) : NAN;
+        start = end;
+    }
+    for (size_t p = 0; p < in->n_parts; p++)
+        if (medians[p] > 0)
+            scratch[k++] = log(medians[p]);
+    r->part_medians = medians;
+    double mean, low, high, sd;
+    if (mb__mean_interval(scratch, k, in->settings->confidence, &mean, &low, &high, &sd) != 0)
+        return;
+    r->part_log_sd = sd;
+    r->median = (mb_estimate){exp(mean), exp(low), exp(high), exp(mean) * sd / sqrt((double)k)};
+    r->median_level = in->settings->confidence;
+    r->rel_half_width = (r->median.high - r->median.low) / 2 / r->median.point;
 }
 
 /* What r says of how m was measured, and its samples copied into the block at l. */
@@ -92,7 +123,8 @@ int mb__result_make(const mb__measurement *m, const mb__result_inputs *in, mb_re
     size_t n = m->n, nc = in->counters ? m->n_counters : 0;
     size_t nu = n && m->user_values ? m->report.n_user : 0;
     const char *text = m->report.outcome ? m->report.message : m->failure;
-    layout l = plan_block(n, nc, nu, text ? strlen(text) : 0);
+    size_t np = in->n_parts > 1 && n ? in->n_parts : 0;
+    layout l = plan_block(n, nc, nu, np, text ? strlen(text) : 0);
     char *b = malloc(l.bytes);
     double *scratch = malloc((4 * n + nc + 1) * sizeof *scratch);
     *r = (mb_result){0};
@@ -101,9 +133,12 @@ int mb__result_make(const mb__measurement *m, const mb__result_inputs *in, mb_re
         mb__result_identify(r, in->bench);
         /* A failed benchmark still reports what it measured before failing. */
         measured(m, s, b, &l, r);
-        err = mb__analyze(m, s, in->seed + 1, in->loop_ns, r, (unsigned char *)b + l.classes,
-                          scratch);
+        err = mb__analyze(m, in, r, (unsigned char *)b + l.classes, scratch);
     }
+    r->n_parts = in->n_parts > 1 ? in->n_parts : 1;
+    r->part_log_sd = NAN;
+    if (!err && np)
+        between_parts(m, in, r, (double *)(void *)(b + l.parts), scratch);
     if (err) {
         free(b);
         free(scratch);

@@ -15,6 +15,8 @@ typedef struct mb__result_inputs {
     uint64_t seed;                /* the benchmark's seed (mb__bench_seed) */
     double loop_ns;               /* an empty MB_LOOP's time per iteration, 0 if unknown */
     const mb__counters *counters; /* the run's counter set, or NULL */
+    const size_t *part_ends;      /* where each part's samples end (mb__measurement_merge) */
+    size_t n_parts;               /* 0 or 1: one part */
 } mb__result_inputs;
 
 /* Fills *r (all of it, from zero) from m and in: identity, status and message, the samples
@@ -26,10 +28,11 @@ int mb__result_make(const mb__measurement *m, const mb__result_inputs *in, mb_re
                     void **block);
 
 /* The statistics, outliers and diagnostics of r from the samples in m (r->n_samples set):
- * each sample's outlier class into cls; scratch holds 4 * m->n doubles. loop_ns is the empty
- * loop's time per iteration (0 if unknown). Returns 0 or MB_ENOMEM. */
-int mb__analyze(const mb__measurement *m, const mb_settings *s, uint64_t seed, double loop_ns,
-                mb_result *r, unsigned char *cls, double *scratch);
+ * each sample's outlier class into cls; scratch holds 4 * m->n doubles. With parts (in), the
+ * diagnostics of the samples see each part's samples scaled to the common median. Returns 0
+ * or MB_ENOMEM. */
+int mb__analyze(const mb__measurement *m, const mb__result_inputs *in, mb_result *r,
+                unsigned char *cls, double *scratch);
 
 /* The counters of m (m->n_counters of set) into out, with their per-iteration medians,
  * intervals and coverage, each one's m->n sample totals in totals (n_counters * n), and their

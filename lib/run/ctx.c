@@ -62,6 +62,8 @@ static void free_results(mb_ctx *ctx)
     free(ctx->result_blocks);
     free(ctx->selected);
     free(ctx->names);
+    free(ctx->done);
+    ctx->done = NULL;
     free(ctx->complexity);
     ctx->complexity = NULL;
     ctx->n_complexity = 0;
@@ -113,6 +115,11 @@ void mb__ctx_set_clock(mb_ctx *ctx, const mb__clock *clock)
     ctx->timer_probed = 0;
 }
 
+void mb_ctx_set_program(mb_ctx *ctx, char *const *argv)
+{
+    ctx->program = argv && argv[0] ? argv : NULL;
+}
+
 void mb__ctx_set_environment(mb_ctx *ctx, const mb_environment *env)
 {
     ctx->fixed_env = env;
@@ -156,56 +163,6 @@ static int find_duplicate(const mb_ctx *ctx, size_t n)
     return 0;
 }
 
-enum emit_phase { EMIT_BEGIN, EMIT_RESULT, EMIT_END };
-
-/* Calls one callback of every emitter, in the order they were added; stops at the first
- * error. */
-static int emit(mb_ctx *ctx, enum emit_phase phase, const mb_run_info *info, const mb_result *r)
-{
-    for (size_t i = 0; i < ctx->n_emitters; i++) {
-        const mb_emitter *e = &ctx->emitters[i];
-        int err = 0;
-        if (phase == EMIT_BEGIN && e->begin)
-            err = e->begin(e->user, info);
-        else if (phase == EMIT_RESULT && e->result)
-            err = e->result(e->user, info, r);
-        else if (phase == EMIT_END && e->end)
-            err = e->end(e->user, info);
-        if (err)
-            return err;
-    }
-    return 0;
-}
-
-/* Result i, made from what was measured of bench, whose skip or failure is logged. */
-static int finish_result(mb_ctx *ctx, const mb_bench *bench, const mb__measurement *m, size_t i)
-{
-    const mb_settings *s = &ctx->settings;
-    if (m->report.outcome)
-        mb__log(s, m->report.outcome == MB_STATUS_FAILED ? MB_LOG_ERROR : MB_LOG_INFO, "%s: %s: %s",
-                bench->name, m->report.outcome == MB_STATUS_FAILED ? "failed" : "skipped",
-                m->report.message);
-    else if (m->failure)
-        mb__log(s, MB_LOG_ERROR, "%s: %s", bench->name, m->failure);
-    mb__ctx_progress(ctx, ctx->n_results, ctx->n_selected, bench->name, "analysing");
-    mb__result_inputs in = {bench, s, mb__bench_seed(s->seed, bench->name), ctx->loop_ns,
-                            ctx->counters};
-    return mb__result_make(m, &in, &ctx->results[i], &ctx->result_blocks[i]);
-}
-
-/* The selected benchmarks in bench i's comparison group, from i on, in run order: their
- * indexes in idx (room for n_selected), their count returned (1 outside groups). */
-static size_t group_members(const mb_ctx *ctx, size_t i, size_t *idx)
-{
-    const char *group = ctx->selected[i]->group;
-    size_t k = 0;
-    idx[k++] = i;
-    for (size_t j = i + 1; group && j < ctx->n_selected; j++)
-        if (ctx->selected[j]->group && strcmp(ctx->selected[j]->group, group) == 0)
-            idx[k++] = j;
-    return k;
-}
-
 /* Measures the comparison group of bench `first` (k >= 2 selected members) together, and
  * fills all the members' results. */
 static int run_group(mb_ctx *ctx, const size_t *idx, size_t k)
@@ -229,7 +186,7 @@ static int run_group(mb_ctx *ctx, const size_t *idx, size_t k)
     double wall_s = (double)(ctx->clock->now_ns(ctx->clock->user) - start) / 1e9;
     for (size_t j = 0; j < k && !err; j++) {
         mb_result *r = &ctx->results[idx[j]];
-        err = finish_result(ctx, ctx->selected[idx[j]], &ms[j], idx[j]);
+        err = mb__ctx_finish_result(ctx, &ms[j], idx[j], NULL, 0);
         r->group_baseline = base->name;
         r->wall_time_s = wall_s / (double)k;
         if (!err && j > 0 && !ms[0].failure && !ms[j].failure)
@@ -283,7 +240,7 @@ static int run_one(mb_ctx *ctx, size_t i)
     }
     if (err)
         return err;
-    err = finish_result(ctx, bench, &m, i);
+    err = mb__ctx_finish_result(ctx, &m, i, NULL, 0);
     mb__measurement_free(&m);
     ctx->results[i].wall_time_s = (double)(ctx->clock->now_ns(ctx->clock->user) - start) / 1e9;
     return err;
@@ -314,7 +271,8 @@ static int select_run(mb_ctx *ctx)
     ctx->names = malloc((n + 1) * sizeof *ctx->names);
     ctx->results = calloc(n + 1, sizeof *ctx->results);
     ctx->result_blocks = calloc(n + 1, sizeof *ctx->result_blocks);
-    if (!ctx->names || !ctx->results || !ctx->result_blocks)
+    ctx->done = calloc(n + 1, 1);
+    if (!ctx->names || !ctx->results || !ctx->result_blocks || !ctx->done)
         return MB_ENOMEM;
     for (size_t i = 0; i < n; i++)
         ctx->names[i] = ctx->selected[i]->name;
@@ -362,7 +320,7 @@ static void start_run(mb_ctx *ctx, mb_run_info *info)
  * member; a later member was measured with the first) and makes its result. */
 static int measure_next(mb_ctx *ctx, size_t i, size_t *idx)
 {
-    size_t k = group_members(ctx, i, idx), n = ctx->n_selected;
+    size_t k = mb__ctx_group_members(ctx, i, idx), n = ctx->n_selected;
     int err = 0;
     if (ctx->results[i].name) {
         /* Measured with its group's first member. */
@@ -377,8 +335,21 @@ static int measure_next(mb_ctx *ctx, size_t i, size_t *idx)
     return err;
 }
 
-/* Measures every selected benchmark in run order; each result is counted, saved, and emitted
- * at once unless the verdicts must wait for the whole suite (ctx->defer). */
+/* Whether the run measures in parts (docs/measurement.md): a timed run with forks of a program
+ * it can start again, or with more than one round. Otherwise (forks 0, or an embedding host
+ * that set no program) each benchmark is measured once in this process, or with --isolate
+ * in a forked child. */
+static int in_parts(const mb_ctx *ctx)
+{
+    const mb_settings *s = &ctx->settings;
+    if (s->smoke || s->profile_time_s > 0)
+        return 0;
+    return (s->forks > 0 && ctx->program) || s->rounds > 1;
+}
+
+/* Measures every selected benchmark; each result is counted, saved, and emitted in run order
+ * as soon as it and those before it are done, unless the verdicts must wait for the whole
+ * suite (ctx->defer). */
 static int measure_all(mb_ctx *ctx, const mb_run_info *info)
 {
     size_t n = ctx->n_selected;
@@ -389,20 +360,14 @@ static int measure_all(mb_ctx *ctx, const mb_run_info *info)
     ctx->finished_s = 0;
     ctx->defer = ctx->baseline != NULL;
     for (size_t i = 0; i < n; i++)
-        ctx->defer |= group_members(ctx, i, idx) > 1;
+        ctx->defer |= mb__ctx_group_members(ctx, i, idx) > 1;
     int err = 0;
-    for (size_t i = 0; i < n && !err; i++) {
+    if (in_parts(ctx))
+        err = mb__ctx_measure_parts(ctx, info);
+    for (size_t i = 0; i < n && !err && !in_parts(ctx); i++) {
         err = measure_next(ctx, i, idx);
-        if (err)
-            break;
-        mb_result *r = &ctx->results[i];
-        ctx->n_results = i + 1;
-        ctx->finished_s += r->wall_time_s;
-        r->instructions_per_iter = NAN;
-        mb__ctx_count_instructions(ctx, r);
-        err = mb__ctx_save_result(ctx, info, r);
-        if (!err && !ctx->defer)
-            err = emit(ctx, EMIT_RESULT, info, r);
+        if (!err)
+            err = mb__ctx_result_done(ctx, info, i);
         if (!err && ctx->interrupt)
             err = MB_EINTR; /* this one finished just as the interruption came */
     }
@@ -418,7 +383,7 @@ static int end_run(mb_ctx *ctx, mb_run_info *info, int err)
     if (ctx->defer && (!err || err == MB_EINTR)) {
         int emit_err = mb__ctx_verdicts(ctx);
         for (size_t i = 0; i < ctx->n_results && !emit_err; i++)
-            emit_err = emit(ctx, EMIT_RESULT, info, &ctx->results[i]);
+            emit_err = mb__ctx_emit(ctx, MB__EMIT_RESULT, info, &ctx->results[i]);
         err = emit_err ? emit_err : err;
     }
     if (!err || err == MB_EINTR) {
@@ -428,10 +393,10 @@ static int end_run(mb_ctx *ctx, mb_run_info *info, int err)
     if (err == MB_EINTR) {
         info->interrupted = 1;
         info->n_benchmarks = ctx->n_results;
-        int end_err = emit(ctx, EMIT_END, info, NULL);
+        int end_err = mb__ctx_emit(ctx, MB__EMIT_END, info, NULL);
         return end_err ? end_err : MB_EINTR;
     }
-    return err ? err : emit(ctx, EMIT_END, info, NULL);
+    return err ? err : mb__ctx_emit(ctx, MB__EMIT_END, info, NULL);
 }
 
 int mb_run(mb_ctx *ctx)
@@ -443,14 +408,21 @@ int mb_run(mb_ctx *ctx)
     int child = mb__callgrind_child(&child_bench, &child_iters);
     if (child) /* this program was started by --instructions: answer, and only that */
         return child < 0 ? child : mb__ctx_callgrind_child(ctx, child_bench, child_iters);
-    int err = mb__ctx_load_baseline(ctx);
+    const char *part = mb__ctx_part_request();
+    if (part) { /* the parent reports what matters, once */
+        ctx->settings.log = NULL;
+        ctx->settings.progress = NULL;
+    }
+    int err = part ? 0 : mb__ctx_load_baseline(ctx);
     if (!err)
         err = select_run(ctx);
     if (err)
         return err;
     mb_run_info info;
     start_run(ctx, &info);
-    err = emit(ctx, EMIT_BEGIN, &info, NULL);
+    if (part) /* this program was started to measure parts: measure them, and only that */
+        return mb__ctx_part_child(ctx, part);
+    err = mb__ctx_emit(ctx, MB__EMIT_BEGIN, &info, NULL);
     if (!err)
         err = measure_all(ctx, &info);
     return end_run(ctx, &info, err);

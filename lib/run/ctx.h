@@ -45,9 +45,34 @@ struct mb_ctx {
     const char **names;
     mb_result *results;
     void **result_blocks; /* each result's one block of memory (mb__result_make) */
-    size_t n_results;
+    unsigned char *done; /* per selected benchmark: its result is finished */
+    size_t n_results;    /* the finished results before the first unfinished one */
     size_t n_selected;
+    char *const *program; /* mb_ctx_set_program's argv, or NULL: parts run in this process */
 };
+
+/* finish.c: one callback of every emitter, in the order they were added, stopping at the first
+ * error (its code returned); */
+typedef enum mb__emit_phase { MB__EMIT_BEGIN, MB__EMIT_RESULT, MB__EMIT_END } mb__emit_phase;
+int mb__ctx_emit(mb_ctx *ctx, mb__emit_phase phase, const mb_run_info *info, const mb_result *r);
+/* result i made from m (samples of n_parts parts ending at part_ends, or NULL and 0),
+ * its skip or failure logged; and a finished result counted, saved, and emitted in run
+ * order. Each returns 0 or MB_E*. */
+int mb__ctx_finish_result(mb_ctx *ctx, const mb__measurement *m, size_t i, const size_t *part_ends,
+                          size_t n_parts);
+int mb__ctx_result_done(mb_ctx *ctx, const mb_run_info *info, size_t i);
+/* The selected benchmarks in bench i's comparison group, from i on, in run order: their
+ * indexes in idx (room for n_selected), their count returned (1 outside groups). */
+size_t mb__ctx_group_members(const mb_ctx *ctx, size_t i, size_t *idx);
+
+/* parts.c: the measurement of the whole selection in parts, in children of the program or in
+ * this process, each benchmark's result finished (mb__ctx_result_done) once its last part is
+ * in. Returns 0, MB_EINTR, MB_ENOMEM or MB_EIO (logged). */
+int mb__ctx_measure_parts(mb_ctx *ctx, const mb_run_info *info);
+/* The request that made this process a part child, or NULL; and the child's work: measure
+ * the parts asked for and send them to the parent. It returns only on failure (an MB_E*). */
+const char *mb__ctx_part_request(void);
+int mb__ctx_part_child(mb_ctx *ctx, const char *request);
 
 /* The runner of this context's run: its settings, clock, interruption flag and counters. */
 mb__runner mb__ctx_runner(const mb_ctx *ctx);

@@ -1,0 +1,547 @@
+/*
+ * Measuring in parts (docs/measurement.md): every selected benchmark is measured in
+ * forks x rounds short parts, each part of the whole suite in its own shuffled order, and a
+ * benchmark's result comes from all its parts together, its interval from the spread between
+ * them. With forks and a program to start again (mb_ctx_set_program), each fork is a fresh
+ * process of the program, started with exec, so that address-space layout, page mapping and
+ * the rest of a process's luck are drawn again for each; it measures the parts it is asked
+ * for (MICROBE_INTERNAL_PART) and sends each unit's raw measurements back through a pipe,
+ * never a result. Otherwise the parts are rounds in this process.
+ *
+ * A unit is what is measured at once: one benchmark, or the selected members of a comparison
+ * group (measured together, round by round). A unit that crashes, or outlasts --timeout, in
+ * a child fails there; its parts so far make its result, and the child's other units go on
+ * in a new child. POSIX (fork, exec, pipe, poll).
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include "compare.h"
+#include "ctx.h"
+#include "isolate.h"
+#include "log.h"
+#include "registry.h"
+#include "seed.h"
+#include "stats.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define PART_ENV "MICROBE_INTERNAL_PART"
+#define RECORD_MAGIC 0x6d627074u /* "mbpt" */
+/* A child that exits with this status before its first record could not start the program. */
+#define EXEC_FAILED 127
+
+/* One benchmark, or a comparison group's selected members: indexes into ctx->selected. */
+typedef struct unit {
+    size_t k;
+    size_t *idx;
+    int finished; /* its results are made */
+} unit;
+
+/* A part of a unit to measure: which part, which unit. */
+typedef struct entry {
+    uint32_t part, unit;
+} entry;
+
+/* What precedes each unit's k measurements on the pipe. */
+typedef struct record {
+    uint32_t magic, part, unit, k;
+    double wall_s; /* the unit's measuring time in the child */
+} record;
+
+/* The run in parts: its units and every measurement so far. */
+typedef struct parts {
+    mb_ctx *ctx;
+    const mb_run_info *info;
+    size_t n_units, n_parts;
+    unit *units;
+    size_t *idx;          /* the units' indexes, n_selected of them */
+    mb__measurement *m;   /* benchmark i's part p at i * n_parts + p */
+    unsigned char *have;  /* the same: measured */
+    size_t *parts_in;     /* per unit: parts received */
+    double *wall_s;       /* per unit: measuring time over its parts */
+    size_t done, total;   /* entries done and planned, for progress */
+} parts;
+
+/* ---- Units and order -------------------------------------------------------------------- */
+
+static int make_units(parts *ps)
+{
+    mb_ctx *ctx = ps->ctx;
+    size_t n = ctx->n_selected;
+    unsigned char *taken = calloc(n + 1, 1);
+    ps->units = calloc(n + 1, sizeof *ps->units);
+    ps->idx = malloc((n + 1) * sizeof *ps->idx);
+    if (!taken || !ps->units || !ps->idx) {
+        free(taken);
+        return MB_ENOMEM;
+    }
+    size_t used = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (taken[i])
+            continue;
+        unit *u = &ps->units[ps->n_units++];
+        u->idx = ps->idx + used;
+        u->k = ctx->selected[i]->group ? mb__ctx_group_members(ctx, i, u->idx) : 1;
+        u->idx[0] = i;
+        for (size_t j = 0; j < u->k; j++)
+            taken[u->idx[j]] = 1;
+        used += u->k;
+    }
+    free(taken);
+    return 0;
+}
+
+/* The seed of one part: the run's seed mixed with the part, so that each part shuffles the
+ * units and its samples its own way, and a rerun repeats them. */
+static uint64_t part_seed(uint64_t seed, size_t part)
+{
+    return seed ^ (0x9e3779b97f4a7c15u * (uint64_t)(part + 1));
+}
+
+/* Appends part p's units, in the part's own shuffled order, to e (at *n); the finished ones
+ * (failed earlier) are left out. Returns 0 or MB_ENOMEM. */
+static int order_part(const parts *ps, size_t p, entry *e, size_t *n)
+{
+    uint32_t *order = malloc((ps->n_units + 1) * sizeof *order);
+    if (!order)
+        return MB_ENOMEM;
+    for (size_t u = 0; u < ps->n_units; u++)
+        order[u] = (uint32_t)u;
+    mb__rng rng;
+    mb__rng_seed(&rng, part_seed(ps->ctx->settings.seed, p));
+    mb__shuffle_u32(&rng, order, ps->n_units);
+    for (size_t u = 0; u < ps->n_units; u++)
+        if (!ps->units[order[u]].finished)
+            e[(*n)++] = (entry){(uint32_t)p, order[u]};
+    free(order);
+    return 0;
+}
+
+/* ---- Measuring one unit ----------------------------------------------------------------- */
+
+/* Measures part `part` of unit u in this process into ms (u->k of them). */
+static int measure_unit(mb_ctx *ctx, const unit *u, size_t part, mb__measurement *ms)
+{
+    const mb_settings *s = &ctx->settings;
+    mb__runner runner = mb__ctx_runner(ctx);
+    const mb_bench *first = ctx->selected[u->idx[0]];
+    if (u->k == 1) {
+        mb__options opts = mb__bench_options(first);
+        return mb__measure(&runner, &opts, first->fn,
+                           part_seed(mb__bench_seed(s->seed, first->name), part), ms);
+    }
+    mb_bench_fn *fns = malloc(u->k * sizeof *fns);
+    if (!fns)
+        return MB_ENOMEM;
+    for (size_t j = 0; j < u->k; j++)
+        fns[j] = ctx->selected[u->idx[j]]->fn;
+    int err = mb__measure_group(&runner, fns, u->k,
+                                part_seed(mb__bench_seed(s->seed, first->group), part), ms);
+    free(fns);
+    return err;
+}
+
+/* ---- Results ---------------------------------------------------------------------------- */
+
+/* Benchmark i's result from the parts it has. */
+static int finish_bench(parts *ps, size_t i)
+{
+    size_t np = ps->n_parts, k = 0;
+    mb__measurement *got = malloc(np * sizeof *got), merged;
+    size_t *ends = malloc(np * sizeof *ends);
+    int err = got && ends ? 0 : MB_ENOMEM;
+    for (size_t p = 0; !err && p < np; p++)
+        if (ps->have[i * np + p])
+            got[k++] = ps->m[i * np + p];
+    if (!err && k > 0)
+        err = mb__measurement_merge(got, k, ends, &merged);
+    if (!err && k > 0) {
+        err = mb__ctx_finish_result(ps->ctx, &merged, i, ends, k);
+        mb__measurement_free(&merged);
+    }
+    free(got);
+    free(ends);
+    return err;
+}
+
+/* A group member's ratio to the group's first member: from the parts' medians, paired part
+ * by part, when there are two parts or more; else from the samples, paired round by round. */
+static int member_change(const mb_ctx *ctx, const mb_result *base, mb_result *r)
+{
+    if (base->status != MB_STATUS_OK || r->status != MB_STATUS_OK)
+        return 0;
+    if (base->n_parts >= 2 && r->n_parts == base->n_parts)
+        return mb__change_parts_paired(base->part_medians, r->part_medians, r->n_parts,
+                                       &ctx->settings, &r->paired);
+    return mb__change_of_member(base, r, &ctx->settings, &r->paired);
+}
+
+/* Unit u's results, once its last part is in or it failed: made, counted, emitted. */
+static int finish_unit(parts *ps, unit *u)
+{
+    mb_ctx *ctx = ps->ctx;
+    u->finished = 1;
+    int err = 0;
+    for (size_t j = 0; j < u->k && !err; j++)
+        err = finish_bench(ps, u->idx[j]);
+    const mb_result *base = &ctx->results[u->idx[0]];
+    for (size_t j = 0; j < u->k && !err; j++) {
+        mb_result *r = &ctx->results[u->idx[j]];
+        r->wall_time_s = ps->wall_s[u - ps->units] / (double)u->k;
+        if (u->k > 1)
+            r->group_baseline = base->name;
+        if (j > 0)
+            err = member_change(ctx, base, r);
+    }
+    for (size_t j = 0; j < u->k && !err; j++)
+        err = mb__ctx_result_done(ctx, ps->info, u->idx[j]);
+    for (size_t j = 0; j < u->k; j++)
+        for (size_t p = 0; p < ps->n_parts; p++)
+            mb__measurement_free(&ps->m[u->idx[j] * ps->n_parts + p]);
+    return err;
+}
+
+/* Keeps part p of unit u (ms: its k measurements, now owned here), and finishes the unit when
+ * that was its last part or the part failed. */
+static int keep(parts *ps, size_t p, size_t u_index, mb__measurement *ms, double wall_s)
+{
+    unit *u = &ps->units[u_index];
+    int failed = 0;
+    for (size_t j = 0; j < u->k; j++) {
+        size_t at = u->idx[j] * ps->n_parts + p;
+        ps->m[at] = ms[j];
+        ps->have[at] = 1;
+        failed |= ms[j].failure != NULL || ms[j].report.outcome != 0;
+    }
+    ps->wall_s[u_index] += wall_s;
+    ps->done++;
+    if (++ps->parts_in[u_index] == ps->n_parts || failed)
+        return finish_unit(ps, u);
+    return 0;
+}
+
+static void progress(parts *ps, const entry *e)
+{
+    mb_ctx *ctx = ps->ctx;
+    char phase[48];
+    snprintf(phase, sizeof phase, "part %u of %zu", e->part + 1, ps->n_parts);
+    ctx->finished_s = (double)(ctx->clock->now_ns(ctx->clock->user) - ctx->run_start) / 1e9;
+    const mb_bench *b = ctx->selected[ps->units[e->unit].idx[0]];
+    mb__ctx_progress(ctx, ps->done, ps->total,
+                     ps->units[e->unit].k > 1 ? b->group : b->name, phase);
+}
+
+/* ---- In this process -------------------------------------------------------------------- */
+
+static int run_here(parts *ps, const entry *e, size_t n)
+{
+    mb_ctx *ctx = ps->ctx;
+    mb__measurement *ms = malloc((ctx->n_selected + 1) * sizeof *ms);
+    int err = ms ? 0 : MB_ENOMEM;
+    for (size_t i = 0; i < n && !err; i++) {
+        const unit *u = &ps->units[e[i].unit];
+        if (u->finished)
+            continue;
+        progress(ps, &e[i]);
+        uint64_t start = ctx->clock->now_ns(ctx->clock->user);
+        err = measure_unit(ctx, u, e[i].part, ms);
+        double wall_s = (double)(ctx->clock->now_ns(ctx->clock->user) - start) / 1e9;
+        if (!err)
+            err = keep(ps, e[i].part, e[i].unit, ms, wall_s);
+        if (!err && ctx->interrupt)
+            err = MB_EINTR;
+    }
+    free(ms);
+    return err;
+}
+
+/* ---- The child ---------------------------------------------------------------------------- */
+
+const char *mb__ctx_part_request(void)
+{
+    return getenv(PART_ENV);
+}
+
+static int write_all(int fd, const void *data, size_t len)
+{
+    const char *p = data;
+    while (len > 0) {
+        ssize_t k = write(fd, p, len);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return MB_EIO;
+        p += k;
+        len -= (size_t)k;
+    }
+    return 0;
+}
+
+/* Parses "FD PART.UNIT,PART.UNIT,..." into fd and e (room for `cap`); the count, or -1. */
+static long parse_request(const char *text, int *fd, entry *e, size_t cap)
+{
+    char *end;
+    long v = strtol(text, &end, 10);
+    if (end == text || *end != ' ' || v < 0 || v > 1 << 20)
+        return -1;
+    *fd = (int)v;
+    size_t n = 0;
+    for (const char *p = end + 1; *p; n++) {
+        unsigned long part = strtoul(p, &end, 10);
+        if (end == p || *end != '.' || n == cap)
+            return -1;
+        p = end + 1;
+        unsigned long u = strtoul(p, &end, 10);
+        if (end == p || (*end && *end != ','))
+            return -1;
+        e[n] = (entry){(uint32_t)part, (uint32_t)u};
+        p = *end ? end + 1 : end;
+    }
+    return (long)n;
+}
+
+int mb__ctx_part_child(mb_ctx *ctx, const char *request)
+{
+    parts ps = {.ctx = ctx};
+    size_t cap = strlen(request) / 4 + 1;
+    entry *e = malloc(cap * sizeof *e);
+    int fd = -1, err = e ? make_units(&ps) : MB_ENOMEM;
+    long n = err ? -1 : parse_request(request, &fd, e, cap);
+    mb__measurement *ms = malloc((ctx->n_selected + 1) * sizeof *ms);
+    if (!err && (n < 0 || !ms))
+        err = n < 0 ? MB_EINVAL : MB_ENOMEM;
+    for (long i = 0; !err && i < n; i++) {
+        if (e[i].unit >= ps.n_units) {
+            err = MB_EINVAL;
+            break;
+        }
+        const unit *u = &ps.units[e[i].unit];
+        uint64_t start = ctx->clock->now_ns(ctx->clock->user);
+        err = measure_unit(ctx, u, e[i].part, ms);
+        record rec = {RECORD_MAGIC, e[i].part, e[i].unit, (uint32_t)u->k,
+                      (double)(ctx->clock->now_ns(ctx->clock->user) - start) / 1e9};
+        if (!err)
+            err = write_all(fd, &rec, sizeof rec);
+        for (size_t j = 0; j < u->k; j++) {
+            if (!err)
+                err = mb__measurement_write(fd, &ms[j], 0);
+            mb__measurement_free(&ms[j]);
+        }
+    }
+    free(ms);
+    free(e);
+    free(ps.units);
+    free(ps.idx);
+    fflush(NULL);
+    _exit(err ? 3 : 0); /* nothing of the parent's run is this child's to finish */
+}
+
+/* ---- Children ----------------------------------------------------------------------------- */
+
+/* Starts the program again with the request for entries e in its environment, stdout to
+ * /dev/null and the write end of the pipe fds open. Returns its pid, or -1. */
+static pid_t spawn(const mb_ctx *ctx, const entry *e, size_t n, const int fds[2])
+{
+    size_t cap = 32 + 24 * n;
+    char *text = malloc(cap);
+    if (!text)
+        return -1;
+    size_t len = (size_t)snprintf(text, cap, "%d ", fds[1]);
+    for (size_t i = 0; i < n; i++)
+        len += (size_t)snprintf(text + len, cap - len, "%s%u.%u", i ? "," : "", e[i].part,
+                                e[i].unit);
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(fds[0]);
+        int null = open("/dev/null", O_WRONLY);
+        if (null >= 0)
+            dup2(null, STDOUT_FILENO);
+        if (setenv(PART_ENV, text, 1) == 0) {
+#ifdef __linux__
+            execv("/proc/self/exe", ctx->program);
+#endif
+            execvp(ctx->program[0], ctx->program);
+        }
+        _exit(EXEC_FAILED);
+    }
+    free(text);
+    return pid;
+}
+
+static int read_all(int fd, void *data, size_t len)
+{
+    char *p = data;
+    while (len > 0) {
+        ssize_t k = read(fd, p, len);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return MB_EIO;
+        p += k;
+        len -= (size_t)k;
+    }
+    return 0;
+}
+
+/* Reads the child's records for entries e[*next...] until it ends, the timeout passes or the
+ * run is interrupted; *outcome says which. Returns 0 or an MB_E* of this process. */
+static int read_records(parts *ps, int fd, const entry *e, size_t n, size_t *next,
+                        mb__outcome *outcome, mb__measurement *ms)
+{
+    mb_ctx *ctx = ps->ctx;
+    int err = 0;
+    while (!err && *next < n) {
+        progress(ps, &e[*next]);
+        *outcome = mb__wait_readable(fd, ctx->settings.timeout_s, &ctx->interrupt);
+        if (*outcome != MB__READABLE)
+            return 0;
+        record rec;
+        const unit *u = &ps->units[e[*next].unit];
+        if (read_all(fd, &rec, sizeof rec) != 0 || rec.magic != RECORD_MAGIC ||
+            rec.part != e[*next].part || rec.unit != e[*next].unit || rec.k != u->k)
+            return 0; /* the child ended, or sent nonsense: it failed this unit */
+        size_t got = 0;
+        int status = 0;
+        while (got < u->k && mb__measurement_read(fd, &ms[got], &status) == 0)
+            got++;
+        if (got < u->k) {
+            while (got > 0)
+                mb__measurement_free(&ms[--got]);
+            return 0;
+        }
+        err = keep(ps, rec.part, rec.unit, ms, rec.wall_s);
+        ++*next;
+    }
+    return err;
+}
+
+/* Unit e's part failed with the child's end (outcome, waitpid status): its failure recorded
+ * in every member's measurement, and the unit finished with the parts it has. */
+static int fail_unit(parts *ps, const entry *e, mb__outcome outcome, int status)
+{
+    unit *u = &ps->units[e->unit];
+    mb__measurement *ms = calloc(u->k, sizeof *ms);
+    if (!ms)
+        return MB_ENOMEM;
+    int err = 0;
+    for (size_t j = 0; j < u->k && !err; j++) {
+        ms[j].mode = mb__bench_options(ps->ctx->selected[u->idx[j]]).mode;
+        err = mb__describe_end(&ms[j], outcome, status, ps->ctx->settings.timeout_s);
+    }
+    if (!err)
+        err = keep(ps, e->part, e->unit, ms, 0);
+    free(ms);
+    return err;
+}
+
+/* Runs entries e in children of the program: one, and another after each unit that fails. */
+static int run_children(parts *ps, const entry *e, size_t n)
+{
+    mb_ctx *ctx = ps->ctx;
+    mb__measurement *ms = malloc((ctx->n_selected + 1) * sizeof *ms);
+    size_t next = 0;
+    int err = ms ? 0 : MB_ENOMEM;
+    while (!err && next < n) {
+        if (ps->units[e[next].unit].finished) {
+            next++;
+            continue;
+        }
+        int fds[2];
+        if (pipe(fds) != 0) {
+            err = MB_EIO;
+            break;
+        }
+        pid_t pid = spawn(ctx, e + next, n - next, fds);
+        close(fds[1]);
+        size_t first = next;
+        mb__outcome outcome = MB__READABLE;
+        err = pid < 0 ? MB_EIO : read_records(ps, fds[0], e, n, &next, &outcome, ms);
+        close(fds[0]);
+        if (pid < 0)
+            break;
+        if (next < n)
+            kill(pid, SIGKILL);
+        int status = 0;
+        while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+            ;
+        if (!err && outcome == MB__INTERRUPTED)
+            err = MB_EINTR;
+        else if (!err && next == first && WIFEXITED(status) && WEXITSTATUS(status) == EXEC_FAILED &&
+                 outcome == MB__READABLE) {
+            mb__log(&ctx->settings, MB_LOG_ERROR,
+                    "cannot start %s again to measure in a fresh process (--forks 0 measures "
+                    "in this one)",
+                    ctx->program[0]);
+            err = MB_EIO;
+        } else if (!err && next < n) {
+            err = fail_unit(ps, &e[next], outcome, status);
+            next++;
+        }
+    }
+    free(ms);
+    return err;
+}
+
+/* ---- The run ------------------------------------------------------------------------------ */
+
+static void free_parts(parts *ps)
+{
+    for (size_t i = 0; ps->m && i < ps->ctx->n_selected * ps->n_parts; i++)
+        mb__measurement_free(&ps->m[i]);
+    free(ps->m);
+    free(ps->have);
+    free(ps->parts_in);
+    free(ps->wall_s);
+    free(ps->units);
+    free(ps->idx);
+}
+
+/* Process f's entries: its rounds, each a part in its own order. */
+static int plan_process(const parts *ps, size_t f, size_t rounds, entry *e, size_t *n)
+{
+    int err = 0;
+    *n = 0;
+    for (size_t r = 0; r < rounds && !err; r++)
+        err = order_part(ps, f * rounds + r, e, n);
+    return err;
+}
+
+int mb__ctx_measure_parts(mb_ctx *ctx, const mb_run_info *info)
+{
+    const mb_settings *s = &ctx->settings;
+    int children = s->forks > 0 && ctx->program;
+    size_t forks = children ? s->forks : 1, rounds = s->rounds;
+    parts ps = {.ctx = ctx, .info = info, .n_parts = forks * rounds};
+    size_t cells = ctx->n_selected * ps.n_parts;
+    int err = make_units(&ps);
+    ps.m = calloc(cells + 1, sizeof *ps.m);
+    ps.have = calloc(cells + 1, 1);
+    ps.parts_in = calloc(ps.n_units + 1, sizeof *ps.parts_in);
+    ps.wall_s = calloc(ps.n_units + 1, sizeof *ps.wall_s);
+    entry *e = malloc((ps.n_units * rounds + 1) * sizeof *e);
+    if (!ps.m || !ps.have || !ps.parts_in || !ps.wall_s || !e)
+        err = MB_ENOMEM;
+    ps.total = ps.n_units * ps.n_parts;
+    for (size_t f = 0; f < forks && !err; f++) {
+        size_t n;
+        err = plan_process(&ps, f, rounds, e, &n);
+        if (!err)
+            err = children ? run_children(&ps, e, n) : run_here(&ps, e, n);
+    }
+    /* Interrupted: the units with a part measured are reported from the parts they have. */
+    for (size_t u = 0; err == MB_EINTR && u < ps.n_units; u++)
+        if (!ps.units[u].finished && ps.parts_in[u] > 0) {
+            int fin = finish_unit(&ps, &ps.units[u]);
+            err = fin ? fin : err;
+        }
+    free(e);
+    free_parts(&ps);
+    return err;
+}
