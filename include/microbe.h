@@ -500,7 +500,7 @@ typedef void (*mb_progress_fn)(void *user, const mb_progress *progress);
 /* Run settings. Always start from mb_settings_init(); fields added later take space from
  * reserved, so code compiled against an older header keeps working. */
 typedef struct mb_settings {
-    double warm_up_time_s;     /* warm-up per benchmark in each part (default 0.01) */
+    double warm_up_time_s;     /* warm-up per benchmark in each part (default 0.005) */
     double measurement_time_s; /* measurement budget per benchmark in each part (0.02) */
     uint32_t min_samples;      /* samples before the precision rule may stop (default 10) */
     uint32_t max_samples;      /* samples planned; the most taken (default 100, <= 10000) */
@@ -553,7 +553,7 @@ typedef struct mb_settings {
 /* Fills s with the defaults above. */
 MB_API void mb_settings_init(mb_settings *s);
 
-/* Applies the --quick profile on top of s: warm-up 0.005 s, budget 0.01 s per part, at most 3
+/* Applies the --quick profile on top of s: warm-up 0.002 s, budget 0.01 s per part, at most 3
  * forks, 50 samples and 2000 resamples. For development runs; the precision target is
  * unchanged. */
 MB_API void mb_settings_quick(mb_settings *s);

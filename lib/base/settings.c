@@ -74,7 +74,7 @@ const mb__setting mb__settings_table[MB__OPT_COUNT] = {
                         FIELD(MB__KIND_TEXT, filter)},
     [MB__OPT_WARM_UP_TIME] = {"warm-up-time", "MICROBE_WARM_UP_TIME", "TIME",
                               "warm-up per benchmark in each part (default %s)",
-                              TIME(warm_up_time_s, "warm-up time", 0.01), QUICK(SET, real, 0.005)},
+                              TIME(warm_up_time_s, "warm-up time", 0.005), QUICK(SET, real, 0.002)},
     [MB__OPT_MEASUREMENT_TIME] = {"measurement-time", "MICROBE_MEASUREMENT_TIME", "TIME",
                                   "measurement budget per benchmark in each part (default %s)",
                                   POSITIVE_TIME(measurement_time_s, "measurement time", 0.02),
