@@ -174,6 +174,34 @@ static void test_ols(void)
 
 /* ---- Distributions ------------------------------------------------------------------- */
 
+/* Student's t against scipy, and the t interval of a mean. */
+static void test_student(void)
+{
+    for (size_t i = 0; i < COUNT_OF(ref_students); i++) {
+        const ref_student *c = &ref_students[i];
+        CHECK_NEAR(mb__student_two_sided(c->t, c->df), c->two_sided, 1e-12, 1e-300);
+        CHECK_NEAR(mb__student_two_sided(-c->t, c->df), c->two_sided, 1e-12, 1e-300);
+    }
+    for (size_t i = 0; i < COUNT_OF(ref_student_qs); i++) {
+        const ref_student_q *c = &ref_student_qs[i];
+        CHECK_NEAR(mb__student_quantile(c->p, c->df), c->t, 1e-11, 1e-300);
+    }
+    CHECK_NEAR(mb__student_two_sided(0.0, 3.0), 1.0, 0, 0);
+    CHECK_NEAR(mb__student_two_sided(INFINITY, 3.0), 0.0, 0, 0);
+    CHECK_NEAR(mb__student_two_sided(1.0, 0.0), NAN, 0, 0);
+    CHECK_NEAR(mb__student_quantile(0.5, 4.0), 0.0, 0, 0);
+    CHECK_NEAR(mb__student_quantile(1.0, 4.0), NAN, 0, 0);
+    double mean, low, high, sd;
+    CHECK_INT(mb__mean_interval(ref_mean_x, COUNT_OF(ref_mean_x), 0.95, &mean, &low, &high, &sd),
+              ==, 0);
+    CHECK_NEAR(mean, ref_mean_interval[0], 1e-14, 1e-16);
+    CHECK_NEAR(low, ref_mean_interval[1], 1e-12, 1e-16);
+    CHECK_NEAR(high, ref_mean_interval[2], 1e-12, 1e-16);
+    CHECK_NEAR(sd, ref_mean_interval[3], 1e-13, 1e-16);
+    CHECK_INT(mb__mean_interval(ref_mean_x, 1, 0.95, &mean, &low, &high, &sd), ==, -1);
+    CHECK(isnan(mean) && isnan(low));
+}
+
 static void test_normal(void)
 {
     for (size_t i = 0; i < COUNT_OF(ref_cdf_z); i++) {
@@ -985,6 +1013,7 @@ int main(void)
     test_selection_and_sort();
     test_ols();
     test_normal();
+    test_student();
     test_binom();
     test_os_interval();
     test_fixed_intervals();
