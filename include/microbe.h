@@ -947,6 +947,9 @@ typedef struct mb_run_info {
                             n_benchmarks then counts only the results emitted */
     size_t n_complexity; /* set before end(): a fit per BENCH_P with one integer parameter */
     const mb_complexity *complexity;
+    size_t pairs;           /* a set compared by mb_results_pair(): its rounds (pairs of runs,
+                               old and new); 0 otherwise */
+    const char *pairs_stop; /* why those rounds stopped (mb_results_set_stop()), or NULL */
 } mb_run_info;
 
 /* ---------------------------------------------------------------------------------------
@@ -1120,11 +1123,20 @@ MB_API int mb_results_compare(mb_results *set, const mb_results *baseline, const
  * with its distribution-free interval at s->confidence and the exact sign test, Holm-corrected
  * over the results compared, with a verdict by s->noise_threshold and s->significance (no
  * run-noise term: the rounds' spread holds it; docs/comparing.md). The set's info records the
- * settings as mb_results_compare does (run noise 0; s->baseline or "old" as the name). A
+ * settings as mb_results_compare does (run noise 0; s->baseline or "old" as the name), and
+ * rounds as its pairs (mb_results_compare sets them back to 0). A
  * result gets no change (MB_VERDICT_NONE) when rounds is below 2 or one of its estimates is not
  * finite and positive. Returns 0 or MB_ENOMEM. */
 MB_API int mb_results_pair(mb_results *set, const double *const *old_rounds,
                            const double *const *new_rounds, size_t rounds, const mb_settings *s);
+
+/* Records why the rounds of a paired comparison stopped, for the reports: reason is a word or
+ * two such as "settled" (every verdict decided), "budget" (the time allowed was spent) or
+ * "maximum" (the most rounds allowed were run); microbe-compare --exec uses these three. The
+ * text and markdown reports print it with the number of rounds (info's pairs) in the heading of
+ * the change section, the JSON as "stop" in every change. reason is copied; NULL clears it.
+ * Returns 0 or MB_ENOMEM. */
+MB_API int mb_results_set_stop(mb_results *set, const char *reason);
 
 /* Feeds the set's results, in order, to an emitter: begin(), result() for each, end(), with
  * mb_results_info() as the run. So any format (mb_emitter_new) renders a loaded or compared

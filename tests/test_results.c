@@ -241,8 +241,29 @@ static void test_pair(const char *new_path)
     CHECK_INT(verdict(set, "slower_unstable"), ==, MB_VERDICT_NONE);
     CHECK_STR(mb_results_info(set)->settings->baseline, "old");
     CHECK_NEAR(mb_results_info(set)->settings->run_noise, 0, 0, 0);
+    /* The rounds and why they stopped, in the info and in the text report's heading. */
+    CHECK_INT(mb_results_info(set)->pairs, ==, 10);
+    CHECK(mb_results_info(set)->pairs_stop == NULL);
+    CHECK_INT(mb_results_set_stop(set, "settled"), ==, 0);
+    CHECK_STR(mb_results_info(set)->pairs_stop, "settled");
+    FILE *out = tmpfile();
+    mb_emitter e;
+    CHECK(out && mb_emitter_text(&e, out) == 0);
+    if (out) {
+        CHECK_INT(mb_results_emit(set, &e), ==, 0);
+        e.destroy(e.user);
+        char text[8192];
+        rewind(out);
+        text[fread(text, 1, sizeof text - 1, out)] = '\0';
+        fclose(out);
+        CHECK(strstr(text, "(noise threshold 2%, 10 pairs, stopped: settled):\n") != NULL);
+    }
+    CHECK_INT(mb_results_set_stop(set, NULL), ==, 0);
+    CHECK(mb_results_info(set)->pairs_stop == NULL);
     CHECK_INT(mb_results_pair(set, rounds, rounds + n, 1, &s), ==, 0);
     CHECK_INT(verdict(set, "slower"), ==, MB_VERDICT_NONE);
+    CHECK_INT(mb_results_compare(set, set, &s), ==, 0); /* not paired: no rounds */
+    CHECK_INT(mb_results_info(set)->pairs, ==, 0);
     free(rounds);
     mb_results_free(set);
 }

@@ -511,8 +511,9 @@ static void build(json_emitter *j, const mb_result *r)
 /* A change (against the baseline: "change"; against the group's baseline member: "paired"),
  * or null when there is none. */
 static void change(json_emitter *j, const char *name, const char *baseline, const mb_change *c,
-                   const mb_settings *s)
+                   const mb_run_info *info)
 {
+    const mb_settings *s = info->settings;
     if (c->verdict == MB_VERDICT_NONE || !s || !baseline) {
         key(j, name);
         fputs("null", j->out);
@@ -534,6 +535,8 @@ static void change(json_emitter *j, const char *name, const char *baseline, cons
     number(j, "significance", s->significance);
     if (!paired)
         number(j, "run_noise", s->run_noise);
+    if (!paired && info->pairs_stop)
+        string(j, "stop", info->pairs_stop);
     close_container(j, '}');
 }
 
@@ -602,10 +605,9 @@ static int json_result(void *user, const mb_run_info *info, const mb_result *r)
     user_counters(j, r);
     instructions(j, info, r);
     warnings(j, r->warnings);
-    change(j, "change", info->settings ? info->settings->baseline : NULL, &r->change,
-           info->settings);
+    change(j, "change", info->settings ? info->settings->baseline : NULL, &r->change, info);
     string(j, "group", r->group);
-    change(j, "paired", r->group_baseline, &r->paired, info->settings);
+    change(j, "paired", r->group_baseline, &r->paired, info);
     raw_samples(j, r);
     close_container(j, '}');
     return ferror(j->out) ? MB_EIO : 0;

@@ -354,12 +354,20 @@ static int md_result(void *user, const mb_run_info *info, const mb_result *r)
 
 /* A change table: its title (with the baseline's name as code when there is one; a path from
  * microbe-compare may need escaping), the header, the rows. */
-static int change_table(FILE *out, const char *title, const char *name, strbuf *rows)
+static int change_table(FILE *out, const char *title, const char *name, const mb_run_info *pairs,
+                        strbuf *rows)
 {
     strbuf head = {0};
     sb_puts(&head, title);
     if (name)
         sb_code(&head, name);
+    if (pairs && pairs->pairs) {
+        char how[80];
+        snprintf(how, sizeof how, " (%zu pairs, stopped: ", pairs->pairs);
+        sb_puts(&head, how);
+        sb_text(&head, pairs->pairs_stop ? pairs->pairs_stop : "-");
+        sb_puts(&head, ")");
+    }
     sb_puts(&head, "\n\n| benchmark | old | new | change | interval | p | verdict |\n"
                    "|:---|---:|---:|---:|:---|---:|:---|\n");
     int err = sb_flush(&head, out);
@@ -428,7 +436,7 @@ static int md_end(void *user, const mb_run_info *info)
     }
     if (m->changes.len && info->settings) {
         int err = change_table(m->out, "\n**Change against baseline** ", info->settings->baseline,
-                               &m->changes);
+                               info, &m->changes);
         if (err)
             return err;
     }
@@ -448,7 +456,7 @@ static int md_end(void *user, const mb_run_info *info)
         int err = change_table(m->out,
                                "\n**Paired within groups** (interleaved in this run; ratio to the "
                                "group's first member)",
-                               NULL, &m->pairs);
+                               NULL, NULL, &m->pairs);
         if (err)
             return err;
     }

@@ -520,10 +520,15 @@ static int text_end(void *user, const mb_run_info *info)
     if (t->latency.len)
         fprintf(t->out, "\nlatency per invocation (percentile [%s]):\n%s", ci, t->latency.text);
     if (t->changes.len && s) {
-        char head[160];
+        char head[160], how[80];
+        if (info->pairs)
+            snprintf(how, sizeof how, "%zu pairs, stopped: %s", info->pairs,
+                     info->pairs_stop ? info->pairs_stop : "-");
+        else
+            mb__fmt(how, sizeof how, "run noise %g%%", 100 * s->run_noise);
         mb__fmt(head, sizeof head,
-                "change against baseline '%s' (noise threshold %g%%, run noise %g%%):", s->baseline,
-                100 * s->noise_threshold, 100 * s->run_noise);
+                "change against baseline '%s' (noise threshold %g%%, %s):", s->baseline,
+                100 * s->noise_threshold, how);
         fprintf(t->out, "\n%s\n%s", head, t->changes.text);
         if (t->any_inconclusive)
             fputs("  (inconclusive: the interval straddles the threshold; measure longer with "

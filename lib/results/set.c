@@ -182,6 +182,8 @@ static int record_comparison(mb_results *set, const mb_settings *s, const char *
     set->settings.significance = s->significance;
     set->settings.run_noise = run_noise;
     set->settings.instructions_threshold = s->instructions_threshold;
+    set->info.pairs = 0;
+    set->info.pairs_stop = NULL;
     return 0;
 }
 
@@ -222,7 +224,18 @@ int mb_results_pair(mb_results *set, const double *const *old_rounds,
     free(changes);
     if (!err)
         err = record_comparison(set, s, s->baseline ? s->baseline : "old", 0);
+    if (!err)
+        set->info.pairs = rounds;
     return err;
+}
+
+int mb_results_set_stop(mb_results *set, const char *reason)
+{
+    const char *kept = mb__results_keep_string(set, reason);
+    if (reason && !kept)
+        return MB_ENOMEM;
+    set->info.pairs_stop = kept;
+    return 0;
 }
 
 int mb_results_emit(const mb_results *set, const mb_emitter *e)
