@@ -248,6 +248,34 @@ def test_compare_tool(a, b, tool, tmp):
               f"microbe-compare {args}: a one-line error naming {words} ({code}: {err!r})")
 
 
+def test_exec_stops(a, tool):
+    """--exec of an executable against itself runs pairs, stops, and says how many and why:
+    structure only (which reason, and the verdicts, depend on the machine's noise)."""
+    select = ["--exec", "--filter", "^ab_"]
+    code, out, err = run(tool, *select, "--format", "json", a, a, "--", "--quick")
+    doc = json.loads(out) if out else {"benchmarks": []}
+    changes = [b["change"] or {} for b in doc["benchmarks"]]
+    pairs = {c.get("baseline_samples") for c in changes}
+    stops = {c.get("stop") for c in changes}
+    check(code == 0 and len(changes) == 2, f"--exec A A: exit 0, both compared ({code}: {err})")
+    check(len(pairs) == 1 and 2 <= min(pairs) <= 200,
+          f"--exec A A: one number of pairs for all, 2 to 200: {pairs}")
+    check(len(stops) == 1 and stops <= {"settled", "budget", "maximum"},
+          f"--exec A A: one stop reason, a known one: {stops}")
+    check(stops != {"settled"} or min(pairs) >= 6, f"settled only from 6 pairs on: {pairs}")
+    # The budget stops it after the two pairs an interval needs, and the text report says so.
+    code, out, err = run(tool, *select, "--budget", "0.1", a, a, "--", "--quick")
+    head = [line for line in out.splitlines() if line.startswith("change against baseline")]
+    check(code == 0 and head and head[0].endswith("(noise threshold 2%, 2 pairs, stopped: budget):"),
+          f"--budget 0.1: two pairs, stopped by the budget ({code}: {head} {err})")
+    # At most --rounds pairs: settled (from min(--min-rounds, --rounds) pairs on) or maximum.
+    code, out, err = run(tool, *select, "--rounds", "3", "--format", "markdown", a, a, "--",
+                         "--quick")
+    check(code == 0 and re.search(r"\*\*Change against baseline\*\* `[^`]*` "
+                                  r"\(3 pairs, stopped: (settled|maximum)\)", out),
+          f"--rounds 3: three pairs, settled or maximum ({code}: {out[-600:]} {err})")
+
+
 def test_same_rules(a, b, tool, tmp, forks):
     """microbe-compare on the files of two runs finds what the second run found against a
     baseline holding the first: the same verdicts, ratios, intervals and p-values, to the bit.
@@ -364,6 +392,7 @@ def main():
         with_retry(test_verdicts, a, b, tmp)
         test_bad_baselines(a, tmp)
         with_retry(test_compare_tool, a, b, tool, tmp)
+        test_exec_stops(a, tool)
         test_same_rules(a, b, tool, tmp, "0")
         test_same_rules(a, b, tool, tmp, "3")
         with_retry(test_groups, a, tmp)

@@ -11,9 +11,12 @@
  * Files: each benchmark of NEW is compared with the one of the same name in OLD exactly as the
  * run that wrote NEW would have compared it with a baseline holding OLD: the same resamples,
  * confidence and seed (NEW's, unless given), the same thresholds, the unstable rule.
- * Executables: each round runs every benchmark once in each executable, in alternating order,
- * each run a fresh process; the rounds are paired, so drift and placement effects common to a
- * round cancel and the spread between rounds, not within one run, makes the interval.
+ * Executables: a pair runs the whole selected suite once in each executable, briefly and in
+ * that process (--forks 0), one right after the other, OLD first in even pairs and NEW first
+ * in odd ones (ABBA); each pair gives every benchmark one (old, new) couple of medians, so
+ * drift common to a pair cancels and the spread between pairs, not within one run, makes the
+ * interval. From --min-rounds pairs on, it stops as soon as every verdict is settled, or when
+ * the --budget would be overrun, or after --rounds pairs; the report says which.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -27,6 +30,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 /* The comparison settings a flag gave (the others come from NEW, or the defaults). */
@@ -44,7 +48,8 @@ typedef struct options {
     unsigned given;
     const char *format;
     int exec;
-    uint64_t rounds;
+    uint64_t rounds, min_rounds; /* --exec: the most pairs; the fewest before a settled stop */
+    double budget;               /* --exec: seconds for the whole comparison */
     int fail_on_regression;
     const char *filter;
     const char *old_path, *new_path;
@@ -65,8 +70,11 @@ static void usage(FILE *out)
             "p-value (Holm-corrected over the benchmarks) and a verdict.\n"
             "\n"
             "options:\n"
-            "  --exec                run two bench executables alternately, round by round\n"
-            "  --rounds N            rounds of --exec (default 10; 2 to 1000)\n"
+            "  --exec                run two bench executables in pairs, ABBA, until every\n"
+            "                        verdict is settled or the budget is spent\n"
+            "  --budget TIME         --exec: wall time of the whole comparison (default 60s)\n"
+            "  --rounds N            --exec: the most pairs (default 200; 2 to 1000)\n"
+            "  --min-rounds N        --exec: pairs before a settled verdict stops (default 6)\n"
             "  --filter REGEX        only benchmarks whose name matches (POSIX extended)\n"
             "  --format FMT          text (default), markdown, json, or another of the\n"
             "                        library's formats (csv, gbench-json, bmf, ...)\n"
@@ -139,6 +147,27 @@ static int parse_fraction(const char *name, const char *text, int zero_ok, doubl
     return 0;
 }
 
+/* A time in seconds, optionally with a unit as the bench executables take it ("60", "1.5s",
+ * "500ms", "50us"), in (0, 1e6]; 0, or 2 after saying why not. */
+static int parse_seconds(const char *name, const char *text, double *out)
+{
+    size_t len = strspn(text, "0123456789.eE+-");
+    char *end;
+    double v = len ? strtod(text, &end) : 0;
+    const char *unit = text + len;
+    double scale = !*unit || strcmp(unit, "s") == 0 ? 1
+                   : strcmp(unit, "ms") == 0        ? 1e-3
+                   : strcmp(unit, "us") == 0        ? 1e-6
+                                                    : 0;
+    if (!len || end != unit || !scale || !strpbrk(text, "0123456789"))
+        return usage_error("%s: '%s' is not a time (e.g. 60, 1.5s, 500ms)", name, text);
+    v *= scale;
+    if (!(v > 0 && v <= 1e6))
+        return usage_error("%s: %s is out of range (more than 0, at most 1e6 s)", name, text);
+    *out = v;
+    return 0;
+}
+
 /* An executable that --exec can run: 0, or exit code 2 after saying why not. */
 static int check_executable(const char *which, const char *path)
 {
@@ -168,6 +197,10 @@ static int parse_value(options *o, const char *name, const char *v)
     int rc = 0;
     if (strcmp(name, "--rounds") == 0)
         return parse_uint(name, v, 2, 1000, &o->rounds);
+    if (strcmp(name, "--min-rounds") == 0)
+        return parse_uint(name, v, 2, 1000, &o->min_rounds);
+    if (strcmp(name, "--budget") == 0)
+        return parse_seconds(name, v, &o->budget);
     if (strcmp(name, "--filter") == 0) {
         o->filter = v;
     } else if (strcmp(name, "--format") == 0) {
@@ -203,7 +236,9 @@ static int parse_value(options *o, const char *name, const char *v)
 static int parse_args(int argc, char **argv, options *o)
 {
     mb_settings_init(&o->flags);
-    o->rounds = 10;
+    o->rounds = 200;
+    o->min_rounds = 6;
+    o->budget = 60;
     o->format = "text";
     const char *paths[2];
     int n_paths = 0;
@@ -314,53 +349,27 @@ static int compare_files(const options *o, mb_results **out)
 
 /* ---- Executables --------------------------------------------------------------------- */
 
-/* Runs exe with args, stdout into *out (NULL: /dev/null). Returns the exit status, or -1 when
- * it could not run or died by a signal (reported). */
-static int run_child(const char *exe, const char **args, char **out)
+/* Runs exe with args, stdout to /dev/null. Returns the exit status, or -1 when it could not
+ * run or died by a signal (reported). */
+static int run_child(const char *exe, const char **args)
 {
-    int fds[2] = {-1, -1};
-    if (out && pipe(fds) != 0)
-        return -1;
     fflush(NULL);
     pid_t pid = fork();
     if (pid == 0) {
-        int fd = out ? fds[1] : open("/dev/null", O_WRONLY);
-        dup2(fd, STDOUT_FILENO);
-        if (out)
-            close(fds[0]);
+        int fd = open("/dev/null", O_WRONLY);
+        if (fd >= 0)
+            dup2(fd, STDOUT_FILENO);
         char *const *argv_exec; /* execv's prototype predates const */
         memcpy(&argv_exec, &args, sizeof args);
         execv(exe, argv_exec);
         fprintf(stderr, "%s: error: cannot run %s: %s\n", prog, exe, strerror(errno));
         _exit(127);
     }
-    if (out) {
-        size_t len = 0, cap = 0;
-        char *text = NULL;
-        close(fds[1]);
-        for (;;) {
-            if (len + 4096 + 1 > cap) {
-                cap = cap ? 2 * cap : 8192;
-                char *grown = realloc(text, cap);
-                if (!grown)
-                    break;
-                text = grown;
-            }
-            ssize_t k = read(fds[0], text + len, cap - len - 1);
-            if (k < 0 && errno == EINTR)
-                continue;
-            if (k <= 0)
-                break;
-            len += (size_t)k;
-        }
-        close(fds[0]);
-        if (text)
-            text[len] = '\0';
-        *out = text;
-    }
     int status;
-    if (pid < 0 || waitpid(pid, &status, 0) < 0)
+    if (pid < 0 || waitpid(pid, &status, 0) < 0) {
+        fprintf(stderr, "%s: error: cannot run %s: %s\n", prog, exe, strerror(errno));
         return -1;
+    }
     if (WIFSIGNALED(status)) {
         fprintf(stderr, "%s: error: %s died by signal %d\n", prog, exe, WTERMSIG(status));
         return -1;
@@ -368,199 +377,199 @@ static int run_child(const char *exe, const char **args, char **out)
     return WEXITSTATUS(status);
 }
 
-/* The benchmark names exe lists (with the filter), one per line, in a new array. */
-static char **list_names(const options *o, const char *exe, size_t *n)
+/* The time since an arbitrary start, in seconds. */
+static double now_s(void)
 {
-    const char *args[6] = {exe, "--list", NULL};
-    if (o->filter) {
-        args[2] = "--filter";
-        args[3] = o->filter;
-        args[4] = NULL;
-    }
-    char *text = NULL;
-    int status = run_child(exe, args, &text);
-    if (status != 0 || !text) {
-        if (status > 0)
-            fprintf(stderr, "%s: error: %s --list exited with status %d\n", prog, exe, status);
-        free(text);
-        return NULL;
-    }
-    size_t count = 0;
-    for (char *p = text; *p; p++)
-        count += *p == '\n';
-    char **names = calloc(count + 1, sizeof *names);
-    size_t k = 0;
-    char *rest = NULL;
-    for (char *line = strtok_r(text, "\n", &rest); names && line;
-         line = strtok_r(NULL, "\n", &rest))
-        names[k++] = strdup(line);
-    free(text);
-    *n = k;
-    return names;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-/* "^name$" with every character special to a POSIX extended regular expression escaped: the
- * --filter that selects exactly the benchmark `name`. A new string, or NULL. */
-static char *exact_filter(const char *name)
+/* One run of the whole selected suite in exe, measured in that process (--forks 0; the
+ * user's ARGS may override it), its results read from tmp: a new set, or NULL (reported). */
+static mb_results *run_suite(const options *o, const char *exe, const char *tmp)
 {
-    char *f = malloc(2 * strlen(name) + 3), *p = f;
-    if (!f)
-        return NULL;
-    *p++ = '^';
-    for (; *name; name++) {
-        if (strchr("\\^$.[]|()*+?{}", *name))
-            *p++ = '\\';
-        *p++ = *name;
-    }
-    *p++ = '$';
-    *p = '\0';
-    return f;
-}
-
-/* One run of benchmark `name` in exe, its results read from tmp into *set (a new set when
- * *set is NULL, replacing the earlier round otherwise): its median time per iteration, or
- * -1 (reported). */
-static double run_once(const options *o, const char *exe, const char *name, const char *tmp,
-                       mb_results **set)
-{
-    char *filter = exact_filter(name);
     char output[4200];
     snprintf(output, sizeof output, "json:%s", tmp);
-    const char **args = calloc((size_t)o->n_child_args + 8, sizeof *args);
-    if (!filter || !args) {
-        free(filter);
-        free(args);
-        return -1;
-    }
+    const char **args = calloc((size_t)o->n_child_args + 10, sizeof *args);
+    if (!args)
+        return NULL;
     int k = 0;
     args[k++] = exe;
+    args[k++] = "--forks";
+    args[k++] = "0";
     for (int i = 0; i < o->n_child_args; i++)
         args[k++] = o->child_args[i];
     args[k++] = "--quiet";
-    args[k++] = "--filter";
-    args[k++] = filter;
+    if (o->filter) {
+        args[k++] = "--filter";
+        args[k++] = o->filter;
+    }
     args[k++] = "--output";
     args[k++] = output;
     args[k] = NULL;
-    int status = run_child(exe, args, NULL);
-    free(filter);
+    int status = run_child(exe, args);
     free(args);
     if (status != 0) {
         if (status > 0)
-            fprintf(stderr, "%s: error: %s exited with status %d running %s\n", prog, exe, status,
-                    name);
-        return -1;
+            fprintf(stderr, "%s: error: %s exited with status %d\n", prog, exe, status);
+        return NULL;
     }
+    mb_results *set = NULL;
     char err[600];
-    if (mb_results_read(tmp, set, err, sizeof err) != 0) {
+    if (mb_results_read(tmp, &set, err, sizeof err) != 0) {
         fprintf(stderr, "%s: error: %s\n", prog, err);
-        return -1;
+        return NULL;
     }
-    const mb_result *r = mb_results_find(*set, name);
-    if (!r || r->status != MB_STATUS_OK || !(r->median.point > 0)) {
-        fprintf(stderr, "%s: error: %s reported no measurement for %s\n", prog, exe, name);
-        return -1;
-    }
-    return r->median.point;
+    return set;
 }
 
-static void free_names(char **names, size_t n)
+/* The pairs of --exec so far: every compared benchmark's medians, old and new, pair by pair. */
+typedef struct pairing {
+    const options *o;
+    char tmp[64];          /* the results file of each run */
+    mb_results *set;       /* NEW's first run: the benchmarks reported, in its order */
+    size_t n, max;         /* set's results; the most pairs */
+    double *medians;       /* result i: old at [2 i max + p], new at [(2 i + 1) max + p] */
+    const double **old_of; /* per result: its old medians, or NULL when it is not compared */
+    const double **new_of;
+    size_t pairs;
+} pairing;
+
+/* The median of the benchmark named `name` in set, or 0 when it has none. */
+static double median_of(const mb_results *set, const char *name)
 {
-    for (size_t i = 0; names && i < n; i++)
-        free(names[i]);
-    free(names);
+    const mb_result *r = mb_results_find(set, name);
+    return r && r->status == MB_STATUS_OK && r->median.point > 0 ? r->median.point : 0;
 }
 
-/* The benchmarks listed by both executables, in OLD's order; NULL after saying why not. */
-static char **common_names(const options *o, size_t *n)
+/* The first pair: NEW's set becomes the report; the benchmarks measured by both are compared
+ * from now on. 0, or 1 when memory ran out. */
+static int first_pair(pairing *pg, mb_results *old, mb_results *new)
 {
-    size_t n_old = 0, n_new = 0, k = 0;
-    char **old_names = list_names(o, o->old_path, &n_old);
-    char **new_names = old_names ? list_names(o, o->new_path, &n_new) : NULL;
-    char **names = new_names ? calloc(n_old + 1, sizeof *names) : NULL;
-    for (size_t i = 0; names && i < n_old; i++)
-        for (size_t j = 0; j < n_new; j++)
-            if (strcmp(old_names[i], new_names[j]) == 0) {
-                names[k++] = old_names[i];
-                old_names[i] = NULL;
-                break;
-            }
-    free_names(old_names, n_old);
-    free_names(new_names, n_new);
-    *n = k;
-    return names;
-}
-
-/* The rounds of one benchmark into old_r and new_r (NEW's runs read into *set); 0 or 1. */
-static int run_rounds(const options *o, const char *name, size_t b, size_t k, const char *tmp,
-                      double *old_r, double *new_r, mb_results **set)
-{
-    size_t rounds = (size_t)o->rounds;
-    for (size_t round = 0; round < rounds; round++) {
-        /* Alternate which goes first, so that neither always runs on a warmer machine. */
-        int new_first = (round + b) % 2 == 1;
-        mb_results *old_set = NULL;
-        for (int side = 0; side < 2; side++) {
-            int is_new = side == 0 ? new_first : !new_first;
-            double m =
-                run_once(o, is_new ? o->new_path : o->old_path, name, tmp, is_new ? set : &old_set);
-            *(is_new ? &new_r[round] : &old_r[round]) = m;
-            if (!(m > 0))
-                break;
+    pg->set = new;
+    pg->n = mb_results_count(new);
+    pg->medians = calloc(2 * pg->max * pg->n + 1, sizeof *pg->medians);
+    pg->old_of = calloc(pg->n + 1, sizeof *pg->old_of);
+    pg->new_of = calloc(pg->n + 1, sizeof *pg->new_of);
+    if (!pg->medians || !pg->old_of || !pg->new_of)
+        return 1;
+    for (size_t i = 0; i < pg->n; i++) {
+        const char *name = mb_results_get(new, i)->name;
+        if (median_of(old, name) > 0 && median_of(new, name) > 0) {
+            pg->old_of[i] = pg->medians + 2 * i * pg->max;
+            pg->new_of[i] = pg->medians + (2 * i + 1) * pg->max;
         }
-        mb_results_free(old_set);
-        if (!(old_r[round] > 0) || !(new_r[round] > 0))
-            return 1;
-        if (strcmp(o->format, "text") == 0 && isatty(STDERR_FILENO))
-            fprintf(stderr, "\r[%zu/%zu] %s: round %zu of %zu\033[K", b + 1, k, name, round + 1,
-                    rounds);
     }
     return 0;
 }
 
-/* The two executables, round by round, paired into *out (NEW's last runs); 0 or the exit
- * code after saying why not. */
+/* One pair of runs, OLD then NEW when even, NEW then OLD when odd (ABBA: neither always runs
+ * first, on a warmer or a colder machine), into the medians; 0, or 1 after saying why not. */
+static int run_pair(pairing *pg)
+{
+    const options *o = pg->o;
+    int new_first = pg->pairs % 2 == 1;
+    mb_results *first = run_suite(o, new_first ? o->new_path : o->old_path, pg->tmp);
+    mb_results *second =
+        first ? run_suite(o, new_first ? o->old_path : o->new_path, pg->tmp) : NULL;
+    mb_results *old = new_first ? second : first, *new = new_first ? first : second;
+    int status = old && new ? 0 : 1, keep_new = status == 0 && pg->pairs == 0;
+    if (keep_new)
+        status = first_pair(pg, old, new);
+    for (size_t i = 0; status == 0 && i < pg->n; i++) {
+        const char *name = mb_results_get(pg->set, i)->name;
+        double m_old = median_of(old, name), m_new = median_of(new, name);
+        if (pg->old_of[i] && (!(m_old > 0) || !(m_new > 0))) {
+            fprintf(stderr, "%s: error: %s reported no measurement for %s\n", prog,
+                    m_old > 0 ? o->new_path : o->old_path, name);
+            status = 1;
+        }
+        pg->medians[2 * i * pg->max + pg->pairs] = m_old;
+        pg->medians[(2 * i + 1) * pg->max + pg->pairs] = m_new;
+    }
+    mb_results_free(old);
+    if (!keep_new)
+        mb_results_free(new);
+    pg->pairs += status == 0;
+    return status;
+}
+
+/* How many compared benchmarks have no settled verdict yet (regressed, improved, unchanged). */
+static size_t unsettled(const pairing *pg)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < pg->n; i++) {
+        mb_verdict v = mb_results_get(pg->set, i)->change.verdict;
+        k += pg->old_of[i] && v != MB_VERDICT_REGRESSED && v != MB_VERDICT_IMPROVED &&
+             v != MB_VERDICT_UNCHANGED;
+    }
+    return k;
+}
+
+/* After each pair: why to stop ("settled", "budget", "maximum"), or NULL to go on. Every
+ * benchmark's change is computed afresh from all the pairs so far. 0 or 1 in *status. */
+static const char *stop_reason(pairing *pg, double start, int *status)
+{
+    const options *o = pg->o;
+    size_t compared = 0;
+    for (size_t i = 0; i < pg->n; i++)
+        compared += pg->old_of[i] != NULL;
+    if (compared == 0)
+        return "settled"; /* nothing to compare: main() says so */
+    if (pg->pairs < 2)
+        return NULL; /* a paired interval needs two pairs */
+    mb_settings s = comparison_settings(o, NULL);
+    if (mb_results_pair(pg->set, pg->old_of, pg->new_of, pg->pairs, &s) != 0) {
+        fprintf(stderr, "%s: error: %s\n", prog, mb_strerror(MB_ENOMEM));
+        *status = 1;
+        return NULL;
+    }
+    double spent = now_s() - start, per_pair = spent / (double)pg->pairs;
+    size_t left = unsettled(pg), min = o->min_rounds < o->rounds ? o->min_rounds : o->rounds;
+    if (strcmp(o->format, "text") == 0 && isatty(STDERR_FILENO))
+        fprintf(stderr, "\r%zu pairs, %zu benchmarks unsettled, %.0f s of %g s left\033[K",
+                pg->pairs, left, spent < o->budget ? o->budget - spent : 0.0, o->budget);
+    if (pg->pairs >= min && left == 0)
+        return "settled";
+    if (pg->pairs >= o->rounds)
+        return "maximum";
+    if (spent + per_pair > o->budget) /* the next pair would overrun it */
+        return "budget";
+    return NULL;
+}
+
+/* The two executables, pair by pair until stop_reason() says, paired into *out (NEW's first
+ * run); 0 or the exit code after saying why not. */
 static int compare_exec(const options *o, mb_results **out)
 {
-    size_t k = 0, rounds = (size_t)o->rounds;
-    char **names = common_names(o, &k);
-    if (!names)
-        return 1;
+    pairing pg = {.o = o, .max = (size_t)o->rounds};
     char dir_template[] = "/tmp/microbe-compare.XXXXXX";
     char *dir = mkdtemp(dir_template);
     if (!dir) {
         fprintf(stderr, "%s: error: cannot create a temporary directory: %s\n", prog,
                 strerror(errno));
-        free_names(names, k);
         return 1;
     }
-    char tmp[64];
-    snprintf(tmp, sizeof tmp, "%s/run.json", dir);
-    double *r = calloc(2 * rounds * (k + 1), sizeof *r);
-    int status = r ? 0 : 1;
-    for (size_t b = 0; b < k && status == 0; b++)
-        status = run_rounds(o, names[b], b, k, tmp, r + 2 * rounds * b, r + 2 * rounds * b + rounds,
-                            out);
+    snprintf(pg.tmp, sizeof pg.tmp, "%s/run.json", dir);
+    double start = now_s();
+    const char *reason = NULL;
+    int status = 0;
+    while (!reason && status == 0) {
+        status = run_pair(&pg);
+        if (status == 0)
+            reason = stop_reason(&pg, start, &status);
+    }
     if (strcmp(o->format, "text") == 0 && isatty(STDERR_FILENO))
         fputs("\r\033[K", stderr);
-    unlink(tmp);
+    unlink(pg.tmp);
     rmdir(dir);
-    size_t n = status == 0 && *out ? mb_results_count(*out) : 0;
-    const double **rounds_of = calloc(2 * n + 1, sizeof *rounds_of);
-    for (size_t i = 0; rounds_of && i < n; i++)
-        for (size_t b = 0; b < k; b++)
-            if (strcmp(mb_results_get(*out, i)->name, names[b]) == 0) {
-                rounds_of[i] = r + 2 * rounds * b;
-                rounds_of[n + i] = r + 2 * rounds * b + rounds;
-            }
-    if (status == 0 && n > 0) {
-        mb_settings s = comparison_settings(o, NULL);
-        if (!rounds_of || mb_results_pair(*out, rounds_of, rounds_of + n, rounds, &s) != 0)
-            status = 1;
-    }
-    free(rounds_of);
-    free(r);
-    free_names(names, k);
+    if (status == 0 && mb_results_set_stop(pg.set, reason) != 0)
+        status = 1;
+    free(pg.medians);
+    free(pg.old_of);
+    free(pg.new_of);
+    *out = pg.set;
     return status;
 }
 
