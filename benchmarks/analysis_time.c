@@ -41,7 +41,7 @@ static double time_analysis(const char *name, const mb__measurement *m)
     mb_settings_init(&s);
     uint64_t seed = mb__bench_seed(s.seed, name);
     mb_bench bench = {.name = name};
-    mb__result_inputs in = {&bench, &s, seed, 0, NULL};
+    mb__result_inputs in = {&bench, &s, seed, 0, NULL, NULL, 0};
     double t[CALLS];
     for (int c = 0; c < CALLS; c++) {
         mb_result r;
