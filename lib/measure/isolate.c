@@ -35,7 +35,6 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-
 mb__outcome mb__wait_readable(int fd, double timeout_s, const volatile sig_atomic_t *stop)
 {
     double deadline = timeout_s > 0 ? now_s() + timeout_s : 0;
@@ -104,10 +103,11 @@ int mb__isolate(mb__measure_fn fn, void *arg, double timeout_s, const volatile s
 
     int err = outcome == MB__INTERRUPTED ? MB_EINTR
               : outcome == MB__FAILED    ? MB_EIO
-              : got == MB_ENOMEM     ? MB_ENOMEM
-                                     : 0;
+              : got == MB_ENOMEM         ? MB_ENOMEM
+                                         : 0;
     /* Whether the child ended without sending a whole measurement. */
-    int ended = outcome == MB__TIMED_OUT || got != 0 || WIFSIGNALED(status) || WEXITSTATUS(status) != 0;
+    int ended =
+        outcome == MB__TIMED_OUT || got != 0 || WIFSIGNALED(status) || WEXITSTATUS(status) != 0;
     if (!err && !ended && sent_status == 0) {
         *m = sent;
         return 0;

@@ -289,14 +289,13 @@ static mb_latency merged_latency(const mb__measurement *parts, size_t k)
                 values[b] = values[b - 1];
                 values[b - 1] = v;
             }
-        l.percentiles[j].ns = used % 2 ? values[used / 2]
-                                       : (values[used / 2 - 1] + values[used / 2]) / 2;
+        l.percentiles[j].ns =
+            used % 2 ? values[used / 2] : (values[used / 2 - 1] + values[used / 2]) / 2;
     }
     return l;
 }
 
-int mb__measurement_merge(mb__measurement *parts, size_t k, size_t *part_ends,
-                          mb__measurement *out)
+int mb__measurement_merge(mb__measurement *parts, size_t k, size_t *part_ends, mb__measurement *out)
 {
     size_t n = 0, nc = parts[0].n_counters;
     for (size_t p = 0; p < k; p++) {
@@ -309,12 +308,12 @@ int mb__measurement_merge(mb__measurement *parts, size_t k, size_t *part_ends,
     out->failure_text = NULL;
     out->iters = concat(parts, k, n, offsetof(mb__measurement, iters), sizeof(uint64_t), 1);
     out->ns = concat(parts, k, n, offsetof(mb__measurement, ns), sizeof(double), 1);
-    out->counter_values = nc ? concat(parts, k, n, offsetof(mb__measurement, counter_values),
-                                      sizeof(double), nc)
-                             : NULL;
-    out->counter_coverage = nc ? concat(parts, k, n, offsetof(mb__measurement, counter_coverage),
-                                        sizeof(double), nc)
-                               : NULL;
+    out->counter_values =
+        nc ? concat(parts, k, n, offsetof(mb__measurement, counter_values), sizeof(double), nc)
+           : NULL;
+    out->counter_coverage =
+        nc ? concat(parts, k, n, offsetof(mb__measurement, counter_coverage), sizeof(double), nc)
+           : NULL;
     out->user_values = concat(parts, k, n, offsetof(mb__measurement, user_values), sizeof(double),
                               MB_USER_COUNTERS_MAX);
     if (out->mode == MB_MODE_LATENCY || out->mode == MB_MODE_COLD)

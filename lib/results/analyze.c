@@ -88,8 +88,8 @@ static void set_nan(mb_estimate *e)
  * out: the samples as if every part had run at the same speed, so that the diagnostics of the
  * samples (outliers, drift, serial correlation, linearity) see the noise within parts, not the
  * steps between them, which the parts' interval holds. scratch holds a part's samples. */
-static void align_parts(const double *t, double median, const size_t *part_ends,
-                        size_t n_parts, double *out, double *scratch)
+static void align_parts(const double *t, double median, const size_t *part_ends, size_t n_parts,
+                        double *out, double *scratch)
 {
     size_t start = 0;
     for (size_t p = 0; p < n_parts; p++) {
@@ -104,9 +104,8 @@ static void align_parts(const double *t, double median, const size_t *part_ends,
 /* The per-iteration times t of samples of x iterations, as the diagnostics see them when they
  * come in parts: aligned (align_parts, into `aligned`, which held them sorted), with r's R^2
  * recomputed from them. scratch holds n doubles. */
-static double *within_parts(const double *t, const double *x, size_t n,
-                            const mb__result_inputs *in, int with_slope, double *aligned,
-                            double *scratch, mb_result *r)
+static double *within_parts(const double *t, const double *x, size_t n, const mb__result_inputs *in,
+                            int with_slope, double *aligned, double *scratch, mb_result *r)
 {
     align_parts(t, mb__median_sorted(aligned, n), in->part_ends, in->n_parts, aligned, scratch);
     if (!with_slope)

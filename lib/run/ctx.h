@@ -45,8 +45,8 @@ struct mb_ctx {
     const char **names;
     mb_result *results;
     void **result_blocks; /* each result's one block of memory (mb__result_make) */
-    unsigned char *done; /* per selected benchmark: its result is finished */
-    size_t n_results;    /* the finished results before the first unfinished one */
+    unsigned char *done;  /* per selected benchmark: its result is finished */
+    size_t n_results;     /* the finished results before the first unfinished one */
     size_t n_selected;
     char *const *program; /* mb_ctx_set_program's argv, or NULL: parts run in this process */
 };

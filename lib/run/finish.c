@@ -41,9 +41,9 @@ int mb__ctx_finish_result(mb_ctx *ctx, const mb__measurement *m, size_t i, const
                 m->report.message);
     else if (m->failure)
         mb__log(s, MB_LOG_ERROR, "%s: %s", bench->name, m->failure);
-    mb__result_inputs in = {bench,       s,         mb__bench_seed(s->seed, bench->name),
-                            ctx->loop_ns, ctx->counters, part_ends,
-                            n_parts};
+    mb__result_inputs in = {
+        bench,     s,      mb__bench_seed(s->seed, bench->name), ctx->loop_ns, ctx->counters,
+        part_ends, n_parts};
     return mb__result_make(m, &in, &ctx->results[i], &ctx->result_blocks[i]);
 }
 

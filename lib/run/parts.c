@@ -60,12 +60,12 @@ typedef struct parts {
     const mb_run_info *info;
     size_t n_units, n_parts;
     unit *units;
-    size_t *idx;          /* the units' indexes, n_selected of them */
-    mb__measurement *m;   /* benchmark i's part p at i * n_parts + p */
-    unsigned char *have;  /* the same: measured */
-    size_t *parts_in;     /* per unit: parts received */
-    double *wall_s;       /* per unit: measuring time over its parts */
-    size_t done, total;   /* entries done and planned, for progress */
+    size_t *idx;         /* the units' indexes, n_selected of them */
+    mb__measurement *m;  /* benchmark i's part p at i * n_parts + p */
+    unsigned char *have; /* the same: measured */
+    size_t *parts_in;    /* per unit: parts received */
+    double *wall_s;      /* per unit: measuring time over its parts */
+    size_t done, total;  /* entries done and planned, for progress */
 } parts;
 
 /* ---- Units and order -------------------------------------------------------------------- */
@@ -233,8 +233,8 @@ static void progress(parts *ps, const entry *e)
     snprintf(phase, sizeof phase, "part %u of %zu", e->part + 1, ps->n_parts);
     ctx->finished_s = (double)(ctx->clock->now_ns(ctx->clock->user) - ctx->run_start) / 1e9;
     const mb_bench *b = ctx->selected[ps->units[e->unit].idx[0]];
-    mb__ctx_progress(ctx, ps->done, ps->total,
-                     ps->units[e->unit].k > 1 ? b->group : b->name, phase);
+    mb__ctx_progress(ctx, ps->done, ps->total, ps->units[e->unit].k > 1 ? b->group : b->name,
+                     phase);
 }
 
 /* ---- In this process -------------------------------------------------------------------- */
@@ -354,8 +354,8 @@ static pid_t spawn(const mb_ctx *ctx, const entry *e, size_t n, const int fds[2]
         return -1;
     size_t len = (size_t)snprintf(text, cap, "%d ", fds[1]);
     for (size_t i = 0; i < n; i++)
-        len += (size_t)snprintf(text + len, cap - len, "%s%u.%u", i ? "," : "", e[i].part,
-                                e[i].unit);
+        len +=
+            (size_t)snprintf(text + len, cap - len, "%s%u.%u", i ? "," : "", e[i].part, e[i].unit);
     fflush(NULL);
     pid_t pid = fork();
     if (pid == 0) {
