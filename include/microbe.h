@@ -950,6 +950,9 @@ typedef struct mb_run_info {
     size_t pairs;           /* a set compared by mb_results_pair(): its rounds (pairs of runs,
                                old and new); 0 otherwise */
     const char *pairs_stop; /* why those rounds stopped (mb_results_set_stop()), or NULL */
+    uint32_t forks_used; /* fresh processes the parts ran in (settings.forks), or 0 when the
+                            run measured in this process (--forks 0, no program to start again
+                            (mb_ctx_set_program), smoke and profile runs) */
 } mb_run_info;
 
 /* ---------------------------------------------------------------------------------------

@@ -202,6 +202,26 @@ static void environment(text_emitter *t, const mb_environment *env)
     }
 }
 
+/* How the run measured: its parts, or the limit of measuring in one. */
+static void parts_line(text_emitter *t, const mb_run_info *info)
+{
+    const mb_settings *s = info->settings;
+    if (!s || s->smoke || s->profile_time_s > 0 || info->pairs)
+        return;
+    unsigned forks = info->forks_used, rounds = s->rounds;
+    if (forks > 0)
+        fprintf(t->out, "parts: %u fresh processes x %u round%s; intervals hold the spread "
+                        "between them\n",
+                forks, rounds, rounds == 1 ? "" : "s");
+    else if (rounds > 1)
+        fprintf(t->out, "parts: %u rounds in this process; intervals hold the spread between "
+                        "them, not between processes\n",
+                rounds);
+    else
+        fprintf(t->out, "parts: one, in this process: intervals hold the noise within this run "
+                        "only, and comparisons assume --run-noise for the rest\n");
+}
+
 static int text_begin(void *user, const mb_run_info *info)
 {
     text_emitter *t = user;
@@ -219,6 +239,7 @@ static int text_begin(void *user, const mb_run_info *info)
             info->library_version, info->timer, info->timer_resolution_ns, info->timer_cost_ns,
             info->loop_overhead_ns, (unsigned long long)info->seed);
     fprintf(t->out, "%s\n", line);
+    parts_line(t, info);
     environment(t, mb__environment(info));
     const mb_settings *s = info->settings;
     for (size_t i = 0; i < s->n_context; i++)

@@ -279,6 +279,18 @@ static int select_run(mb_ctx *ctx)
     return 0;
 }
 
+/* Whether the run measures in parts (docs/measurement.md): a timed run with forks of a program
+ * it can start again, or with more than one round. Otherwise (forks 0, or an embedding host
+ * that set no program) each benchmark is measured once in this process, or with --isolate
+ * in a forked child. */
+static int in_parts(const mb_ctx *ctx)
+{
+    const mb_settings *s = &ctx->settings;
+    if (s->smoke || s->profile_time_s > 0)
+        return 0;
+    return (s->forks > 0 && ctx->program) || s->rounds > 1;
+}
+
 /* Opens the counters, probes the timer (once per context), captures the environment, and
  * fills info, the run's description for the emitters. */
 static void start_run(mb_ctx *ctx, mb_run_info *info)
@@ -306,6 +318,7 @@ static void start_run(mb_ctx *ctx, mb_run_info *info)
         .names = ctx->names,
         .start_time_unix = (int64_t)time(NULL),
         .env = ctx->fixed_env ? ctx->fixed_env : &ctx->env.pub,
+        .forks_used = in_parts(ctx) && ctx->program ? ctx->settings.forks : 0,
     };
     if (!ctx->fixed_env)
         mb__env_capture(&ctx->env, info->start_time_unix);
@@ -333,18 +346,6 @@ static int measure_next(mb_ctx *ctx, size_t i, size_t *idx)
     }
     mb__ctx_progress(ctx, i, n, NULL, NULL);
     return err;
-}
-
-/* Whether the run measures in parts (docs/measurement.md): a timed run with forks of a program
- * it can start again, or with more than one round. Otherwise (forks 0, or an embedding host
- * that set no program) each benchmark is measured once in this process, or with --isolate
- * in a forked child. */
-static int in_parts(const mb_ctx *ctx)
-{
-    const mb_settings *s = &ctx->settings;
-    if (s->smoke || s->profile_time_s > 0)
-        return 0;
-    return (s->forks > 0 && ctx->program) || s->rounds > 1;
 }
 
 /* Measures every selected benchmark; each result is counted, saved, and emitted in run order
