@@ -32,6 +32,9 @@
 #include <unistd.h>
 
 #define PART_ENV "MICROBE_INTERNAL_PART"
+/* Set: the children are fork()ed copies of this process, not the program started again; for
+ * benchmarks/parts-spread, which measures what exec adds (docs/measurement.md). */
+#define FORK_ONLY_ENV "MICROBE_INTERNAL_FORK_ONLY"
 #define RECORD_MAGIC 0x6d627074u /* "mbpt" */
 /* A child that exits with this status before its first record could not start the program. */
 #define EXEC_FAILED 127
@@ -346,7 +349,7 @@ int mb__ctx_part_child(mb_ctx *ctx, const char *request)
 
 /* Starts the program again with the request for entries e in its environment, stdout to
  * /dev/null and the write end of the pipe fds open. Returns its pid, or -1. */
-static pid_t spawn(const mb_ctx *ctx, const entry *e, size_t n, const int fds[2])
+static pid_t spawn(mb_ctx *ctx, const entry *e, size_t n, const int fds[2])
 {
     size_t cap = 32 + 24 * n;
     char *text = malloc(cap);
@@ -363,6 +366,12 @@ static pid_t spawn(const mb_ctx *ctx, const entry *e, size_t n, const int fds[2]
         int null = open("/dev/null", O_WRONLY);
         if (null >= 0)
             dup2(null, STDOUT_FILENO);
+        if (getenv(FORK_ONLY_ENV)) { /* the experiment of docs/measurement.md: no exec */
+            ctx->settings.log = NULL;
+            if (ctx->counters)
+                mb__counters_open(ctx->counters, 0);
+            mb__ctx_part_child(ctx, text);
+        }
         if (setenv(PART_ENV, text, 1) == 0) {
 #ifdef __linux__
             execv("/proc/self/exe", ctx->program);
