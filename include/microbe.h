@@ -846,6 +846,8 @@ typedef struct mb_result {
     size_t n_parts;
     const double *part_medians;
     double part_log_sd;
+    unsigned parts_redone; /* parts measured again: their process was disturbed as a whole (a
+                              part 10 % and 4 robust spreads away from the others) */
 } mb_result;
 
 /* One CPU cache as the operating system describes it. */

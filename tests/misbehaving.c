@@ -4,12 +4,14 @@
 
 #include <microbe.h>
 
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
 #include <time.h>
+#include <unistd.h>
 
 BENCH(good_sum)
 {
@@ -108,4 +110,27 @@ BENCH_P(param_sum, MB_INTS(n, 16, 32), MB_STRINGS(mode, "ok", "wrong-name"))
 int main(int argc, char **argv)
 {
     return mb_main(argc, argv);
+}
+
+/* Twenty times slower in the first process that measures it (the one that creates the file
+ * MB_TEST_SLOW_FILE names): a part disturbed as a whole, which the run measures again. */
+#define MB_TEST_STEPS 200
+BENCH(slow_in_one_process)
+{
+    static int slow = -1;
+    if (slow < 0) {
+        const char *path = getenv("MB_TEST_SLOW_FILE");
+        int fd = path ? open(path, O_CREAT | O_EXCL | O_WRONLY, 0600) : -1;
+        slow = fd >= 0;
+        if (fd >= 0)
+            close(fd);
+    }
+    int steps = slow ? 20 * MB_TEST_STEPS : MB_TEST_STEPS;
+    uint64_t x = 1;
+    MB_LOOP(state) {
+        for (int i = 0; i < steps; i++) {
+            x = x * 6364136223846793005u + 1442695040888963407u;
+            mb_black_box(&x);
+        }
+    }
 }

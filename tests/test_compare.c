@@ -525,6 +525,45 @@ static void test_between_run_widening(void)
     CHECK(rate >= (quick ? 0.12 : 0.18));
 }
 
+/* Changes from parts (Welch and paired t) against scipy, and the disturbed-part rule. */
+static void test_parts(void)
+{
+    mb_settings s;
+    mb_settings_init(&s);
+    for (size_t i = 0; i < sizeof ref_partss / sizeof ref_partss[0]; i++) {
+        const ref_parts *c = &ref_partss[i];
+        mb_change ch;
+        int paired = strstr(c->name, "_paired") != NULL;
+        CHECK_INT(paired ? mb__change_parts_paired(c->old_m, c->new_m, c->n_old, &s, &ch)
+                         : mb__change_parts(c->old_m, c->n_old, c->new_m, c->n_new, &s, &ch),
+                  ==, 0);
+        CHECK_NEAR(ch.ratio, c->ratio, 1e-13, 0);
+        CHECK_NEAR(ch.low, c->low, 1e-11, 0);
+        CHECK_NEAR(ch.high, c->high, 1e-11, 0);
+        CHECK_NEAR(ch.p_value, c->p, 1e-9, 1e-15);
+        CHECK_INT(ch.parts, ==, c->n_old < c->n_new ? c->n_old : c->n_new);
+        CHECK_INT(ch.verdict, ==, MB_VERDICT_INCONCLUSIVE);
+    }
+    /* Fewer than two usable parts on a side: no change. */
+    const double one[] = {10.0}, two[] = {10.0, NAN}, three[] = {10.0, 10.1, 9.9};
+    mb_change ch;
+    CHECK_INT(mb__change_parts(one, 1, three, 3, &s, &ch), ==, 0);
+    CHECK_INT(ch.verdict, ==, MB_VERDICT_NONE);
+    CHECK_INT(mb__change_parts(two, 2, three, 3, &s, &ch), ==, 0);
+    CHECK_INT(ch.verdict, ==, MB_VERDICT_NONE);
+    /* The disturbed part: far (above 10 %) and beyond 4 robust spreads; else none. */
+    const double slow_one[] = {1.00, 1.01, 0.99, 1.00, 1.9},
+                 mild[] = {1.00, 1.01, 0.99, 1.02, 1.08}, flat[] = {1, 1, 1, 1, 1.2},
+                 wide[] = {1, 1.3, 0.8, 1.1, 1.25}, fast_one[] = {0.5, 1.0, 1.01, 0.99, 1.0};
+    CHECK_INT(mb__disturbed_part(slow_one, 5), ==, 4);
+    CHECK_INT(mb__disturbed_part(fast_one, 5), ==, 0);
+    CHECK_INT(mb__disturbed_part(flat, 5), ==, 4);
+    CHECK_INT(mb__disturbed_part(mild, 5), ==, -1);
+    CHECK_INT(mb__disturbed_part(wide, 5), ==, -1);
+    CHECK_INT(mb__disturbed_part(slow_one, 2), ==, -1);
+    CHECK_INT(mb__disturbed_part(two, 2), ==, -1);
+}
+
 int main(void)
 {
     const char *q = getenv("MB_TEST_QUICK");
@@ -542,6 +581,7 @@ int main(void)
     test_power();
     test_paired_rounds();
     test_between_run_widening();
+    test_parts();
     fprintf(stderr, "%s mode, %.2f s of CPU\n", quick ? "quick" : "full",
             (double)(clock() - start) / CLOCKS_PER_SEC);
     return CHECK_DONE();

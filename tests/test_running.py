@@ -187,6 +187,21 @@ def test_params(exe):
         check(len(b) == 2 and code == 1, f"the filter matches instance names ({len(b)}, {code})")
 
 
+def test_disturbed_part(exe):
+    """A part whose process ran twenty times slower is measured again, in a fresh process."""
+    with tempfile.TemporaryDirectory() as tmp:
+        code, out, err, _ = run(exe, "--quick", "--forks", "5", "--filter", "slow_in_one",
+                                "--format", "json",
+                                env={"MB_TEST_SLOW_FILE": os.path.join(tmp, "slow")})
+        check(code == 0, f"the run with one slow process ({err})")
+        b = by_name(json.loads(out)).get("slow_in_one_process", {}) if code == 0 else {}
+        parts = b.get("parts") or {}
+        m = parts.get("medians_ns") or [1.0]
+        check(parts.get("count") == 5 and parts.get("redone") == 1,
+              f"one part measured again: {parts}")
+        check(max(m) < 5 * min(m), f"the slow part was replaced: {m}")
+
+
 def main():
     unoptimized, misbehaving = sys.argv[1:3]
     test_unoptimized(unoptimized)
@@ -194,6 +209,7 @@ def main():
     test_declared(misbehaving)
     test_fails_before_sampling(misbehaving)
     test_params(misbehaving)
+    test_disturbed_part(misbehaving)
     for extra in (["--forks", "0"], ["--forks", "0", "--isolate"], []):
         for sig in ("INT", "TERM"):
             test_interrupt(misbehaving, extra, sig)

@@ -537,6 +537,36 @@ int mb__change_parts_paired(const double *old_m, const double *new_m, size_t k,
     return 0;
 }
 
+/* Process luck that is the benchmark's own (layout, alignment) moves parts by a few per cent
+ * on this machine; a process disturbed as a whole, by 50 % or more (docs/measurement.md). */
+#define DISTURBED_FACTOR 1.10
+#define DISTURBED_SPREADS 4.0
+
+long mb__disturbed_part(const double *medians, size_t k)
+{
+    if (k < 3 || !all_positive_finite(medians, k))
+        return -1;
+    double *logs = alloc_doubles(k), *dev = alloc_doubles(k), *scratch = alloc_doubles(k);
+    long worst = -1;
+    if (logs && dev && scratch) {
+        for (size_t p = 0; p < k; p++)
+            logs[p] = log(medians[p]);
+        double center = mb__median(logs, k, scratch);
+        for (size_t p = 0; p < k; p++)
+            dev[p] = fabs(logs[p] - center);
+        double spread = 1.4826 * mb__median(dev, k, scratch);
+        worst = 0;
+        for (size_t p = 1; p < k; p++)
+            worst = dev[p] > dev[worst] ? (long)p : worst;
+        if (!(dev[worst] > log(DISTURBED_FACTOR) && dev[worst] > DISTURBED_SPREADS * spread))
+            worst = -1;
+    }
+    free(logs);
+    free(dev);
+    free(scratch);
+    return worst;
+}
+
 /* ---- Between-run variation and the verdict ----------------------------------------------- */
 
 void mb__widen_interval(double log_point, double log_low, double log_high, double between_sd,

@@ -171,6 +171,12 @@ int mb__change_paired(const double *old_r, const double *new_r, size_t r, const 
  * mean logarithms and its two-sided p-value (parts set); verdict left inconclusive until
  * mb__change_verdicts. Parts without a positive median are left out; fewer than 2 on a side:
  * no change (MB_VERDICT_NONE). Returns 0 or MB_ENOMEM. */
+/* Which of k parts' medians (k >= 3) came from a process disturbed as a whole: the one
+ * farthest from their median in log terms, when it is more than 10 % away and more than 4
+ * times the parts' robust spread (1.4826 x the median absolute deviation of the logs); -1
+ * when none is, or k < 3, or a median is not positive and finite. */
+long mb__disturbed_part(const double *medians, size_t k);
+
 int mb__change_parts(const double *old_m, size_t k_old, const double *new_m, size_t k_new,
                      const mb_settings *s, mb_change *out);
 /* The same for two benchmarks measured in the same k parts (a group's members): the paired t

@@ -663,6 +663,10 @@ static void parts_of(reader *rd, json *b, mb_result *r)
     uint64(rd, obj, "count", &count);
     json *medians = array(rd, obj, "medians_ns", MB__SAVED_MAX_SAMPLES);
     number(rd, obj, "log_sd", &r->part_log_sd);
+    uint64_t redone = 0;
+    if (mb__json_get(obj, "redone"))
+        uint64(rd, obj, "redone", &redone);
+    r->parts_redone = redone < 1000 ? (unsigned)redone : 1000;
     if (rd->rc || !medians)
         return;
     size_t n = medians->len;

@@ -24,6 +24,7 @@
 #include "stats.h"
 
 #include <errno.h>
+#include <math.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,7 +44,8 @@
 typedef struct unit {
     size_t k;
     size_t *idx;
-    int finished; /* its results are made */
+    int finished;    /* its results are made */
+    unsigned redone; /* parts measured again because they were disturbed */
 } unit;
 
 /* A part of a unit to measure: which part, which unit. */
@@ -69,6 +71,8 @@ typedef struct parts {
     size_t *parts_in;    /* per unit: parts received */
     double *wall_s;      /* per unit: measuring time over its parts */
     size_t done, total;  /* entries done and planned, for progress */
+    entry *redo;         /* parts to measure again (disturbed), n_redo of them */
+    size_t n_redo;
 } parts;
 
 /* ---- Units and order -------------------------------------------------------------------- */
@@ -197,6 +201,7 @@ static int finish_unit(parts *ps, unit *u)
     for (size_t j = 0; j < u->k && !err; j++) {
         mb_result *r = &ctx->results[u->idx[j]];
         r->wall_time_s = ps->wall_s[u - ps->units] / (double)u->k;
+        r->parts_redone = u->redone;
         if (u->k > 1)
             r->group_baseline = base->name;
         if (j > 0)
@@ -210,22 +215,66 @@ static int finish_unit(parts *ps, unit *u)
     return err;
 }
 
-/* Keeps part p of unit u (ms: its k measurements, now owned here), and finishes the unit when
- * that was its last part or the part failed. */
+/* The most times one unit's parts are measured again (mb__disturbed_part). */
+#define MAX_REDO 2
+
+/* The median time per iteration of one part's samples; NAN without samples. */
+static double part_median(const mb__measurement *m)
+{
+    double *t = malloc((2 * m->n + 1) * sizeof *t);
+    if (!t || m->n == 0) {
+        free(t);
+        return NAN;
+    }
+    for (size_t i = 0; i < m->n; i++)
+        t[i] = m->ns[i] / (double)m->iters[i];
+    double median = mb__median(t, m->n, t + m->n);
+    free(t);
+    return median;
+}
+
+/* The part of unit u that was disturbed as a whole (by its first member's times), or -1. */
+static long disturbed_part(const parts *ps, const unit *u)
+{
+    size_t np = ps->n_parts, first = u->idx[0];
+    double *medians = malloc((np + 1) * sizeof *medians);
+    long bad = -1;
+    for (size_t p = 0; medians && p < np; p++)
+        medians[p] = part_median(&ps->m[first * np + p]);
+    if (medians)
+        bad = mb__disturbed_part(medians, np);
+    free(medians);
+    return bad;
+}
+
+/* Keeps part p of unit u (ms: its k measurements, now owned here; a part measured again
+ * replaces the one before). Once all parts are in, a disturbed one is queued to be measured
+ * again, or else the unit finished; a failed part finishes it at once. */
 static int keep(parts *ps, size_t p, size_t u_index, mb__measurement *ms, double wall_s)
 {
     unit *u = &ps->units[u_index];
-    int failed = 0;
+    int failed = 0, again = ps->have[u->idx[0] * ps->n_parts + p];
     for (size_t j = 0; j < u->k; j++) {
         size_t at = u->idx[j] * ps->n_parts + p;
+        mb__measurement_free(&ps->m[at]);
         ps->m[at] = ms[j];
         ps->have[at] = 1;
         failed |= ms[j].failure != NULL || ms[j].report.outcome != 0;
     }
     ps->wall_s[u_index] += wall_s;
     ps->done++;
-    if (++ps->parts_in[u_index] == ps->n_parts || failed)
+    if (!again)
+        ps->parts_in[u_index]++;
+    if (failed)
         return finish_unit(ps, u);
+    if (ps->parts_in[u_index] < ps->n_parts)
+        return 0;
+    long bad = u->redone < MAX_REDO ? disturbed_part(ps, u) : -1;
+    if (bad < 0)
+        return finish_unit(ps, u);
+    u->redone++;
+    ps->total++;
+    ps->redo[ps->n_redo++] = (entry){(uint32_t)bad, (uint32_t)u_index};
     return 0;
 }
 
@@ -508,6 +557,7 @@ static void free_parts(parts *ps)
     free(ps->have);
     free(ps->parts_in);
     free(ps->wall_s);
+    free(ps->redo);
     free(ps->units);
     free(ps->idx);
 }
@@ -534,8 +584,9 @@ int mb__ctx_measure_parts(mb_ctx *ctx, const mb_run_info *info)
     ps.have = calloc(cells + 1, 1);
     ps.parts_in = calloc(ps.n_units + 1, sizeof *ps.parts_in);
     ps.wall_s = calloc(ps.n_units + 1, sizeof *ps.wall_s);
+    ps.redo = malloc((ps.n_units * MAX_REDO + 1) * sizeof *ps.redo);
     entry *e = malloc((ps.n_units * rounds + 1) * sizeof *e);
-    if (!ps.m || !ps.have || !ps.parts_in || !ps.wall_s || !e)
+    if (!ps.m || !ps.have || !ps.parts_in || !ps.wall_s || !ps.redo || !e)
         err = MB_ENOMEM;
     ps.total = ps.n_units * ps.n_parts;
     for (size_t f = 0; f < forks && !err; f++) {
@@ -543,6 +594,13 @@ int mb__ctx_measure_parts(mb_ctx *ctx, const mb_run_info *info)
         err = plan_process(&ps, f, rounds, e, &n);
         if (!err)
             err = children ? run_children(&ps, e, n) : run_here(&ps, e, n);
+    }
+    /* The disturbed parts again, in a fresh process each time (or here), until none is left. */
+    while (!err && ps.n_redo > 0) {
+        size_t n = ps.n_redo;
+        memcpy(e, ps.redo, n * sizeof *e);
+        ps.n_redo = 0;
+        err = children ? run_children(&ps, e, n) : run_here(&ps, e, n);
     }
     /* Interrupted: the units with a part measured are reported from the parts they have. */
     for (size_t u = 0; err == MB_EINTR && u < ps.n_units; u++)
