@@ -103,7 +103,8 @@ static const struct {
     {"load", "the machine is busy (load average above half the CPUs); other processes take "
              "CPU time and caches from the benchmark: stop them or rerun when it is quiet"},
     {"vm", "running in a virtual machine: other guests share the hardware and timings vary "
-           "between runs; compare results only within one run or with microbe-compare --exec"},
+           "between runs: keep the default forks, whose intervals hold that spread, and pair "
+           "builds with microbe-compare --exec"},
 };
 
 unsigned mb_hygiene(const mb_environment *env)
