@@ -280,15 +280,18 @@ static int select_run(mb_ctx *ctx)
 }
 
 /* Whether the run measures in parts (docs/measurement.md): a timed run with forks of a program
- * it can start again, or with more than one round. Otherwise (forks 0, or an embedding host
- * that set no program) each benchmark is measured once in this process, or with --isolate
- * in a forked child. */
+ * it can start again, or with more than one round in this process (but not with --isolate,
+ * which then measures each benchmark once in a forked child). Otherwise (forks 0, or an
+ * embedding host that set no program) each benchmark is measured once in this process. */
 static int in_parts(const mb_ctx *ctx)
 {
     const mb_settings *s = &ctx->settings;
     if (s->smoke || s->profile_time_s > 0)
         return 0;
-    return (s->forks > 0 && ctx->program) || s->rounds > 1;
+    int children = s->forks > 0 && ctx->program;
+    if (s->isolate && !children)
+        return 0; /* each benchmark alone in a forked child, one part */
+    return children || s->rounds > 1;
 }
 
 /* Opens the counters, probes the timer (once per context), captures the environment, and
