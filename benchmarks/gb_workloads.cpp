@@ -42,6 +42,20 @@ static void copy_sort_512(benchmark::State &state)
 }
 BENCHMARK(copy_sort_512);
 
+static void sort_batched_512(benchmark::State &state)
+{
+    static uint32_t input[WL_SORT_COUNT], work[WL_SORT_COUNT];
+    static uint32_t key = 0;
+    wl_sort_input(input);
+    for (auto _ : state) {
+        state.PauseTiming();
+        wl_fresh_copy(work, input, &key);
+        state.ResumeTiming();
+        wl_sort(work);
+    }
+}
+BENCHMARK(sort_batched_512);
+
 static void chain_1ms(benchmark::State &state)
 {
     uint64_t x = 1;

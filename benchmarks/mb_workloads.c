@@ -42,6 +42,27 @@ BENCH(copy_sort_512)
     }
 }
 
+static uint32_t sort_input[WL_SORT_COUNT], sort_key;
+
+static void fresh_copy(void *work, void *user)
+{
+    (void)user;
+    wl_fresh_copy(work, sort_input, &sort_key);
+}
+
+static void sort(void *work, void *user)
+{
+    (void)user;
+    wl_sort(work);
+}
+
+BENCH(sort_batched_512)
+{
+    wl_sort_input(sort_input);
+    mb_batch batch = {sizeof sort_input, fresh_copy, sort, NULL, NULL};
+    mb_iter_batched(state, &batch);
+}
+
 BENCH(chain_1ms)
 {
     uint64_t x = 1;

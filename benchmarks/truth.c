@@ -91,6 +91,15 @@ static NOINLINE void run_copy_sort_512(uint64_t n)
         wl_copy_sort(work, input, &key);
 }
 
+static NOINLINE void run_fresh_copy_512(uint64_t n)
+{
+    static uint32_t input[WL_SORT_COUNT], work[WL_SORT_COUNT];
+    static uint32_t key = 0;
+    wl_sort_input(input);
+    for (uint64_t left = n; left != 0; --left)
+        wl_fresh_copy(work, input, &key);
+}
+
 static NOINLINE void run_chain_1ms(uint64_t n)
 {
     static uint64_t x = 1;
@@ -112,7 +121,8 @@ static const struct workload {
 } workloads[] = {
     {"empty", run_empty},         {"chain_1000", run_chain_1000},
     {"memcpy_4k", run_memcpy_4k}, {"copy_sort_512", run_copy_sort_512},
-    {"chain_1ms", run_chain_1ms}, {"spikes", run_spikes},
+    {"fresh_copy_512", run_fresh_copy_512}, {"chain_1ms", run_chain_1ms},
+    {"spikes", run_spikes},
 };
 #define N_WORKLOADS (sizeof workloads / sizeof workloads[0])
 

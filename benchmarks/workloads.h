@@ -104,22 +104,34 @@ static inline void wl_sort_input(uint32_t *v)
     }
 }
 
-/* Copies the input into work and sorts the copy. Each copy has a new key XORed into every
- * value (*key steps through multiples of 2^32 / phi), so that no two iterations sort the same
- * sequence: sorting the very same array each time lets the branch predictor learn the sort's
- * branches, which made it 4 times faster on the machine of docs/performance.md and its cost
- * depend on where the code happened to be placed. The copy is timed with the sort in both
- * libraries (microbe has no per-iteration setup outside the timed loop yet); it costs about
- * 1 % of the iteration. */
-static inline void wl_copy_sort(uint32_t *work, const uint32_t *input, uint32_t *key)
+/* A fresh copy of the input in work: a new key XORed into every value (*key steps through
+ * multiples of 2^32 / phi), so that no two iterations sort the same sequence: sorting the very
+ * same array each time lets the branch predictor learn the sort's branches, which made it 4
+ * times faster on the machine of docs/performance.md and its cost depend on where the code
+ * happened to be placed. */
+static inline void wl_fresh_copy(uint32_t *work, const uint32_t *input, uint32_t *key)
 {
     *key += 0x9e3779b9u;
     uint32_t k = *key;
     mb_black_box(input);
     for (size_t i = 0; i < WL_SORT_COUNT; i++)
         work[i] = input[i] ^ k;
+    mb_black_box(work);
+}
+
+static inline void wl_sort(uint32_t *work)
+{
     wl_heap_sort(work, WL_SORT_COUNT);
     mb_black_box(work);
+}
+
+/* copy_sort_512: the copy timed with the sort (about 1 % of the iteration). sort_batched_512
+ * times the sort alone, the copies made outside the timed loop (mb_iter_batched; Google
+ * Benchmark's PauseTiming), and its ground truth is copy_sort_512's less fresh_copy_512's. */
+static inline void wl_copy_sort(uint32_t *work, const uint32_t *input, uint32_t *key)
+{
+    wl_fresh_copy(work, input, key);
+    wl_sort(work);
 }
 
 /* The spiky body; *countdown counts the iterations to the next spike. */
