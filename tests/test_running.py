@@ -197,8 +197,9 @@ def test_disturbed_part(exe):
         b = by_name(json.loads(out)).get("slow_in_one_process", {}) if code == 0 else {}
         parts = b.get("parts") or {}
         m = parts.get("medians_ns") or [1.0]
-        check(parts.get("count") == 5 and parts.get("redone") == 1,
-              f"one part measured again: {parts}")
+        # At least the slow one; on a busy machine another part may be off by 10 % too.
+        check(parts.get("count") == 5 and 1 <= parts.get("redone", 0) <= 2,
+              f"the slow part measured again: {parts}")
         check(max(m) < 5 * min(m), f"the slow part was replaced: {m}")
 
 
