@@ -1,0 +1,534 @@
+/*
+ * A seeded simulation of microbe's whole statistical pipeline with a known truth: the
+ * library's own functions (mb__result_make for the parts interval of the median,
+ * mb__compare_results against a baseline, mb_results_pair for microbe-compare --exec,
+ * mb__change_parts_paired with mb__group_verdicts for a group's members) on synthetic
+ * per-iteration times, with a Markdown report of interval coverage, false alarms and
+ * detection (docs/statistics.md, "Simulation: intervals and verdicts with between-process
+ * noise").
+ *
+ * The data model. A part (one process's short measurement of a benchmark) has a log offset
+ * b ~ N(0, sigma_b^2) of its own: the between-process noise (code and data placement, page
+ * mapping, frequency) that no sample within the part can see. Within the part, n = 20
+ * samples of per-iteration time truth * exp(b + e_i), with e an AR(1) series (coefficient
+ * phi) of marginal standard deviation sigma_w. Two runs minutes apart (a run and its saved
+ * baseline) each carry a whole-run offset r ~ N(0, sigma_r^2), shared by the run's parts and
+ * benchmarks (drift that parts within one run cannot see). The processes of
+ * microbe-compare --exec share a machine offset that varies slowly from process to process
+ * (AR(1) over process slots, coefficient 0.99, marginal sd 3 %), plus each process's own b.
+ * The members of a group are measured in the same parts: their offsets in a part are
+ * correlated (rho). Every set draws fresh data from a seeded mb__rng, so the figures are
+ * reproducible bit for bit.
+ *
+ * Usage: simulate [--sets N] [--seed S]   the report (default 4000 sets a cell)
+ *        simulate --check                 the fixed-seed claims of the meson test
+ *                                         `simulation` (1000 sets); exit 1 if one fails
+ */
+#include "compare.h"
+#include "microbe_internal.h"
+#include "result.h"
+#include "set.h"
+#include "stats.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TRUTH_NS 100.0
+#define N_PER_PART 20
+#define SUITE 6          /* benchmarks in a suite, one Holm family */
+#define MAX_K 10         /* the most parts simulated */
+#define MACHINE_PHI 0.99 /* --exec: the machine offset's correlation from one process to the next  \
+                          */
+#define MACHINE_SD 0.03
+#define MIN_PAIRS 6 /* microbe-compare's defaults: --min-rounds, --rounds */
+#define MAX_PAIRS 200
+
+typedef struct model {
+    double sigma_b; /* between processes (parts), log scale */
+    double phi;     /* AR(1) coefficient of the samples within a part */
+    double sigma_w; /* the samples' marginal sd within a part */
+    double sigma_r; /* whole-run offset of a run against its baseline */
+    double rho;     /* group members: correlation of their offsets in a part */
+} model;
+
+/* A proportion with its binomial standard error. */
+typedef struct rate {
+    size_t hits, trials;
+} rate;
+
+static double frac(rate r)
+{
+    return r.trials ? (double)r.hits / (double)r.trials : NAN;
+}
+
+static double std_err(rate r)
+{
+    double p = frac(r);
+    return sqrt(p * (1 - p) / (double)r.trials);
+}
+
+/* "95.1 ± 0.3" in percent. */
+static const char *pct(rate r, char *buf, size_t size)
+{
+    snprintf(buf, size, "%.1f ± %.1f", 100 * frac(r), 100 * std_err(r));
+    return buf;
+}
+
+/* A standard normal deviate (Box-Muller; the second deviate is dropped for simplicity). */
+static double normal(mb__rng *g)
+{
+    double u = 1.0 - mb__rng_unit(g); /* (0, 1] */
+    return sqrt(-2.0 * log(u)) * cos(6.283185307179586 * mb__rng_unit(g));
+}
+
+/* Each cell of the report draws from its own stream, so a cell's figures do not depend on
+ * which other cells ran: --check reproduces the report's first 1000 sets of its cells. */
+static void seed_cell(mb__rng *g, uint64_t seed, unsigned section, const model *m, double delta)
+{
+    double key[6] = {m->sigma_b, m->phi, m->sigma_w, m->sigma_r, m->rho, delta};
+    uint64_t h = seed ^ ((uint64_t)section << 56);
+    for (int i = 0; i < 6; i++) {
+        uint64_t bits;
+        memcpy(&bits, &key[i], sizeof bits);
+        h = (h ^ bits) * 0x100000001b3ULL + (uint64_t)i;
+    }
+    mb__rng_seed(g, h);
+}
+
+/* One part's n per-iteration times with log offset `offset`: truth * exp(offset + e_i). */
+static void part_times(mb__rng *g, const model *m, double offset, size_t n, double *t)
+{
+    double e = m->sigma_w * normal(g), innov = m->sigma_w * sqrt(1 - m->phi * m->phi);
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0)
+            e = m->phi * e + innov * normal(g);
+        t[i] = TRUTH_NS * exp(offset + e);
+    }
+}
+
+/* The median of one part with log offset `offset` (as between_parts takes it). */
+static double part_median(mb__rng *g, const model *m, double offset)
+{
+    double t[N_PER_PART], scratch[N_PER_PART];
+    part_times(g, m, offset, N_PER_PART, t);
+    return mb__median(t, N_PER_PART, scratch);
+}
+
+/* ---- 1. Coverage of the median's interval ------------------------------------------------ */
+
+/* Whether the interval of one result made by mb__result_make from k parts (k >= 2: the
+ * parts interval) covers the truth. */
+static int parts_covers(mb__rng *g, const model *m, size_t k)
+{
+    uint64_t iters[MAX_K * N_PER_PART];
+    double ns[MAX_K * N_PER_PART];
+    size_t ends[MAX_K];
+    for (size_t p = 0; p < k; p++) {
+        part_times(g, m, m->sigma_b * normal(g), N_PER_PART, ns + p * N_PER_PART);
+        ends[p] = (p + 1) * N_PER_PART;
+    }
+    for (size_t i = 0; i < k * N_PER_PART; i++) {
+        iters[i] = 1000;
+        ns[i] *= 1000;
+    }
+    mb__measurement meas = {0};
+    meas.plan = MB_PLAN_FLAT;
+    meas.iters_step = 1000;
+    meas.n = k * N_PER_PART;
+    meas.iters = iters;
+    meas.ns = ns;
+    mb_settings s;
+    mb_settings_init(&s);
+    s.resamples = 100; /* the bootstrap plays no part in the median's interval */
+    mb_bench bench = {.name = "sim"};
+    mb__result_inputs in = {&bench, &s, 1, 0, NULL, ends, k};
+    mb_result r;
+    void *block = NULL;
+    if (mb__result_make(&meas, &in, &r, &block) != 0) {
+        fprintf(stderr, "simulate: out of memory\n");
+        exit(1);
+    }
+    int covers = r.median.low <= TRUTH_NS && TRUTH_NS <= r.median.high;
+    free(block);
+    return covers;
+}
+
+/* Whether the one-part interval (mb__median_hs_interval of one part's samples) covers it. */
+static int one_part_covers(mb__rng *g, const model *m)
+{
+    double t[N_PER_PART], low, high, level;
+    part_times(g, m, m->sigma_b * normal(g), N_PER_PART, t);
+    mb__sort(t, N_PER_PART);
+    mb__median_hs_interval(t, N_PER_PART, 0.95, &low, &high, &level);
+    return low <= TRUTH_NS && TRUTH_NS <= high;
+}
+
+/* Coverage over `sets` data sets: k parts, or k == 1 for the one-part interval. */
+static rate coverage(const model *m, size_t k, size_t sets, uint64_t seed)
+{
+    mb__rng g;
+    seed_cell(&g, seed, (unsigned)(100 + k), m, 0);
+    rate r = {0, sets};
+    for (size_t i = 0; i < sets; i++)
+        r.hits += k == 1 ? one_part_covers(&g, m) : parts_covers(&g, m, k);
+    return r;
+}
+
+/* ---- 2. A run against its baseline, both in parts ------------------------------------------ */
+
+typedef struct verdicts {
+    rate flagged;   /* regressed or improved */
+    rate regressed; /* regressed alone */
+    double units;   /* --exec: mean pairs a comparison used; else 0 */
+    rate at_max;    /* --exec: comparisons that ran MAX_PAIRS pairs */
+    rate suites;    /* suites (or comparisons, or groups) with one benchmark flagged or more */
+} verdicts;
+
+/* A suite's verdicts are all counted: did it flag any, given the count before it? */
+static void suite_done(verdicts *v, size_t flagged_before)
+{
+    v->suites.trials++;
+    v->suites.hits += v->flagged.hits > flagged_before;
+}
+
+static void count(verdicts *v, mb_verdict verdict)
+{
+    v->flagged.trials++;
+    v->regressed.trials++;
+    v->flagged.hits += verdict == MB_VERDICT_REGRESSED || verdict == MB_VERDICT_IMPROVED;
+    v->regressed.hits += verdict == MB_VERDICT_REGRESSED;
+}
+
+/* A suite of SUITE benchmarks, k = 5 parts a side, the new one delta slower (a fraction),
+ * compared by mb__compare_results (Welch's t on the parts' log medians, Holm, verdicts). */
+static void baseline_suite(mb__rng *g, const model *m, double delta, verdicts *v)
+{
+    enum { K = 5 };
+    double medians[2][SUITE][K], dummy = 1;
+    mb_result olds[SUITE], news[SUITE];
+    const mb_result *old_of[SUITE];
+    double run[2] = {m->sigma_r * normal(g), m->sigma_r * normal(g) + log1p(delta)};
+    for (int side = 0; side < 2; side++)
+        for (size_t j = 0; j < SUITE; j++) {
+            for (size_t p = 0; p < K; p++)
+                medians[side][j][p] = part_median(g, m, run[side] + m->sigma_b * normal(g));
+            mb_result *r = side ? &news[j] : &olds[j];
+            *r = (mb_result){.name = "sim", .n_samples = K * N_PER_PART, .sample_ns = &dummy};
+            r->n_parts = K;
+            r->part_medians = medians[side][j];
+            old_of[j] = &olds[j];
+        }
+    mb_settings s;
+    mb_settings_init(&s);
+    if (mb__compare_results(news, SUITE, old_of, &s) != 0) {
+        fprintf(stderr, "simulate: out of memory\n");
+        exit(1);
+    }
+    size_t before = v->flagged.hits;
+    for (size_t j = 0; j < SUITE; j++)
+        count(v, news[j].change.verdict);
+    suite_done(v, before);
+}
+
+static verdicts against_baseline(const model *m, double delta, size_t sets, uint64_t seed)
+{
+    mb__rng g;
+    seed_cell(&g, seed, 2, m, delta);
+    verdicts v = {0};
+    for (size_t i = 0; i < sets; i++)
+        baseline_suite(&g, m, delta, &v);
+    return v;
+}
+
+/* ---- 3. microbe-compare --exec --------------------------------------------------------------- */
+
+/* The pairs of one comparison: per benchmark, its old and new medians pair by pair. */
+typedef struct exec_state {
+    mb__rng *g;
+    const model *m;
+    double machine; /* the slowly varying machine offset, one step per process */
+    double log_new; /* log(1 + delta) */
+    double rounds[2][SUITE][MAX_PAIRS];
+} exec_state;
+
+/* One process of one side (0 old, 1 new): every benchmark's median into pair `pair`. */
+static void exec_process(exec_state *x, int side, size_t pair)
+{
+    const double a = MACHINE_PHI, innov = MACHINE_SD * sqrt(1 - a * a);
+    x->machine = a * x->machine + innov * normal(x->g);
+    for (size_t j = 0; j < SUITE; j++) {
+        double offset = x->machine + x->m->sigma_b * normal(x->g) + (side ? x->log_new : 0);
+        x->rounds[side][j][pair] = part_median(x->g, x->m, offset);
+    }
+}
+
+/* Whether every benchmark of set has a settled verdict (the tool's `unsettled` is 0). */
+static int settled(const mb_results *set)
+{
+    for (size_t j = 0; j < SUITE; j++) {
+        mb_verdict v = mb_results_get(set, j)->change.verdict;
+        if (v != MB_VERDICT_REGRESSED && v != MB_VERDICT_IMPROVED && v != MB_VERDICT_UNCHANGED)
+            return 0;
+    }
+    return 1;
+}
+
+/* One comparison as microbe-compare --exec runs it: pairs in ABBA order (old first in even
+ * pairs), mb_results_pair after each from the second on, stop when settled from MIN_PAIRS
+ * pairs on, or at MAX_PAIRS. The wall-time budget is not modelled. */
+static void exec_comparison(exec_state *x, mb_results *set, verdicts *v)
+{
+    const double *old_of[SUITE], *new_of[SUITE];
+    for (size_t j = 0; j < SUITE; j++) {
+        old_of[j] = x->rounds[0][j];
+        new_of[j] = x->rounds[1][j];
+    }
+    mb_settings s;
+    mb_settings_init(&s);
+    x->machine = MACHINE_SD * normal(x->g);
+    size_t pairs = 0;
+    for (;;) {
+        int new_first = pairs % 2 == 1;
+        exec_process(x, new_first, pairs);
+        exec_process(x, !new_first, pairs);
+        pairs++;
+        if (pairs < 2)
+            continue;
+        if (mb_results_pair(set, old_of, new_of, pairs, &s) != 0) {
+            fprintf(stderr, "simulate: out of memory\n");
+            exit(1);
+        }
+        if ((pairs >= MIN_PAIRS && settled(set)) || pairs >= MAX_PAIRS)
+            break;
+    }
+    size_t before = v->flagged.hits;
+    for (size_t j = 0; j < SUITE; j++)
+        count(v, mb_results_get(set, j)->change.verdict);
+    suite_done(v, before);
+    v->units += (double)pairs;
+    v->at_max.trials++;
+    v->at_max.hits += pairs >= MAX_PAIRS;
+}
+
+static verdicts exec_pairs(const model *m, double delta, size_t sets, uint64_t seed)
+{
+    static const char *const names[SUITE] = {"a", "b", "c", "d", "e", "f"};
+    mb__rng g;
+    seed_cell(&g, seed, 3, m, delta);
+    exec_state *x = malloc(sizeof *x);
+    mb_results *set = mb__results_new();
+    for (size_t j = 0; x && set && j < SUITE; j++) {
+        mb_result r = {.name = mb__results_keep_string(set, names[j])};
+        if (!r.name || mb__results_add(set, &r) != 0)
+            x = (free(x), NULL);
+    }
+    if (!x || !set) {
+        fprintf(stderr, "simulate: out of memory\n");
+        exit(1);
+    }
+    *x = (exec_state){.g = &g, .m = m, .log_new = log1p(delta)};
+    verdicts v = {0};
+    for (size_t i = 0; i < sets; i++)
+        exec_comparison(x, set, &v);
+    v.units /= (double)sets;
+    mb_results_free(set);
+    free(x);
+    return v;
+}
+
+/* ---- 4. A group's members, paired part by part -------------------------------------------- */
+
+/* One group of a base and SUITE - 1 members delta slower, in k = 5 parts, where the
+ * benchmarks' offsets in a part share a common term (correlation rho): each member's change
+ * by mb__change_parts_paired, verdicts by mb__group_verdicts (Holm over the members). */
+static void group_suite(mb__rng *g, const model *m, double delta, verdicts *v)
+{
+    enum { K = 5 };
+    double medians[SUITE][K];
+    for (size_t p = 0; p < K; p++) {
+        double common = m->sigma_b * sqrt(m->rho) * normal(g);
+        for (size_t j = 0; j < SUITE; j++) {
+            double own = m->sigma_b * sqrt(1 - m->rho) * normal(g);
+            medians[j][p] = part_median(g, m, common + own + (j ? log1p(delta) : 0));
+        }
+    }
+    mb_settings s;
+    mb_settings_init(&s);
+    mb_result results[SUITE] = {{0}};
+    int err = 0;
+    for (size_t j = 1; j < SUITE && !err; j++)
+        err = mb__change_parts_paired(medians[0], medians[j], K, &s, &results[j].paired);
+    if (err || mb__group_verdicts(results, SUITE, &s) != 0) {
+        fprintf(stderr, "simulate: out of memory\n");
+        exit(1);
+    }
+    size_t before = v->flagged.hits;
+    for (size_t j = 1; j < SUITE; j++)
+        count(v, results[j].paired.verdict);
+    suite_done(v, before);
+}
+
+static verdicts group_members(const model *m, double delta, size_t sets, uint64_t seed)
+{
+    mb__rng g;
+    seed_cell(&g, seed, 4, m, delta);
+    verdicts v = {0};
+    for (size_t i = 0; i < sets; i++)
+        group_suite(&g, m, delta, &v);
+    return v;
+}
+
+/* ---- The report ------------------------------------------------------------------------------ */
+
+static const double sigma_bs[] = {0, 0.01, 0.03, 0.05};
+static const double phis[] = {0, 0.5, 0.7};
+
+static void report_coverage(size_t sets, uint64_t seed)
+{
+    static const size_t ks[] = {1, 3, 5, 10};
+    char buf[4][32];
+    printf("### 1. Coverage of the median's interval (nominal 95 %%)\n\n"
+           "sigma_w = 2 %%, %d samples a part, %zu sets a cell; one part: "
+           "mb__median_hs_interval of one part's samples; k parts: mb__result_make.\n\n"
+           "| sigma_b | phi | one part | k = 3 | k = 5 | k = 10 |\n|---|---|---|---|---|---|\n",
+           N_PER_PART, sets);
+    for (size_t b = 0; b < 4; b++)
+        for (size_t f = 0; f < 3; f++) {
+            model m = {sigma_bs[b], phis[f], 0.02, 0, 0};
+            for (size_t c = 0; c < 4; c++)
+                pct(coverage(&m, ks[c], sets, seed), buf[c], sizeof buf[c]);
+            printf("| %.0f %% | %.1f | %s | %s | %s | %s |\n", 100 * m.sigma_b, m.phi, buf[0],
+                   buf[1], buf[2], buf[3]);
+        }
+    printf("\n");
+}
+
+static void report_baseline(size_t sets, uint64_t seed)
+{
+    char aa[32], any[32], r3[32], r10[32];
+    printf("### 2. A run against its baseline, k = 5 parts a side\n\n"
+           "%d benchmarks a suite (one Holm family), phi = 0.5, sigma_w = 2 %%, %zu suites a "
+           "cell. A/A: benchmarks flagged regressed or improved, and suites with one flagged "
+           "or more; +3 %% and +10 %%: benchmarks called regressed.\n\n"
+           "| sigma_b | sigma_r | A/A flagged | A/A suites flagged | +3 %% regressed | "
+           "+10 %% regressed |\n|---|---|---|---|---|---|\n",
+           SUITE, sets);
+    for (size_t b = 1; b < 4; b++)
+        for (int r = 0; r < 2; r++) {
+            model m = {sigma_bs[b], 0.5, 0.02, 0.01 * r, 0};
+            verdicts v0 = against_baseline(&m, 0, sets, seed);
+            pct(against_baseline(&m, 0.03, sets, seed).regressed, r3, sizeof r3);
+            pct(against_baseline(&m, 0.10, sets, seed).regressed, r10, sizeof r10);
+            printf("| %.0f %% | %.0f %% | %s | %s | %s | %s |\n", 100 * m.sigma_b, 100 * m.sigma_r,
+                   pct(v0.flagged, aa, sizeof aa), pct(v0.suites, any, sizeof any), r3, r10);
+        }
+    printf("\n");
+}
+
+static void report_exec(size_t sets, uint64_t seed)
+{
+    char aa[32], any[32], r3[32], max3[32];
+    printf("### 3. microbe-compare --exec: one-part processes in ABBA pairs\n\n"
+           "%d benchmarks, phi = 0.5, sigma_w = 2 %%, machine offset AR(1) over processes "
+           "(0.99, sd 3 %%), stop when settled from %d pairs on or at %d; %zu comparisons a "
+           "cell; pairs: the mean number of pairs a comparison ran.\n\n"
+           "| sigma_b | A/A flagged | A/A comparisons flagged | pairs | +3 %% regressed | pairs "
+           "| +3 %%: stopped at %d pairs |\n|---|---|---|---|---|---|---|\n",
+           SUITE, MIN_PAIRS, MAX_PAIRS, sets, MAX_PAIRS);
+    for (size_t b = 0; b < 4; b++) {
+        model m = {sigma_bs[b], 0.5, 0.02, 0, 0};
+        verdicts v0 = exec_pairs(&m, 0, sets, seed), v3 = exec_pairs(&m, 0.03, sets, seed);
+        printf("| %.0f %% | %s | %s | %.1f | %s | %.1f | %s |\n", 100 * m.sigma_b,
+               pct(v0.flagged, aa, sizeof aa), pct(v0.suites, any, sizeof any), v0.units,
+               pct(v3.regressed, r3, sizeof r3), v3.units, pct(v3.at_max, max3, sizeof max3));
+    }
+    printf("\n");
+}
+
+static void report_groups(size_t sets, uint64_t seed)
+{
+    static const double rhos[] = {0, 0.5, 0.9};
+    char aa[32], any[32], r3[32], r10[32];
+    printf("### 4. A group's members, paired part by part (k = 5)\n\n"
+           "A base and %d members, phi = 0.5, sigma_w = 2 %%, rho: correlation of the "
+           "benchmarks' offsets in a part; %zu groups a cell.\n\n"
+           "| sigma_b | rho | A/A flagged | A/A groups flagged | +3 %% regressed | +10 %% "
+           "regressed |\n|---|---|---|---|---|---|\n",
+           SUITE - 1, sets);
+    for (size_t b = 1; b < 4; b++)
+        for (size_t c = 0; c < 3; c++) {
+            model m = {sigma_bs[b], 0.5, 0.02, 0, rhos[c]};
+            verdicts v0 = group_members(&m, 0, sets, seed);
+            pct(group_members(&m, 0.03, sets, seed).regressed, r3, sizeof r3);
+            pct(group_members(&m, 0.10, sets, seed).regressed, r10, sizeof r10);
+            printf("| %.0f %% | %.1f | %s | %s | %s | %s |\n", 100 * m.sigma_b, m.rho,
+                   pct(v0.flagged, aa, sizeof aa), pct(v0.suites, any, sizeof any), r3, r10);
+        }
+    printf("\n");
+}
+
+/* ---- The claims of the meson test ------------------------------------------------------------ */
+
+/* Prints a claim and whether it holds; returns 1 when it fails. */
+static int claim(const char *what, rate r, double low, double high)
+{
+    char buf[32];
+    int ok = frac(r) >= low && frac(r) <= high;
+    printf("%s %s: %s %% (want %.1f to %.1f %%)\n", ok ? "ok  " : "FAIL", what,
+           pct(r, buf, sizeof buf), 100 * low, 100 * high);
+    return !ok;
+}
+
+static int check(uint64_t seed)
+{
+    enum { SETS = 1000 };
+    int failed = 0;
+    model parts3 = {0.03, 0.5, 0.02, 0, 0}, parts1 = {0.01, 0.5, 0.02, 0, 0};
+    model group = {0.03, 0.5, 0.02, 0, 0.5};
+    failed += claim("parts interval, k = 5, sigma_b 3 %, phi 0.5: coverage",
+                    coverage(&parts3, 5, SETS, seed), 0.93, 0.97);
+    failed += claim("parts interval, k = 3, sigma_b 0, phi 0.7: coverage",
+                    coverage(&(model){0, 0.7, 0.02, 0, 0}, 3, SETS, seed), 0.93, 0.97);
+    failed += claim("baseline, sigma_b 3 %: A/A flagged",
+                    against_baseline(&parts3, 0, SETS / 4, seed).flagged, 0, 0.02);
+    failed += claim("baseline, sigma_b 1 %: +10 % regressed",
+                    against_baseline(&parts1, 0.10, SETS / 4, seed).regressed, 0.95, 1);
+    failed += claim("exec, sigma_b 1 %: A/A flagged",
+                    exec_pairs(&parts1, 0, SETS / 4, seed).flagged, 0, 0.02);
+    failed += claim("exec, sigma_b 1 %: +3 % regressed",
+                    exec_pairs(&parts1, 0.03, SETS / 4, seed).regressed, 0.93, 1);
+    failed += claim("group, sigma_b 3 %, rho 0.5: A/A flagged",
+                    group_members(&group, 0, SETS / 4, seed).flagged, 0, 0.02);
+    return failed ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+    size_t sets = 4000;
+    uint64_t seed = 20261203;
+    int checking = 0;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--check") == 0)
+            checking = 1;
+        else if (strcmp(argv[i], "--sets") == 0 && i + 1 < argc)
+            sets = strtoul(argv[++i], NULL, 10);
+        else if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc)
+            seed = strtoull(argv[++i], NULL, 10);
+        else {
+            fprintf(stderr, "usage: simulate [--sets N] [--seed S] | --check\n");
+            return 2;
+        }
+    }
+    if (checking)
+        return check(seed);
+    if (sets == 0)
+        sets = 1;
+    printf("## Simulation (seed %llu, %zu sets a cell)\n\n", (unsigned long long)seed, sets);
+    report_coverage(sets, seed);
+    report_baseline(sets, seed);
+    report_exec(sets, seed);
+    report_groups(sets, seed);
+    return 0;
+}
