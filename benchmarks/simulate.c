@@ -37,12 +37,15 @@
 
 #define TRUTH_NS 100.0
 #define N_PER_PART 20
-#define SUITE 6          /* benchmarks in a suite, one Holm family */
-#define MAX_K 10         /* the most parts simulated */
-#define MACHINE_PHI 0.99 /* --exec: the machine offset's correlation from one process to the next  \
-                          */
+/* Benchmarks in a suite: one Holm family. */
+#define SUITE 6
+/* The most parts simulated. */
+#define MAX_K 10
+/* --exec: the machine offset's correlation from one process to the next, and its sd. */
+#define MACHINE_PHI 0.99
 #define MACHINE_SD 0.03
-#define MIN_PAIRS 6 /* microbe-compare's defaults: --min-rounds, --rounds */
+/* microbe-compare's defaults: --min-rounds, --rounds. */
+#define MIN_PAIRS 6
 #define MAX_PAIRS 200
 
 typedef struct model {
