@@ -670,21 +670,45 @@ typedef enum mb_verdict {
 /* "none", "unchanged", "improved", "regressed", "inconclusive"; NULL when unknown. */
 MB_API const char *mb_verdict_name(mb_verdict verdict);
 
+/* Why a verdict is inconclusive (docs/comparing.md, "The verdict"). */
+typedef enum mb_reason {
+    MB_REASON_NONE = 0,            /* the verdict is not inconclusive */
+    MB_REASON_STRADDLES = 1,       /* the interval reaches both within and beyond the threshold */
+    MB_REASON_UNSTABLE = 2,        /* regressed or improved, but the run was unstable and the
+                                      change comes from one part on a side */
+    MB_REASON_LOW_LEVEL = 3,       /* the interval's real level is below the confidence (too few
+                                      paired rounds: [min, max] of 2 to 5 rounds) */
+    MB_REASON_NOT_SIGNIFICANT = 4, /* the interval lies beyond the threshold, but the
+                                      Holm-adjusted p-value is not below the significance */
+    MB_REASON_NO_INTERVAL = 5      /* the interval or the p-value could not be computed */
+} mb_reason;
+
+/* "none", "straddles", "unstable", "low-level", "not-significant", "no-interval"; NULL when
+ * unknown. */
+MB_API const char *mb_reason_name(mb_reason reason);
+
 /* A result against its baseline. Times: higher is slower, so a ratio above 1 is a slowdown. */
 typedef struct mb_change {
     mb_verdict verdict;
     double baseline_median_ns; /* the baseline's median time per iteration */
     double ratio;              /* median(new) / median(old) */
     double low, high;          /* its interval at the run's confidence, run noise included */
-    double p_value;            /* two-sided Mann-Whitney U test of the per-iteration times */
+    double p_value;            /* two-sided, from the same noise model as [low, high]: with
+                                  parts, Welch's t (below); with one part on a side, the normal
+                                  test that inverts the widened interval, run noise included;
+                                  for paired rounds, the sign test */
     double p_adjusted;         /* Holm-adjusted over the suite's comparisons */
     size_t baseline_samples;
     /* The parts behind the interval, the fewer of the two sides' (docs/comparing.md): with 2
      * or more, the interval and p_value come from the spread between parts (Welch's t on
      * their logarithms; paired t for group members), with nothing assumed; 0 when a side had
      * one part: the samples' bootstrap interval widened by the assumed settings.run_noise,
-     * and the Mann-Whitney test. */
+     * and the p-value that interval implies. */
     size_t parts;
+    double level;     /* the real coverage of [low, high]: the run's confidence, or less when
+                         too few paired rounds cannot reach it (the verdict is then
+                         inconclusive); not recorded in files (NAN when read back) */
+    mb_reason reason; /* why the verdict is inconclusive; MB_REASON_NONE otherwise */
 } mb_change;
 
 /* One performance counter of a result, normalised per iteration and analysed like time. */
@@ -952,9 +976,9 @@ typedef struct mb_run_info {
     size_t pairs;           /* a set compared by mb_results_pair(): its rounds (pairs of runs,
                                old and new); 0 otherwise */
     const char *pairs_stop; /* why those rounds stopped (mb_results_set_stop()), or NULL */
-    uint32_t forks_used; /* fresh processes the parts ran in (settings.forks), or 0 when the
-                            run measured in this process (--forks 0, no program to start again
-                            (mb_ctx_set_program), smoke and profile runs) */
+    uint32_t forks_used;    /* fresh processes the parts ran in (settings.forks), or 0 when the
+                               run measured in this process (--forks 0, no program to start again
+                               (mb_ctx_set_program), smoke and profile runs) */
 } mb_run_info;
 
 /* ---------------------------------------------------------------------------------------
@@ -1106,11 +1130,13 @@ MB_API const mb_run_info *mb_results_info(const mb_results *set);
 MB_API int mb_results_filter(mb_results *set, const char *filter);
 
 /* Compares every result of set with the result of the same name in baseline, by the rules a
- * run applies against its baseline (docs/comparing.md): the ratio of medians with its
- * bootstrap interval (s->resamples at s->confidence, seeded from s->seed and the name),
- * widened by s->run_noise; the Mann-Whitney test with Holm's correction over the results
- * compared; the verdict from s->noise_threshold and s->significance; no regressed or improved
- * verdict for a result with MB_WARN_UNSTABLE; the instruction-count change by
+ * run applies against its baseline (docs/comparing.md): with parts on both sides, Welch's t on
+ * the parts' log medians; otherwise the ratio of medians with its bootstrap interval
+ * (s->resamples at s->confidence, seeded from s->seed and the name), widened by s->run_noise,
+ * and the p-value of that widened interval; Holm's correction over the results compared; the
+ * verdict from s->noise_threshold and s->significance, and its reason; no regressed or
+ * improved verdict for a one-part change of a result with MB_WARN_UNSTABLE (reason
+ * MB_REASON_UNSTABLE); the instruction-count change by
  * s->instructions_threshold. Fills each result's change and instructions_change (verdict
  * MB_VERDICT_NONE for those not in baseline), and records the comparison's settings in the
  * set's info, where the emitters read them, with s->baseline (copied) or else the path of
@@ -1126,7 +1152,9 @@ MB_API int mb_results_compare(mb_results *set, const mb_results *baseline, const
  * rounds, each measuring the old and the new program within moments of each other; NULL for
  * a result not compared. Each result's change becomes the median of the rounds' log ratios
  * with its distribution-free interval at s->confidence and the exact sign test, Holm-corrected
- * over the results compared, with a verdict by s->noise_threshold and s->significance (no
+ * over the results compared, with a verdict by s->noise_threshold and s->significance
+ * (inconclusive, MB_REASON_LOW_LEVEL, while too few rounds hold the interval's level below
+ * s->confidence: up to 5 rounds at 95 %; no
  * run-noise term: the rounds' spread holds it; docs/comparing.md). The set's info records the
  * settings as mb_results_compare does (run noise 0; s->baseline or "old" as the name), and
  * rounds as its pairs (mb_results_compare sets them back to 0). A

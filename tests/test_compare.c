@@ -165,6 +165,12 @@ static void test_paired_reference(void)
 
 /* ---- Widening and verdict ------------------------------------------------------------------ */
 
+/* The verdict on an interval at its stated level of 95 %, without its reason. */
+static mb_verdict verdict_of(double low, double high, double p, double thr, double alpha)
+{
+    return mb__verdict_of(low, high, 0.95, 0.95, p, thr, alpha, NULL);
+}
+
 static void test_widen_and_verdict(void)
 {
     double low, high, z = mb__normal_quantile(0.975);
@@ -187,22 +193,22 @@ static void test_widen_and_verdict(void)
     CHECK_NEAR(high, NAN, 0, 0);
 
     const double thr = MB__DEFAULT_THRESHOLD, alpha = MB__DEFAULT_ALPHA;
-    CHECK_INT(mb__verdict_of(1.03, 1.10, 0.01, thr, alpha), ==, MB_VERDICT_REGRESSED);
-    CHECK_INT(mb__verdict_of(1.03, 1.10, 0.06, thr, alpha), ==, MB_VERDICT_INCONCLUSIVE);
-    CHECK_INT(mb__verdict_of(1.01, 1.10, 0.001, thr, alpha), ==, MB_VERDICT_INCONCLUSIVE);
-    CHECK_INT(mb__verdict_of(0.90, 0.97, 0.01, thr, alpha), ==, MB_VERDICT_IMPROVED);
-    CHECK_INT(mb__verdict_of(0.90, 1.0 / 1.02, 0.01, thr, alpha), ==, MB_VERDICT_INCONCLUSIVE);
-    CHECK_INT(mb__verdict_of(0.99, 1.01, 0.001, thr, alpha), ==, MB_VERDICT_UNCHANGED);
-    CHECK_INT(mb__verdict_of(1.0 / 1.02, 1.02, 0.5, thr, alpha), ==, MB_VERDICT_UNCHANGED);
-    CHECK_INT(mb__verdict_of(0.97, 1.01, 0.5, thr, alpha), ==, MB_VERDICT_INCONCLUSIVE);
-    CHECK_INT(mb__verdict_of(0.90, 1.10, 0.5, thr, alpha), ==, MB_VERDICT_INCONCLUSIVE);
-    CHECK_INT(mb__verdict_of(NAN, 1.10, 0.01, thr, alpha), ==, MB_VERDICT_INCONCLUSIVE);
-    CHECK_INT(mb__verdict_of(1.03, NAN, 0.01, thr, alpha), ==, MB_VERDICT_INCONCLUSIVE);
-    CHECK_INT(mb__verdict_of(1.03, 1.10, NAN, thr, alpha), ==, MB_VERDICT_INCONCLUSIVE);
-    CHECK_INT(mb__verdict_of(0.99, 1.01, 0.5, NAN, alpha), ==, MB_VERDICT_INCONCLUSIVE);
-    CHECK_INT(mb__verdict_of(0.99, 1.01, 0.5, thr, NAN), ==, MB_VERDICT_INCONCLUSIVE);
-    CHECK_INT(mb__verdict_of(1.10, 1.03, 0.01, thr, alpha), ==, MB_VERDICT_INCONCLUSIVE);
-    CHECK_INT(mb__verdict_of(1.03, 1.10, 0.01, -0.01, alpha), ==, MB_VERDICT_INCONCLUSIVE);
+    CHECK_INT(verdict_of(1.03, 1.10, 0.01, thr, alpha), ==, MB_VERDICT_REGRESSED);
+    CHECK_INT(verdict_of(1.03, 1.10, 0.06, thr, alpha), ==, MB_VERDICT_INCONCLUSIVE);
+    CHECK_INT(verdict_of(1.01, 1.10, 0.001, thr, alpha), ==, MB_VERDICT_INCONCLUSIVE);
+    CHECK_INT(verdict_of(0.90, 0.97, 0.01, thr, alpha), ==, MB_VERDICT_IMPROVED);
+    CHECK_INT(verdict_of(0.90, 1.0 / 1.02, 0.01, thr, alpha), ==, MB_VERDICT_INCONCLUSIVE);
+    CHECK_INT(verdict_of(0.99, 1.01, 0.001, thr, alpha), ==, MB_VERDICT_UNCHANGED);
+    CHECK_INT(verdict_of(1.0 / 1.02, 1.02, 0.5, thr, alpha), ==, MB_VERDICT_UNCHANGED);
+    CHECK_INT(verdict_of(0.97, 1.01, 0.5, thr, alpha), ==, MB_VERDICT_INCONCLUSIVE);
+    CHECK_INT(verdict_of(0.90, 1.10, 0.5, thr, alpha), ==, MB_VERDICT_INCONCLUSIVE);
+    CHECK_INT(verdict_of(NAN, 1.10, 0.01, thr, alpha), ==, MB_VERDICT_INCONCLUSIVE);
+    CHECK_INT(verdict_of(1.03, NAN, 0.01, thr, alpha), ==, MB_VERDICT_INCONCLUSIVE);
+    CHECK_INT(verdict_of(1.03, 1.10, NAN, thr, alpha), ==, MB_VERDICT_INCONCLUSIVE);
+    CHECK_INT(verdict_of(0.99, 1.01, 0.5, NAN, alpha), ==, MB_VERDICT_INCONCLUSIVE);
+    CHECK_INT(verdict_of(0.99, 1.01, 0.5, thr, NAN), ==, MB_VERDICT_INCONCLUSIVE);
+    CHECK_INT(verdict_of(1.10, 1.03, 0.01, thr, alpha), ==, MB_VERDICT_INCONCLUSIVE);
+    CHECK_INT(verdict_of(1.03, 1.10, 0.01, -0.01, alpha), ==, MB_VERDICT_INCONCLUSIVE);
     /* One verdict enum, the public one; its values cross the ABI, so they are fixed. */
     CHECK_INT(MB_VERDICT_NONE, ==, 0);
     CHECK_INT(MB_VERDICT_UNCHANGED, ==, 1);
@@ -306,27 +312,29 @@ static int trials(int full)
     return quick ? full / 10 : full;
 }
 
-/* The verdict of one comparison of two independent runs: ratio interval and Mann-Whitney p.
- * When between_sd > 0 the interval is also widened by it; *widened receives that verdict. */
+/* The verdict of one comparison of two independent runs, as a one-part change is decided: the
+ * ratio interval and the p-value it implies (mb__interval_p). When between_sd > 0 the
+ * interval is also widened by it, and the p-value follows the widened one; *widened receives
+ * that verdict. */
 static mb_verdict compare_runs(const double *old_t, size_t n_old, const double *new_t, size_t n_new,
                                size_t b, uint64_t seed, double between_sd, mb_verdict *widened)
 {
     mb__ratio r;
-    mb__mwu u;
     if (widened)
         *widened = MB_VERDICT_INCONCLUSIVE;
-    if (mb__ratio_bootstrap(old_t, n_old, new_t, n_new, b, 0.95, seed, &r) != 0 ||
-        mb__mann_whitney(old_t, n_old, new_t, n_new, &u) != 0) {
+    if (mb__ratio_bootstrap(old_t, n_old, new_t, n_new, b, 0.95, seed, &r) != 0) {
         CHECK(!"comparison failed");
         return MB_VERDICT_INCONCLUSIVE;
     }
+    double lp = log(r.point);
     if (widened) {
         double low, high;
-        mb__widen_interval(log(r.point), log(r.low), log(r.high), between_sd, 0.95, &low, &high);
-        *widened =
-            mb__verdict_of(exp(low), exp(high), u.p, MB__DEFAULT_THRESHOLD, MB__DEFAULT_ALPHA);
+        mb__widen_interval(lp, log(r.low), log(r.high), between_sd, 0.95, &low, &high);
+        *widened = verdict_of(exp(low), exp(high), mb__interval_p(lp, low, high, 0.95),
+                              MB__DEFAULT_THRESHOLD, MB__DEFAULT_ALPHA);
     }
-    return mb__verdict_of(r.low, r.high, u.p, MB__DEFAULT_THRESHOLD, MB__DEFAULT_ALPHA);
+    return verdict_of(r.low, r.high, mb__interval_p(lp, log(r.low), log(r.high), 0.95),
+                      MB__DEFAULT_THRESHOLD, MB__DEFAULT_ALPHA);
 }
 
 static int is_alarm(mb_verdict v)
@@ -341,8 +349,11 @@ static int is_alarm(mb_verdict v)
  * over the trials. */
 static void test_ratio_coverage(void)
 {
-    enum { N = 50, B = 1000 };
-    const int n_trials = trials(400);
+    enum { N = 50 };
+    /* Quick mode keeps enough trials to bound the coverage from above as well as below (40
+     * trials cover 100 % one time in eight), with fewer resamples each. */
+    const int n_trials = quick ? 200 : 400;
+    const size_t B = quick ? 200 : 1000;
     const double ln2 = log(2.0);
     double old_t[N], new_t[N];
     for (int dist = 0; dist < 2; dist++) {
@@ -379,18 +390,18 @@ static void test_ratio_coverage(void)
         double se_true = mb__std_dev(log_points, (size_t)n_trials);
         free(log_points);
         fprintf(stderr,
-                "(a) ratio interval coverage, %s, n = %d, %d trials, B = %d: %.4f; mean "
+                "(a) ratio interval coverage, %s, n = %d, %d trials, B = %zu: %.4f; mean "
                 "bootstrap se of the log ratio %.5f, observed sd %.5f\n",
                 dist == 0 ? "lognormal" : "shifted exponential", N, n_trials, B, cover, se_mean,
                 se_true);
         /* The sd of a sample sd from k trials is about sd / sqrt(2 k): 3.5 % with 400 trials,
-         * 11 % with 40; the bootstrap estimate of a median's se is itself biased by a few % at
+         * 5 % with 200; the bootstrap estimate of a median's se is itself biased by a few % at
          * n = 50. */
-        CHECK_NEAR(se_mean, se_true, quick ? 0.35 : 0.15, 0);
-        /* Monte Carlo sd near 0.95: 0.011 with 400 trials, 0.034 with 40. The bounds allow
+        CHECK_NEAR(se_mean, se_true, quick ? 0.25 : 0.15, 0);
+        /* Monte Carlo sd near 0.95: 0.011 with 400 trials, 0.015 with 200. The bounds allow
          * the percentile interval of a median its known slight under- or over-coverage at
-         * n = 50 plus about 4 sd. */
-        CHECK(cover >= (quick ? 0.80 : 0.90) && cover <= (quick ? 1.0 : 0.99));
+         * n = 50 plus about 3 to 4 sd; an interval that always covers fails either way. */
+        CHECK(cover >= (quick ? 0.88 : 0.90) && cover <= 0.99);
     }
 }
 
@@ -409,14 +420,13 @@ static void test_false_alarms(void)
         lognormal_sample(&rng, old_t, N, 100.0, 0.1);
         lognormal_sample(&rng, new_t, N, 100.0, 0.1);
         mb__ratio r;
-        mb__mwu u;
-        if (mb__ratio_bootstrap(old_t, N, new_t, N, B, 0.95, (uint64_t)t, &r) != 0 ||
-            mb__mann_whitney(old_t, N, new_t, N, &u) != 0) {
+        if (mb__ratio_bootstrap(old_t, N, new_t, N, B, 0.95, (uint64_t)t, &r) != 0) {
             CHECK(!"comparison failed");
             return;
         }
-        alarms += is_alarm(mb__verdict_of(r.low, r.high, u.p, 0.02, 0.05));
-        alarms_thr0 += is_alarm(mb__verdict_of(r.low, r.high, u.p, 0.0, 0.05));
+        double p = mb__interval_p(log(r.point), log(r.low), log(r.high), 0.95);
+        alarms += is_alarm(verdict_of(r.low, r.high, p, 0.02, 0.05));
+        alarms_thr0 += is_alarm(verdict_of(r.low, r.high, p, 0.0, 0.05));
     }
     double rate = (double)alarms / n_trials, rate0 = (double)alarms_thr0 / n_trials;
     fprintf(stderr,
@@ -474,8 +484,8 @@ static void test_paired_rounds(void)
             return;
         }
         covered += p.low <= truth && truth <= p.high;
-        regressed += mb__verdict_of(p.low, p.high, p.p, MB__DEFAULT_THRESHOLD, MB__DEFAULT_ALPHA) ==
-                     MB_VERDICT_REGRESSED;
+        regressed += mb__verdict_of(p.low, p.high, p.level, 0.95, p.p, MB__DEFAULT_THRESHOLD,
+                                    MB__DEFAULT_ALPHA, NULL) == MB_VERDICT_REGRESSED;
         unpaired_regressed +=
             compare_runs(old_r, R, new_r, R, 500, (uint64_t)t, 0.0, NULL) == MB_VERDICT_REGRESSED;
     }
@@ -489,7 +499,11 @@ static void test_paired_rounds(void)
      * here: coverage 0.95, Monte Carlo sd 0.0069 (0.022 quick). */
     CHECK(cover >= (quick ? 0.85 : 0.92));
     CHECK(power >= (quick ? 0.75 : 0.85));
-    CHECK(unpaired <= 0.5);
+    /* Unpaired, the 10 % drift swamps the 5 % change: its interval is about five times wider
+     * (log se near 0.05), so it rarely clears the threshold. Were the drift not common to both
+     * members, or not cancelled, the two powers would be alike. */
+    CHECK(unpaired <= 0.10);
+    CHECK(power - unpaired >= 0.7);
 }
 
 /* (e) Between-run variation: each run carries its own offset (log-sd 1.5 %), and within a run
@@ -564,6 +578,136 @@ static void test_parts(void)
     CHECK_INT(mb__disturbed_part(two, 2), ==, -1);
 }
 
+/* ---- One noise model for verdicts ----------------------------------------------------------- */
+
+/* The p-value of an interval: p < 1 - conf exactly when the interval excludes 0. */
+static void test_interval_p(void)
+{
+    const double z = mb__normal_quantile(0.975);
+    CHECK_NEAR(mb__interval_p(0.02, 0.0, 0.04, 0.95), 0.05, 1e-12, 0);   /* touches 0 */
+    CHECK_NEAR(mb__interval_p(-0.02, -0.04, 0.0, 0.95), 0.05, 1e-12, 0); /* from below */
+    CHECK_NEAR(mb__interval_p(0.02, 0.01, 0.10, 0.95),                   /* near side only */
+               2 * mb__normal_cdf(-z * 2.0), 1e-12, 0);
+    CHECK_NEAR(mb__interval_p(0.0, -0.01, 0.01, 0.95), 1.0, 0, 0);
+    CHECK_NEAR(mb__interval_p(0.02, 0.02, 0.02, 0.95), 0.0, 0, 0);
+    CHECK_NEAR(mb__interval_p(NAN, 0.0, 0.04, 0.95), NAN, 0, 0);
+    CHECK_NEAR(mb__interval_p(0.02, 0.0, 0.04, 1.0), NAN, 0, 0);
+    /* Agreement over many widened intervals, asymmetric ones included. */
+    mb__rng rng;
+    mb__rng_seed(&rng, 900);
+    int disagree = 0;
+    for (int t = 0; t < 2000; t++) {
+        double lp = 0.03 * std_normal(&rng), low, high;
+        double lo = lp - 0.02 * mb__rng_unit(&rng), hi = lp + 0.02 * mb__rng_unit(&rng);
+        mb__widen_interval(lp, lo, hi, 0.015, 0.95, &low, &high);
+        double p = mb__interval_p(lp, low, high, 0.95);
+        disagree += (p < 0.05) != (low > 0 || high < 0);
+    }
+    CHECK_INT(disagree, ==, 0);
+}
+
+/* Each inconclusive verdict with its reason, in the order the rule checks them. */
+static void test_verdict_reasons(void)
+{
+    const double thr = MB__DEFAULT_THRESHOLD, alpha = MB__DEFAULT_ALPHA;
+    mb_reason why = MB_REASON_NONE;
+    CHECK_INT(mb__verdict_of(1.03, 1.10, 0.95, 0.95, 0.01, thr, alpha, &why), ==,
+              MB_VERDICT_REGRESSED);
+    CHECK_INT(why, ==, MB_REASON_NONE);
+    CHECK_INT(mb__verdict_of(1.03, 1.10, NAN, 0.95, 0.01, thr, alpha, &why), ==,
+              MB_VERDICT_REGRESSED); /* a NaN level counts as the confidence */
+    /* [min, max] of 3 rounds holds 75 %: no verdict at all, not even unchanged. */
+    CHECK_INT(mb__verdict_of(1.03, 1.10, 0.75, 0.95, 0.01, thr, alpha, &why), ==,
+              MB_VERDICT_INCONCLUSIVE);
+    CHECK_INT(why, ==, MB_REASON_LOW_LEVEL);
+    CHECK_INT(mb__verdict_of(0.999, 1.001, 0.9375, 0.95, 0.5, thr, alpha, &why), ==,
+              MB_VERDICT_INCONCLUSIVE);
+    CHECK_INT(why, ==, MB_REASON_LOW_LEVEL);
+    CHECK_INT(mb__verdict_of(0.999, 1.001, 0.96875, 0.95, 0.5, thr, alpha, &why), ==,
+              MB_VERDICT_UNCHANGED);
+    CHECK_INT(why, ==, MB_REASON_NONE);
+    CHECK_INT(mb__verdict_of(1.03, 1.10, 0.95, 0.95, 0.06, thr, alpha, &why), ==,
+              MB_VERDICT_INCONCLUSIVE);
+    CHECK_INT(why, ==, MB_REASON_NOT_SIGNIFICANT);
+    CHECK_INT(mb__verdict_of(0.90, 0.97, 0.95, 0.95, 0.2, thr, alpha, &why), ==,
+              MB_VERDICT_INCONCLUSIVE);
+    CHECK_INT(why, ==, MB_REASON_NOT_SIGNIFICANT);
+    CHECK_INT(mb__verdict_of(1.01, 1.10, 0.95, 0.95, 1e-9, thr, alpha, &why), ==,
+              MB_VERDICT_INCONCLUSIVE);
+    CHECK_INT(why, ==, MB_REASON_STRADDLES);
+    CHECK_INT(mb__verdict_of(NAN, 1.10, 0.95, 0.95, 0.01, thr, alpha, &why), ==,
+              MB_VERDICT_INCONCLUSIVE);
+    CHECK_INT(why, ==, MB_REASON_NO_INTERVAL);
+    CHECK(mb_reason_name(MB_REASON_LOW_LEVEL) &&
+          !strcmp(mb_reason_name(MB_REASON_LOW_LEVEL), "low-level"));
+    CHECK(mb_reason_name((mb_reason)6) == NULL);
+}
+
+/* Paired rounds too few for the confidence: inconclusive, whatever they agree on; from 6
+ * rounds, [min, max] holds 96.9 % and the verdict is free. */
+static void test_paired_level(void)
+{
+    mb_settings s;
+    mb_settings_init(&s);
+    const double old_r[] = {100, 101, 99, 100, 102, 98}, slow[] = {110, 111, 109, 110, 112, 108};
+    for (size_t r = 2; r <= 6; r++) {
+        mb_change same, worse;
+        CHECK_INT(mb__change_paired(old_r, old_r, r, &s, &same), ==, 0);
+        CHECK_INT(mb__change_paired(old_r, slow, r, &s, &worse), ==, 0);
+        mb_change *both[] = {&same, &worse};
+        CHECK_INT(mb__change_verdicts(both, 2, &s), ==, 0);
+        mb_verdict want_same = r < 6 ? MB_VERDICT_INCONCLUSIVE : MB_VERDICT_UNCHANGED;
+        CHECK_INT(same.verdict, ==, want_same);
+        CHECK_INT(same.reason, ==, r < 6 ? MB_REASON_LOW_LEVEL : MB_REASON_NONE);
+        CHECK(r < 6 ? same.level < 0.95 : same.level >= 0.95);
+        CHECK_INT(worse.reason, ==, r < 6 ? MB_REASON_LOW_LEVEL : MB_REASON_NOT_SIGNIFICANT);
+    }
+}
+
+/* A one-part change through mb__compare_results (the path of a run against its baseline and
+ * of microbe-compare on two files): the p-value agrees with the widened interval, and a
+ * change of an unstable run is inconclusive for that reason, not for its interval. */
+static void test_one_part_rules(void)
+{
+    enum { N = 40 };
+    double old_ns[N], new_ns[N], same_ns[N];
+    uint64_t iters[N];
+    mb__rng rng;
+    mb__rng_seed(&rng, 901);
+    for (int i = 0; i < N; i++) {
+        iters[i] = 1000;
+        old_ns[i] = 1000 * 100 * exp(0.01 * std_normal(&rng));
+        new_ns[i] = 1000 * 190 * exp(0.01 * std_normal(&rng));
+        same_ns[i] = 1000 * 100.5 * exp(0.01 * std_normal(&rng));
+    }
+    mb_settings s;
+    mb_settings_init(&s);
+    mb_result old = {0}, res[3] = {{0}};
+    old.name = "x";
+    old.n_samples = N;
+    old.sample_iters = iters;
+    old.sample_ns = old_ns;
+    for (int k = 0; k < 3; k++) {
+        res[k] = old;
+        res[k].sample_ns = k == 2 ? same_ns : new_ns;
+    }
+    res[1].warnings = MB_WARN_UNSTABLE;
+    const mb_result *olds[] = {&old, &old, &old};
+    CHECK_INT(mb__compare_results(res, 3, olds, &s), ==, 0);
+    CHECK_INT(res[0].change.verdict, ==, MB_VERDICT_REGRESSED);
+    CHECK_INT(res[1].change.verdict, ==, MB_VERDICT_INCONCLUSIVE);
+    CHECK_INT(res[1].change.reason, ==, MB_REASON_UNSTABLE);
+    CHECK(res[1].change.low > 1.5 && res[1].change.p_value < 1e-6);
+    for (int k = 0; k < 3; k++) {
+        const mb_change *c = &res[k].change;
+        CHECK_INT(c->parts, ==, 0);
+        CHECK((c->p_value < 1 - s.confidence) == (c->low > 1 || c->high < 1));
+    }
+    /* A/A within 0.5 %, widened by the 1 % run noise: p far from significant, as the interval
+     * says; a rank test of the samples alone would call it different. */
+    CHECK(res[2].change.low < 1 && res[2].change.high > 1 && res[2].change.p_value > 0.3);
+}
+
 int main(void)
 {
     const char *q = getenv("MB_TEST_QUICK");
@@ -582,6 +726,10 @@ int main(void)
     test_paired_rounds();
     test_between_run_widening();
     test_parts();
+    test_interval_p();
+    test_verdict_reasons();
+    test_paired_level();
+    test_one_part_rules();
     fprintf(stderr, "%s mode, %.2f s of CPU\n", quick ? "quick" : "full",
             (double)(clock() - start) / CLOCKS_PER_SEC);
     return CHECK_DONE();

@@ -178,6 +178,30 @@ static void test_compare(const char *old_path, const char *new_path)
     CHECK_INT(verdict(new, "slower"), ==, MB_VERDICT_REGRESSED);
     CHECK_INT(verdict(new, "slower_unstable"), ==, MB_VERDICT_INCONCLUSIVE);
     CHECK_INT(verdict(new, "only_new"), ==, MB_VERDICT_NONE);
+    /* Its reason is the run, not the interval, and every report says so. */
+    CHECK_INT(mb_results_find(new, "slower_unstable")->change.reason, ==, MB_REASON_UNSTABLE);
+    CHECK_INT(mb_results_find(new, "slower")->change.reason, ==, MB_REASON_NONE);
+    size_t len = 0;
+    char *text = render(new, "text", &len), *md = render(new, "markdown", &len);
+    char *json = render(new, "json", &len);
+    CHECK(text && strstr(text, "inconclusive (unstable run)\n"));
+    CHECK(md && strstr(md, "| inconclusive (unstable run) |\n"));
+    CHECK(json && strstr(json, "\"reason\": \"unstable\""));
+    free(text);
+    free(md);
+    char again_path[] = "/tmp/test_results_reason.XXXXXX";
+    int fd = json ? mkstemp(again_path) : -1;
+    FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (f) {
+        fputs(json, f);
+        fclose(f);
+        mb_results *again = read_one(again_path);
+        const mb_result *u = again ? mb_results_find(again, "slower_unstable") : NULL;
+        CHECK(u && u->change.reason == MB_REASON_UNSTABLE);
+        mb_results_free(again);
+        remove(again_path);
+    }
+    free(json);
     CHECK(verdict(new, "same") == MB_VERDICT_INCONCLUSIVE ||
           verdict(new, "same") == MB_VERDICT_UNCHANGED);
     const mb_result *r = mb_results_find(new, "slower");
@@ -199,8 +223,7 @@ static void test_compare(const char *old_path, const char *new_path)
     CHECK_STR(mb_results_info(new)->settings->baseline, "main");
     CHECK_NEAR(mb_results_info(new)->settings->noise_threshold, 0.5, 0, 0);
     CHECK_INT(verdict(new, "slower"), ==, MB_VERDICT_UNCHANGED);
-    size_t len = 0;
-    char *text = render(new, "text", &len);
+    text = render(new, "text", &len);
     CHECK(text && strstr(text, "change against baseline 'main' (noise threshold 50%"));
     CHECK(text && strstr(text, "\n  only_new         not in the baseline\n"));
     free(text);
@@ -260,6 +283,12 @@ static void test_pair(const char *new_path)
     }
     CHECK_INT(mb_results_set_stop(set, NULL), ==, 0);
     CHECK(mb_results_info(set)->pairs_stop == NULL);
+    /* Five rounds: [min, max] holds 93.75 %, below the 95 % stated: no verdict, and why. */
+    CHECK_INT(mb_results_pair(set, rounds, rounds + n, 5, &s), ==, 0);
+    CHECK_INT(verdict(set, "slower"), ==, MB_VERDICT_INCONCLUSIVE);
+    CHECK_INT(verdict(set, "same"), ==, MB_VERDICT_INCONCLUSIVE);
+    CHECK_INT(mb_results_find(set, "same")->change.reason, ==, MB_REASON_LOW_LEVEL);
+    CHECK_NEAR(mb_results_find(set, "same")->change.level, 0.9375, 1e-12, 0);
     CHECK_INT(mb_results_pair(set, rounds, rounds + n, 1, &s), ==, 0);
     CHECK_INT(verdict(set, "slower"), ==, MB_VERDICT_NONE);
     CHECK_INT(mb_results_compare(set, set, &s), ==, 0); /* not paired: no rounds */

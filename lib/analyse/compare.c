@@ -1,13 +1,14 @@
 /*
  * Change detection, the one owner of comparisons and verdicts: is the new measurement of a
- * benchmark slower, faster or the same as the old one, and by how much? Rank tests for
- * significance (Mann-Whitney U for two independent runs; sign and Wilcoxon signed-rank tests
- * for paired rounds), Holm's correction across a suite, the ratio of medians with a bootstrap
+ * benchmark slower, faster or the same as the old one, and by how much? Rank tests (Mann-
+ * Whitney U for two independent samples, kept for embedders: a verdict on two runs takes the
+ * p-value of its run-noise-widened interval instead; sign and Wilcoxon signed-rank tests for
+ * paired rounds), Holm's correction across a suite, the ratio of medians with a bootstrap
  * interval, the widening of an interval by between-run variation, and the verdict that
- * combines them; then the rules that apply them to results (a run against its baseline, the
- * members of a group, microbe-compare): which families Holm corrects, the unstable rule, the
- * instruction-count changes. Pure functions built on stats.c; the functions that need scratch
- * allocate it themselves.
+ * combines them with its reason; then the rules that apply them to results (a run against its
+ * baseline, the members of a group, microbe-compare): which families Holm corrects, the unstable
+ * rule, the instruction-count changes. Pure functions built on stats.c; the functions that need
+ * scratch allocate it themselves.
  *
  * The p-values follow scipy.stats exactly (tests/fixtures/make_compare_fixtures.py checks
  * them), so that a user can reproduce any verdict with a few lines of Python.
@@ -476,6 +477,7 @@ static void t_change(double diff, double se, double df, const mb_settings *s, mb
 {
     double t = mb__student_quantile((1.0 + s->confidence) / 2.0, df);
     out->verdict = MB_VERDICT_INCONCLUSIVE;
+    out->level = s->confidence;
     out->ratio = exp(diff);
     out->low = exp(diff - t * se);
     out->high = exp(diff + t * se);
@@ -485,7 +487,7 @@ static void t_change(double diff, double se, double df, const mb_settings *s, mb
 int mb__change_parts(const double *old_m, size_t k_old, const double *new_m, size_t k_new,
                      const mb_settings *s, mb_change *out)
 {
-    *out = (mb_change){MB_VERDICT_NONE, NAN, NAN, NAN, NAN, NAN, NAN, 0, 0};
+    *out = (mb_change){MB_VERDICT_NONE, NAN, NAN, NAN, NAN, NAN, NAN, 0, 0, NAN, MB_REASON_NONE};
     double *lo = alloc_doubles(k_old), *ln = alloc_doubles(k_new);
     if (!lo || !ln) {
         free(lo);
@@ -513,7 +515,7 @@ int mb__change_parts(const double *old_m, size_t k_old, const double *new_m, siz
 int mb__change_parts_paired(const double *old_m, const double *new_m, size_t k,
                             const mb_settings *s, mb_change *out)
 {
-    *out = (mb_change){MB_VERDICT_NONE, NAN, NAN, NAN, NAN, NAN, NAN, 0, 0};
+    *out = (mb_change){MB_VERDICT_NONE, NAN, NAN, NAN, NAN, NAN, NAN, 0, 0, NAN, MB_REASON_NONE};
     double *d = alloc_doubles(k), *lo = alloc_doubles(k);
     if (!d || !lo) {
         free(d);
@@ -586,19 +588,49 @@ void mb__widen_interval(double log_point, double log_low, double log_high, doubl
     *high = log_point + hypot(h_high > 0.0 ? h_high : 0.0, extra);
 }
 
-mb_verdict mb__verdict_of(double low, double high, double p, double thr, double alpha)
+double mb__interval_p(double log_point, double log_low, double log_high, double conf)
 {
+    if (isnan(log_point) || isnan(log_low) || isnan(log_high) || !(conf > 0.0 && conf < 1.0))
+        return NAN;
+    if (log_point == 0.0)
+        return 1.0;
+    double h = log_point > 0.0 ? log_point - log_low : log_high - log_point;
+    if (!(h > 0.0))
+        return 0.0;
+    double z = mb__normal_quantile((1.0 + conf) / 2.0);
+    return 2.0 * mb__normal_cdf(-z * fabs(log_point) / h);
+}
+
+/* The verdict's reason, through a pointer that may be NULL. */
+static mb_verdict verdict_because(mb_verdict v, mb_reason reason, mb_reason *why)
+{
+    if (why)
+        *why = reason;
+    return v;
+}
+
+mb_verdict mb__verdict_of(double low, double high, double level, double conf, double p, double thr,
+                          double alpha, mb_reason *why)
+{
+    const mb_verdict no = MB_VERDICT_INCONCLUSIVE;
     if (isnan(low) || isnan(high) || isnan(p) || !(thr >= 0.0) || !(alpha > 0.0 && alpha < 1.0) ||
         low > high)
-        return MB_VERDICT_INCONCLUSIVE;
+        return verdict_because(no, MB_REASON_NO_INTERVAL, why);
+    /* An interval that holds the truth less often than stated, such as [min, max] of 2 to 5
+     * paired rounds, cannot vouch for any verdict: not even unchanged, which a narrow
+     * interval of a few rounds would otherwise grant far too often. */
+    if (level < conf * (1.0 - 1e-12))
+        return verdict_because(no, MB_REASON_LOW_LEVEL, why);
     double up = 1.0 + thr, down = 1.0 / up;
-    if (low > up && p < alpha)
-        return MB_VERDICT_REGRESSED;
-    if (high < down && p < alpha)
-        return MB_VERDICT_IMPROVED;
+    if (low > up || high < down) {
+        if (!(p < alpha))
+            return verdict_because(no, MB_REASON_NOT_SIGNIFICANT, why);
+        return verdict_because(low > up ? MB_VERDICT_REGRESSED : MB_VERDICT_IMPROVED,
+                               MB_REASON_NONE, why);
+    }
     if (low >= down && high <= up)
-        return MB_VERDICT_UNCHANGED;
-    return MB_VERDICT_INCONCLUSIVE;
+        return verdict_because(MB_VERDICT_UNCHANGED, MB_REASON_NONE, why);
+    return verdict_because(no, MB_REASON_STRADDLES, why);
 }
 
 /* ---- Changes of results ------------------------------------------------------------------ */
@@ -629,7 +661,8 @@ int mb__change_verdicts(mb_change *const *changes, size_t n, const mb_settings *
     for (size_t i = 0; i < n; i++) {
         mb_change *c = changes[i];
         c->p_adjusted = p[i];
-        c->verdict = mb__verdict_of(c->low, c->high, p[i], s->noise_threshold, s->significance);
+        c->verdict = mb__verdict_of(c->low, c->high, c->level, s->confidence, p[i],
+                                    s->noise_threshold, s->significance, &c->reason);
     }
     free(p);
     return 0;
@@ -638,7 +671,7 @@ int mb__change_verdicts(mb_change *const *changes, size_t n, const mb_settings *
 int mb__change_paired(const double *old_r, const double *new_r, size_t r, const mb_settings *s,
                       mb_change *out)
 {
-    *out = (mb_change){MB_VERDICT_NONE, NAN, NAN, NAN, NAN, NAN, NAN, 0, 0};
+    *out = (mb_change){MB_VERDICT_NONE, NAN, NAN, NAN, NAN, NAN, NAN, 0, 0, NAN, MB_REASON_NONE};
     if (r < 2)
         return 0;
     mb__paired p;
@@ -652,7 +685,9 @@ int mb__change_paired(const double *old_r, const double *new_r, size_t r, const 
         return MB_ENOMEM;
     double median_old = mb__median(old_r, r, scratch);
     free(scratch);
-    *out = (mb_change){MB_VERDICT_INCONCLUSIVE, median_old, p.point, p.low, p.high, p.p, NAN, r, 0};
+    *out = (mb_change){
+        MB_VERDICT_INCONCLUSIVE, median_old, p.point, p.low, p.high, p.p, NAN, r, 0, p.level,
+        MB_REASON_NONE};
     return 0;
 }
 
@@ -660,7 +695,7 @@ int mb__change_of_member(const mb_result *base, const mb_result *member, const m
                          mb_change *out)
 {
     size_t n = base->n_samples < member->n_samples ? base->n_samples : member->n_samples;
-    *out = (mb_change){MB_VERDICT_NONE, NAN, NAN, NAN, NAN, NAN, NAN, 0, 0};
+    *out = (mb_change){MB_VERDICT_NONE, NAN, NAN, NAN, NAN, NAN, NAN, 0, 0, NAN, MB_REASON_NONE};
     if (n < 2)
         return 0;
     double *old_r = mb__result_times(base), *new_r = mb__result_times(member);
@@ -672,12 +707,13 @@ int mb__change_of_member(const mb_result *base, const mb_result *member, const m
 
 /* The change of the per-iteration times new_t against old_t, as docs/comparing.md describes:
  * the ratio of medians with its bootstrap interval, widened by the run noise, and the
- * Mann-Whitney p-value; the verdict is left inconclusive until mb__change_verdicts. Returns 0,
+ * p-value of that interval; the verdict is left inconclusive until mb__change_verdicts. Returns 0,
  * MB_EINVAL for unusable times, or MB_ENOMEM. */
 static int times_change(const double *old_t, size_t n_old, const double *new_t, size_t n_new,
                         const mb_settings *s, uint64_t seed, mb_change *out)
 {
-    *out = (mb_change){MB_VERDICT_INCONCLUSIVE, NAN, NAN, NAN, NAN, NAN, NAN, n_old, 0};
+    *out = (mb_change){MB_VERDICT_INCONCLUSIVE, NAN,           NAN, NAN, NAN, NAN, NAN, n_old, 0,
+                       s->confidence,           MB_REASON_NONE};
     mb__ratio ratio;
     int rc =
         mb__ratio_bootstrap(old_t, n_old, new_t, n_new, s->resamples, s->confidence, seed, &ratio);
@@ -685,10 +721,6 @@ static int times_change(const double *old_t, size_t n_old, const double *new_t, 
         return MB_ENOMEM;
     if (rc != 0)
         return MB_EINVAL;
-    mb__mwu mwu;
-    rc = mb__mann_whitney(old_t, n_old, new_t, n_new, &mwu);
-    if (rc == -2)
-        return MB_ENOMEM;
     double low, high;
     mb__widen_interval(log(ratio.point), log(ratio.low), log(ratio.high), s->run_noise,
                        s->confidence, &low, &high);
@@ -700,7 +732,11 @@ static int times_change(const double *old_t, size_t n_old, const double *new_t, 
     out->ratio = ratio.point;
     out->low = exp(low);
     out->high = exp(high);
-    out->p_value = rc == 0 ? mwu.p : NAN;
+    /* The p-value of the widened interval itself: a rank test of the samples would see only
+     * the noise within the two runs, and call most A/A pairs of runs different (the offset
+     * between two runs is rarely within their samples' noise), while the interval says
+     * otherwise. One noise model for both, so Holm's step and the verdict agree. */
+    out->p_value = mb__interval_p(log(ratio.point), low, high, s->confidence);
     return 0;
 }
 
@@ -715,8 +751,8 @@ static void instructions_change(const mb_result *old, mb_result *r, const mb_set
     mb_verdict v = ratio > t       ? MB_VERDICT_REGRESSED
                    : ratio < 1 / t ? MB_VERDICT_IMPROVED
                                    : MB_VERDICT_UNCHANGED;
-    r->instructions_change =
-        (mb_change){v, old->instructions_per_iter, ratio, ratio, ratio, NAN, NAN, 1, 0};
+    r->instructions_change = (mb_change){
+        v, old->instructions_per_iter, ratio, ratio, ratio, NAN, NAN, 1, 0, 1.0, MB_REASON_NONE};
 }
 
 /* One result's changes against its old self: instructions, then times. */
@@ -765,8 +801,10 @@ int mb__compare_results(mb_result *results, size_t n, const mb_result *const *ol
     for (size_t i = 0; i < n; i++) {
         mb_change *c = &results[i].change;
         if ((results[i].warnings & MB_WARN_UNSTABLE) && c->parts == 0 &&
-            (c->verdict == MB_VERDICT_REGRESSED || c->verdict == MB_VERDICT_IMPROVED))
+            (c->verdict == MB_VERDICT_REGRESSED || c->verdict == MB_VERDICT_IMPROVED)) {
             c->verdict = MB_VERDICT_INCONCLUSIVE;
+            c->reason = MB_REASON_UNSTABLE;
+        }
     }
     return err;
 }

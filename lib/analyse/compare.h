@@ -137,15 +137,30 @@ int mb__paired_ratio(const double *old_r, const double *new_r, size_t r, double 
 void mb__widen_interval(double log_point, double log_low, double log_high, double between_sd,
                         double conf, double *low, double *high);
 
+/* The two-sided p-value that an interval [log_low, log_high] of a log ratio around its point
+ * log_point implies, read as a normal interval at conf: with h the half-width on the side
+ * facing 0, the test statistic is z |log_point| / h, z = Phi^-1((1 + conf) / 2), so that
+ * p < 1 - conf exactly when the interval excludes 0. This is the p-value of a one-part change:
+ * it carries the run noise that widened the interval, where a rank test of the samples would
+ * ignore it. p = 1 at log_point 0; 0 when h is 0 and log_point is not; NAN for a NaN input or
+ * conf not in (0, 1). */
+double mb__interval_p(double log_point, double log_low, double log_high, double conf);
+
 /* ---- Verdict ----------------------------------------------------------------------------- */
 
-/* The verdict on a ratio new/old with interval [low, high], its (Holm-adjusted) p-value p, the
- * noise threshold thr (a fraction, MB__DEFAULT_THRESHOLD) and the significance level alpha
- * (MB__DEFAULT_ALPHA): regressed when low > 1 + thr and p < alpha; improved when
- * high < 1 / (1 + thr) and p < alpha; unchanged when the whole interval lies within
- * [1 / (1 + thr), 1 + thr]; otherwise inconclusive. A NaN anywhere, low > high, thr < 0 or
- * alpha not in (0, 1) gives inconclusive. Never MB_VERDICT_NONE. */
-mb_verdict mb__verdict_of(double low, double high, double p, double thr, double alpha);
+/* The verdict on a ratio new/old with interval [low, high] of real coverage level, its
+ * (Holm-adjusted) p-value p, at the stated confidence conf, the noise threshold thr (a
+ * fraction, MB__DEFAULT_THRESHOLD) and the significance level alpha (MB__DEFAULT_ALPHA), in
+ * this order: inconclusive (MB_REASON_LOW_LEVEL) when level < conf (a NaN level counts as
+ * conf); regressed when low > 1 + thr and p < alpha; improved when high < 1 / (1 + thr) and
+ * p < alpha; inconclusive (MB_REASON_NOT_SIGNIFICANT) when the interval lies beyond either
+ * bound but p does not reach alpha; unchanged when the whole interval lies within
+ * [1 / (1 + thr), 1 + thr]; otherwise inconclusive (MB_REASON_STRADDLES). A NaN low, high or
+ * p, low > high, thr < 0 or alpha not in (0, 1) gives inconclusive (MB_REASON_NO_INTERVAL).
+ * Never MB_VERDICT_NONE. *why (unless NULL) receives the reason, MB_REASON_NONE when the
+ * verdict is not inconclusive. */
+mb_verdict mb__verdict_of(double low, double high, double level, double conf, double p, double thr,
+                          double alpha, mb_reason *why);
 
 /* ---- Changes of results ------------------------------------------------------------------ */
 
@@ -154,8 +169,9 @@ mb_verdict mb__verdict_of(double low, double high, double p, double thr, double 
 double *mb__result_times(const mb_result *r);
 
 /* Holm-adjusts the p-values of the n changes (each one a comparison: the family is the suite)
- * and sets every verdict from its interval, adjusted p-value, s->noise_threshold and
- * s->significance. Returns 0 or MB_ENOMEM. */
+ * and sets every verdict and its reason from its interval and level, adjusted p-value,
+ * s->confidence, s->noise_threshold and s->significance (mb__verdict_of). Returns 0 or
+ * MB_ENOMEM. */
 int mb__change_verdicts(mb_change *const *changes, size_t n, const mb_settings *s);
 
 /* The change new/old from r paired rounds (old_r[i], new_r[i]: each round's estimate of the
@@ -195,7 +211,8 @@ int mb__change_of_member(const mb_result *base, const mb_result *member, const m
  * ratio is its own interval, s->instructions_threshold alone decides) and, when both sides
  * have samples, the change of the per-iteration times: the ratio of medians with its
  * bootstrap interval (s->resamples at s->confidence, seeded from s->seed and the benchmark's
- * name), widened by s->run_noise, and the Mann-Whitney p-value. Then the verdicts, with
+ * name), widened by s->run_noise, and the p-value of that widened interval (mb__interval_p).
+ * Then the verdicts, with
  * Holm's correction over the results compared (mb__change_verdicts), and the unstable rule:
  * a result that carries MB_WARN_UNSTABLE claims neither regressed nor improved
  * (inconclusive). Results without an old one keep MB_VERDICT_NONE. Returns 0 or MB_ENOMEM. */

@@ -79,6 +79,19 @@ const char *mb_verdict_name(mb_verdict verdict)
     }
 }
 
+const char *mb_reason_name(mb_reason reason)
+{
+    switch (reason) {
+    case MB_REASON_NONE: return "none";
+    case MB_REASON_STRADDLES: return "straddles";
+    case MB_REASON_UNSTABLE: return "unstable";
+    case MB_REASON_LOW_LEVEL: return "low-level";
+    case MB_REASON_NOT_SIGNIFICANT: return "not-significant";
+    case MB_REASON_NO_INTERVAL: return "no-interval";
+    default: return NULL;
+    }
+}
+
 const char *mb_warning_name(unsigned warning)
 {
     int i = warning_index(warning);

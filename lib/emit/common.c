@@ -168,6 +168,18 @@ const char *mb__optimization_name(unsigned build)
     return build & MB_BUILD_OPTIMIZE_SIZE ? "-Os" : "-O1+";
 }
 
+const char *mb__reason_text(mb_reason reason)
+{
+    switch (reason) {
+    case MB_REASON_STRADDLES: return "interval straddles the threshold";
+    case MB_REASON_UNSTABLE: return "unstable run";
+    case MB_REASON_LOW_LEVEL: return "too few rounds for the confidence";
+    case MB_REASON_NOT_SIGNIFICANT: return "not significant after Holm";
+    case MB_REASON_NO_INTERVAL: return "no interval";
+    default: return NULL;
+    }
+}
+
 void mb__format_change(char *buf, size_t size, double ratio)
 {
     if (isfinite(ratio))

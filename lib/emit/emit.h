@@ -43,6 +43,9 @@ const mb_environment *mb__environment(const mb_run_info *info);
 /* Stable lower-case names of the public enums, as they appear in every format. */
 const char *mb__effect_name(mb_outlier_effect effect);
 const char *mb__outlier_class_name(mb_outlier_class cls);
+/* What an inconclusive verdict's reason means, for the note beside it in the text and
+ * markdown reports ("unstable run"); NULL for MB_REASON_NONE or an unknown reason. */
+const char *mb__reason_text(mb_reason reason);
 /* "+10.2%": a ratio new/old as a signed percentage change; "-" when not finite. */
 void mb__format_change(char *buf, size_t size, double ratio);
 

@@ -527,6 +527,8 @@ static void change(json_emitter *j, const char *name, const char *baseline, cons
     number(j, "baseline_median_ns", c->baseline_median_ns);
     unsigned64(j, paired ? "rounds" : "baseline_samples", c->baseline_samples);
     unsigned64(j, "parts", c->parts);
+    if (c->verdict == MB_VERDICT_INCONCLUSIVE && mb_reason_name(c->reason))
+        string(j, "reason", mb_reason_name(c->reason));
     number(j, "ratio", c->ratio);
     number(j, "ratio_low", c->low);
     number(j, "ratio_high", c->high);

@@ -191,6 +191,12 @@ static void change_cells(strbuf *b, const char *name, const mb_change *c)
     int bold = c->verdict == MB_VERDICT_REGRESSED;
     sb_puts(b, bold ? " | **" : " | ");
     sb_puts(b, mb_verdict_name(c->verdict));
+    const char *why = c->verdict == MB_VERDICT_INCONCLUSIVE ? mb__reason_text(c->reason) : NULL;
+    if (why) {
+        sb_puts(b, " (");
+        sb_puts(b, why);
+        sb_puts(b, ")");
+    }
     sb_puts(b, bold ? "** |\n" : " |\n");
 }
 

@@ -210,12 +210,14 @@ static void parts_line(text_emitter *t, const mb_run_info *info)
         return;
     unsigned forks = info->forks_used, rounds = s->rounds;
     if (forks > 0)
-        fprintf(t->out, "parts: %u fresh processes x %u round%s; intervals hold the spread "
-                        "between them\n",
+        fprintf(t->out,
+                "parts: %u fresh processes x %u round%s; intervals hold the spread "
+                "between them\n",
                 forks, rounds, rounds == 1 ? "" : "s");
     else if (rounds > 1)
-        fprintf(t->out, "parts: %u rounds in this process; intervals hold the spread between "
-                        "them, not between processes\n",
+        fprintf(t->out,
+                "parts: %u rounds in this process; intervals hold the spread between "
+                "them, not between processes\n",
                 rounds);
     else
         fprintf(t->out, "parts: one, in this process: intervals hold the noise within this run "
@@ -276,9 +278,10 @@ static int change_row(text_emitter *t, lines *to, const char *name, const mb_cha
     t->any_inconclusive |= c->verdict == MB_VERDICT_INCONCLUSIVE;
     char interval[56];
     snprintf(interval, sizeof interval, "[%s, %s]", low, high);
-    return add_line(to, "  %-*s  %10s -> %-10s  %7s  %-18s  p %-7s  %s%s%s", t->name_width, name,
-                    old_ns, new_ns, ratio, interval, p, color, mb_verdict_name(c->verdict),
-                    *color ? RESET : "");
+    const char *why = c->verdict == MB_VERDICT_INCONCLUSIVE ? mb__reason_text(c->reason) : NULL;
+    return add_line(to, "  %-*s  %10s -> %-10s  %7s  %-18s  p %-7s  %s%s%s%s%s%s", t->name_width,
+                    name, old_ns, new_ns, ratio, interval, p, color, mb_verdict_name(c->verdict),
+                    *color ? RESET : "", why ? " (" : "", why ? why : "", why ? ")" : "");
 }
 
 /* The result's lines of the change sections: against the baseline, within its group. */
@@ -552,7 +555,7 @@ static int text_end(void *user, const mb_run_info *info)
                 100 * s->noise_threshold, how);
         fprintf(t->out, "\n%s\n%s", head, t->changes.text);
         if (t->any_inconclusive)
-            fputs("  (inconclusive: the interval straddles the threshold; measure longer with "
+            fputs("  (inconclusive, for the reason beside it: measure longer with "
                   "--measurement-time, or compare two builds interleaved with microbe-compare "
                   "--exec)\n",
                   t->out);

@@ -176,6 +176,10 @@ static const char *verdict_name(int v)
 {
     return mb_verdict_name((mb_verdict)v);
 }
+static const char *reason_name(int v)
+{
+    return mb_reason_name((mb_reason)v);
+}
 static const char *effect_name(int v)
 {
     return mb__effect_name((mb_outlier_effect)v);
@@ -629,7 +633,7 @@ static void change(reader *rd, json *b, const char *key, mb_change *c, const cha
     mb_settings *s = &rd->set->settings;
     int verdict = MB_VERDICT_NONE;
     uint64_t n = 0;
-    *c = (mb_change){MB_VERDICT_NONE, NAN, NAN, NAN, NAN, NAN, NAN, 0, 0};
+    *c = (mb_change){MB_VERDICT_NONE, NAN, NAN, NAN, NAN, NAN, NAN, 0, 0, NAN, MB_REASON_NONE};
     string(rd, obj, "baseline", baseline);
     enum_name(rd, obj, "verdict", verdict_name, 5, &verdict);
     number(rd, obj, "baseline_median_ns", &c->baseline_median_ns);
@@ -645,6 +649,9 @@ static void change(reader *rd, json *b, const char *key, mb_change *c, const cha
     uint64_t parts = 0;
     if (mb__json_get(obj, "parts"))
         uint64(rd, obj, "parts", &parts);
+    int reason = MB_REASON_NONE; /* optional: absent before reasons were recorded */
+    enum_name(rd, obj, "reason", reason_name, 6, &reason);
+    c->reason = (mb_reason)reason;
     c->verdict = (mb_verdict)verdict;
     c->baseline_samples = (size_t)n;
     c->parts = (size_t)parts;
@@ -693,7 +700,7 @@ static void instructions(reader *rd, json *b, mb_result *r)
         return;
     mb_change *c = &r->instructions_change;
     int verdict = MB_VERDICT_NONE;
-    *c = (mb_change){MB_VERDICT_NONE, NAN, NAN, NAN, NAN, NAN, NAN, 1, 0};
+    *c = (mb_change){MB_VERDICT_NONE, NAN, NAN, NAN, NAN, NAN, NAN, 1, 0, 1.0, MB_REASON_NONE};
     string(rd, obj, "baseline", &rd->set->settings.baseline);
     enum_name(rd, obj, "verdict", verdict_name, 5, &verdict);
     number(rd, obj, "baseline_instructions_per_iteration", &c->baseline_median_ns);
