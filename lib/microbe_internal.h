@@ -91,6 +91,11 @@ int mb__measurement_write(int fd, const mb__measurement *m, int status);
  * failed, or the record does not add up; *m is then empty), or MB_ENOMEM. */
 int mb__measurement_read(int fd, mb__measurement *m, int *status);
 
+/* All len bytes to or from fd, through interruptions and short transfers. Return 0, or MB_EIO
+ * when fd fails or ends first. */
+int mb__write_all(int fd, const void *data, size_t len);
+int mb__read_all(int fd, void *data, size_t len);
+
 /* The parts of one benchmark (measured apart: docs/measurement.md) as one measurement: their
  * samples one part after another (part p's end, exclusive, in part_ends[p]), the scalars of
  * the first part, the first failure, skip and stop reason other than a reached precision, and

@@ -70,7 +70,7 @@ int mb__measurement_fail(mb__measurement *m, const char *text)
     return 0;
 }
 
-static int write_all(int fd, const void *data, size_t len)
+int mb__write_all(int fd, const void *data, size_t len)
 {
     const char *p = data;
     while (len > 0) {
@@ -121,24 +121,24 @@ int mb__measurement_write(int fd, const mb__measurement *m, int status)
     h.report = m->report;
     size_t n = m->n, nc = m->n_counters;
     h.bytes = sizeof h + array_bytes(&h) + h.failure_len;
-    int err = write_all(fd, &h, sizeof h);
+    int err = mb__write_all(fd, &h, sizeof h);
     if (!err)
-        err = write_all(fd, m->iters, n * sizeof *m->iters);
+        err = mb__write_all(fd, m->iters, n * sizeof *m->iters);
     if (!err)
-        err = write_all(fd, m->ns, n * sizeof *m->ns);
+        err = mb__write_all(fd, m->ns, n * sizeof *m->ns);
     if (!err)
-        err = write_all(fd, m->counter_values, n * nc * sizeof *m->counter_values);
+        err = mb__write_all(fd, m->counter_values, n * nc * sizeof *m->counter_values);
     if (!err)
-        err = write_all(fd, m->counter_coverage, n * nc * sizeof *m->counter_coverage);
+        err = mb__write_all(fd, m->counter_coverage, n * nc * sizeof *m->counter_coverage);
     if (!err && m->user_values)
-        err = write_all(fd, m->user_values, n * MB_USER_COUNTERS_MAX * sizeof *m->user_values);
+        err = mb__write_all(fd, m->user_values, n * MB_USER_COUNTERS_MAX * sizeof *m->user_values);
     if (!err)
-        err = write_all(fd, m->failure, h.failure_len);
+        err = mb__write_all(fd, m->failure, h.failure_len);
     return err;
 }
 
 /* Reads exactly len bytes. Returns 0, or MB_EIO when the input ends first or fails. */
-static int read_all(int fd, void *data, size_t len)
+int mb__read_all(int fd, void *data, size_t len)
 {
     char *p = data;
     while (len > 0) {
@@ -159,7 +159,7 @@ static int read_array(int fd, size_t count, size_t size, void **out)
     *out = malloc(count ? count * size : 1);
     if (!*out)
         return MB_ENOMEM;
-    return read_all(fd, *out, count * size);
+    return mb__read_all(fd, *out, count * size);
 }
 
 /* The measurement of a header whose arrays are still to be read: its scalars, with the
@@ -210,7 +210,7 @@ static int read_arrays(int fd, const header *h, mb__measurement *m)
     if (!text)
         return MB_ENOMEM;
     m->failure_text = text;
-    err = read_all(fd, text, (size_t)h->failure_len);
+    err = mb__read_all(fd, text, (size_t)h->failure_len);
     text[h->failure_len] = '\0';
     m->failure = text;
     return err;
@@ -221,7 +221,7 @@ int mb__measurement_read(int fd, mb__measurement *m, int *status)
     header h;
     *m = (mb__measurement){0};
     *status = 0;
-    if (read_all(fd, &h, sizeof h) != 0)
+    if (mb__read_all(fd, &h, sizeof h) != 0)
         return MB_EIO;
     size_t arrays = array_bytes(&h);
     if (h.magic != MAGIC || arrays == SIZE_MAX || h.failure_len > 65536 ||

@@ -320,21 +320,6 @@ const char *mb__ctx_part_request(void)
     return getenv(PART_ENV);
 }
 
-static int write_all(int fd, const void *data, size_t len)
-{
-    const char *p = data;
-    while (len > 0) {
-        ssize_t k = write(fd, p, len);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0)
-            return MB_EIO;
-        p += k;
-        len -= (size_t)k;
-    }
-    return 0;
-}
-
 /* Parses "FD PART.UNIT,PART.UNIT,..." into fd and e (room for `cap`); the count, or -1. */
 static long parse_request(const char *text, int *fd, entry *e, size_t cap)
 {
@@ -379,7 +364,7 @@ int mb__ctx_part_child(mb_ctx *ctx, const char *request)
         record rec = {RECORD_MAGIC, e[i].part, e[i].unit, (uint32_t)u->k,
                       (double)(ctx->clock->now_ns(ctx->clock->user) - start) / 1e9};
         if (!err)
-            err = write_all(fd, &rec, sizeof rec);
+            err = mb__write_all(fd, &rec, sizeof rec);
         for (size_t j = 0; j < u->k; j++) {
             if (!err)
                 err = mb__measurement_write(fd, &ms[j], 0);
@@ -433,21 +418,6 @@ static pid_t spawn(mb_ctx *ctx, const entry *e, size_t n, const int fds[2])
     return pid;
 }
 
-static int read_all(int fd, void *data, size_t len)
-{
-    char *p = data;
-    while (len > 0) {
-        ssize_t k = read(fd, p, len);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0)
-            return MB_EIO;
-        p += k;
-        len -= (size_t)k;
-    }
-    return 0;
-}
-
 /* Reads the child's records for entries e[*next...] until it ends, the timeout passes or the
  * run is interrupted; *outcome says which. Returns 0 or an MB_E* of this process. */
 static int read_records(parts *ps, int fd, const entry *e, size_t n, size_t *next,
@@ -462,7 +432,7 @@ static int read_records(parts *ps, int fd, const entry *e, size_t n, size_t *nex
             return 0;
         record rec;
         const unit *u = &ps->units[e[*next].unit];
-        if (read_all(fd, &rec, sizeof rec) != 0 || rec.magic != RECORD_MAGIC ||
+        if (mb__read_all(fd, &rec, sizeof rec) != 0 || rec.magic != RECORD_MAGIC ||
             rec.part != e[*next].part || rec.unit != e[*next].unit || rec.k != u->k)
             return 0; /* the child ended, or sent nonsense: it failed this unit */
         size_t got = 0;
