@@ -548,6 +548,9 @@ typedef struct mb_settings {
      * within this run. */
     uint32_t forks;  /* fresh processes per run (default 5; 0: measure in this process) */
     uint32_t rounds; /* parts in each process (default 1) */
+    double run_offset; /* log-scale sd of the offset a whole run shares, which its parts cannot
+                          see (drift between runs minutes apart), added to every change from
+                          parts (0.005; docs/comparing.md) */
 } mb_settings;
 
 /* Fills s with the defaults above. */

@@ -557,6 +557,7 @@ static void test_parts(void)
     mb_settings_init(&s);
     for (size_t i = 0; i < sizeof ref_partss / sizeof ref_partss[0]; i++) {
         const ref_parts *c = &ref_partss[i];
+        s.run_offset = c->run_offset;
         mb_change ch;
         int paired = strstr(c->name, "_paired") != NULL;
         CHECK_INT(paired ? mb__change_parts_paired(c->old_m, c->new_m, c->n_old, &s, &ch)

@@ -40,7 +40,8 @@ enum {
     GIVEN_RUN_NOISE = 1 << 2,
     GIVEN_CONFIDENCE = 1 << 3,
     GIVEN_RESAMPLES = 1 << 4,
-    GIVEN_SEED = 1 << 5
+    GIVEN_SEED = 1 << 5,
+    GIVEN_RUN_OFFSET = 1 << 6
 };
 
 typedef struct options {
@@ -61,35 +62,38 @@ static const char *prog = "microbe-compare";
 
 static void usage(FILE *out)
 {
-    fprintf(out,
-            "usage: %s [options] OLD.json NEW.json\n"
-            "       %s [options] --exec OLD_EXE NEW_EXE [-- ARGS...]\n"
-            "\n"
-            "Compares every benchmark of NEW with the one of the same name in OLD, as a run\n"
-            "compares with its baseline: the ratio of medians new/old with its interval, a\n"
-            "p-value (Holm-corrected over the benchmarks) and a verdict.\n"
-            "\n"
-            "options:\n"
-            "  --exec                run two bench executables in pairs, ABBA, until every\n"
-            "                        verdict is settled or the budget is spent\n"
-            "  --budget TIME         --exec: wall time of the whole comparison (default 60s)\n"
-            "  --rounds N            --exec: the most pairs (default 200; 2 to 1000)\n"
-            "  --min-rounds N        --exec: pairs before a settled verdict stops (default 6)\n"
-            "  --filter REGEX        only benchmarks whose name matches (POSIX extended)\n"
-            "  --format FMT          text (default), markdown, json, or another of the\n"
-            "                        library's formats (csv, gbench-json, bmf, ...)\n"
-            "  --noise-threshold P   changes within +/-P count as none (default 2%%)\n"
-            "  --significance P      significance level (default 0.05)\n"
-            "  --run-noise P         run-to-run offset added to file comparisons (default 2%%)\n"
-            "  --confidence C        confidence level of intervals (default 95%%)\n"
-            "  --resamples N         bootstrap resamples for files (default 10000)\n"
-            "  --seed N              bootstrap seed\n"
-            "  --fail-on-regression  exit 3 when a benchmark regressed\n"
-            "  --help, --version\n"
-            "Files: settings not given are NEW's own (those of the run that wrote it).\n"
-            "ARGS after -- go to both executables (e.g. -- --quick).\n"
-            "exit: 0 done, 1 an executable failed, 2 bad usage or input, 3 regression (asked)\n",
-            prog, prog);
+    fprintf(
+        out,
+        "usage: %s [options] OLD.json NEW.json\n"
+        "       %s [options] --exec OLD_EXE NEW_EXE [-- ARGS...]\n"
+        "\n"
+        "Compares every benchmark of NEW with the one of the same name in OLD, as a run\n"
+        "compares with its baseline: the ratio of medians new/old with its interval, a\n"
+        "p-value (Holm-corrected over the benchmarks) and a verdict.\n"
+        "\n"
+        "options:\n"
+        "  --exec                run two bench executables in pairs, ABBA, until every\n"
+        "                        verdict is settled or the budget is spent\n"
+        "  --budget TIME         --exec: wall time of the whole comparison (default 60s)\n"
+        "  --rounds N            --exec: the most pairs (default 200; 2 to 1000)\n"
+        "  --min-rounds N        --exec: pairs before a settled verdict stops (default 6)\n"
+        "  --filter REGEX        only benchmarks whose name matches (POSIX extended)\n"
+        "  --format FMT          text (default), markdown, json, or another of the\n"
+        "                        library's formats (csv, gbench-json, bmf, ...)\n"
+        "  --noise-threshold P   changes within +/-P count as none (default 2%%)\n"
+        "  --significance P      significance level (default 0.05)\n"
+        "  --run-noise P         run-to-run offset added to one-part comparisons (default 2%%)\n"
+        "  --run-offset P        whole-run offset added to comparisons of parts (default "
+        "0.5%%)\n"
+        "  --confidence C        confidence level of intervals (default 95%%)\n"
+        "  --resamples N         bootstrap resamples for files (default 10000)\n"
+        "  --seed N              bootstrap seed\n"
+        "  --fail-on-regression  exit 3 when a benchmark regressed\n"
+        "  --help, --version\n"
+        "Files: settings not given are NEW's own (those of the run that wrote it).\n"
+        "ARGS after -- go to both executables (e.g. -- --quick).\n"
+        "exit: 0 done, 1 an executable failed, 2 bad usage or input, 3 regression (asked)\n",
+        prog, prog);
 }
 
 static int usage_error(const char *fmt, ...)
@@ -216,6 +220,9 @@ static int parse_value(options *o, const char *name, const char *v)
     } else if (strcmp(name, "--run-noise") == 0) {
         rc = parse_fraction(name, v, 1, &f->run_noise);
         o->given |= GIVEN_RUN_NOISE;
+    } else if (strcmp(name, "--run-offset") == 0) {
+        rc = parse_fraction(name, v, 1, &f->run_offset);
+        o->given |= GIVEN_RUN_OFFSET;
     } else if (strcmp(name, "--confidence") == 0) {
         rc = parse_fraction(name, v, 0, &f->confidence);
         o->given |= GIVEN_CONFIDENCE;
@@ -302,12 +309,14 @@ static mb_settings comparison_settings(const options *o, const mb_settings *from
         s.noise_threshold = from->noise_threshold;
         s.significance = from->significance;
         s.run_noise = from->run_noise;
+        s.run_offset = from->run_offset;
         s.instructions_threshold = from->instructions_threshold;
     }
     const mb_settings *f = &o->flags;
     s.noise_threshold = o->given & GIVEN_NOISE ? f->noise_threshold : s.noise_threshold;
     s.significance = o->given & GIVEN_SIGNIFICANCE ? f->significance : s.significance;
     s.run_noise = o->given & GIVEN_RUN_NOISE ? f->run_noise : s.run_noise;
+    s.run_offset = o->given & GIVEN_RUN_OFFSET ? f->run_offset : s.run_offset;
     s.confidence = o->given & GIVEN_CONFIDENCE ? f->confidence : s.confidence;
     s.resamples = o->given & GIVEN_RESAMPLES ? f->resamples : s.resamples;
     s.seed = o->given & GIVEN_SEED ? f->seed : s.seed;

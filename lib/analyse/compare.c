@@ -498,14 +498,16 @@ int mb__change_parts(const double *old_m, size_t k_old, const double *new_m, siz
     if (a >= 2 && b >= 2) {
         double mo = mb__mean(lo, a), mn = mb__mean(ln, b);
         double vo = mb__variance(lo, a) / (double)a, vn = mb__variance(ln, b) / (double)b;
-        /* Welch-Satterthwaite; with no spread at all, the pooled count. */
+        /* Welch-Satterthwaite; with no spread at all, the pooled count. The offset each whole
+         * run shares is known, not estimated: its variance adds without degrees of freedom. */
         double df = vo + vn > 0 ? (vo + vn) * (vo + vn) /
                                       (vo * vo / (double)(a - 1) + vn * vn / (double)(b - 1))
                                 : (double)(a + b - 2);
+        double shared = 2.0 * s->run_offset * s->run_offset;
         out->baseline_median_ns = exp(mo);
         out->baseline_samples = a;
         out->parts = a < b ? a : b;
-        t_change(mn - mo, sqrt(vo + vn), df, s, out);
+        t_change(mn - mo, sqrt(vo + vn + shared), df, s, out);
     }
     free(lo);
     free(ln);

@@ -184,7 +184,8 @@ int mb__change_paired(const double *old_r, const double *new_r, size_t r, const 
 
 /* The change between two sides measured in parts (docs/comparing.md): the ratio of the
  * geometric means of their parts' medians, the Welch t interval of the difference of their
- * mean logarithms and its two-sided p-value (parts set); verdict left inconclusive until
+ * mean logarithms, its variance increased by 2 s->run_offset^2 (each run's shared offset),
+ * and its two-sided p-value (parts set); verdict left inconclusive until
  * mb__change_verdicts. Parts without a positive median are left out; fewer than 2 on a side:
  * no change (MB_VERDICT_NONE). Returns 0 or MB_ENOMEM. */
 /* Which of k parts' medians (k >= 3) came from a process disturbed as a whole: the one

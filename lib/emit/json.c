@@ -538,6 +538,8 @@ static void change(json_emitter *j, const char *name, const char *baseline, cons
     number(j, "significance", s->significance);
     if (!paired)
         number(j, "run_noise", s->run_noise);
+    if (!paired && c->parts > 0)
+        number(j, "run_offset", s->run_offset);
     if (!paired && info->pairs_stop)
         string(j, "stop", info->pairs_stop);
     close_container(j, '}');

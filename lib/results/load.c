@@ -646,6 +646,7 @@ static void change(reader *rd, json *b, const char *key, mb_change *c, const cha
     number(rd, obj, "noise_threshold", &s->noise_threshold);
     number(rd, obj, "significance", &s->significance);
     number(rd, obj, "run_noise", &s->run_noise);
+    number(rd, obj, "run_offset", &s->run_offset);
     uint64_t parts = 0;
     if (mb__json_get(obj, "parts"))
         uint64(rd, obj, "parts", &parts);
