@@ -119,9 +119,12 @@ static const struct workload {
     const char *name;
     void (*run)(uint64_t n);
 } workloads[] = {
-    {"empty", run_empty},         {"chain_1000", run_chain_1000},
-    {"memcpy_4k", run_memcpy_4k}, {"copy_sort_512", run_copy_sort_512},
-    {"fresh_copy_512", run_fresh_copy_512}, {"chain_1ms", run_chain_1ms},
+    {"empty", run_empty},
+    {"chain_1000", run_chain_1000},
+    {"memcpy_4k", run_memcpy_4k},
+    {"copy_sort_512", run_copy_sort_512},
+    {"fresh_copy_512", run_fresh_copy_512},
+    {"chain_1ms", run_chain_1ms},
     {"spikes", run_spikes},
 };
 #define N_WORKLOADS (sizeof workloads / sizeof workloads[0])

@@ -546,8 +546,8 @@ typedef struct mb_settings {
      * do only after mb_main() or mb_ctx_set_program(); otherwise it measures as with forks 0:
      * `rounds` parts in this process, one by default, whose interval sees only the noise
      * within this run. */
-    uint32_t forks;  /* fresh processes per run (default 5; 0: measure in this process) */
-    uint32_t rounds; /* parts in each process (default 1) */
+    uint32_t forks;    /* fresh processes per run (default 5; 0: measure in this process) */
+    uint32_t rounds;   /* parts in each process (default 1) */
     double run_offset; /* log-scale sd of the offset a whole run shares, which its parts cannot
                           see (drift between runs minutes apart), added to every change from
                           parts (0.005; docs/comparing.md) */

@@ -12,6 +12,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "counters.h"
+#include "stats.h"
 #include "microbe_internal.h"
 
 #include <errno.h>
@@ -260,38 +261,33 @@ static void *concat(const mb__measurement *parts, size_t k, size_t n, size_t off
 }
 
 /* The latency of the parts together: each percentile the median of the parts' values, its
- * interval from the lowest low to the highest high; counts, extremes and mean over all. */
+ * interval from the lowest low to the highest high; counts, extremes and mean over all. The
+ * first part's alone when there is no memory for the medians. */
 static mb_latency merged_latency(const mb__measurement *parts, size_t k)
 {
     mb_latency l = parts[0].latency;
-    double values[64], sum = 0;
-    size_t used = k < 64 ? k : 64;
+    double *values = malloc((2 * k + 1) * sizeof *values), sum = 0;
+    if (!values)
+        return l;
     l.n = 0;
     for (size_t p = 0; p < k; p++) {
         const mb_latency *q = &parts[p].latency;
         l.n += q->n;
         sum += q->mean_ns * (double)q->n;
-        l.min_ns = q->min_ns < l.min_ns ? q->min_ns : l.min_ns;
-        l.max_ns = q->max_ns > l.max_ns ? q->max_ns : l.max_ns;
+        l.min_ns = fmin(q->min_ns, l.min_ns);
+        l.max_ns = fmax(q->max_ns, l.max_ns);
     }
     l.mean_ns = l.n ? sum / (double)l.n : NAN;
     for (int j = 0; j < MB_PERCENTILES; j++) {
-        for (size_t p = 0; p < used; p++) {
+        for (size_t p = 0; p < k; p++) {
             const mb_percentile *q = &parts[p].latency.percentiles[j];
             values[p] = q->ns;
             l.percentiles[j].low = fmin(l.percentiles[j].low, q->low);
             l.percentiles[j].high = fmax(l.percentiles[j].high, q->high);
         }
-        /* A small insertion sort: at most 64 parts. */
-        for (size_t a = 1; a < used; a++)
-            for (size_t b = a; b > 0 && values[b - 1] > values[b]; b--) {
-                double v = values[b];
-                values[b] = values[b - 1];
-                values[b - 1] = v;
-            }
-        l.percentiles[j].ns =
-            used % 2 ? values[used / 2] : (values[used / 2 - 1] + values[used / 2]) / 2;
+        l.percentiles[j].ns = mb__median(values, k, values + k);
     }
+    free(values);
     return l;
 }
 

@@ -264,6 +264,8 @@ static int select_run(mb_ctx *ctx)
     int err = mb__ctx_select(ctx, &ctx->selected, &n, &ctx->instances, &ctx->n_instances);
     if (err)
         return err;
+    if (n > 0 && !ctx->selected)
+        return MB_ENOMEM;
     ctx->n_selected = n;
     err = find_duplicate(ctx, n);
     if (err)

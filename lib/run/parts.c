@@ -143,7 +143,7 @@ static int measure_unit(mb_ctx *ctx, const unit *u, size_t part, mb__measurement
         return mb__measure(&runner, &opts, first->fn,
                            part_seed(mb__bench_seed(s->seed, first->name), part), ms);
     }
-    mb_bench_fn *fns = malloc(u->k * sizeof *fns);
+    mb_bench_fn *fns = malloc((u->k + 1) * sizeof *fns);
     if (!fns)
         return MB_ENOMEM;
     for (size_t j = 0; j < u->k; j++)
@@ -294,7 +294,7 @@ static void progress(parts *ps, const entry *e)
 static int run_here(parts *ps, const entry *e, size_t n)
 {
     mb_ctx *ctx = ps->ctx;
-    mb__measurement *ms = malloc((ctx->n_selected + 1) * sizeof *ms);
+    mb__measurement *ms = calloc(ctx->n_selected + 1, sizeof *ms);
     int err = ms ? 0 : MB_ENOMEM;
     for (size_t i = 0; i < n && !err; i++) {
         const unit *u = &ps->units[e[i].unit];
@@ -350,7 +350,7 @@ int mb__ctx_part_child(mb_ctx *ctx, const char *request)
     entry *e = malloc(cap * sizeof *e);
     int fd = -1, err = e ? make_units(&ps) : MB_ENOMEM;
     long n = err ? -1 : parse_request(request, &fd, e, cap);
-    mb__measurement *ms = malloc((ctx->n_selected + 1) * sizeof *ms);
+    mb__measurement *ms = calloc(ctx->n_selected + 1, sizeof *ms);
     if (!err && (n < 0 || !ms))
         err = n < 0 ? MB_EINVAL : MB_ENOMEM;
     for (long i = 0; !err && i < n; i++) {
@@ -473,7 +473,7 @@ static int fail_unit(parts *ps, const entry *e, mb__outcome outcome, int status)
 static int run_children(parts *ps, const entry *e, size_t n)
 {
     mb_ctx *ctx = ps->ctx;
-    mb__measurement *ms = malloc((ctx->n_selected + 1) * sizeof *ms);
+    mb__measurement *ms = calloc(ctx->n_selected + 1, sizeof *ms);
     size_t next = 0;
     int err = ms ? 0 : MB_ENOMEM;
     while (!err && next < n) {
