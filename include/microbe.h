@@ -90,7 +90,7 @@ typedef enum mb_param_kind {
     /* Options of BENCH_P that are not parameters (no values, no part in the name): */
     MB_OPTION_FIXTURE = 4,   /* MB_FIXTURE(setup, teardown) */
     MB_OPTION_MODE = 5,      /* MB_LATENCY, MB_COLD */
-    MB_OPTION_COMPLEXITY = 6 /* MB_COMPLEXITY(f) */
+    MB_OPTION_COMPLEXITY = 6 /* MB_FIT_COMPLEXITY, MB_COMPLEXITY(f) */
 } mb_param_kind;
 
 /* How a benchmark's iterations are timed (docs/authoring.md):
@@ -108,7 +108,7 @@ typedef enum mb_mode { MB_MODE_NORMAL = 0, MB_MODE_LATENCY = 1, MB_MODE_COLD = 2
 typedef void *(*mb_setup_fn)(mb_state *state);
 typedef void (*mb_teardown_fn)(mb_state *state, void *data);
 
-/* A user complexity model f(n) for MB_COMPLEXITY: the fit is t = c f(n). */
+/* A user complexity model f(n) for MB_COMPLEXITY: the fit is t = a + c f(n). */
 typedef double (*mb_complexity_fn)(double n);
 
 typedef struct mb_param {
@@ -123,7 +123,8 @@ typedef struct mb_param {
     mb_setup_fn setup;                         /* MB_OPTION_FIXTURE */
     mb_teardown_fn teardown;
     mb_mode mode;                /* MB_OPTION_MODE */
-    mb_complexity_fn complexity; /* MB_OPTION_COMPLEXITY (name: the function's) */
+    mb_complexity_fn complexity; /* MB_OPTION_COMPLEXITY: the user model (name: the
+                                    function's), or NULL (MB_FIT_COMPLEXITY) */
 } mb_param;
 
 /* One parameter's value in one instance of a parameterised benchmark. */
@@ -284,15 +285,17 @@ MB_API int mb_register(mb_bench *bench);
  * per combination of its parameters' values, each instance reported as "name/value" (one
  * parameter) or "name/p:value/q:value"; the body reads its values with mb_param_int(),
  * mb_param_double(), mb_param_string(). Options (MB_THREADS, MB_FIXTURE, MB_LATENCY, MB_COLD,
- * MB_COMPLEXITY) say how each instance runs; MB_THREADS is also a parameter, always named
- * "threads:N".
+ * MB_FIT_COMPLEXITY, MB_COMPLEXITY) say how each instance runs or is reported; MB_THREADS is
+ * also a parameter, always named "threads:N".
  *
  *     BENCH_P(sort, MB_RANGE(n, 8, 4096, 8)) { int64_t n = mb_param_int(state, "n"); ... }
  *     BENCH_P(lookup, MB_INTS(keys, 16, 1024), MB_STRINGS(kind, "hit", "miss")) { ... }
  *     BENCH_P(queue_push, MB_THREADS(1, 2, 4), MB_FIXTURE(make_queue, free_queue)) { ... }
  *     BENCH_P(request, MB_LATENCY) { ... }
+ *     BENCH_P(sort, MB_RANGE(n, 8, 4096, 8), MB_FIT_COMPLEXITY) { ... }
  *
- * C only (the parameter macros use compound literals). */
+ * C only when a parameter macro uses a compound literal (MB_INTS, MB_DOUBLES, MB_STRINGS,
+ * MB_THREADS); with MB_RANGE, MB_DENSE and the options alone it compiles as C++ too. */
 #define BENCH_P(name, ...)                                                                         \
     static const mb_param mb__bench_params_##name[] = {__VA_ARGS__};                               \
     MB__BENCH(name, NULL, mb__bench_params_##name,                                                 \
@@ -336,7 +339,15 @@ MB_API int mb_register(mb_bench *bench);
 /* Cold mode: every invocation timed alone after evicting the CPU caches. */
 #define MB_COLD \
     {"mode", MB_OPTION_MODE, 0, NULL, NULL, NULL, 0, 0, 0, 0, NULL, NULL, MB_MODE_COLD, NULL}
-/* A user complexity model f (mb_complexity_fn), fitted and ranked with the built-in ones. */
+/* Complexity fits (docs/authoring.md#complexity): the run fits t = a + c f(n) for O(1) ...
+ * O(n^3) to the median times of a BENCH_P with exactly one integer parameter and at least
+ * three measured instances, and reports the best. Without this option (or MB_COMPLEXITY)
+ * there is no fit. */
+#define MB_FIT_COMPLEXITY \
+    {"complexity", MB_OPTION_COMPLEXITY, 0, NULL, NULL, NULL, 0, 0, 0, 0, NULL, NULL, \
+     MB_MODE_NORMAL, NULL}
+/* As MB_FIT_COMPLEXITY, with a user model f (mb_complexity_fn) fitted and ranked with the
+ * built-in ones. */
 #define MB_COMPLEXITY(f) \
     {#f, MB_OPTION_COMPLEXITY, 0, NULL, NULL, NULL, 0, 0, 0, 0, NULL, NULL, MB_MODE_NORMAL, f}
 // clang-format on
@@ -927,7 +938,9 @@ MB_API const char *mb_hygiene_name(unsigned flag);
 MB_API const char *mb_hygiene_advice(unsigned flag);
 
 /* Complexity: the growth of a parameterised benchmark's median time with its one integer
- * parameter, fitted as t = c f(n) for each model below (docs/authoring.md#complexity). */
+ * parameter, fitted as t = a + c f(n) with a, c >= 0 for each model below, and t = a for O(1)
+ * (docs/authoring.md#complexity). Only for a BENCH_P with MB_FIT_COMPLEXITY or
+ * MB_COMPLEXITY(f). */
 typedef enum mb_complexity_model {
     MB_O_1 = 0,
     MB_O_LOG_N = 1,
@@ -945,9 +958,11 @@ MB_API const char *mb_complexity_name(mb_complexity_model model);
 
 typedef struct mb_complexity_fit {
     mb_complexity_model model;
-    double coefficient_ns; /* c in t = c f(n), f with log base 2 */
-    double rms;            /* root mean square of the relative residuals (t - c f) / t */
+    double coefficient_ns; /* c in t = a + c f(n), f with log base 2; 0 for O(1) */
+    double rms;            /* root mean square of the relative residuals (t - a - c f) / t */
     const char *name;      /* "O(n log n)", or the user function's name */
+    double intercept_ns;   /* a: the fixed cost per iteration; 0 when read from a file
+                              written before fits had one (O(1) is then coefficient_ns) */
 } mb_complexity_fit;
 
 typedef struct mb_complexity {
@@ -955,7 +970,9 @@ typedef struct mb_complexity {
     const char *parameter;
     size_t n_points; /* instances fitted: at least 3 */
     size_t n_fits;   /* MB_COMPLEXITY_MODELS, plus one with MB_COMPLEXITY(f) */
-    mb_complexity_fit fits[MB_COMPLEXITY_MODELS + 1]; /* best first, by rms */
+    /* Best first, by RSS / (points - parameters): by rms between models of two parameters
+     * (a, c), with O(1) charged one parameter less. */
+    mb_complexity_fit fits[MB_COMPLEXITY_MODELS + 1];
 } mb_complexity;
 
 /* About the whole run; passed to emitters. */
@@ -974,7 +991,7 @@ typedef struct mb_run_info {
     const mb_environment *env;
     int interrupted;     /* set before end() when mb_ctx_interrupt() cut the run short:
                             n_benchmarks then counts only the results emitted */
-    size_t n_complexity; /* set before end(): a fit per BENCH_P with one integer parameter */
+    size_t n_complexity; /* set before end(): a fit per BENCH_P that asked for one */
     const mb_complexity *complexity;
     size_t pairs;           /* a set compared by mb_results_pair(): its rounds (pairs of runs,
                                old and new); 0 otherwise */

@@ -235,6 +235,22 @@ const char *mb__fit_name(const mb_complexity_fit *fit)
     return name ? name : "user";
 }
 
+void mb__fit_formula(char *buf, size_t size, const mb_complexity_fit *fit, const char *parameter,
+                     const char *times, const char *micro)
+{
+    char a[32], c[32];
+    if (fit->model == MB_O_1) { /* a file from before intercepts holds O(1) in c */
+        mb__format_time(buf, size, fit->intercept_ns + fit->coefficient_ns, micro);
+        return;
+    }
+    mb__format_time(a, sizeof a, fit->intercept_ns, micro);
+    mb__format_time(c, sizeof c, fit->coefficient_ns, micro);
+    if (fit->intercept_ns == 0) /* none, or none in the file */
+        mb__fmt(buf, size, "%s %s f(%s)", c, times, parameter);
+    else
+        mb__fmt(buf, size, "%s + %s %s f(%s)", a, c, times, parameter);
+}
+
 void mb__format_time_bounds(char *buf, size_t size, double ns, double low, double high,
                             const char *micro)
 {

@@ -65,6 +65,11 @@ size_t mb__fit_count(const mb_complexity *c);
 /* A fit's model name: its own ("n_sqrt_n" for a user model), else the built-in model's
  * ("O(n log n)"), else "user" for a user model without a name. */
 const char *mb__fit_name(const mb_complexity_fit *fit);
+/* A fit's formula in report units: "120 ns + 3.357 ns x f(n)" (times the multiplication
+ * sign, micro the sign for micro; without "a +" when a is 0), or the constant alone for O(1):
+ * "900 ns". */
+void mb__fit_formula(char *buf, size_t size, const mb_complexity_fit *fit, const char *parameter,
+                     const char *times, const char *micro);
 
 /* Report cells for the latency and user-counter sections: "12.30 us [12.10, 12.50]", a time
  * and its interval in the time's unit and decimals (the bounds left out when not computable;

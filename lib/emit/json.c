@@ -640,6 +640,7 @@ static int json_end(void *user, const mb_run_info *info)
             string(j, "model", mb__fit_name(f));
             key(j, "user");
             fputs(f->model == MB_O_USER ? "true" : "false", j->out);
+            number(j, "intercept_ns", f->intercept_ns);
             number(j, "coefficient_ns", f->coefficient_ns);
             number(j, "rms", f->rms);
             close_container(j, '}');

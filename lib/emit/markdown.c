@@ -386,9 +386,9 @@ static int complexity_list(FILE *out, const mb_run_info *info)
 {
     for (size_t i = 0; i < info->n_complexity && info->complexity; i++) {
         const mb_complexity *c = &info->complexity[i];
-        char coef[32], line[200];
-        mb__format_time(coef, sizeof coef, c->fits[0].coefficient_ns, "µs");
-        mb__fmt(line, sizeof line, ", %s × f(n), rms %.1f %%\n", coef, 100 * c->fits[0].rms);
+        char formula[128], line[200];
+        mb__fit_formula(formula, sizeof formula, &c->fits[0], "n", "×", "µs");
+        mb__fmt(line, sizeof line, ", %s, rms %.1f %%\n", formula, 100 * c->fits[0].rms);
         fputs(i ? "- " : "\n**Complexity**\n\n- ", out);
         strbuf name = {0};
         sb_code(&name, c->benchmark);

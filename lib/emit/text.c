@@ -573,11 +573,10 @@ static int text_end(void *user, const mb_run_info *info)
                 t->pairs.text);
     for (size_t i = 0; i < info->n_complexity && info->complexity; i++) {
         const mb_complexity *c = &info->complexity[i];
-        char line[400], coef[32];
-        mb__format_time(coef, sizeof coef, c->fits[0].coefficient_ns, "us");
-        size_t len =
-            (size_t)mb__fmt(line, sizeof line, "  %s: %s, %s x f(%s), rms %.1f%%", c->benchmark,
-                            mb__fit_name(&c->fits[0]), coef, c->parameter, 100 * c->fits[0].rms);
+        char line[400], formula[128];
+        mb__fit_formula(formula, sizeof formula, &c->fits[0], c->parameter, "x", "us");
+        size_t len = (size_t)mb__fmt(line, sizeof line, "  %s: %s, %s, rms %.1f%%", c->benchmark,
+                                     mb__fit_name(&c->fits[0]), formula, 100 * c->fits[0].rms);
         if (len < sizeof line && mb__fit_count(c) > 1)
             mb__fmt(line + len, sizeof line - len, " (next: %s, %.1f%%)", mb__fit_name(&c->fits[1]),
                     100 * c->fits[1].rms);

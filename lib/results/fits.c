@@ -1,7 +1,7 @@
 /*
- * Complexity by benchmark: the instances of each BENCH_P with one integer parameter are
- * gathered from a run's results and handed to the fits of analyse/complexity.c, with the
- * benchmark's own model (MB_COMPLEXITY) when it has one.
+ * Complexity by benchmark: the instances of each BENCH_P that asks for a fit (MB_FIT_COMPLEXITY
+ * or MB_COMPLEXITY(f)) and has one integer parameter are gathered from a run's results and
+ * handed to the fits of analyse/complexity.c, with the benchmark's own model when it has one.
  */
 #include "microbe_internal.h"
 #include "fits.h"
@@ -30,7 +30,8 @@ int mb__fit_groups(const mb_bench *const *selected, const mb_result *results, si
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
         const mb_bench *b = selected[i];
-        int first = b->values && b->n_values == 1 && b->values[0].kind == MB_PARAM_INT;
+        const mb_param *option = mb__bench_option(b, MB_OPTION_COMPLEXITY);
+        int first = option && b->values && b->n_values == 1 && b->values[0].kind == MB_PARAM_INT;
         for (size_t j = 0; first && j < i; j++)
             first = selected[j]->params != b->params;
         if (!first)
@@ -49,10 +50,9 @@ int mb__fit_groups(const mb_bench *const *selected, const mb_result *results, si
         const char *slash = strchr(b->name, '/');
         snprintf(names[k], COMPLEXITY_NAME_MAX, "%.*s",
                  (int)(slash ? (size_t)(slash - b->name) : strlen(b->name)), b->name);
-        const mb_param *user = mb__bench_option(b, MB_OPTION_COMPLEXITY);
         out[k] = (mb_complexity){names[k], b->values[0].name, m, 0, {{0}}};
-        out[k].n_fits = mb__complexity_fit(x, t, m, user ? user->complexity : NULL,
-                                           user ? user->name : NULL, out[k].fits);
+        out[k].n_fits =
+            mb__complexity_fit(x, t, m, option->complexity, option->name, out[k].fits);
         k++;
     }
     free(x);

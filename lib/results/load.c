@@ -340,6 +340,8 @@ static void complexity(reader *rd, json *root)
             rd->rc = mb__json_expect(f, MB__JSON_OBJECT, "item of \"fits\"", rd->je);
             string(rd, f, "model", &fit->name);
             tristate(rd, f, "user", &user);
+            fit->intercept_ns = 0; /* files written before intercepts have none */
+            number(rd, f, "intercept_ns", &fit->intercept_ns);
             number(rd, f, "coefficient_ns", &fit->coefficient_ns);
             number(rd, f, "rms", &fit->rms);
             fit->model = MB_O_USER;
