@@ -9,7 +9,6 @@
 #include "result.h"
 #include "hooks.h"
 #include "env.h"
-#include "complexity.h"
 #include "registry.h"
 
 #include <stdlib.h>
@@ -493,47 +492,6 @@ static void test_params(void)
     free(inst);
 }
 
-static double n_to_1_5(double n)
-{
-    return n * sqrt(n);
-}
-
-/* Complexity fits recover the model and coefficient of exact data, and rank noise sensibly. */
-static void test_complexity(void)
-{
-    double n[6] = {8, 64, 512, 4096, 32768, 262144}, t[6];
-    for (int m = 0; m < MB_COMPLEXITY_MODELS; m++) {
-        for (int i = 0; i < 6; i++) {
-            double f[MB_COMPLEXITY_MODELS] = {
-                1, log2(n[i]), n[i], n[i] * log2(n[i]), n[i] * n[i], n[i] * n[i] * n[i]};
-            t[i] = 2.5 * f[m] * (1 + 0.01 * (i % 2 ? 1 : -1)); /* +-1 % noise */
-        }
-        mb_complexity_fit fits[MB_COMPLEXITY_MODELS];
-        mb__complexity_fit(n, t, 6, NULL, NULL, fits);
-        CHECK_INT(fits[0].model, ==, m);
-        CHECK_NEAR(fits[0].coefficient_ns, 2.5, 0.01, 0);
-        CHECK(fits[0].rms < 0.011 && fits[1].rms > 0.1);
-    }
-    CHECK_STR(mb_complexity_name(MB_O_N_LOG_N), "O(n log n)");
-    CHECK(mb_complexity_name(MB_O_USER) == NULL);
-
-    /* A user model n^1.5 between O(n log n) and O(n^2): its data picks it, first. */
-    for (int i = 0; i < 6; i++)
-        t[i] = 0.75 * n_to_1_5(n[i]) * (1 + 0.01 * (i % 2 ? 1 : -1));
-    mb_complexity_fit fits[MB_COMPLEXITY_MODELS + 1];
-    CHECK_INT(mb__complexity_fit(n, t, 6, n_to_1_5, "n_to_1_5", fits), ==, 7);
-    CHECK_INT(fits[0].model, ==, MB_O_USER);
-    CHECK_STR(fits[0].name, "n_to_1_5");
-    CHECK_NEAR(fits[0].coefficient_ns, 0.75, 0.01, 0);
-    CHECK(fits[1].rms > 0.1);
-    /* On O(n log n) data the user model ranks below the true one. */
-    for (int i = 0; i < 6; i++)
-        t[i] = 3 * n[i] * log2(n[i]);
-    mb__complexity_fit(n, t, 6, n_to_1_5, "n_to_1_5", fits);
-    CHECK_INT(fits[0].model, ==, MB_O_N_LOG_N);
-    CHECK_STR(fits[0].name, "O(n log n)");
-}
-
 static void test_environment(void)
 {
     static mb__env env; /* large: keep it off the stack */
@@ -572,6 +530,5 @@ int main(void)
     test_environment();
     test_hygiene();
     test_params();
-    test_complexity();
     return CHECK_DONE();
 }

@@ -77,7 +77,8 @@ static void fit_one(const double *n, const double *t, size_t k, mb_complexity_mo
     if (!constant && isfinite(s.vv) && !interior(&s, &a, &c)) {
         /* The better edge: c = 0, or a = 0 with c >= 0. */
         double c_edge = s.vv > 0 && s.v > 0 ? s.v / s.vv : 0;
-        int on_c = rss_of(n, t, k, model, user, 0, c_edge) < rss_of(n, t, k, model, user, a_edge, 0);
+        int on_c =
+            rss_of(n, t, k, model, user, 0, c_edge) < rss_of(n, t, k, model, user, a_edge, 0);
         a = on_c ? 0 : a_edge;
         c = on_c ? c_edge : 0;
     }

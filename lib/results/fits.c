@@ -51,8 +51,7 @@ int mb__fit_groups(const mb_bench *const *selected, const mb_result *results, si
         snprintf(names[k], COMPLEXITY_NAME_MAX, "%.*s",
                  (int)(slash ? (size_t)(slash - b->name) : strlen(b->name)), b->name);
         out[k] = (mb_complexity){names[k], b->values[0].name, m, 0, {{0}}};
-        out[k].n_fits =
-            mb__complexity_fit(x, t, m, option->complexity, option->name, out[k].fits);
+        out[k].n_fits = mb__complexity_fit(x, t, m, option->complexity, option->name, out[k].fits);
         k++;
     }
     free(x);
