@@ -13,8 +13,9 @@ static int compare_u32(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* A geometric range: n = 8, 64, 512, 4096. The copy of the input is part of each iteration. */
-BENCH_P(sort, MB_RANGE(n, 8, 4096, 8))
+/* A geometric range: n = 8, 64, 512, 4096, and a complexity fit of its times. The copy of the
+ * input is part of each iteration. */
+BENCH_P(sort, MB_RANGE(n, 8, 4096, 8), MB_FIT_COMPLEXITY)
 {
     size_t n = (size_t)mb_param_int(state, "n");
     uint32_t *input = malloc(n * sizeof *input), *work = malloc(n * sizeof *work);
@@ -77,7 +78,8 @@ BENCH_P(fill, MB_DOUBLES(load, 0.25, 0.5, 0.9))
     }
 }
 
-/* A user complexity model: fitted and ranked with O(1) ... O(n^3). */
+/* A user complexity model: fitted and ranked with O(1) ... O(n^3) (MB_COMPLEXITY asks for the
+ * fit too). */
 static double n_sqrt_n(double n)
 {
     return n * sqrt(n);

@@ -280,7 +280,6 @@ MB_API int mb_register(mb_bench *bench);
 #endif
 #define BENCH(name) MB__BENCH(name, NULL, NULL, 0)
 
-#if !defined(__cplusplus)
 /* BENCH_P(name, options...) { body }: a benchmark with parameters and options. It runs once
  * per combination of its parameters' values, each instance reported as "name/value" (one
  * parameter) or "name/p:value/q:value"; the body reads its values with mb_param_int(),
@@ -303,20 +302,7 @@ MB_API int mb_register(mb_bench *bench);
 
 /* clang-format would break these initializers before their #name. */
 // clang-format off
-#define MB__COUNT_OF(type, ...) (sizeof((const type[]){__VA_ARGS__}) / sizeof(type))
 #define MB__NO_OPTIONS NULL, NULL, MB_MODE_NORMAL, NULL
-/* A list of integer values: MB_INTS(n, 8, 64, 512). */
-#define MB_INTS(name, ...) \
-    {#name, MB_PARAM_INT, MB__COUNT_OF(int64_t, __VA_ARGS__), (const int64_t[]){__VA_ARGS__}, \
-     NULL, NULL, 0, 0, 0, 0, MB__NO_OPTIONS}
-/* A list of doubles: MB_DOUBLES(load, 0.25, 0.5, 0.9). */
-#define MB_DOUBLES(name, ...) \
-    {#name, MB_PARAM_DOUBLE, MB__COUNT_OF(double, __VA_ARGS__), NULL, \
-     (const double[]){__VA_ARGS__}, NULL, 0, 0, 0, 0, MB__NO_OPTIONS}
-/* A list of strings: MB_STRINGS(kind, "hit", "miss"). */
-#define MB_STRINGS(name, ...) \
-    {#name, MB_PARAM_STRING, sizeof((const char *const[]){__VA_ARGS__}) / sizeof(const char *), \
-     NULL, NULL, (const char *const[]){__VA_ARGS__}, 0, 0, 0, 0, MB__NO_OPTIONS}
 /* Integers low, low*m, low*m^2, ... below high, then high itself: MB_RANGE(n, 8, 4096, 8)
  * gives 8, 64, 512, 4096. m >= 2. */
 #define MB_RANGE(name, low, high, m) \
@@ -324,11 +310,6 @@ MB_API int mb_register(mb_bench *bench);
 /* Integers low, low+step, ... up to high: MB_DENSE(size, 1, 4, 1) gives 1, 2, 3, 4. */
 #define MB_DENSE(name, low, high, step) \
     {#name, MB_PARAM_INT, 0, NULL, NULL, NULL, low, high, step, 0, MB__NO_OPTIONS}
-/* Thread counts: each instance runs its body on that many threads at once, all starting the
- * timed loop together; named "name/threads:N" (docs/authoring.md#threads). */
-#define MB_THREADS(...) \
-    {"threads", MB_PARAM_THREADS, MB__COUNT_OF(int64_t, __VA_ARGS__), \
-     (const int64_t[]){__VA_ARGS__}, NULL, NULL, 0, 0, 0, 0, MB__NO_OPTIONS}
 /* A fixture: setup and teardown once per benchmark run, outside timing (mb_setup_fn). */
 #define MB_FIXTURE(setup, teardown) \
     {"fixture", MB_OPTION_FIXTURE, 0, NULL, NULL, NULL, 0, 0, 0, 0, setup, teardown, \
@@ -350,8 +331,28 @@ MB_API int mb_register(mb_bench *bench);
  * built-in ones. */
 #define MB_COMPLEXITY(f) \
     {#f, MB_OPTION_COMPLEXITY, 0, NULL, NULL, NULL, 0, 0, 0, 0, NULL, NULL, MB_MODE_NORMAL, f}
-// clang-format on
+#if !defined(__cplusplus)
+/* C only: compound literals. */
+#define MB__COUNT_OF(type, ...) (sizeof((const type[]){__VA_ARGS__}) / sizeof(type))
+/* A list of integer values: MB_INTS(n, 8, 64, 512). */
+#define MB_INTS(name, ...) \
+    {#name, MB_PARAM_INT, MB__COUNT_OF(int64_t, __VA_ARGS__), (const int64_t[]){__VA_ARGS__}, \
+     NULL, NULL, 0, 0, 0, 0, MB__NO_OPTIONS}
+/* A list of doubles: MB_DOUBLES(load, 0.25, 0.5, 0.9). */
+#define MB_DOUBLES(name, ...) \
+    {#name, MB_PARAM_DOUBLE, MB__COUNT_OF(double, __VA_ARGS__), NULL, \
+     (const double[]){__VA_ARGS__}, NULL, 0, 0, 0, 0, MB__NO_OPTIONS}
+/* A list of strings: MB_STRINGS(kind, "hit", "miss"). */
+#define MB_STRINGS(name, ...) \
+    {#name, MB_PARAM_STRING, sizeof((const char *const[]){__VA_ARGS__}) / sizeof(const char *), \
+     NULL, NULL, (const char *const[]){__VA_ARGS__}, 0, 0, 0, 0, MB__NO_OPTIONS}
+/* Thread counts: each instance runs its body on that many threads at once, all starting the
+ * timed loop together; named "name/threads:N" (docs/authoring.md#threads). */
+#define MB_THREADS(...) \
+    {"threads", MB_PARAM_THREADS, MB__COUNT_OF(int64_t, __VA_ARGS__), \
+     (const int64_t[]){__VA_ARGS__}, NULL, NULL, 0, 0, 0, 0, MB__NO_OPTIONS}
 #endif
+// clang-format on
 
 /* A parameter's value in the running instance (the body of a BENCH_P). An unknown name, or one
  * of another kind, fails the benchmark with a message saying so, and gives 0, 0.0 or "". */

@@ -59,6 +59,14 @@ BENCH_P(header_c_params, MB_INTS(a, 1, 2), MB_DOUBLES(b, 0.5), MB_STRINGS(c, "x"
     mb_set_items_per_iter(state, 1);
 }
 
+BENCH_P(header_c_fit, MB_RANGE(n, 8, 64, 2), MB_FIT_COMPLEXITY)
+{
+    int64_t n = mb_param_int(state, "n");
+    MB_LOOP(state) {
+        mb_black_box(&n);
+    }
+}
+
 BENCH_P(header_c_latency, MB_LATENCY)
 {
     MB_LOOP(state) {

@@ -1,6 +1,8 @@
 // The public header compiles as C++17 with -Wall -Wextra -Wpedantic -Werror, and BENCH,
-// BENCH_GROUP, MB_LOOP, mb_black_box and the state functions work in C++ code. (BENCH_P and
-// its options are C only: they use compound literals.)
+// BENCH_GROUP, MB_LOOP, mb_black_box and the state functions work in C++ code. BENCH_P works
+// with MB_RANGE, MB_DENSE and the options (MB_FIT_COMPLEXITY, MB_COMPLEXITY, MB_LATENCY,
+// MB_COLD, MB_FIXTURE); MB_INTS, MB_DOUBLES, MB_STRINGS and MB_THREADS are C only (compound
+// literals).
 #include <microbe.h>
 
 #include <vector>
@@ -32,6 +34,26 @@ BENCH(header_cpp_batched)
     mb_batch batch = {sizeof(int), [](void *input, void *) { *static_cast<int *>(input) = 1; },
                       [](void *input, void *) { mb_black_box(input); }, nullptr, nullptr};
     mb_iter_batched(state, &batch);
+}
+
+static double header_cpp_model(double n)
+{
+    return n * n;
+}
+
+BENCH_P(header_cpp_sizes, MB_RANGE(n, 8, 64, 2), MB_FIT_COMPLEXITY)
+{
+    int64_t n = mb_param_int(state, "n");
+    MB_LOOP(state) {
+        mb_black_box(&n);
+    }
+}
+
+BENCH_P(header_cpp_model_fit, MB_DENSE(n, 1, 4, 1), MB_COMPLEXITY(header_cpp_model), MB_LATENCY)
+{
+    MB_LOOP(state) {
+        mb_clobber();
+    }
 }
 
 int main(int argc, char **argv)

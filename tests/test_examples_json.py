@@ -2,7 +2,7 @@
 """The authoring examples run as a user would, `--quick --format json`, and together show what
 docs/authoring.md promises: parameterised results (name/arg), threaded results
 (name/threads:N), throughput rates, latency percentiles p50..p99.9 with intervals, user
-counters, a cold result, and complexity fits including a user model. Every document is
+counters, a cold result, and complexity fits (only where asked) including a user model. Every document is
 validated against docs/schema/microbe-results-v1.schema.json.
 
 usage: test_examples_json.py SOURCE_DIR PARAMS THREADS LATENCY SETUP THROUGHPUT
@@ -103,9 +103,14 @@ check(0.45 < counters.get("hit_ratio", {}).get("value", {}).get("point", 0) < 0.
       "half the keys are hits")
 check(counters.get("probes", {}).get("kind") == "per_second", "probes per second")
 
-# Complexity: sort and search fitted; blocked_sums best fitted by its own model.
+# Complexity: sort (MB_FIT_COMPLEXITY) and blocked_sums (MB_COMPLEXITY(f)) fitted, blocked_sums
+# best by its own model; search, one integer parameter with three sizes but no option, not.
 fits = {c["benchmark"]: c for d in docs.values() for c in d["complexity"]}
-check({"sort", "search", "blocked_sums"} <= set(fits), f"complexity fits: {sorted(fits)}")
+check({"sort", "blocked_sums"} <= set(fits), f"complexity fits: {sorted(fits)}")
+check("search" not in fits, "search did not ask for a complexity fit")
+for c in fits.values():
+    check(all(f["intercept_ns"] >= 0 and f["coefficient_ns"] >= 0 for f in c["fits"]),
+          f"{c['benchmark']}: non-negative intercepts and coefficients")
 blocked = fits.get("blocked_sums")
 if blocked:
     user = [m for m in blocked["fits"] if m.get("user")]
