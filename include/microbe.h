@@ -971,8 +971,8 @@ typedef struct mb_complexity {
     const char *parameter;
     size_t n_points; /* instances fitted: at least 3 */
     size_t n_fits;   /* MB_COMPLEXITY_MODELS, plus one with MB_COMPLEXITY(f) */
-    /* Best first, by RSS / (points - parameters): by rms between models of two parameters
-     * (a, c), with O(1) charged one parameter less. */
+    /* Best first, by BIC, k ln(RSS / k) + p ln k on the relative residuals: by rms between
+     * models with both a and c (p = 2), O(1) (p = 1) charged one parameter less. */
     mb_complexity_fit fits[MB_COMPLEXITY_MODELS + 1];
 } mb_complexity;
 
