@@ -2,8 +2,8 @@
 """The authoring examples run as a user would, `--quick --format json`, and together show what
 docs/authoring.md promises: parameterised results (name/arg), threaded results
 (name/threads:N), throughput rates, latency percentiles p50..p99.9 with intervals, user
-counters, a cold result, and complexity fits (only where asked) including a user model. Every document is
-validated against docs/schema/microbe-results-v1.schema.json.
+counters, a cold result, and complexity fits (only where asked) including a user model. Every
+document is validated against docs/schema/microbe-results-v1.schema.json.
 
 usage: test_examples_json.py SOURCE_DIR PARAMS THREADS LATENCY SETUP THROUGHPUT
 

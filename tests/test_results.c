@@ -3,7 +3,7 @@
  * byte for byte as the run it came from did, in every format (the golden files of
  * test_emitters); reading merges by name and says what is wrong with a bad file; comparing
  * two sets applies a run's rules (ratio, interval, Holm, the unstable rule, instruction
- * counts); the paired comparison of --exec rounds.
+ * counts); the paired comparison of --exec rounds; complexity fits from before intercepts.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -297,6 +297,42 @@ static void test_pair(const char *new_path)
     mb_results_free(set);
 }
 
+/* A file written before complexity fits had an intercept: no intercept_ns, and O(1)'s constant
+ * in coefficient_ns. It reads with intercepts of 0 and renders as it did. */
+static void test_old_complexity(const char *path)
+{
+    FILE *f = fopen(path, "w");
+    CHECK(f != NULL);
+    if (!f)
+        return;
+    fputs("{\"schema_version\": 1, \"library\": \"microbe\", \"benchmarks\": [], "
+          "\"complexity\": [{\"benchmark\": \"flat\", \"parameter\": \"n\", \"points\": 4, "
+          "\"best\": \"O(1)\", \"fits\": [{\"model\": \"O(1)\", \"user\": false, "
+          "\"coefficient_ns\": 900, \"rms\": 0.01}, {\"model\": \"O(n)\", \"user\": false, "
+          "\"coefficient_ns\": 2.5, \"rms\": 0.5}]}]}\n",
+          f);
+    fclose(f);
+    mb_results *set = read_one(path);
+    if (!set)
+        return;
+    const mb_run_info *info = mb_results_info(set);
+    CHECK_INT(info->n_complexity, ==, 1);
+    if (info->n_complexity == 1) {
+        const mb_complexity *c = &info->complexity[0];
+        CHECK_INT(c->n_fits, ==, 2);
+        CHECK(c->fits[0].model == MB_O_1 && c->fits[0].intercept_ns == 0);
+        CHECK(c->fits[0].coefficient_ns == 900);
+        CHECK(c->fits[1].model == MB_O_N && c->fits[1].intercept_ns == 0);
+    }
+    size_t len = 0;
+    char *text = render(set, "text", &len);
+    CHECK(text && strstr(text, "  flat: O(1), 900.0 ns, rms 1.0% (next: O(n), 50.0%)\n"));
+    if (text && !strstr(text, "flat: O(1), 900.0 ns"))
+        fprintf(stderr, "%s", text);
+    free(text);
+    mb_results_free(set);
+}
+
 int main(void)
 {
     test_round_trip();
@@ -314,6 +350,7 @@ int main(void)
     test_read(old_path, new_path);
     test_compare(old_path, new_path);
     test_pair(new_path);
+    test_old_complexity(old_path);
     remove(old_path);
     remove(new_path);
     return CHECK_DONE();
