@@ -913,7 +913,9 @@ typedef struct mb_environment {
     const char *build_type; /* how the library was built: "release", "debug", ... */
     const char *compiler;   /* the compiler that built the library */
     /* What most often makes timings drift or differ between runs (Linux sysfs/procfs): */
-    const char *governor;       /* CPU 0's frequency governor: "performance", "powersave" */
+    const char *governor;       /* the frequency governor of the CPUs this process may run on
+                                   (the pinned one with --pin): "performance", "powersave";
+                                   "mixed: a,b" when they differ; "" unknown */
     int boost;                  /* turbo/boost: 1 on, 0 off, -1 unknown */
     int smt;                    /* simultaneous multithreading active: 1, 0, -1 unknown */
     const char *isolated_cpus;  /* kernel's isolated CPU list ("" when none or unknown) */

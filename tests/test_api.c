@@ -9,6 +9,7 @@
 #include "result.h"
 #include "hooks.h"
 #include "env.h"
+#include "pin.h"
 #include "registry.h"
 
 #include <stdlib.h>
@@ -518,6 +519,41 @@ static void test_environment(void)
     }
 }
 
+/* The governor of the CPUs the process may run on, from tests/fixtures/sysfs: CPUs 0 and 1
+ * performance, 2 powersave, 3 without cpufreq. */
+static void test_governor(void)
+{
+    const char *root = MB_TEST_SOURCE_DIR "/fixtures/sysfs";
+    char g[128];
+    mb__env_governor(root, (const int[]){0, 1}, 2, g, sizeof g);
+    CHECK_STR(g, "performance");
+    mb__env_governor(root, (const int[]){2}, 1, g, sizeof g); /* pinned to CPU 2 */
+    CHECK_STR(g, "powersave");
+    mb__env_governor(root, (const int[]){0, 1, 2, 3}, 4, g, sizeof g);
+    CHECK_STR(g, "mixed: performance,powersave");
+    mb__env_governor(root, (const int[]){3, 2, 0}, 3, g, sizeof g);
+    CHECK_STR(g, "mixed: powersave,performance");
+    mb__env_governor(root, (const int[]){3}, 1, g, sizeof g); /* no cpufreq: unknown */
+    CHECK_STR(g, "");
+    mb__env_governor(root, NULL, 0, g, sizeof g); /* affinity unknown: CPU 0 */
+    CHECK_STR(g, "performance");
+    mb__env_governor("/nonexistent", (const int[]){0, 1}, 2, g, sizeof g); /* no /sys */
+    CHECK_STR(g, "");
+    char tiny[8];
+    mb__env_governor(root, (const int[]){0, 2}, 2, tiny, sizeof tiny); /* cut, terminated */
+    CHECK_STR(tiny, "mixed: ");
+
+    /* The affinity as pinning leaves it (Linux; elsewhere it is unknown). */
+    int cpus[MB__ENV_MAX_CPUS];
+    size_t n = mb__affinity_cpus(cpus, MB__ENV_MAX_CPUS);
+    if (n == 0)
+        return;
+    CHECK_INT(mb__pin_cpu(cpus[n - 1]), ==, 0);
+    int pinned[MB__ENV_MAX_CPUS];
+    CHECK_INT(mb__affinity_cpus(pinned, MB__ENV_MAX_CPUS), ==, 1);
+    CHECK_INT(pinned[0], ==, cpus[n - 1]);
+}
+
 int main(void)
 {
     test_registration_and_order();
@@ -528,6 +564,7 @@ int main(void)
     test_determinism();
     test_text_report();
     test_environment();
+    test_governor();
     test_hygiene();
     test_params();
     return CHECK_DONE();

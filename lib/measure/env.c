@@ -9,6 +9,7 @@
 #include "microbe_internal.h"
 #include "numbers.h"
 #include "env.h"
+#include "pin.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -173,12 +174,40 @@ static int hypervisor_flag(void)
     return found;
 }
 
+void mb__env_governor(const char *sysfs_root, const int *cpus, size_t n, char *buf, size_t size)
+{
+    static const int cpu0 = 0;
+    if (n == 0) { /* the CPUs this process may run on are unknown: CPU 0 stands for them */
+        cpus = &cpu0;
+        n = 1;
+    }
+    char list[256] = ""; /* the distinct governors, each followed by a comma */
+    int distinct = 0;
+    for (size_t i = 0; i < n; i++) {
+        char path[256], name[64], seen[sizeof list + 1], item[sizeof name + 2];
+        snprintf(path, sizeof path, "%s/devices/system/cpu/cpu%d/cpufreq/scaling_governor",
+                 sysfs_root, cpus[i]);
+        if (read_line(path, name, sizeof name) != 0 || name[0] == '\0')
+            continue;
+        snprintf(seen, sizeof seen, ",%s", list);
+        snprintf(item, sizeof item, ",%s,", name);
+        if (strstr(seen, item) || strlen(list) + strlen(item) > sizeof list)
+            continue;
+        strcat(list, item + 1);
+        distinct++;
+    }
+    size_t len = strlen(list);
+    if (len > 0)
+        list[len - 1] = '\0';
+    snprintf(buf, size, "%s%s", distinct > 1 ? "mixed: " : "", list);
+}
+
 static void machine_state(mb__env *env)
 {
     mb_environment *e = &env->pub;
-    if (read_line("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor", env->governor,
-                  sizeof env->governor) != 0)
-        env->governor[0] = '\0';
+    int cpus[MB__ENV_MAX_CPUS];
+    size_t n = mb__affinity_cpus(cpus, MB__ENV_MAX_CPUS);
+    mb__env_governor("/sys", cpus, n, env->governor, sizeof env->governor);
     e->governor = env->governor;
     /* acpi-cpufreq says "boost"; intel_pstate says the opposite, "no_turbo". */
     e->boost = read_int("/sys/devices/system/cpu/cpufreq/boost", -1);
