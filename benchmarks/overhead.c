@@ -5,6 +5,8 @@
  */
 #include <microbe.h>
 
+#include <stdint.h>
+
 BENCH(black_box_only)
 {
     int x = 0;
@@ -18,4 +20,16 @@ BENCH(empty_body)
 {
     MB_LOOP(state) {
     }
+}
+
+/* One instruction the compiler must keep (an add on a register it cannot see through): about
+ * as fast as the empty loop, and not to be flagged (docs/statistics.md, Diagnostics). */
+BENCH(one_instruction)
+{
+    uint64_t n = 0;
+    MB_LOOP(state) {
+        __asm__ volatile("" : "+r"(n));
+        n++;
+    }
+    mb_black_box(&n);
 }

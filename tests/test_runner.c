@@ -503,6 +503,36 @@ static mb__runner fake_runner(const mb_settings *s)
                         .batch_cache_bytes = 256 << 10};
 }
 
+/* The empty-loop probe: a loop of 0.5 ns per iteration, running at half speed (1 ns) for its
+ * first probe_slow_calls calls, as when a sibling hardware thread is busy or the clock rate
+ * is still low when the run starts. */
+static int probe_slow_calls;
+
+static void probe_body(mb_state *state)
+{
+    double cost = probe_slow_calls-- > 0 ? 1.0 : 0.5;
+    MB_LOOP(state) {
+        fake_ns += cost;
+    }
+}
+
+static void test_loop_probe(void)
+{
+    mb_settings s;
+    init_settings(&s);
+    mb__runner runner = fake_runner(&s);
+    /* The count grows to 2^15 (the first loop of T_min, 20 us, at 1 ns) in 16 calls; the
+     * next 74 calls are slow too: 2.4 ms, more than the 16 probes that suffice once 3 ms
+     * have passed. The fast probes after them give 0.5 ns plus one clock read (20 ns) spread
+     * over 2^15 iterations. */
+    fake_ns = 1e9;
+    probe_slow_calls = 90;
+    CHECK_NEAR(mb__loop_min_ns(&runner, probe_body), 0.5 + 20.0 / 32768, 1e-4, 0);
+    /* Slow all along: the probe reads what it saw. */
+    probe_slow_calls = 1 << 30;
+    CHECK_NEAR(mb__loop_min_ns(&runner, probe_body), 1.0 + 20.0 / 32768, 1e-4, 0);
+}
+
 /* Latency body: each invocation takes a lognormal time with median LAT_MEDIAN_NS. */
 #define LAT_MEDIAN_NS 20000.0
 #define LAT_SIGMA 0.5
@@ -810,6 +840,7 @@ int main(void)
     test_long_body();
     test_fixed_samples();
     test_diagnostics();
+    test_loop_probe();
     test_profile_and_smoke();
     test_group();
     test_latency_mode();

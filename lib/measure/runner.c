@@ -367,24 +367,34 @@ int mb__measure(const mb__runner *run, const mb__options *opts, mb_bench_fn fn, 
     return err;
 }
 
-/* 2^24 empty iterations take about 5 ms at one per cycle; a clock that has not seen 10 x T_min
- * pass by then is not a real one (tests), and the probe must still end quickly. */
+/* 2^24 empty iterations take about 5 ms at one per cycle; a clock that has not seen T_min pass
+ * by then is not a real one (tests), and the probe must still end quickly. */
 #define LOOP_PROBE_MAX_ITERS ((uint64_t)1 << 24)
+/* The probe's loops, each as long as a user's shortest sample (T_min): at least 16 of them,
+ * spread over at least 3 ms (a scheduler slice, a frequency step), at most 1000. */
+#define LOOP_PROBES_MIN 16
+#define LOOP_PROBES_MAX 1000
+#define LOOP_PROBE_TIME_NS 3e6
 
 /* An MB_LOOP around a compiler barrier, which costs no instruction: the harness's own cost
  * per iteration. Without the barrier a compiler that sees mb__loop_start and mb__loop_end
- * (same file, static build) may delete the loop. */
-static void empty_loop(mb_state *state)
+ * (same file, static build) may delete the loop. Aligned to 64 bytes so that its three
+ * instructions never straddle a fetch block wherever the linker puts this file: straddling,
+ * the same loop takes two cycles instead of one (docs/statistics.md, Diagnostics). */
+#if defined(__GNUC__)
+__attribute__((aligned(64)))
+#endif
+static void
+empty_loop(mb_state *state)
 {
     MB_LOOP(state) {
         mb_clobber();
     }
 }
 
-double mb__loop_overhead_ns(const mb__runner *run)
+double mb__loop_min_ns(const mb__runner *run, mb_bench_fn fn)
 {
-    /* Grow the count until one loop lasts 10 x T_min, then keep the fastest of 5 loops:
-     * noise only ever adds time. About a millisecond in all. No counters, no interruption. */
+    /* No counters, no interruption; nothing to acquire. */
     mb__runner quiet = *run;
     quiet.stop = NULL;
     quiet.counters = NULL;
@@ -392,20 +402,31 @@ double mb__loop_overhead_ns(const mb__runner *run)
     mb__body_report report = {0};
     mb__session s;
     const char *failure;
-    mb__session_open(&s, &quiet, &plain, &report, &failure); /* nothing to acquire */
+    mb__session_open(&s, &quiet, &plain, &report, &failure);
     uint64_t iters = 1;
     double loop_ns = 0, best = INFINITY;
     while (iters < LOOP_PROBE_MAX_ITERS) {
-        mb__call(&s, empty_loop, iters, 0, &loop_ns);
-        if (loop_ns >= 10 * run->min_sample_ns)
+        mb__call(&s, fn, iters, 0, &loop_ns);
+        if (loop_ns >= run->min_sample_ns)
             break;
         iters *= 2;
     }
-    for (int i = 0; i < 5; i++) {
-        mb__call(&s, empty_loop, iters, 0, &loop_ns);
+    /* Noise only ever adds time: the fastest loop is the cost. A clock that never reached
+     * T_min (a test's) gets one probe. */
+    int real_clock = iters < LOOP_PROBE_MAX_ITERS;
+    uint64_t start = mb__now_ns(run);
+    for (int i = 0; i < (real_clock ? LOOP_PROBES_MAX : 1); i++) {
+        mb__call(&s, fn, iters, 0, &loop_ns);
         if (loop_ns / (double)iters < best)
             best = loop_ns / (double)iters;
+        if (i + 1 >= LOOP_PROBES_MIN && (double)(mb__now_ns(run) - start) >= LOOP_PROBE_TIME_NS)
+            break;
     }
     mb__session_close(&s);
     return best;
+}
+
+double mb__loop_overhead_ns(const mb__runner *run)
+{
+    return mb__loop_min_ns(run, empty_loop);
 }

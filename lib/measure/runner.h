@@ -66,6 +66,10 @@ const char *mb__call_collecting(const mb__runner *run, const mb__options *opts, 
  * that the compiler removed is recognised. Not interrupted by run->stop. */
 double mb__loop_overhead_ns(const mb__runner *run);
 
+/* The probe behind it, for any body (tests): the fastest time per iteration of fn over many
+ * loops of at least T_min each, spread over a few milliseconds. */
+double mb__loop_min_ns(const mb__runner *run, mb_bench_fn fn);
+
 /* The plan, exposed for tests: from the warm-up estimate t_ns per iteration. */
 typedef struct mb__plan {
     mb_plan_kind kind;

@@ -21,10 +21,10 @@
 #define SERIAL_MIN_R1 0.3   /* lag-1 autocorrelation above both 0.3 ... */
 #define SERIAL_Z 2.576      /* ... and the 99 % white-noise bound z / sqrt(n) */
 #define LOW_R2 0.9
-#define OPTIMIZED_AWAY_NS 0.05   /* a fifth of a cycle at 4 GHz ... */
-#define OPTIMIZED_AWAY_LOOP 1.25 /* ... or within 25 % of an empty MB_LOOP */
-#define OUTLIER_SHARE 10         /* outliers warn when more than 1 in 10 samples ... */
-#define OUTLIER_MIN_CV 0.01      /* ... and the CV is above 1 % */
+#define OPTIMIZED_AWAY_NS 0.05  /* a fifth of a cycle at 4 GHz ... */
+#define OPTIMIZED_AWAY_LOOP 1.1 /* ... or within 10 % of an empty MB_LOOP */
+#define OUTLIER_SHARE 10        /* outliers warn when more than 1 in 10 samples ... */
+#define OUTLIER_MIN_CV 0.01     /* ... and the CV is above 1 % */
 
 static mb_estimate estimate_of(const mb__boot_stat *b)
 {

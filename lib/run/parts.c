@@ -56,7 +56,8 @@ typedef struct entry {
 /* What precedes each unit's k measurements on the pipe. */
 typedef struct record {
     uint32_t magic, part, unit, k;
-    double wall_s; /* the unit's measuring time in the child */
+    double wall_s;  /* the unit's measuring time in the child */
+    double loop_ns; /* the child's empty-loop probe (mb__loop_overhead_ns) */
 } record;
 
 /* The run in parts: its units and every measurement so far. */
@@ -361,8 +362,12 @@ int mb__ctx_part_child(mb_ctx *ctx, const char *request)
         const unit *u = &ps.units[e[i].unit];
         uint64_t start = ctx->clock->now_ns(ctx->clock->user);
         err = measure_unit(ctx, u, e[i].part, ms);
-        record rec = {RECORD_MAGIC, e[i].part, e[i].unit, (uint32_t)u->k,
-                      (double)(ctx->clock->now_ns(ctx->clock->user) - start) / 1e9};
+        record rec = {RECORD_MAGIC,
+                      e[i].part,
+                      e[i].unit,
+                      (uint32_t)u->k,
+                      (double)(ctx->clock->now_ns(ctx->clock->user) - start) / 1e9,
+                      ctx->loop_ns};
         if (!err)
             err = mb__write_all(fd, &rec, sizeof rec);
         for (size_t j = 0; j < u->k; j++) {
@@ -435,6 +440,11 @@ static int read_records(parts *ps, int fd, const entry *e, size_t n, size_t *nex
         if (mb__read_all(fd, &rec, sizeof rec) != 0 || rec.magic != RECORD_MAGIC ||
             rec.part != e[*next].part || rec.unit != e[*next].unit || rec.k != u->k)
             return 0; /* the child ended, or sent nonsense: it failed this unit */
+        /* Every process probes the empty loop as it starts, at a different moment: the
+         * fastest probe so far is the loop's cost (a busy sibling hardware thread or a low
+         * clock rate only ever slows one down). Results made from here on use it. */
+        if (rec.loop_ns > 0 && rec.loop_ns < ctx->loop_ns)
+            ctx->loop_ns = rec.loop_ns;
         size_t got = 0;
         int status = 0;
         while (got < u->k && mb__measurement_read(fd, &ms[got], &status) == 0)
