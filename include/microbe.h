@@ -885,8 +885,10 @@ typedef struct mb_result {
     size_t n_parts;
     const double *part_medians;
     double part_log_sd;
-    unsigned parts_redone; /* parts measured again: their process was disturbed as a whole (a
-                              part 10 % and 4 robust spreads away from the others) */
+    unsigned parts_redone;  /* parts measured again: their process was disturbed as a whole (a
+                               part 10 % and 4 robust spreads away from the others) */
+    unsigned parts_dropped; /* 1 when a part was still disturbed after 3 new measurements and
+                               was left out: n_parts counts the others */
 } mb_result;
 
 /* One CPU cache as the operating system describes it. */

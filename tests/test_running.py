@@ -198,7 +198,7 @@ def test_disturbed_part(exe):
         parts = b.get("parts") or {}
         m = parts.get("medians_ns") or [1.0]
         # At least the slow one; on a busy machine another part may be off by 10 % too.
-        check(parts.get("count") == 5 and 1 <= parts.get("redone", 0) <= 2,
+        check(parts.get("count") + parts.get("dropped", 0) == 5 and 1 <= parts.get("redone", 0) <= 3,
               f"the slow part measured again: {parts}")
         check(max(m) < 5 * min(m), f"the slow part was replaced: {m}")
 

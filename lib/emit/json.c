@@ -434,6 +434,7 @@ static void parts(json_emitter *j, const mb_result *r)
     fputc(']', j->out);
     number(j, "log_sd", r->part_log_sd);
     unsigned64(j, "redone", r->parts_redone);
+    unsigned64(j, "dropped", r->parts_dropped);
     close_container(j, '}');
 }
 

@@ -677,6 +677,10 @@ static void parts_of(reader *rd, json *b, mb_result *r)
     if (mb__json_get(obj, "redone"))
         uint64(rd, obj, "redone", &redone);
     r->parts_redone = redone < 1000 ? (unsigned)redone : 1000;
+    uint64_t dropped = 0;
+    if (mb__json_get(obj, "dropped"))
+        uint64(rd, obj, "dropped", &dropped);
+    r->parts_dropped = dropped < 1000 ? (unsigned)dropped : 1000;
     if (rd->rc || !medians)
         return;
     size_t n = medians->len;

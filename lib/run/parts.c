@@ -44,8 +44,9 @@
 typedef struct unit {
     size_t k;
     size_t *idx;
-    int finished;    /* its results are made */
-    unsigned redone; /* parts measured again because they were disturbed */
+    int finished;     /* its results are made */
+    unsigned redone;  /* parts measured again because they were disturbed */
+    unsigned dropped; /* a part still disturbed after MAX_REDO, left out */
 } unit;
 
 /* A part of a unit to measure: which part, which unit. */
@@ -203,6 +204,7 @@ static int finish_unit(parts *ps, unit *u)
         mb_result *r = &ctx->results[u->idx[j]];
         r->wall_time_s = ps->wall_s[u - ps->units] / (double)u->k;
         r->parts_redone = u->redone;
+        r->parts_dropped = u->dropped;
         if (u->k > 1)
             r->group_baseline = base->name;
         if (j > 0)
@@ -216,8 +218,9 @@ static int finish_unit(parts *ps, unit *u)
     return err;
 }
 
-/* The most times one unit's parts are measured again (mb__disturbed_part). */
-#define MAX_REDO 2
+/* The most times one unit's parts are measured again (mb__disturbed_part); a part still
+ * disturbed after that is left out. */
+#define MAX_REDO 3
 
 /* The median time per iteration of one part's samples; NAN without samples. */
 static double part_median(const mb__measurement *m)
@@ -270,7 +273,17 @@ static int keep(parts *ps, size_t p, size_t u_index, mb__measurement *ms, double
         return finish_unit(ps, u);
     if (ps->parts_in[u_index] < ps->n_parts)
         return 0;
-    long bad = u->redone < MAX_REDO ? disturbed_part(ps, u) : -1;
+    long bad = disturbed_part(ps, u);
+    if (bad >= 0 && u->redone == MAX_REDO) {
+        /* Disturbed again and again: the machine stayed busy. That part is left out. */
+        for (size_t j = 0; j < u->k; j++) {
+            size_t at = u->idx[j] * ps->n_parts + (size_t)bad;
+            mb__measurement_free(&ps->m[at]);
+            ps->have[at] = 0;
+        }
+        u->dropped = 1;
+        bad = -1;
+    }
     if (bad < 0)
         return finish_unit(ps, u);
     u->redone++;
