@@ -541,16 +541,20 @@ double mb__normal_quantile(double p)
 
 /* The error of Stirling's formula, delta(z) = lgamma(z) - ((z - 1/2) ln z - z + ln(2 pi)/2),
  * for z > 0: its asymptotic series (coefficients B_2k / (2k (2k - 1))) from z = 10 on, where
- * the first omitted term is below 2e-14, else directly, where every term is small. */
+ * the first omitted term is below 2e-14. Below 10, by the recurrence that lgamma(z) =
+ * lgamma(z + 1) - ln z gives,
+ *   delta(z) = delta(z + 1) + (z + 1/2) ln(1 + 1/z) - 1,
+ * whose terms are small for z near 10 and free of cancellation near 0. Not glibc's lgamma:
+ * it writes the global signgam, and nothing in the analysis may write global state. */
 static double stirling_delta(double z)
 {
-    if (z >= 10.0) {
-        double z2 = z * z;
-        return (1.0 / 12 -
-                (1.0 / 360 - (1.0 / 1260 - (1.0 / 1680 - (1.0 / 1188) / z2) / z2) / z2) / z2) /
-               z;
-    }
-    return lgamma(z) - ((z - 0.5) * log(z) - z + 0.5 * LOG_2PI);
+    double shift = 0.0;
+    for (; z < 10.0; z += 1.0)
+        shift += (z + 0.5) * log1p(1.0 / z) - 1.0;
+    double z2 = z * z;
+    return shift + (1.0 / 12 -
+                    (1.0 / 360 - (1.0 / 1260 - (1.0 / 1680 - (1.0 / 1188) / z2) / z2) / z2) / z2) /
+                       z;
 }
 
 /* ln(1 + t) - t for t > -1, with r = 1 + t computed as a ratio for when t is near -1. Near 0,
