@@ -298,6 +298,14 @@ BENCH(misuse_counters)
     }
 }
 
+BENCH(misuse_counter_clash)
+{
+    MB_LOOP(state) {
+        mb_clobber();
+    }
+    mb_set_counter(state, "real_time", 1, MB_PER_CALL);
+}
+
 BENCH_P(misuse_pause_threads, MB_THREADS(2))
 {
     MB_LOOP(state) {
@@ -315,10 +323,12 @@ static void test_misuse(void)
         {"misuse_batch_size", "mb_iter_batched() needs a routine and an input_size above 0"},
         {"misuse_manual_time", "mb_add_manual_time() was given a negative or non-finite time"},
         {"misuse_counters", "mb_set_counter(): more than MB_USER_COUNTERS_MAX counter names"},
+        {"misuse_counter_clash",
+         "mb_set_counter(): the name 'real_time' clashes with a field of gbench-json output"},
         {"misuse_pause_threads/threads:2", "mb_pause() is not supported in threaded benchmarks"},
     };
     mb_ctx *ctx = run("^misuse_", 0);
-    CHECK_INT(mb_ctx_result_count(ctx), ==, 5);
+    CHECK_INT(mb_ctx_result_count(ctx), ==, 6);
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const mb_result *r = find(ctx, cases[i].name);
         if (!r)

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Bad input to real executables, as a table: every value-taking option of a bench executable
 with empty, negative, huge, NaN/inf, garbage and overflowing values, on the command line and
-through its MICROBE_* variable; unknown options; outputs and baselines that cannot be
-written or read; a full disk; and bad input to microbe-compare. Each case must exit 2 (or,
+through its MICROBE_* variable; unknown options; --fail-on-regression without --baseline;
+outputs and baselines that cannot be written or read (in every mode); a full disk; and bad input to microbe-compare. Each case must exit 2 (or,
 where stated, non-zero) with exactly one line on stderr that names the option or path, and
 nothing on stdout.
 
@@ -148,6 +148,11 @@ def test_option_values(split, guard):
         for value in ("maybe", "2", "TRUE", "yes please", "-1"):
             name = env_name(option)
             expect_usage_error([split], [name], env={**guard, name: value})
+    # A regression gate with nothing to compare against could never fail: refused.
+    expect_usage_error([split, "--fail-on-regression"], ["--fail-on-regression", "--baseline"],
+                       env=guard)
+    expect_usage_error([split], ["MICROBE_FAIL_ON_REGRESSION", "--baseline"],
+                       env={**guard, "MICROBE_FAIL_ON_REGRESSION": "1"})
     for option in ("list", "help", "version"):
         expect_usage_error([split, f"--{option}=yes"], [f"--{option}"], env=guard)
 
@@ -206,12 +211,18 @@ def test_paths(split, ab, guard, tmp):
                                             "MICROBE_BASELINE_DIR": a_file})
     expect_usage_error([ab, "--baseline", "main", "--baseline-dir", os.path.join(tmp, "none")],
                        ["main"], env=guard)
+    # A missing or invalid baseline is refused in every mode, even those that compare nothing.
+    for mode in (["--smoke"], ["--profile-time", "0.01"], ["--instructions"], []):
+        expect_usage_error([ab, "--baseline", "nosuch", *mode], ["nosuch"], env=guard)
     bdir = os.path.join(tmp, "baselines")
     os.makedirs(os.path.join(bdir, "main"))
     with open(os.path.join(bdir, "main", "ab_sum.json"), "w") as f:
         f.write('{"library": {"name": "microbe", "version": "0.1.0"}, "benchmarks": [')
     expect_usage_error([ab, "--baseline", "main", "--baseline-dir", bdir], ["ab_sum.json"],
                        env=guard)
+    for mode in (["--smoke"], ["--profile-time", "0.01"]):
+        expect_usage_error([ab, "--baseline", "main", "--baseline-dir", bdir, *mode],
+                           ["ab_sum.json"], env=guard)
     os.makedirs(os.path.join(bdir, "dir_as_file", "ab_sum.json"))
     expect_usage_error([ab, "--baseline", "dir_as_file", "--baseline-dir", bdir], ["ab_sum.json"],
                        env=guard)

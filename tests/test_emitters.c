@@ -4,13 +4,15 @@
  * limit with emit_text-narrow.txt), first in the C locale and then in a German one, whose
  * decimal comma must not reach any output. The results cover normal, latency and cold modes,
  * a threaded instance, user counters of every kind and a user complexity model. Also: unknown
- * format names, write errors, and mb_emitter_open's whole-or-nothing files.
+ * format names, write errors, mb_emitter_open's whole-or-nothing files, and that every
+ * fixed field a format writes beside user counters is a name mb_set_counter() refuses.
  * MB_UPDATE_GOLDEN=1 rewrites the golden files after an intended change.
  */
 #define _POSIX_C_SOURCE 200809L
 
 #include "check.h"
 #include "microbe.h"
+#include "state.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -769,6 +771,60 @@ static void test_fractional_confidence(void)
     settings.confidence = saved;
 }
 
+/* Whether name is one of the fixed run's user counters. */
+static int user_counter_name(const char *name)
+{
+    for (size_t i = 0; i < sizeof results / sizeof results[0]; i++)
+        for (size_t k = 0; k < results[i].n_user_counters; k++)
+            if (strcmp(results[i].user_counters[k].name, name) == 0)
+                return 1;
+    return 0;
+}
+
+/* Every key at indent in format's output (every column of the first line for CSV) that is not
+ * a user counter must be a name mb_set_counter() refuses: else a user counter of that name
+ * would write a duplicate key. */
+static void check_fields_reserved(const char *format, size_t indent)
+{
+    size_t len;
+    char *out = render(format, NULL, &len);
+    size_t checked = 0;
+    for (char *line = out; line && *line;) {
+        char *end = strchr(line, '\n');
+        if (end)
+            *end = '\0';
+        line[strcspn(line, "\r")] = '\0'; /* CSV ends its lines with CR LF */
+        size_t lead = strspn(line, " ");
+        char *key = indent ? (lead == indent && line[lead] == '"' ? line + lead + 1 : NULL) : line;
+        for (char *next; key; key = next) {
+            next = indent ? NULL : strchr(key, ',');
+            char *stop = next ? next : indent ? strchr(key, '"') : key + strlen(key);
+            if (next)
+                *next++ = '\0';
+            if (stop)
+                *stop = '\0';
+            if (!user_counter_name(key)) {
+                checked++;
+                if (!mb__counter_name_clash(key))
+                    fprintf(stderr, "%s writes the field '%s', a free counter name\n", format, key);
+                CHECK(mb__counter_name_clash(key) != NULL);
+            }
+        }
+        line = indent && end ? end + 1 : "";
+    }
+    CHECK(checked > 5);
+    free(out);
+}
+
+static void test_reserved_counter_names(void)
+{
+    check_fields_reserved("csv", 0);
+    check_fields_reserved("gbench-json", 6);
+    check_fields_reserved("bmf", 4);
+    CHECK(mb__counter_name_clash("cas_retries") == NULL);
+    CHECK(mb__counter_name_clash("p99.9_n") == NULL);
+}
+
 int main(void)
 {
     make_run();
@@ -778,6 +834,7 @@ int main(void)
     test_two_runs();
     test_open();
     test_fractional_confidence();
+    test_reserved_counter_names();
 
     /* The same bytes whatever the locale's decimal point. */
     if (!setlocale(LC_ALL, "de_DE.UTF-8")) {

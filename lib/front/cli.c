@@ -232,7 +232,15 @@ int mb__cli_parse(int argc, char **argv, mb__cli *cli, char *err, size_t err_siz
         if (mb__settings_table[i].kind == MB__KIND_SWITCH)
             mb__setting_store(&mb__settings_table[i], &cli->settings,
                               (mb__setting_value){.whole = (uint64_t)cli->flag[i]});
-    return apply_values(cli, err, err_size);
+    if (apply_values(cli, err, err_size) != 0)
+        return -1;
+    /* Only a change against a baseline can regress: without one the gate could never fail,
+     * and a CI job that forgot --baseline would pass forever. */
+    int runs = !cli->flag[MB__OPT_LIST] && !cli->flag[MB__OPT_HELP] && !cli->flag[MB__OPT_VERSION];
+    if (runs && cli->flag[MB__OPT_FAIL_ON_REGRESSION] && !cli->settings.baseline)
+        return mb__fail(err, err_size, "%s: nothing to compare against: give --baseline NAME",
+                        cli->source[MB__OPT_FAIL_ON_REGRESSION]);
+    return 0;
 }
 
 static void print_help(FILE *out, const char *prog)

@@ -154,12 +154,65 @@ int mb__user_counter(mb__body_report *report, const char *name, mb_counter_kind 
     return (int)c;
 }
 
+/* Fixed fields that a format writes beside user counters, as keys of one object: a user
+ * counter of the same name would write a duplicate key. The JSON format keeps user counters
+ * apart (in "user_counters"), and so does CSV (in one column), but the CSV columns are
+ * refused too, so that a reader that splits that column into columns of its own cannot
+ * clash either. tests/test_emitters.c checks this table against what the emitters write. */
+static const struct {
+    const char *what;
+    const char *names;
+} fixed_fields[] = {
+    {"a field of gbench-json output",
+     ",name,family_index,per_family_instance_index,run_name,run_type,repetitions,"
+     "repetition_index,threads,error_occurred,error_message,iterations,real_time,"
+     "cpu_time,bytes_per_second,items_per_second,instructions_callgrind,"
+     "time_unit,p50_ns,p90_ns,p95_ns,p99_ns,p99.9_ns,max_ns,"},
+    {"a measure of BMF output", ",latency,throughput,instructions,p50,p90,p95,p99,p99.9,"},
+    {"a CSV column",
+     ",name,status,message,samples,total_iters,confidence,median_ns,median_low_ns,"
+     "median_high_ns,rel_half_width,mean_ns,mean_low_ns,mean_high_ns,std_dev_ns,mad_ns,"
+     "min_ns,slope_ns,slope_low_ns,slope_high_ns,r_squared,cv,outliers,outlier_effect,"
+     "warnings,verdict,change_ratio,change_low,change_high,change_p,group,"
+     "paired_verdict,paired_ratio,paired_low,paired_high,paired_p,counters,"
+     "instructions_per_iter,instructions_verdict,bytes_per_second,items_per_second,mode,"
+     "threads,invocations,p50_ns,p50_low_ns,p50_high_ns,p90_ns,p90_low_ns,p90_high_ns,"
+     "p95_ns,p95_low_ns,p95_high_ns,p99_ns,p99_low_ns,p99_high_ns,p99.9_ns,"
+     "p99.9_low_ns,p99.9_high_ns,max_ns,user_counters,"},
+};
+
+const char *mb__counter_name_clash(const char *name)
+{
+    char key[MB__USER_NAME_MAX + 2];
+    if (strlen(name) >= MB__USER_NAME_MAX)
+        return NULL; /* longer than any fixed field */
+    snprintf(key, sizeof key, ",%s,", name);
+    for (size_t i = 0; i < sizeof fixed_fields / sizeof fixed_fields[0]; i++)
+        if (strstr(fixed_fields[i].names, key))
+            return fixed_fields[i].what;
+    /* gbench-json and BMF write performance counters (--counters) beside user counters. */
+    size_t n;
+    const mb__counter_def *known = mb__counters_known(&n);
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(known[i].name, name) == 0)
+            return "a performance counter (--counters)";
+    return NULL;
+}
+
 void mb_set_counter(mb_state *state, const char *name, double value, mb_counter_kind kind)
 {
     if (!state || !state->report)
         return;
     if (!name || !*name || (unsigned)kind > MB_PER_CALL) {
         mb_fail(state, "mb_set_counter() needs a name and a kind");
+        return;
+    }
+    const char *clash = mb__counter_name_clash(name);
+    if (clash) {
+        char message[160];
+        snprintf(message, sizeof message, "mb_set_counter(): the name '%s' clashes with %s", name,
+                 clash);
+        mb_fail(state, message);
         return;
     }
     int c = mb__user_counter(state->report, name, kind);

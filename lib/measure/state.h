@@ -41,6 +41,10 @@ struct mb_state {
  * MB_USER_COUNTERS_MAX are taken. */
 int mb__user_counter(mb__body_report *report, const char *name, mb_counter_kind kind);
 
+/* What a user counter called name would clash with ("a CSV column", "a field of gbench-json
+ * output", ...), or NULL when the name is free. */
+const char *mb__counter_name_clash(const char *name);
+
 /* Whether the body used MB_LOOP (or mb_iter_batched) properly in the call state saw: NULL, or
  * a static message saying how not. */
 const char *mb__state_misuse(const mb_state *state);

@@ -183,7 +183,7 @@ const char *mb__baseline_dir(const mb_settings *s)
 int mb__baseline_load(const mb_settings *s, mb_results **out)
 {
     *out = NULL;
-    if (!s->baseline || s->smoke || s->profile_time_s > 0)
+    if (!s->baseline)
         return 0;
     char err[600] = "out of memory";
     int rc = mb__baseline_read(mb__baseline_dir(s), s->baseline, out, err, sizeof err);
@@ -191,6 +191,11 @@ int mb__baseline_load(const mb_settings *s, mb_results **out)
         rc = MB_ENOMEM; /* an empty baseline: nothing to compare with */
     if (rc) {
         mb__log(s, MB_LOG_ERROR, "%s", err); /* bad input, said with its details */
+        mb_results_free(*out);
+        *out = NULL;
+    } else if (s->smoke || s->profile_time_s > 0) {
+        /* Read only to refuse a missing or invalid one: these modes measure nothing to
+         * compare with it. */
         mb_results_free(*out);
         *out = NULL;
     }

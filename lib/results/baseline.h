@@ -39,8 +39,9 @@ int mb__baseline_save(const char *dir, const char *name, const mb_run_info *info
 const char *mb__baseline_dir(const mb_settings *s);
 
 /* settings.baseline read back for a run, into *out (NULL when the run compares with none:
- * no baseline, or a smoke or profile run). Returns 0, MB_EINVAL when it cannot be read (logged
- * through the settings with its details: bad input) or MB_ENOMEM. */
+ * no baseline, or a smoke or profile run, which still reads it to refuse a bad one). Returns
+ * 0, MB_EINVAL when it cannot be read (logged through the settings with its details: bad
+ * input) or MB_ENOMEM. */
 int mb__baseline_load(const mb_settings *s, mb_results **out);
 
 /* Reads every benchmark of baseline name in dir into *set (a new set when *set is NULL; on

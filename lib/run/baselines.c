@@ -20,8 +20,12 @@ int mb__ctx_load_baseline(mb_ctx *ctx)
     mb_results_free(ctx->baseline);
     ctx->baseline = NULL;
     char err[600];
+    /* First, so that a missing baseline is named whatever else is wrong. */
+    int rc = mb__baseline_load(s, &ctx->baseline);
+    if (rc)
+        return rc;
     if (s->save_baseline && !s->smoke && s->profile_time_s <= 0) {
-        int rc = mb__baseline_prepare(mb__baseline_dir(s), s->save_baseline, err, sizeof err);
+        rc = mb__baseline_prepare(mb__baseline_dir(s), s->save_baseline, err, sizeof err);
         if (rc) {
             /* Logged with its details; a directory that cannot be made is bad input. */
             mb__log(s, MB_LOG_ERROR, "--save-baseline %s: %s", s->save_baseline, err);
@@ -29,13 +33,13 @@ int mb__ctx_load_baseline(mb_ctx *ctx)
         }
     }
     if (s->instructions && !s->smoke && s->profile_time_s <= 0) {
-        int rc = mb__callgrind_check(err, sizeof err);
+        rc = mb__callgrind_check(err, sizeof err);
         if (rc) {
             mb__log(s, MB_LOG_ERROR, "%s", err);
             return rc;
         }
     }
-    return mb__baseline_load(s, &ctx->baseline);
+    return 0;
 }
 
 /* Saves one measured result into settings.save_baseline (its change against the baseline
