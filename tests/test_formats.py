@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """The output formats end to end through a real bench executable: JSON parsed strictly and
-validated against docs/schema/microbe-results-v1.schema.json, CSV read with the csv module,
+validated against docs/schema/microbe-results-v1.schema.json with every object closed (the
+published schema admits unknown fields, checked with tests/fixtures/results_v1_future.json),
+CSV read with the csv module,
 several outputs from one run (--format and --output), an unwritable output path, a German
 locale (numbers must keep '.'), and Google Benchmark's compare.py reading our gbench-json.
 
@@ -79,6 +81,33 @@ def strict_json(text, what):
     except ValueError as e:
         check(False, f"{what} is strict JSON", f"{e}\n{text[:2000]}")
         return None
+
+
+def closed(schema):
+    """schema with every object closed (additionalProperties false wherever it lists
+    properties): microbe's own output must hold no field the schema does not describe, though
+    the published schema admits them for later revisions of version 1."""
+    if isinstance(schema, list):
+        return [closed(v) for v in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out = {k: closed(v) for k, v in schema.items()}
+    if "properties" in out and "additionalProperties" not in out:
+        out["additionalProperties"] = False
+    return out
+
+
+def check_future_fields(schema, strict, source_dir):
+    """A file of a later revision of version 1 (unknown fields in every object) is valid
+    against the published schema, and not against the closed one."""
+    path = os.path.join(source_dir, "tests", "fixtures", "results_v1_future.json")
+    with open(path, encoding="utf-8") as f:
+        doc = strict_json(f.read(), "results_v1_future.json")
+    validate(doc, jsonschema.Draft202012Validator(schema), "results_v1_future.json")
+    check(not strict.is_valid(doc), "results_v1_future.json has fields the closed schema refuses")
+    opened = json.dumps(schema).count('"additionalProperties": false')
+    check(opened == 0, "the published schema refuses no unknown field",
+          f"{opened} objects have additionalProperties false")
 
 
 def validate(doc, validator, what):
@@ -202,7 +231,8 @@ def main():
                            "microbe-results-v1.schema.json"), encoding="utf-8") as f:
         schema = json.load(f)
     jsonschema.Draft202012Validator.check_schema(schema)
-    validator = jsonschema.Draft202012Validator(schema)
+    validator = jsonschema.Draft202012Validator(closed(schema))
+    check_future_fields(schema, validator, source_dir)
 
     # The golden output of the emitter test exercises what a healthy run does not: a failed
     # benchmark, nulls, a flat plan.

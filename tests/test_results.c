@@ -42,17 +42,9 @@ static char *render(const mb_results *set, const char *format, size_t *len)
     return text;
 }
 
-/* The golden run of test_emitters, read back from its JSON: every format renders as the run
- * itself did, so nothing the formats show is lost in the file. */
-static void test_round_trip(void)
+/* Every format of set renders as the golden run of test_emitters did. */
+static void check_renders_golden(const mb_results *set)
 {
-    mb_results *set = NULL;
-    char message[600] = "", path[1024];
-    snprintf(path, sizeof path, "%s/golden/emit_json.txt", MB_TEST_SOURCE_DIR);
-    CHECK_INT(mb_results_read(path, &set, message, sizeof message), ==, 0);
-    CHECK_STR(message, "");
-    if (!set)
-        return;
     for (const char *const *f = mb_emitter_formats(); *f; f++) {
         char golden[1100];
         size_t len = 0, want_len = 0;
@@ -66,6 +58,20 @@ static void test_round_trip(void)
         free(got);
         free(want);
     }
+}
+
+/* The golden run of test_emitters, read back from its JSON: every format renders as the run
+ * itself did, so nothing the formats show is lost in the file. */
+static void test_round_trip(void)
+{
+    mb_results *set = NULL;
+    char message[600] = "", path[1024];
+    snprintf(path, sizeof path, "%s/golden/emit_json.txt", MB_TEST_SOURCE_DIR);
+    CHECK_INT(mb_results_read(path, &set, message, sizeof message), ==, 0);
+    CHECK_STR(message, "");
+    if (!set)
+        return;
+    check_renders_golden(set);
     const mb_run_info *info = mb_results_info(set);
     CHECK_INT(info->n_benchmarks, ==, mb_results_count(set));
     CHECK_STR(info->names[0], mb_results_get(set, 0)->name);
@@ -333,6 +339,44 @@ static void test_old_complexity(const char *path)
     mb_results_free(set);
 }
 
+/* A file of a later revision of version 1: the golden run with unknown fields in every
+ * object (tests/fixtures/make_future_fields.py). They are ignored: it renders as the golden
+ * run, and compares with it at a ratio of exactly 1. A newer schema_version is refused, saying
+ * so. */
+static void test_future_fields(const char *scratch)
+{
+    mb_results *future = NULL, *golden = NULL;
+    char message[600] = "", path[1024];
+    snprintf(path, sizeof path, "%s/fixtures/results_v1_future.json", MB_TEST_SOURCE_DIR);
+    CHECK_INT(mb_results_read(path, &future, message, sizeof message), ==, 0);
+    CHECK_STR(message, "");
+    snprintf(path, sizeof path, "%s/golden/emit_json.txt", MB_TEST_SOURCE_DIR);
+    CHECK_INT(mb_results_read(path, &golden, message, sizeof message), ==, 0);
+    if (future && golden) {
+        check_renders_golden(future);
+        mb_settings s;
+        mb_settings_init(&s);
+        CHECK_INT(mb_results_compare(future, golden, &s), ==, 0);
+        const mb_result *r = mb_results_find(future, "sort_linear");
+        CHECK(r && r->change.verdict != MB_VERDICT_NONE && r->change.ratio == 1);
+    }
+    mb_results_free(future);
+    mb_results_free(golden);
+
+    FILE *f = fopen(scratch, "w");
+    CHECK(f != NULL);
+    if (!f)
+        return;
+    fputs("{\"schema_version\": 2, \"library\": \"microbe\", \"benchmarks\": []}\n", f);
+    fclose(f);
+    mb_results *newer = NULL;
+    CHECK_INT(mb_results_read(scratch, &newer, message, sizeof message), ==, MB_EINVAL);
+    CHECK(newer == NULL);
+    CHECK(strstr(message, "schema version 2") && strstr(message, "newer"));
+    if (!strstr(message, "newer"))
+        fprintf(stderr, "%s\n", message);
+}
+
 int main(void)
 {
     test_round_trip();
@@ -351,6 +395,7 @@ int main(void)
     test_compare(old_path, new_path);
     test_pair(new_path);
     test_old_complexity(old_path);
+    test_future_fields(old_path);
     remove(old_path);
     remove(new_path);
     return CHECK_DONE();

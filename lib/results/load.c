@@ -4,7 +4,8 @@
  * mb_run_info, with every field the format records. Members are optional, so that files of
  * older versions of the format still read (a missing one keeps an empty result's value), but
  * a member that is present must have its type; a result must have a name, a status and its
- * raw samples, whose arrays must agree.
+ * raw samples, whose arrays must agree. Members this version does not know are ignored, as
+ * version 1 may gain fields; a newer schema_version is refused, saying so.
  *
  * The reader keeps its first error and turns every later call into a no-op, so that a
  * function reads a whole object in a list of calls and checks once.
@@ -25,7 +26,8 @@
 typedef struct reader {
     mb_results *set; /* what is being read, and owns what is kept */
     mb__json_error *je;
-    int rc; /* the first error, or 0 */
+    int rc;         /* the first error, or 0 */
+    double version; /* the document's schema_version, when it is not 1 */
 } reader;
 
 typedef const mb__json_value json;
@@ -871,7 +873,12 @@ static void document(reader *rd, json *root)
         (rd->rc = mb__json_get_array(root, "benchmarks", &benches, rd->je)) < 0)
         return;
     if (strcmp(library, "microbe") != 0 || version != 1) {
-        rd->rc = 1; /* said by the caller */
+        /* Said by the caller: 2 for a newer major version, 1 for anything else. */
+        rd->rc = strcmp(library, "microbe") == 0 && version > 1 && version < 1e6 &&
+                         version == floor(version)
+                     ? 2
+                     : 1;
+        rd->version = version;
         return;
     }
     json *ctx = object(rd, root, "context");
@@ -906,7 +913,7 @@ int mb_results_read(const char *path, mb_results **set, char *message, size_t si
         return rc;
     }
     mb_results *fresh = mb__results_new();
-    reader rd = {fresh, &je, fresh ? 0 : MB_ENOMEM};
+    reader rd = {fresh, &je, fresh ? 0 : MB_ENOMEM, 1};
     if (fresh)
         fresh->source = mb__results_keep_string(fresh, path);
     if (fresh && !fresh->source)
@@ -922,11 +929,16 @@ int mb_results_read(const char *path, mb_results **set, char *message, size_t si
     if (rc == 0)
         return 0;
     mb_results_free(fresh);
-    if (rc == 1)
+    if (rc == 2)
+        snprintf(message, size,
+                 "%s: schema version %.0f is newer than this microbe (%s) reads (1): read it "
+                 "with a newer microbe",
+                 path, rd.version, mb_version());
+    else if (rc == 1)
         snprintf(message, size, "%s: not a microbe results file of schema version 1", path);
     else if (rc == MB_ENOMEM)
         snprintf(message, size, "%s: out of memory", path);
     else
         snprintf(message, size, "%s: %s", path, je.message);
-    return rc == 1 ? MB_EINVAL : rc;
+    return rc == 1 || rc == 2 ? MB_EINVAL : rc;
 }
