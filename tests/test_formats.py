@@ -6,7 +6,10 @@ CSV read with the csv module,
 several outputs from one run (--format and --output), an unwritable output path, a German
 locale (numbers must keep '.'), and Google Benchmark's compare.py reading our gbench-json.
 
-usage: test_formats.py BENCH_EXE SOURCE_DIR
+usage: test_formats.py BENCH_EXE SOURCE_DIR [MICROBE_COMPARE]
+
+With MICROBE_COMPARE, names and string parameters full of special characters go through
+every format and are parsed back.
 
 Needs jsonschema (exits 77, meson's skip, without it); the compare.py part is skipped when
 /usr/share/benchmark/compare.py (Debian's libbenchmark-tools) or its numpy/scipy is missing.
@@ -20,6 +23,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import urllib.parse
 
 try:
     import jsonschema
@@ -225,8 +229,101 @@ def check_markdown(text, names, what):
                   f"{what}: {name}: nine cells, the median with '.' and a unit", row[0])
 
 
+# Every character a format must escape: CSV's quote, comma and line breaks; JSON's quote,
+# backslash and control characters; Markdown's '|', backticks (single, double, at both ends)
+# and emphasis; the user_counters column's ';', '=' and '%'; a tab, an escape, non-ASCII.
+NASTY = '`n|a`m``e"\\,;=%*_<b>&[x](y)#\t\x1b[31m\u00e9 \u2603\r\nz`'
+
+
+def markdown_cells(line):
+    """The cells of a Markdown table row, split on the '|' that are not escaped."""
+    return [c.strip() for c in re.split(r"(?<!\\)\|", line.strip())[1:-1]]
+
+
+def markdown_code(cell):
+    """The text of a cell that is one code span: fence and padding off, '\\|' unescaped."""
+    fence = re.match(r"`+", cell).group(0)
+    inner = cell[len(fence):-len(fence)]
+    if inner.startswith(" ") and inner.endswith(" ") and inner.strip(" "):
+        inner = inner[1:-1]
+    return inner.replace("\\|", "|")
+
+
+def nasty_results(source_dir, path):
+    """The golden JSON run with a name full of special characters for every benchmark and
+    user counter and a string parameter; returns the benchmarks' names."""
+    with open(os.path.join(source_dir, "tests", "golden", "emit_json.txt"),
+              encoding="utf-8") as f:
+        doc = json.load(f)
+    names = []
+    for i, b in enumerate(doc["benchmarks"]):
+        b["name"] = f"{NASTY}{i}"
+        names.append(b["name"])
+        b["parameters"] = {"text": NASTY}
+        for k, c in enumerate(b.get("user_counters", [])):
+            c["name"] = f"{NASTY}{i}.{k}"
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(doc, f)
+    return names, doc
+
+
+def check_escaping(compare, source_dir, d):
+    """Names and string parameters full of special characters through every format (each
+    rendered by microbe-compare from a results file, against itself), parsed back."""
+    path = os.path.join(d, "nasty.json")
+    names, doc = nasty_results(source_dir, path)
+    counters = [c["name"] for b in doc["benchmarks"] for c in b.get("user_counters", [])]
+    out = {}
+    for fmt in ("text", "json", "csv", "csv-samples", "markdown", "gbench-json", "bmf"):
+        code, out[fmt], err = run(compare, "--format", fmt, path, path)
+        check(code == 0, f"escaping: microbe-compare --format {fmt} exits 0", err)
+    got = strict_json(out["json"], "escaping: json")
+    if got:
+        check([b["name"] for b in got["benchmarks"]] == names, "escaping: json names")
+        check(all(b["parameters"] == {"text": NASTY} for b in got["benchmarks"]),
+              "escaping: json string parameters")
+        check([c["name"] for b in got["benchmarks"] for c in b["user_counters"]] == counters,
+              "escaping: json user counter names")
+    got = strict_json(out["gbench-json"], "escaping: gbench-json")
+    if got:
+        check([b["name"] for b in got["benchmarks"]] == names, "escaping: gbench-json names")
+        check([k for b in got["benchmarks"] for k in b if k.startswith(NASTY)] == counters,
+              "escaping: gbench-json user counter keys")
+    got = strict_json(out["bmf"], "escaping: bmf")
+    if got:
+        measured = [b["name"] for b in doc["benchmarks"] if b["status"] == "ok"]
+        check(list(got) == measured, "escaping: bmf names", str(list(got)))
+        check([k for m in got.values() for k in m if k.startswith(NASTY)] == counters,
+              "escaping: bmf user counter measures")
+    rows = list(csv.reader(io.StringIO(out["csv"], newline="")))
+    check([r[0] for r in rows[1:]] == names, "escaping: csv names", str(rows[1:][:1]))
+    decoded = [urllib.parse.unquote(item.rsplit("=", 1)[0])
+               for r in rows[1:] if r[-1] for item in r[-1].split(";")]
+    check(decoded == counters, "escaping: csv user_counters names", str(decoded))
+    rows = list(csv.reader(io.StringIO(out["csv-samples"], newline="")))
+    measured = [b["name"] for b in doc["benchmarks"] if b["status"] == "ok"]
+    check(sorted({r[0] for r in rows[1:]}) == sorted(measured), "escaping: csv-samples names",
+          str(sorted({r[0] for r in rows[1:]})))
+    # Markdown: the first table's rows name every benchmark, each in one cell; a table
+    # cell cannot hold a line break, which becomes a space.
+    flat = [n.replace("\r", " ").replace("\n", " ") for n in names]
+    lines = out["markdown"].split("\n")
+    first = lines.index("|:---|---:|:---|---:|---:|---:|---:|---:|:---|")
+    cells = [markdown_cells(l) for l in lines[first + 1:first + 1 + len(names)]]
+    check([c[0] and markdown_code(c[0]) for c in cells] == flat, "escaping: markdown names",
+          "\n".join(lines[first:first + 3]))
+    check(all(len(c) == 9 for c in cells), "escaping: markdown rows keep their nine cells")
+    # Text: no control character of a name reaches the report; each is shown as an escape.
+    text = out["text"]
+    check("\x1b" not in text and "\r" not in text and "\t" not in text,
+          "escaping: text report holds no control character", repr(text[:400]))
+    check(all(n.replace("\t", "\\t").replace("\x1b", "\\x1b").replace("\r", "\\r")
+              .replace("\n", "\\n") in text for n in names), "escaping: text names, escaped")
+
+
 def main():
     exe, source_dir = sys.argv[1], sys.argv[2]
+    compare = sys.argv[3] if len(sys.argv) > 3 else None
     with open(os.path.join(source_dir, "docs", "schema",
                            "microbe-results-v1.schema.json"), encoding="utf-8") as f:
         schema = json.load(f)
@@ -258,6 +355,9 @@ def main():
     check_results(doc, names, "--format json")
 
     with tempfile.TemporaryDirectory() as d:
+        if compare:
+            with tempfile.TemporaryDirectory() as nasty_dir:
+                check_escaping(compare, source_dir, nasty_dir)
         # Several outputs from one run: files written whole, nothing else left behind.
         code, out, err = run(exe, "--quick", "--output", f"csv:{d}/a.csv", "--output",
                              f"json:{d}/a.json", "--output", f"markdown:{d}/a.md",

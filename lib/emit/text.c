@@ -224,12 +224,44 @@ static void parts_line(text_emitter *t, const mb_run_info *info)
                         "only, and comparisons assume --run-noise for the rest\n");
 }
 
+/* s as the text report shows it, into buf: each control character (a line break, a tab, an
+ * escape sequence) written as a C escape, so that no name or message can break a line or
+ * drive the terminal. */
+static const char *shown(char *buf, size_t size, const char *s)
+{
+    size_t len = 0;
+    for (; s && *s && len + 5 < size; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c >= 0x20 && c != 0x7f)
+            buf[len++] = (char)c;
+        else if (c == '\n' || c == '\r' || c == '\t')
+            len += (size_t)snprintf(buf + len, size - len, "\\%c",
+                                    c == '\n'   ? 'n'
+                                    : c == '\r' ? 'r'
+                                                : 't');
+        else
+            len += (size_t)snprintf(buf + len, size - len, "\\x%02x", c);
+    }
+    buf[len] = '\0';
+    return s ? buf : NULL;
+}
+
+/* Whether s holds a control character (which the report must show escaped). */
+static int has_control(const char *s)
+{
+    for (; s && *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f)
+            return 1;
+    return 0;
+}
+
 static int text_begin(void *user, const mb_run_info *info)
 {
     text_emitter *t = user;
     t->name_width = (int)strlen("benchmark");
     for (size_t i = 0; i < info->n_benchmarks; i++) {
-        int len = (int)strlen(info->names[i]);
+        char name[1024];
+        int len = (int)strlen(shown(name, sizeof name, info->names[i]));
         if (len > t->name_width)
             t->name_width = len;
     }
@@ -475,9 +507,8 @@ static int user_counter_line(text_emitter *t, const mb_result *r)
     return item_lines(t, &t->user, r->name, items, n);
 }
 
-static int text_result(void *user, const mb_run_info *info, const mb_result *r)
+static int text_result_shown(text_emitter *t, const mb_run_info *info, const mb_result *r)
 {
-    text_emitter *t = user;
     t->wall_s += r->wall_time_s;
     if (r->status == MB_STATUS_SKIPPED) {
         fprintf(t->out, "%-*s  skipped: %s\n", t->name_width, r->name,
@@ -533,6 +564,31 @@ static int text_result(void *user, const mb_run_info *info, const mb_result *r)
     if (err)
         return err;
     return ferror(t->out) ? MB_EIO : 0;
+}
+
+static int text_result(void *user, const mb_run_info *info, const mb_result *r)
+{
+    text_emitter *t = user;
+    int control = has_control(r->name) || has_control(r->group) || has_control(r->group_baseline) ||
+                  has_control(r->message);
+    for (size_t i = 0; r->user_counters && i < r->n_user_counters; i++)
+        control |= has_control(r->user_counters[i].name);
+    if (!control || r->n_user_counters > MB_USER_COUNTERS_MAX)
+        return text_result_shown(t, info, r);
+    /* A copy that shows every string escaped. */
+    char text[4][1024], user_names[MB_USER_COUNTERS_MAX][256];
+    mb_user_counter users[MB_USER_COUNTERS_MAX];
+    mb_result copy = *r;
+    copy.name = shown(text[0], sizeof text[0], r->name);
+    copy.group = shown(text[1], sizeof text[1], r->group);
+    copy.group_baseline = shown(text[2], sizeof text[2], r->group_baseline);
+    copy.message = shown(text[3], sizeof text[3], r->message);
+    for (size_t i = 0; r->user_counters && i < r->n_user_counters; i++) {
+        users[i] = r->user_counters[i];
+        users[i].name = shown(user_names[i], sizeof user_names[i], users[i].name);
+    }
+    copy.user_counters = r->user_counters ? users : NULL;
+    return text_result_shown(t, info, &copy);
 }
 
 static int text_end(void *user, const mb_run_info *info)
