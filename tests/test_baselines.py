@@ -173,7 +173,7 @@ def test_bad_baselines(a, tmp):
                         '"ab_sum", "status": "ok", "raw_samples": {"iters": [1], '
                         '"time_ns": [1e999]}}]}', "line 1"),
         "other-schema": ('{"schema_version": 2, "library": "microbe", "benchmarks": []}',
-                         "schema version 1"),
+                         "schema version 2 is newer"),
         "deep": ("[" * 100000, "line 1"),
     }
     for name, (content, words) in cases.items():
