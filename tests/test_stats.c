@@ -941,6 +941,37 @@ static void test_coverage(void)
 /* The interpolated order-statistic interval of the median, the one reports show. Expected
  * values from exact rational arithmetic (Python's fractions, binomial sums by math.comb) of
  * the Hettmansperger-Sheather formula, rounded once to double. */
+/* Bartels' rank von Neumann ratio and the widening for dependence, by hand. */
+static void test_rank_serial(void)
+{
+    double scratch[8], z;
+    /* Ranks 1..5 in order: RVN = 4 / 10, r = 0.8; Var = 4*3*106 / (5*5*6*16) = 0.53. */
+    static const double rising[] = {10, 20, 30, 40, 50};
+    CHECK_NEAR(mb__rank_serial(rising, 5, scratch, &z), 0.8, 1e-15, 0);
+    CHECK_NEAR(z, 1.6 / sqrt(0.53), 1e-12, 0);
+    /* Ties take mid-ranks 1.5, 1.5, 3: RVN = 2.25 / 1.5. */
+    static const double tied[] = {1, 1, 2};
+    CHECK_NEAR(mb__rank_serial(tied, 3, scratch, &z), 0.25, 1e-15, 0);
+    static const double same[] = {4, 4, 4, 4};
+    CHECK(isnan(mb__rank_serial(same, 4, scratch, &z)) && isnan(z));
+    CHECK(isnan(mb__rank_serial(same, 2, scratch, &z)));
+    /* Widening: phi = (n r + 1) / (n - 4), capped at 0.9; none for r <= 0 or n < 6. */
+    CHECK_NEAR(mb__serial_widening(0.2, 20), sqrt(1.3125 / 0.6875), 1e-12, 0);
+    CHECK_NEAR(mb__serial_widening(0.5, 10), sqrt(19.0), 1e-12, 0);
+    CHECK(mb__serial_widening(-0.1, 10) == 1 && mb__serial_widening(0.5, 5) == 1);
+    CHECK(mb__serial_widening(NAN, 20) == 1);
+    /* The interval is the plain one scaled about the median by that factor. */
+    static const double run[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+    double low, high, level, plain_low, plain_high, plain_level;
+    CHECK_INT(mb__median_serial_interval(run, run, 10, 0.95, &low, &high, &level, scratch), ==, 0);
+    mb__median_hs_interval(run, 10, 0.95, &plain_low, &plain_high, &plain_level);
+    double w = mb__serial_widening(mb__rank_serial(run, 10, scratch, &z), 10);
+    CHECK(w > 1);
+    CHECK_NEAR(5.5 - low, w * (5.5 - plain_low), 1e-12, 0);
+    CHECK_NEAR(high - 5.5, w * (plain_high - 5.5), 1e-12, 0);
+    CHECK_NEAR(level, plain_level, 0, 0);
+}
+
 static void test_hs_interval(void)
 {
     double one_to_ten[10], squares[25], low, high, level;
@@ -1026,6 +1057,7 @@ int main(void)
     test_bootstrap_edges();
     test_coverage();
     test_hs_interval();
+    test_rank_serial();
     test_median_interval_coverage();
     return CHECK_DONE();
 }

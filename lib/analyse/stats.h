@@ -188,4 +188,23 @@ void mb__kendall_tau(const double *x, const double *y, size_t n, double *tau, do
  * the variance is 0. */
 double mb__lag1_autocorr(const double *x, size_t n);
 
+/* Serial dependence by ranks: Bartels' rank von Neumann ratio RVN of x in run order (ties
+ * take mid-ranks). Returns the rank lag-1 autocorrelation 1 - RVN / 2 and sets *z to the
+ * one-sided statistic (2 - RVN) / sd under independence (Bartels 1982), large when neighbours
+ * are alike; NAN (both) when n < 3 or every value is equal. scratch holds n doubles. */
+double mb__rank_serial(const double *x, size_t n, double *scratch, double *z);
+
+/* The factor by which dependence widens a median's interval of n values whose lag-1
+ * autocorrelation is r: sqrt(n / n_eff) = sqrt((1 + phi) / (1 - phi)) for an AR(1) series, with
+ * phi = r corrected for its small-sample bias and capped at 0.9; 1 when r <= 0 or n < 6. */
+double mb__serial_widening(double r, size_t n);
+
+/* The interval of the median of one series t (n values in run order; sorted: the same values
+ * sorted) that allows for serial dependence: mb__median_hs_interval at conf, its two sides
+ * scaled about the median by mb__serial_widening of t's rank lag-1 autocorrelation
+ * (docs/statistics.md, "Dependence"). *level is the interval's nominal level, as
+ * mb__median_hs_interval sets it. scratch holds n doubles. Returns 0, or -1 when n == 0. */
+int mb__median_serial_interval(const double *t, const double *sorted, size_t n, double conf,
+                               double *low, double *high, double *level, double *scratch);
+
 #endif

@@ -18,8 +18,8 @@
 #define UNSTABLE_CV 0.30    /* or standard deviation above 30 % of the mean */
 #define DRIFT_P 0.01        /* Kendall trend test on run order ... */
 #define DRIFT_MIN_TAU 0.2   /* ... with at least a weak effect */
-#define SERIAL_MIN_R1 0.3   /* lag-1 autocorrelation above both 0.3 ... */
-#define SERIAL_Z 2.576      /* ... and the 99 % white-noise bound z / sqrt(n) */
+#define SERIAL_MIN_R1 0.3   /* rank lag-1 autocorrelation above 0.3 ... */
+#define SERIAL_Z 1.751      /* ... and significant: Bartels' test, one-sided 4 % */
 #define LOW_R2 0.9
 #define OPTIMIZED_AWAY_NS 0.05  /* a fifth of a cycle at 4 GHz ... */
 #define OPTIMIZED_AWAY_LOOP 1.1 /* ... or within 10 % of an empty MB_LOOP */
@@ -42,8 +42,9 @@ static mb_outlier_effect outlier_effect(double fraction)
     return MB_OUTLIER_EFFECT_SEVERE;
 }
 
+/* serial_r, serial_z: mb__rank_serial of the samples in run order. */
 static unsigned diagnose(const mb__measurement *m, const mb_settings *s, double loop_ns,
-                         const mb_result *r)
+                         const mb_result *r, double serial_r, double serial_z)
 {
     unsigned w = 0;
     size_t n = r->n_samples;
@@ -56,7 +57,7 @@ static unsigned diagnose(const mb__measurement *m, const mb_settings *s, double 
     if (r->drift_p < DRIFT_P && fabs(r->drift_tau) >= DRIFT_MIN_TAU &&
         fabs(r->drift) > fmax(r->rel_half_width, s->precision))
         w |= MB_WARN_DRIFT;
-    if (n >= 3 && r->lag1_autocorr > SERIAL_MIN_R1 && r->lag1_autocorr > SERIAL_Z / sqrt((double)n))
+    if (serial_r > SERIAL_MIN_R1 && serial_z > SERIAL_Z)
         w |= MB_WARN_SERIAL;
     if (r->median.point < OPTIMIZED_AWAY_NS || r->median.point <= OPTIMIZED_AWAY_LOOP * loop_ns)
         w |= MB_WARN_OPTIMIZED_AWAY;
@@ -117,6 +118,28 @@ static double *within_parts(const double *t, const double *x, size_t n, const mb
     return aligned;
 }
 
+/* The median's reported interval, into r: the interpolated order-statistic one of the
+ * per-iteration times t (run order; sorted: the same, sorted), distribution free, with
+ * coverage close to nominal at every n, where the percentile bootstrap of a median
+ * under-covers and the plain order-statistic interval over-covers through discreteness
+ * (simulations in docs/statistics.md). With one part it is widened for the samples' serial
+ * dependence, which parts hold by themselves. The bootstrap interval stays as a cross-check.
+ * scratch holds n doubles. */
+static void median_interval(const double *t, const double *sorted, size_t n,
+                            const mb__result_inputs *in, mb_result *r, double *scratch)
+{
+    double conf = in->settings->confidence;
+    r->median_boot_low = r->median.low;
+    r->median_boot_high = r->median.high;
+    int err = in->n_parts > 1
+                  ? mb__median_hs_interval(sorted, n, conf, &r->median.low, &r->median.high,
+                                           &r->median_level)
+                  : mb__median_serial_interval(t, sorted, n, conf, &r->median.low, &r->median.high,
+                                               &r->median_level, scratch);
+    if (err != 0)
+        r->median.low = r->median.high = r->median_level = NAN;
+}
+
 int mb__analyze(const mb__measurement *m, const mb__result_inputs *in, mb_result *r,
                 unsigned char *cls, double *scratch_4n)
 {
@@ -159,16 +182,7 @@ int mb__analyze(const mb__measurement *m, const mb__result_inputs *in, mb_result
     r->intercept_ns = r->r_squared = NAN;
     if (with_slope)
         mb__ols(x, m->ns, n, &slope, &r->intercept_ns, &r->r_squared);
-    /* The median's reported interval is the interpolated order-statistic one: distribution
-     * free, with coverage close to nominal at every n, where the percentile bootstrap of a
-     * median under-covers and the plain order-statistic interval over-covers through
-     * discreteness (simulations in docs/statistics.md). The bootstrap interval stays as a
-     * cross-check. */
-    r->median_boot_low = r->median.low;
-    r->median_boot_high = r->median.high;
-    if (mb__median_hs_interval(sorted, n, s->confidence, &r->median.low, &r->median.high,
-                               &r->median_level) != 0)
-        r->median.low = r->median.high = r->median_level = NAN;
+    median_interval(t, sorted, n, in, r, scratch);
     r->q1 = mb__quantile_sorted(sorted, n, 0.25);
     r->q3 = mb__quantile_sorted(sorted, n, 0.75);
     r->iqr = r->q3 - r->q1;
@@ -194,7 +208,8 @@ int mb__analyze(const mb__measurement *m, const mb__result_inputs *in, mb_result
     if (mb__ols(scratch, t, n, &trend, &unused_intercept, &unused_r2) == 0)
         r->drift = trend * (double)(n - 1) / r->median.point;
     r->lag1_autocorr = mb__lag1_autocorr(t, n);
-    r->warnings = diagnose(m, s, loop_ns, r);
+    double serial_z, serial_r = mb__rank_serial(t, n, scratch, &serial_z);
+    r->warnings = diagnose(m, s, loop_ns, r, serial_r, serial_z);
     return 0;
 }
 
