@@ -115,11 +115,20 @@ static void test_plan(void)
     CHECK(p.step >= 1 && (double)p.step * p.n < 1e19);
 }
 
-static int measure(const mb_settings *s, uint64_t seed, mb__measurement *m)
+/* m measured as one part of a run in parts (one_part 0) or as the result's only part. */
+static int measure_as(const mb_settings *s, int one_part, uint64_t seed, mb__measurement *m)
 {
-    mb__runner runner = {.settings = s, .clock = &fake_clock, .min_sample_ns = 1000 * FAKE_READ_NS};
+    mb__runner runner = {.settings = s,
+                         .clock = &fake_clock,
+                         .min_sample_ns = 1000 * FAKE_READ_NS,
+                         .one_part = one_part};
     mb__options opts = {.threads = 1};
     return mb__measure(&runner, &opts, fake_body, seed, m);
+}
+
+static int measure(const mb_settings *s, uint64_t seed, mb__measurement *m)
+{
+    return measure_as(s, 0, seed, m);
 }
 
 /* The result a run makes of m (bootstrap seed 1, no counters); its block in *block. */
@@ -218,6 +227,20 @@ static void test_noisy_stops_when_precise(void)
     double scratch[100];
     CHECK(mb__median_precision(m.iters, m.ns, m.n, s.confidence, scratch) <= s.precision);
     CHECK(mb__median_precision(m.iters, m.ns, m.n - 1, s.confidence, scratch) > s.precision);
+    size_t n_part = m.n;
+    mb__measurement_free(&m);
+
+    /* As a result's only part, the same samples stop on the interval at the stricter level
+     * (99 % for 95 %), later, so that the 95 % interval reported covers at 95 % after the
+     * stop (docs/statistics.md, "The stopping rule with one part"). */
+    double stop_level = mb__one_part_stop_level(s.confidence);
+    CHECK_NEAR(stop_level, 0.99, 1e-12, 0);
+    reset(100, 0.2, 0);
+    CHECK_INT(measure_as(&s, 1, 3, &m), ==, 0);
+    CHECK_INT(m.stop, ==, MB_STOP_PRECISION);
+    CHECK(m.n > n_part && m.n < s.max_samples);
+    CHECK(mb__median_precision(m.iters, m.ns, m.n, stop_level, scratch) <= s.precision);
+    CHECK(mb__median_precision(m.iters, m.ns, m.n - 1, stop_level, scratch) > s.precision);
     mb__measurement_free(&m);
 
     /* A 1 % target is out of reach at this noise (it would take about 2400 samples): the

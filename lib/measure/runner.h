@@ -23,6 +23,7 @@ typedef struct mb__runner {
     mb__counters *counters;            /* opened set read around every sample, or NULL */
     size_t sweep_bytes;                /* cold mode's eviction buffer */
     size_t batch_cache_bytes;          /* mb_iter_batched's batch target */
+    int one_part; /* the result comes from this measurement alone: mb__one_part_stop_level */
 } mb__runner;
 
 /* What one benchmark asks of the runner: its parameter values and options (BENCH_P). */
@@ -84,6 +85,13 @@ void mb__make_plan(const mb_settings *s, double min_sample_ns, double t_ns, mb__
  * per-iteration times; INFINITY when it cannot be computed. scratch holds n doubles. */
 double mb__median_precision(const uint64_t *iters, const double *ns, size_t n, double conf,
                             double *scratch);
+
+/* The level at which the stopping rule judges mb__median_precision when the measurement is
+ * the result's only part: stricter than the confidence conf the result reports, so that the
+ * reported interval still covers at conf after a stop chosen on it (docs/statistics.md, "The
+ * stopping rule with one part"). With parts, each part stops at conf: the result's interval
+ * comes from the spread between parts, which the stop does not select. */
+double mb__one_part_stop_level(double conf);
 
 /* ---- Shared by runner.c and groups.c ------------------------------------------------- */
 

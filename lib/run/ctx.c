@@ -227,6 +227,7 @@ static int run_one(mb_ctx *ctx, size_t i)
     const mb_bench *bench = ctx->selected[i];
     one_run run = {mb__ctx_runner(ctx), mb__bench_options(bench), bench->fn,
                    mb__bench_seed(s->seed, bench->name)};
+    run.runner.one_part = 1; /* not in parts: this measurement is the result */
     uint64_t start = ctx->clock->now_ns(ctx->clock->user);
     mb__measurement m;
     int err;
