@@ -1,6 +1,7 @@
 /*
  * A seeded simulation of microbe's whole statistical pipeline with a known truth: the
- * library's own functions (mb__result_make for the parts interval of the median,
+ * library's own functions (mb__result_make for the median's interval from parts or one
+ * part, mb__median_precision with mb__one_part_stop_level for the one-part stopping rule,
  * mb__compare_results against a baseline, mb_results_pair for microbe-compare --exec,
  * mb__change_parts_paired with mb__group_verdicts for a group's members) on synthetic
  * per-iteration times, with a Markdown report of interval coverage, false alarms and
@@ -21,12 +22,15 @@
  * reproducible bit for bit.
  *
  * Usage: simulate [--sets N] [--seed S]   the report (default 4000 sets a cell)
+ *        simulate --one-part [--sets N]   only the one-part figures (table 1's one-part
+ *                                         column, table 1b)
  *        simulate --check                 the fixed-seed claims of the meson test
  *                                         `simulation` (1000 sets); exit 1 if one fails
  */
 #include "compare.h"
 #include "microbe_internal.h"
 #include "result.h"
+#include "runner.h"
 #include "set.h"
 #include "stats.h"
 
@@ -41,6 +45,9 @@
 #define SUITE 6
 /* The most parts simulated. */
 #define MAX_K 10
+/* One part under the stopping rule: min_samples and max_samples. */
+#define N_MIN 10
+#define MAX_N 100
 /* --exec: the machine offset's correlation from one process to the next, and its sd. */
 #define MACHINE_PHI 0.99
 #define MACHINE_SD 0.03
@@ -121,25 +128,23 @@ static double part_median(mb__rng *g, const model *m, double offset)
 
 /* ---- 1. Coverage of the median's interval ------------------------------------------------ */
 
-/* Whether the interval of one result made by mb__result_make from k parts (k >= 2: the
- * parts interval) covers the truth. */
-static int parts_covers(mb__rng *g, const model *m, size_t k)
+/* The result mb__result_make makes of n samples of 1000 iterations with per-iteration times
+ * t, in k parts of n / k samples (k = 1: one part). */
+static mb_result result_of(const double *t, size_t n, size_t k, void **block)
 {
-    uint64_t iters[MAX_K * N_PER_PART];
-    double ns[MAX_K * N_PER_PART];
+    uint64_t iters[MAX_N];
+    double ns[MAX_N];
     size_t ends[MAX_K];
-    for (size_t p = 0; p < k; p++) {
-        part_times(g, m, m->sigma_b * normal(g), N_PER_PART, ns + p * N_PER_PART);
-        ends[p] = (p + 1) * N_PER_PART;
-    }
-    for (size_t i = 0; i < k * N_PER_PART; i++) {
+    for (size_t i = 0; i < n; i++) {
         iters[i] = 1000;
-        ns[i] *= 1000;
+        ns[i] = t[i] * 1000;
     }
+    for (size_t p = 0; p < k; p++)
+        ends[p] = (p + 1) * (n / k);
     mb__measurement meas = {0};
     meas.plan = MB_PLAN_FLAT;
     meas.iters_step = 1000;
-    meas.n = k * N_PER_PART;
+    meas.n = n;
     meas.iters = iters;
     meas.ns = ns;
     mb_settings s;
@@ -148,35 +153,101 @@ static int parts_covers(mb__rng *g, const model *m, size_t k)
     mb_bench bench = {.name = "sim"};
     mb__result_inputs in = {&bench, &s, 1, 0, NULL, ends, k};
     mb_result r;
-    void *block = NULL;
-    if (mb__result_make(&meas, &in, &r, &block) != 0) {
+    if (mb__result_make(&meas, &in, &r, block) != 0) {
         fprintf(stderr, "simulate: out of memory\n");
         exit(1);
     }
+    return r;
+}
+
+/* Whether the median's interval of one result from k parts of N_PER_PART samples covers the
+ * truth: from the spread between parts (k >= 2), or the one part's samples (k = 1). */
+static int parts_covers(mb__rng *g, const model *m, size_t k)
+{
+    double t[MAX_K * N_PER_PART];
+    for (size_t p = 0; p < k; p++)
+        part_times(g, m, m->sigma_b * normal(g), N_PER_PART, t + p * N_PER_PART);
+    void *block = NULL;
+    mb_result r = result_of(t, k * N_PER_PART, k, &block);
     int covers = r.median.low <= TRUTH_NS && TRUTH_NS <= r.median.high;
     free(block);
     return covers;
 }
 
-/* Whether the one-part interval (mb__median_hs_interval of one part's samples) covers it. */
-static int one_part_covers(mb__rng *g, const model *m)
-{
-    double t[N_PER_PART], low, high, level;
-    part_times(g, m, m->sigma_b * normal(g), N_PER_PART, t);
-    mb__sort(t, N_PER_PART);
-    mb__median_hs_interval(t, N_PER_PART, 0.95, &low, &high, &level);
-    return low <= TRUTH_NS && TRUTH_NS <= high;
-}
-
-/* Coverage over `sets` data sets: k parts, or k == 1 for the one-part interval. */
+/* Coverage over `sets` data sets of k parts (k == 1: one part). */
 static rate coverage(const model *m, size_t k, size_t sets, uint64_t seed)
 {
     mb__rng g;
     seed_cell(&g, seed, (unsigned)(100 + k), m, 0);
     rate r = {0, sets};
     for (size_t i = 0; i < sets; i++)
-        r.hits += k == 1 ? one_part_covers(&g, m) : parts_covers(&g, m, k);
+        r.hits += parts_covers(&g, m, k);
     return r;
+}
+
+/* ---- 1b. One part: dependence, the serial warning and the stopping rule ---------------- */
+
+/* What one part shows: its interval's coverage and the serial warning at n = 10 and 20, and
+ * under the stopping rule (the runner's, with the defaults: precision 1 %, from
+ * min_samples 10 to max_samples 100) with the rule of before and the one of now. */
+typedef struct one_part {
+    rate fixed[2], serial[2], stopped, stopped_before;
+    double n_stop, n_stop_before; /* summed */
+} one_part;
+
+/* The first n from N_MIN on whose precision (as the runner computes it) is within 1 %, else
+ * MAX_N. */
+static size_t stop_at(const uint64_t *iters, const double *ns, int before, double *scratch)
+{
+    for (size_t n = N_MIN; n < MAX_N; n++) {
+        double conf = before ? 0.95 : mb__one_part_stop_level(0.95);
+        double p = mb__median_precision(iters, ns, n, conf, scratch);
+        if (p <= 0.01)
+            return n;
+    }
+    return MAX_N;
+}
+
+static void one_part_set(mb__rng *g, const model *m, one_part *o)
+{
+    double t[MAX_N], ns[MAX_N], scratch[MAX_N], low, high, level;
+    uint64_t iters[MAX_N];
+    part_times(g, m, 0, MAX_N, t);
+    for (size_t i = 0; i < MAX_N; i++) {
+        iters[i] = 1000;
+        ns[i] = t[i] * 1000;
+    }
+    void *block = NULL;
+    mb_result r;
+    for (int f = 0; f < 2; f++) {
+        r = result_of(t, f ? N_PER_PART : N_MIN, 1, &block);
+        o->fixed[f].hits += r.median.low <= TRUTH_NS && TRUTH_NS <= r.median.high;
+        o->serial[f].hits += (r.warnings & MB_WARN_SERIAL) != 0;
+        free(block);
+    }
+    size_t stop = stop_at(iters, ns, 0, scratch);
+    r = result_of(t, stop, 1, &block);
+    o->stopped.hits += r.median.low <= TRUTH_NS && TRUTH_NS <= r.median.high;
+    o->n_stop += (double)stop;
+    free(block);
+    /* Before: stopped on the interval at 95 %, which was reported as it was. */
+    stop = stop_at(iters, ns, 1, scratch);
+    memcpy(scratch, t, stop * sizeof *t);
+    mb__sort(scratch, stop);
+    mb__median_hs_interval(scratch, stop, 0.95, &low, &high, &level);
+    o->stopped_before.hits += low <= TRUTH_NS && TRUTH_NS <= high;
+    o->n_stop_before += (double)stop;
+}
+
+/* One part over `sets` sets of model m. */
+static one_part one_part_cell(const model *m, size_t sets, uint64_t seed)
+{
+    mb__rng g;
+    seed_cell(&g, seed, 200, m, 0);
+    one_part o = {{{0, sets}, {0, sets}}, {{0, sets}, {0, sets}}, {0, sets}, {0, sets}, 0, 0};
+    for (size_t i = 0; i < sets; i++)
+        one_part_set(&g, m, &o);
+    return o;
 }
 
 /* ---- 2. A run against its baseline, both in parts ------------------------------------------ */
@@ -388,23 +459,54 @@ static verdicts group_members(const model *m, double delta, size_t sets, uint64_
 static const double sigma_bs[] = {0, 0.01, 0.03, 0.05};
 static const double phis[] = {0, 0.5, 0.7};
 
-static void report_coverage(size_t sets, uint64_t seed)
+/* Section 1; with only_one_part, its one-part column alone. */
+static void report_coverage(size_t sets, uint64_t seed, int only_one_part)
 {
     static const size_t ks[] = {1, 3, 5, 10};
     char buf[4][32];
     printf("### 1. Coverage of the median's interval (nominal 95 %%)\n\n"
            "sigma_w = 2 %%, %d samples a part, %zu sets a cell; one part: "
-           "mb__median_hs_interval of one part's samples; k parts: mb__result_make.\n\n"
+           "mb__result_make, with one part or k parts.\n\n"
            "| sigma_b | phi | one part | k = 3 | k = 5 | k = 10 |\n|---|---|---|---|---|---|\n",
            N_PER_PART, sets);
     for (size_t b = 0; b < 4; b++)
         for (size_t f = 0; f < 3; f++) {
             model m = {sigma_bs[b], phis[f], 0.02, 0, 0};
             for (size_t c = 0; c < 4; c++)
-                pct(coverage(&m, ks[c], sets, seed), buf[c], sizeof buf[c]);
+                if (c == 0 || !only_one_part)
+                    pct(coverage(&m, ks[c], sets, seed), buf[c], sizeof buf[c]);
+                else
+                    snprintf(buf[c], sizeof buf[c], "-");
             printf("| %.0f %% | %.1f | %s | %s | %s | %s |\n", 100 * m.sigma_b, m.phi, buf[0],
                    buf[1], buf[2], buf[3]);
         }
+    printf("\n");
+}
+
+static void report_one_part(size_t sets, uint64_t seed)
+{
+    static const double sigmas[] = {0.01, 0.02, 0.03, 0.05, 0.02, 0.02, 0.02};
+    static const double phis1[] = {0, 0, 0, 0, 0.3, 0.5, 0.7};
+    char b[6][32];
+    printf("### 1b. One part: dependence, the serial warning and the stopping rule\n\n"
+           "No between-process noise; %zu sets a cell; mb__result_make of the first 10 or 20 "
+           "samples (coverage of the median's interval, nominal 95 %%, and the serial warning), "
+           "and under the stopping rule with precision 1 %% from 10 to 100 samples: before "
+           "(mb__median_precision at 95 %%, the interval at 95 %% reported as it was) and now "
+           "(mb__median_precision at mb__one_part_stop_level, 99 %%, then mb__result_make at 95 "
+           "%%).\n\n"
+           "| sigma_w | phi | n = 10 | serial | n = 20 | serial | stopped, before | n | "
+           "stopped, now | n |\n|---|---|---|---|---|---|---|---|---|---|\n",
+           sets);
+    for (size_t c = 0; c < 7; c++) {
+        model m = {0, phis1[c], sigmas[c], 0, 0};
+        one_part o = one_part_cell(&m, sets, seed);
+        printf("| %.0f %% | %.1f | %s | %s | %s | %s | %s | %.1f | %s | %.1f |\n", 100 * m.sigma_w,
+               m.phi, pct(o.fixed[0], b[0], 32), pct(o.serial[0], b[1], 32),
+               pct(o.fixed[1], b[2], 32), pct(o.serial[1], b[3], 32),
+               pct(o.stopped_before, b[4], 32), o.n_stop_before / (double)sets,
+               pct(o.stopped, b[5], 32), o.n_stop / (double)sets);
+    }
     printf("\n");
 }
 
@@ -494,6 +596,15 @@ static int check(uint64_t seed)
                     coverage(&parts3, 5, SETS, seed), 0.93, 0.97);
     failed += claim("parts interval, k = 3, sigma_b 0, phi 0.7: coverage",
                     coverage(&(model){0, 0.7, 0.02, 0, 0}, 3, SETS, seed), 0.93, 0.97);
+    /* One part, no between-process noise: i.i.d. and AR(1) 0.7 samples. */
+    one_part iid = one_part_cell(&(model){0, 0, 0.02, 0, 0}, SETS, seed);
+    one_part ar7 = one_part_cell(&(model){0, 0.7, 0.02, 0, 0}, SETS, seed);
+    failed += claim("one part, i.i.d., n = 10: coverage", iid.fixed[0], 0.93, 0.98);
+    failed += claim("one part, i.i.d., stopping rule: coverage", iid.stopped, 0.93, 0.97);
+    failed += claim("one part, i.i.d., n = 10: serial", iid.serial[0], 0, 0.06);
+    failed += claim("one part, i.i.d., n = 20: serial", iid.serial[1], 0, 0.06);
+    failed += claim("one part, phi 0.7, n = 20: coverage", ar7.fixed[1], 0.88, 0.97);
+    failed += claim("one part, phi 0.7, n = 20: serial", ar7.serial[1], 0.75, 1);
     failed += claim("baseline, sigma_b 3 %: A/A flagged",
                     against_baseline(&parts3, 0, SETS / 4, seed).flagged, 0, 0.02);
     failed += claim("baseline, sigma_b 1 %: +10 % regressed",
@@ -511,16 +622,18 @@ int main(int argc, char **argv)
 {
     size_t sets = 4000;
     uint64_t seed = 20261203;
-    int checking = 0;
+    int checking = 0, only_one_part = 0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--check") == 0)
             checking = 1;
+        else if (strcmp(argv[i], "--one-part") == 0)
+            only_one_part = 1;
         else if (strcmp(argv[i], "--sets") == 0 && i + 1 < argc)
             sets = strtoul(argv[++i], NULL, 10);
         else if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc)
             seed = strtoull(argv[++i], NULL, 10);
         else {
-            fprintf(stderr, "usage: simulate [--sets N] [--seed S] | --check\n");
+            fprintf(stderr, "usage: simulate [--sets N] [--seed S] [--one-part] | --check\n");
             return 2;
         }
     }
@@ -529,7 +642,12 @@ int main(int argc, char **argv)
     if (sets == 0)
         sets = 1;
     printf("## Simulation (seed %llu, %zu sets a cell)\n\n", (unsigned long long)seed, sets);
-    report_coverage(sets, seed);
+    report_coverage(sets, seed, only_one_part);
+    if (only_one_part) {
+        report_one_part(sets, seed);
+        return 0;
+    }
+    report_one_part(sets, seed);
     report_baseline(sets, seed);
     report_exec(sets, seed);
     report_groups(sets, seed);
