@@ -101,7 +101,7 @@ size_t mb__complexity_fit(const double *n, const double *t, size_t k, mb_complex
                           const char *user_name, mb_complexity_fit *fits)
 {
     size_t n_models = MB_COMPLEXITY_MODELS + (user != NULL);
-    double score[MB_COMPLEXITY_MODELS + 1];
+    double score[MB_COMPLEXITY_MODELS + 1] = {0};
     for (size_t m = 0; m < n_models; m++) {
         double rss;
         mb_complexity_fit fit;

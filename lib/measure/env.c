@@ -176,9 +176,9 @@ static int hypervisor_flag(void)
 
 void mb__env_governor(const char *sysfs_root, const int *cpus, size_t n, char *buf, size_t size)
 {
-    static const int cpu0 = 0;
+    static const int cpu0[1] = {0};
     if (n == 0) { /* the CPUs this process may run on are unknown: CPU 0 stands for them */
-        cpus = &cpu0;
+        cpus = cpu0;
         n = 1;
     }
     char list[256] = ""; /* the distinct governors, each followed by a comma */
@@ -191,9 +191,10 @@ void mb__env_governor(const char *sysfs_root, const int *cpus, size_t n, char *b
             continue;
         snprintf(seen, sizeof seen, ",%s", list);
         snprintf(item, sizeof item, ",%s,", name);
-        if (strstr(seen, item) || strlen(list) + strlen(item) > sizeof list)
+        size_t used = strlen(list), add = strlen(item + 1);
+        if (strstr(seen, item) || used + add + 1 > sizeof list)
             continue;
-        strcat(list, item + 1);
+        memcpy(list + used, item + 1, add + 1);
         distinct++;
     }
     size_t len = strlen(list);
