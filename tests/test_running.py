@@ -187,6 +187,22 @@ def test_params(exe):
         check(len(b) == 2 and code == 1, f"the filter matches instance names ({len(b)}, {code})")
 
 
+def test_crash_in_parts(exe):
+    """A benchmark that crashes in a child fails alone, once, however many rounds each child
+    was to measure; the others get all their parts."""
+    code, out, err, _ = run(exe, "--quick", "--forks", "2", "--rounds", "3", "--filter",
+                            "crash_segv|good_sum", "--format", "json")
+    b = by_name(json.loads(out)) if out else {}
+    crash, good = b.get("crash_segv", {}), b.get("good_sum", {})
+    check(code == 1, f"exit 1 for the crash ({code}: {err})")
+    check(crash.get("status") == "failed" and "signal 11" in (crash.get("message") or ""),
+          f"the crash is its failure: {crash.get('message')}")
+    check(err.count("crash_segv") == 1, f"reported once: {err!r}")
+    parts = good.get("parts") or {}
+    check(good.get("status") == "ok" and parts.get("count", 0) + parts.get("dropped", 0) == 6,
+          f"the other benchmark has its 2 x 3 parts: {good.get('parts')}")
+
+
 def test_disturbed_part(exe):
     """A part whose process ran twenty times slower is measured again, in a fresh process."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -211,6 +227,7 @@ def main():
     test_fails_before_sampling(misbehaving)
     test_params(misbehaving)
     test_disturbed_part(misbehaving)
+    test_crash_in_parts(misbehaving)
     for extra in (["--forks", "0"], ["--forks", "0", "--isolate"], []):
         for sig in ("INT", "TERM"):
             test_interrupt(misbehaving, extra, sig)

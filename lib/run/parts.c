@@ -257,6 +257,11 @@ static long disturbed_part(const parts *ps, const unit *u)
 static int keep(parts *ps, size_t p, size_t u_index, mb__measurement *ms, double wall_s)
 {
     unit *u = &ps->units[u_index];
+    if (u->finished) { /* measured in a round after it failed: nothing to keep */
+        for (size_t j = 0; j < u->k; j++)
+            mb__measurement_free(&ms[j]);
+        return 0;
+    }
     int failed = 0, again = ps->have[u->idx[0] * ps->n_parts + p];
     for (size_t j = 0; j < u->k; j++) {
         size_t at = u->idx[j] * ps->n_parts + p;
@@ -492,18 +497,26 @@ static int fail_unit(parts *ps, const entry *e, mb__outcome outcome, int status)
     return err;
 }
 
-/* Runs entries e in children of the program: one, and another after each unit that fails. */
-static int run_children(parts *ps, const entry *e, size_t n)
+/* Runs entries e (scratch: compacted as units fail) in children of the program: one, and
+ * another after each unit that fails. */
+/* Compacts the n entries e, leaving out those of finished units (failed earlier): a child is
+ * never asked for them again. Returns how many are left. */
+static size_t drop_finished(const parts *ps, entry *e, size_t n)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!ps->units[e[i].unit].finished)
+            e[kept++] = e[i];
+    return kept;
+}
+
+static int run_children(parts *ps, entry *e, size_t n)
 {
     mb_ctx *ctx = ps->ctx;
     mb__measurement *ms = calloc(ctx->n_selected + 1, sizeof *ms);
     size_t next = 0;
     int err = ms ? 0 : MB_ENOMEM;
-    while (!err && next < n) {
-        if (ps->units[e[next].unit].finished) {
-            next++;
-            continue;
-        }
+    while (!err && (n = next + drop_finished(ps, e + next, n - next)) > next) {
         int fds[2];
         if (pipe(fds) != 0) {
             err = MB_EIO;
