@@ -91,7 +91,9 @@ if check(lat is not None, "handle_request has latency percentiles"):
     check(values == sorted(values) and values[-1] <= lat["max_ns"], "percentiles in order")
     for k in ("p50", "p90", "p99"):
         check(pcts[k]["low_ns"] <= pcts[k]["ns"] <= pcts[k]["high_ns"], f"{k} in its interval")
-    check(lat["n"] > 1000, "thousands of invocations")
+    # At least min_samples (10) invocations timed in each of --quick's 3 parts; how many more
+    # depends on the machine's speed, which a test must not assume.
+    check(lat["n"] >= 30, f"each part timed its invocations ({lat['n']})")
 cold = results.get("table_scan_cold", {})
 check(cold.get("mode") == "cold" and cold.get("latency") and cold["latency"]["n"] >= 10,
       "table_scan_cold in cold mode, with per-invocation times")
