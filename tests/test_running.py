@@ -191,7 +191,8 @@ def test_crash_in_parts(exe):
     """A benchmark that crashes in a child fails alone, once, however many rounds each child
     was to measure; the others get all their parts."""
     code, out, err, _ = run(exe, "--quick", "--forks", "2", "--rounds", "3", "--filter",
-                            "crash_segv|good_sum", "--format", "json")
+                            "crash_segv|good_sum", "--format", "json",
+                            env={"ASAN_OPTIONS": "handle_segv=0"})
     b = by_name(json.loads(out)) if out else {}
     crash, good = b.get("crash_segv", {}), b.get("good_sum", {})
     check(code == 1, f"exit 1 for the crash ({code}: {err})")

@@ -938,13 +938,10 @@ static void test_coverage(void)
     }
 }
 
-/* The interpolated order-statistic interval of the median, the one reports show. Expected
- * values from exact rational arithmetic (Python's fractions, binomial sums by math.comb) of
- * the Hettmansperger-Sheather formula, rounded once to double. */
 /* Bartels' rank von Neumann ratio and the widening for dependence, by hand. */
 static void test_rank_serial(void)
 {
-    double scratch[8], z;
+    double scratch[16], z;
     /* Ranks 1..5 in order: RVN = 4 / 10, r = 0.8; Var = 4*3*106 / (5*5*6*16) = 0.53. */
     static const double rising[] = {10, 20, 30, 40, 50};
     CHECK_NEAR(mb__rank_serial(rising, 5, scratch, &z), 0.8, 1e-15, 0);
@@ -972,6 +969,9 @@ static void test_rank_serial(void)
     CHECK_NEAR(level, plain_level, 0, 0);
 }
 
+/* The interpolated order-statistic interval of the median, the one reports show. Expected
+ * values from exact rational arithmetic (Python's fractions, binomial sums by math.comb) of
+ * the Hettmansperger-Sheather formula, rounded once to double. */
 static void test_hs_interval(void)
 {
     double one_to_ten[10], squares[25], low, high, level;

@@ -549,8 +549,11 @@ double mb__normal_quantile(double p)
 static double stirling_delta(double z)
 {
     double shift = 0.0;
-    for (; z < 10.0; z += 1.0)
+    int steps = z < 10.0 ? (int)ceil(10.0 - z) : 0; /* up to 10.0, as z steps by 1 */
+    for (int i = 0; i < steps; i++) {
         shift += (z + 0.5) * log1p(1.0 / z) - 1.0;
+        z += 1.0;
+    }
     double z2 = z * z;
     return shift + (1.0 / 12 -
                     (1.0 / 360 - (1.0 / 1260 - (1.0 / 1680 - (1.0 / 1188) / z2) / z2) / z2) / z2) /
