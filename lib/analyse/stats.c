@@ -378,6 +378,15 @@ double mb__median(const double *x, size_t n, double *scratch)
     return median_in_place(scratch, n);
 }
 
+double mb__median_per_iter(const uint64_t *iters, const double *ns, size_t n, double *scratch)
+{
+    if (n == 0)
+        return NAN;
+    for (size_t i = 0; i < n; i++)
+        scratch[i] = ns[i] / (double)iters[i];
+    return mb__median(scratch, n, scratch + n);
+}
+
 double mb__mad(const double *x, size_t n, double *scratch)
 {
     if (n == 0)

@@ -27,6 +27,9 @@ double mb__quantile_sorted(const double *sorted, size_t n, double p);
 double mb__median_sorted(const double *sorted, size_t n);
 /* Median of unsorted data; scratch holds n doubles and is overwritten. */
 double mb__median(const double *x, size_t n, double *scratch);
+/* Median of the per-iteration times ns[i] / iters[i] of n samples (NAN when n is 0); scratch
+ * holds 2n doubles. */
+double mb__median_per_iter(const uint64_t *iters, const double *ns, size_t n, double *scratch);
 /* Median absolute deviation from the median, times 1.4826; scratch holds n doubles. */
 double mb__mad(const double *x, size_t n, double *scratch);
 /* Coefficient of variation: std_dev / mean. */

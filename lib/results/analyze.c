@@ -85,37 +85,27 @@ static void set_nan(mb_estimate *e)
     e->point = e->low = e->high = e->std_error = NAN;
 }
 
-/* Each per-iteration time t[i] scaled by its part's offset, median / (its part's median), into
- * out: the samples as if every part had run at the same speed, so that the diagnostics of the
- * samples (outliers, drift, serial correlation, linearity) see the noise within parts, not the
- * steps between them, which the parts' interval holds. scratch holds a part's samples. */
-static void align_parts(const double *t, double median, const size_t *part_ends, size_t n_parts,
-                        double *out, double *scratch)
-{
-    size_t start = 0;
-    for (size_t p = 0; p < n_parts; p++) {
-        size_t end = part_ends[p];
-        double part_median = end > start ? mb__median(t + start, end - start, scratch) : NAN;
-        for (size_t i = start; i < end; i++)
-            out[i] = part_median > 0 ? t[i] * median / part_median : t[i];
-        start = end;
-    }
-}
-
-/* The per-iteration times t of samples of x iterations, as the diagnostics see them when they
- * come in parts: aligned (align_parts, into `aligned`, which held them sorted), with r's R^2
- * recomputed from them. scratch holds n doubles. */
+/* Each per-iteration time t[i] scaled by its part's offset, median / (its part's median,
+ * r->part_medians), into out: the samples as if every part had run at the same speed, so that
+ * the diagnostics of the samples (outliers, drift, serial correlation, linearity) see the
+ * noise within parts, not the steps between them, which the parts' interval holds. With a
+ * slope, R^2 is recomputed from them. Returns out. */
 static double *within_parts(const double *t, const double *x, size_t n, const mb__result_inputs *in,
-                            int with_slope, double *aligned, double *scratch, mb_result *r)
+                            int with_slope, double *out, double *scratch, mb_result *r)
 {
-    align_parts(t, mb__median_sorted(aligned, n), in->part_ends, in->n_parts, aligned, scratch);
+    double median = mb__median_sorted(out, n); /* out holds the times sorted */
+    for (size_t p = 0, start = 0; p < in->n_parts; start = in->part_ends[p++]) {
+        double part = r->part_medians[p];
+        for (size_t i = start; i < in->part_ends[p]; i++)
+            out[i] = part > 0 ? t[i] * median / part : t[i];
+    }
     if (!with_slope)
-        return aligned;
+        return out;
     for (size_t i = 0; i < n; i++)
-        scratch[i] = aligned[i] * x[i];
+        scratch[i] = out[i] * x[i];
     double slope, intercept;
     mb__ols(x, scratch, n, &slope, &intercept, &r->r_squared);
-    return aligned;
+    return out;
 }
 
 /* The median's reported interval, into r: the interpolated order-statistic one of the
@@ -186,7 +176,7 @@ int mb__analyze(const mb__measurement *m, const mb__result_inputs *in, mb_result
     r->q1 = mb__quantile_sorted(sorted, n, 0.25);
     r->q3 = mb__quantile_sorted(sorted, n, 0.75);
     r->iqr = r->q3 - r->q1;
-    if (in->n_parts > 1 && n > 0)
+    if (in->n_parts > 1 && n > 0 && r->part_medians)
         t = within_parts(t, x, n, in, with_slope, sorted, scratch, r);
     r->cv = mb__cv(t, n);
     r->mdape = mb__mdape(t, n, scratch);

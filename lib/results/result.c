@@ -65,26 +65,30 @@ static layout plan_block(size_t n, size_t nc, size_t nu, size_t np, size_t messa
     return l;
 }
 
-/* The parts' medians into medians, and from them r's median: the geometric mean of the parts'
- * medians with the Student t interval of their logarithms (docs/statistics.md), which holds
- * the spread between parts where the samples' own interval sees only the noise within one.
- * A part without samples (it failed) has no median, and the interval comes from the others.
- * scratch holds m->n doubles. */
-static void between_parts(const mb__measurement *m, const mb__result_inputs *in, mb_result *r,
-                          double *medians, double *scratch)
+/* Each part's median time per iteration into medians (NAN for a part without samples: it
+ * failed), for the diagnostics (mb__analyze) and the median from parts. scratch holds 2 m->n
+ * doubles. */
+static void part_medians(const mb__measurement *m, const mb__result_inputs *in, double *medians,
+                         double *scratch)
 {
-    size_t start = 0, k = 0;
+    size_t start = 0;
     for (size_t p = 0; p < in->n_parts; p++) {
         size_t end = in->part_ends[p];
-        for (size_t i = start; i < end; i++)
-            scratch[i - start] = m->ns[i] / (double)m->iters[i];
-        medians[p] = end > start ? mb__median(scratch, end - start, scratch + (end - start)) : NAN;
+        medians[p] = mb__median_per_iter(m->iters + start, m->ns + start, end - start, scratch);
         start = end;
     }
+}
+
+/* r's median from its parts' medians: their geometric mean with the Student t interval of
+ * their logarithms (docs/statistics.md), which holds the spread between parts where the
+ * samples' own interval sees only the noise within one. Parts without a median are left out.
+ * scratch holds n_parts doubles. */
+static void between_parts(const mb__result_inputs *in, mb_result *r, double *scratch)
+{
+    size_t k = 0;
     for (size_t p = 0; p < in->n_parts; p++)
-        if (medians[p] > 0)
-            scratch[k++] = log(medians[p]);
-    r->part_medians = medians;
+        if (r->part_medians[p] > 0)
+            scratch[k++] = log(r->part_medians[p]);
     double mean, low, high, sd;
     if (mb__mean_interval(scratch, k, in->settings->confidence, &mean, &low, &high, &sd) != 0)
         return;
@@ -133,12 +137,16 @@ int mb__result_make(const mb__measurement *m, const mb__result_inputs *in, mb_re
         mb__result_identify(r, in->bench);
         /* A failed benchmark still reports what it measured before failing. */
         measured(m, s, b, &l, r);
+        r->n_parts = in->n_parts > 1 ? in->n_parts : 1;
+        r->part_log_sd = NAN;
+        if (np) {
+            r->part_medians = (double *)(void *)(b + l.parts);
+            part_medians(m, in, (double *)(void *)(b + l.parts), scratch);
+        }
         err = mb__analyze(m, in, r, (unsigned char *)b + l.classes, scratch);
     }
-    r->n_parts = in->n_parts > 1 ? in->n_parts : 1;
-    r->part_log_sd = NAN;
     if (!err && np)
-        between_parts(m, in, r, (double *)(void *)(b + l.parts), scratch);
+        between_parts(in, r, scratch);
     if (err) {
         free(b);
         free(scratch);

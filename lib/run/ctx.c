@@ -368,10 +368,8 @@ static int measure_all(mb_ctx *ctx, const mb_run_info *info)
     ctx->defer = ctx->baseline != NULL;
     for (size_t i = 0; i < n; i++)
         ctx->defer |= mb__ctx_group_members(ctx, i, idx) > 1;
-    int err = 0;
-    if (in_parts(ctx))
-        err = mb__ctx_measure_parts(ctx, info);
-    for (size_t i = 0; i < n && !err && !in_parts(ctx); i++) {
+    int parts = in_parts(ctx), err = parts ? mb__ctx_measure_parts(ctx, info) : 0;
+    for (size_t i = 0; i < n && !err && !parts; i++) {
         err = measure_next(ctx, i, idx);
         if (!err)
             err = mb__ctx_result_done(ctx, info, i);

@@ -225,15 +225,9 @@ static int finish_unit(parts *ps, unit *u)
 /* The median time per iteration of one part's samples; NAN without samples. */
 static double part_median(const mb__measurement *m)
 {
-    double *t = malloc((2 * m->n + 1) * sizeof *t);
-    if (!t || m->n == 0) {
-        free(t);
-        return NAN;
-    }
-    for (size_t i = 0; i < m->n; i++)
-        t[i] = m->ns[i] / (double)m->iters[i];
-    double median = mb__median(t, m->n, t + m->n);
-    free(t);
+    double *scratch = malloc((2 * m->n + 1) * sizeof *scratch);
+    double median = scratch ? mb__median_per_iter(m->iters, m->ns, m->n, scratch) : NAN;
+    free(scratch);
     return median;
 }
 
