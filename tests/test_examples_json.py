@@ -89,8 +89,14 @@ if check(lat is not None, "handle_request has latency percentiles"):
     check(list(pcts) == ["p50", "p90", "p95", "p99", "p99.9"], "the five percentiles")
     values = [pcts[k]["ns"] for k in pcts]
     check(values == sorted(values) and values[-1] <= lat["max_ns"], "percentiles in order")
+    # A part's interval of a high percentile needs enough invocations (p99: about 300); on a
+    # busy machine a --quick part may time only a few dozen, and with no part holding one the
+    # interval is null. The median's is always there.
     for k in ("p50", "p90", "p99"):
-        check(pcts[k]["low_ns"] <= pcts[k]["ns"] <= pcts[k]["high_ns"], f"{k} in its interval")
+        low, high = pcts[k]["low_ns"], pcts[k]["high_ns"]
+        if k == "p50" or (low is not None and high is not None):
+            check(low is not None and high is not None and low <= pcts[k]["ns"] <= high,
+                  f"{k} in its interval ({low}, {pcts[k]['ns']}, {high})")
     # At least min_samples (10) invocations timed in each of --quick's 3 parts; how many more
     # depends on the machine's speed, which a test must not assume.
     check(lat["n"] >= 30, f"each part timed its invocations ({lat['n']})")
