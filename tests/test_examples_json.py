@@ -5,6 +5,9 @@ docs/authoring.md promises: parameterised results (name/arg), threaded results
 counters, a cold result, and complexity fits (only where asked) including a user model. Every
 document is validated against docs/schema/microbe-results-v1.schema.json.
 
+Every check is exact: none compares measured times (which model fits blocked_sums best is a
+figure in docs/authoring.md).
+
 usage: test_examples_json.py SOURCE_DIR PARAMS THREADS LATENCY SETUP THROUGHPUT
 
 Needs jsonschema (exits 77, meson's skip, without it).
@@ -97,12 +100,21 @@ if check(lat is not None, "handle_request has latency percentiles"):
         if k == "p50" or (low is not None and high is not None):
             check(low is not None and high is not None and low <= pcts[k]["ns"] <= high,
                   f"{k} in its interval ({low}, {pcts[k]['ns']}, {high})")
-    # At least min_samples (10) invocations timed in each of --quick's 3 parts; how many more
-    # depends on the machine's speed, which a test must not assume.
-    check(lat["n"] >= 30, f"each part timed its invocations ({lat['n']})")
+    # Every iteration timed alone, in each of --quick's 3 parts. How many depends on the
+    # machine's speed, which a test must not assume: a part stopped at its hard budget (ten
+    # times its time) by a busy machine may hold fewer than min_samples.
+    hr = results["handle_request"]
+    check(lat["n"] == hr["total_iters"] and hr["samples"] >= 3,
+          f"each invocation timed ({lat['n']} of {hr['total_iters']}, {hr['samples']} samples)")
+# Cold: one invocation a sample, each after an eviction. How many fit in a part's budget
+# depends on the machine's speed (a busy one may stop a part at its hard budget after one or
+# two), so only the structure: at least one in each of the 3 parts.
 cold = results.get("table_scan_cold", {})
-check(cold.get("mode") == "cold" and cold.get("latency") and cold["latency"]["n"] >= 10,
-      "table_scan_cold in cold mode, with per-invocation times")
+check(cold.get("mode") == "cold" and cold.get("latency") and
+      cold["latency"]["n"] == cold["samples"] >= 3 and
+      all(i == 1 for i in cold.get("raw_samples", {}).get("iters", [0])),
+      f"table_scan_cold in cold mode, one invocation a sample ({cold.get('samples')}, "
+      f"{(cold.get('latency') or {}).get('n')})")
 
 # User counters, per iteration and per second.
 counters = {c["name"]: c for c in results.get("search/32768", {}).get("user_counters", [])}
@@ -112,18 +124,22 @@ check(0.45 < counters.get("hit_ratio", {}).get("value", {}).get("point", 0) < 0.
 check(counters.get("probes", {}).get("kind") == "per_second", "probes per second")
 
 # Complexity: sort (MB_FIT_COMPLEXITY) and blocked_sums (MB_COMPLEXITY(f)) fitted, blocked_sums
-# best by its own model; search, one integer parameter with three sizes but no option, not.
+# with its own model; search, one integer parameter with three sizes but no option, not.
 fits = {c["benchmark"]: c for d in docs.values() for c in d["complexity"]}
 check({"sort", "blocked_sums"} <= set(fits), f"complexity fits: {sorted(fits)}")
 check("search" not in fits, "search did not ask for a complexity fit")
 for c in fits.values():
     check(all(f["intercept_ns"] >= 0 and f["coefficient_ns"] >= 0 for f in c["fits"]),
           f"{c['benchmark']}: non-negative intercepts and coefficients")
+for c in fits.values():
+    check(c["best"] == c["fits"][0]["model"] and len(c["fits"]) >= 6,
+          f"{c['benchmark']}: every model fitted, the best first")
 blocked = fits.get("blocked_sums")
 if blocked:
     user = [m for m in blocked["fits"] if m.get("user")]
     check(len(user) == 1 and user[0]["model"] == "n_sqrt_n", "blocked_sums has its user model")
-    check(blocked["best"] == "n_sqrt_n", f"n sqrt(n) work fits n_sqrt_n best ({blocked['best']})")
+    # Which model fits best is decided by real timings: a benchmark claim with its figure in
+    # docs/authoring.md, not a check here (the ranking itself: tests/test_complexity.c).
 
 print(f"{checks} checks, {failures} failed")
 sys.exit(1 if failures else 0)
