@@ -628,7 +628,7 @@ typedef enum mb_warning {
     MB_WARN_SERIAL = 1u << 7,         /* successive samples are correlated */
     MB_WARN_UNOPTIMIZED = 1u << 8,    /* its translation unit was built without optimisation */
     MB_WARN_SANITIZED = 1u << 9,      /* its translation unit was built with a sanitizer */
-    MB_WARN_LATENCY_SHORT = 1u << 10  /* latency mode: invocations too short to time alone */
+    MB_WARN_LATENCY_SHORT = 1u << 10  /* latency mode: invocations too short to time well alone */
 } mb_warning;
 
 #define MB_WARN_COUNT 11
@@ -766,14 +766,27 @@ typedef struct mb_percentile {
 #define MB_PERCENTILES 5
 
 /* Per-invocation times of a latency or cold result (n is 0 for normal results). The values
- * come from a log-linear histogram whose buckets are at most relative_resolution wide, so
- * every percentile and its bounds are exact to within that fraction. */
+ * come from a log-linear histogram whose buckets are at most relative_resolution wide: every
+ * percentile is exact to within that fraction, and its bounds lie on bucket edges (the
+ * smallest and largest value the buckets of its order statistics hold), so they hold those
+ * order statistics exactly. The intervals allow for dependence between consecutive
+ * invocations (serial) and, over parts, for the spread between parts. */
 typedef struct mb_latency {
     uint64_t n;                 /* invocations timed */
     double threshold_ns;        /* the shortest invocation latency mode times alone */
     double relative_resolution; /* bucket width over value, at most */
     mb_percentile percentiles[MB_PERCENTILES];
     double min_ns, max_ns, mean_ns;
+    /* Spearman's correlation of each invocation's time with the one before (the mean over
+     * parts); NAN when unknown. */
+    double serial;
+    /* Invocations shorter than threshold_ns (MB_WARN_LATENCY_SHORT) are timed alone all the
+     * same, with timer_cost_ns subtracted from each: resolution_limited is then 1 and their
+     * times are uncertain by about the timer's resolution and the spread of its cost, which
+     * a percentile's interval does not hold. */
+    int resolution_limited;
+    double timer_cost_ns;       /* the clock's cost per read (NAN when unknown) */
+    double timer_resolution_ns; /* the clock's resolution (NAN when unknown) */
 } mb_latency;
 
 /* One benchmark's result. Owned by the context; valid until mb_ctx_free() or the next
@@ -862,7 +875,9 @@ typedef struct mb_result {
 
     /* How it was timed; latency and cold results also carry per-invocation percentiles. A
      * latency benchmark whose invocations are shorter than latency.threshold_ns is measured
-     * normally instead, with warning MB_WARN_LATENCY_SHORT (and latency.n 0). */
+     * normally for its samples (the median and the rest), with warning
+     * MB_WARN_LATENCY_SHORT, and its invocations are then timed alone for the percentiles,
+     * less the clock's cost (latency.resolution_limited). */
     mb_mode mode;
     mb_latency latency;
 

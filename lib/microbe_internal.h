@@ -74,6 +74,9 @@ typedef struct mb__measurement {
     mb_mode mode;        /* as measured: latency falls back to normal for short bodies */
     mb_latency latency;  /* latency and cold modes: the per-invocation percentiles */
     int latency_short;   /* latency mode asked for, invocations too short */
+    uint64_t *hist;      /* owned: the per-invocation histogram packed (mb__hist_pack), or NULL */
+    size_t hist_words;
+    size_t serial_pairs; /* pairs of consecutive invocations behind latency.serial */
 } mb__measurement;
 
 /* Frees m's arrays and failure_text (and forgets failure when it was that text); its scalars
@@ -99,10 +102,11 @@ int mb__read_all(int fd, void *data, size_t len);
 /* The parts of one benchmark (measured apart: docs/measurement.md) as one measurement: their
  * samples one part after another (part p's end, exclusive, in part_ends[p]), the scalars of
  * the first part, the first failure, skip and stop reason other than a reached precision, and
- * for latency and cold modes each percentile the median over the parts (its interval from the
- * lowest low to the highest high). parts stay the caller's. Returns 0 or MB_ENOMEM (out then
+ * for latency and cold modes the percentiles of the parts' histograms added up, with
+ * intervals that hold the spread between parts (mb__hist_latency_parts). parts stay the
+ * caller's; conf the latency intervals' level. Returns 0 or MB_ENOMEM (out then
  * empty). */
-int mb__measurement_merge(mb__measurement *parts, size_t k, size_t *part_ends,
+int mb__measurement_merge(mb__measurement *parts, size_t k, double conf, size_t *part_ends,
                           mb__measurement *out);
 
 #endif

@@ -335,7 +335,12 @@ static void test_latency_small(void)
         mb__hist_add(h, (uint64_t)v);
         sorted[v - 1] = v;
     }
-    mb__hist_latency(h, 0.95, &lat);
+    /* Added in order: as serially dependent as values can be. */
+    size_t n_pairs;
+    CHECK_NEAR(mb__hist_serial(h, &n_pairs), 1.0, 1e-12, 0);
+    CHECK_INT(n_pairs, ==, 99);
+    /* The ranks for independent values (no serial dependence given). */
+    mb__hist_latency_within(h, 0.95, NAN, 0, &lat);
     CHECK_NEAR(lat.mean_ns, 50.5, 0, 0);
     CHECK_NEAR(lat.min_ns, 1.0, 0, 0);
     CHECK_NEAR(lat.max_ns, 100.0, 0, 0);
@@ -423,6 +428,208 @@ static void test_coverage(void)
     CHECK(rate <= (quick ? 0.99 : 0.995));
 }
 
+/* A standard normal draw. */
+static double normal_draw(mb__rng *rng)
+{
+    return mb__normal_quantile(((double)(mb__rng_next(rng) >> 11) + 0.5) * 0x1p-53);
+}
+
+/* Whether [low, high] holds q; a NAN bound holds nothing on its side. */
+static int holds(double low, double high, double q)
+{
+    return low <= q && q <= high;
+}
+
+/* Bounds on bucket edges: lognormal values (median 10^5 ns, log-sd 1 %) whose intervals are
+ * about one bucket wide (256 ns here), so that where in its bucket an order statistic lies
+ * matters. The interval from the buckets' edges covers p50 and p90 at least as often as
+ * the binomial ranks promise; bounds at the buckets' midpoints, as before, do not. */
+static void test_edge_coverage(void)
+{
+    const int reps = quick ? 300 : 1000, n = 2000;
+    const double ps[2] = {0.5, 0.9}, z[2] = {0, 1.2815515655446004};
+    int edges[2] = {0, 0}, midpoints[2] = {0, 0};
+    mb__rng rng;
+    mb__rng_seed(&rng, 20261203);
+    for (int r = 0; r < reps; r++) {
+        mb__histogram *h = new_histogram();
+        if (!h)
+            return;
+        for (int i = 0; i < n; i++)
+            mb__hist_add(h, (uint64_t)llround(1e5 * exp(0.01 * normal_draw(&rng))));
+        mb_latency lat;
+        mb__hist_latency_within(h, 0.95, NAN, 0, &lat);
+        for (int k = 0; k < 2; k++) {
+            double q = 1e5 * exp(0.01 * z[k]);
+            const mb_percentile *pc = &lat.percentiles[k == 0 ? 0 : 1];
+            uint64_t lo, hi;
+            CHECK_INT(mb__quantile_ranks(n, ps[k], 0.95, &lo, &hi), ==, 0);
+            edges[k] += holds(pc->low, pc->high, q);
+            midpoints[k] += holds(mb__hist_rank_value(h, lo), mb__hist_rank_value(h, hi), q);
+            CHECK(pc->low <= mb__hist_rank_value(h, lo) && mb__hist_rank_value(h, hi) <= pc->high);
+        }
+        mb__hist_free(h);
+    }
+    for (int k = 0; k < 2; k++) {
+        double e = (double)edges[k] / reps, m = (double)midpoints[k] / reps;
+        fprintf(stderr,
+                "bucket-edge coverage p = %g, n = %d, %d replications: edges %.4f, midpoints "
+                "%.4f (Monte Carlo sd %.4f)\n",
+                ps[k], n, reps, e, m, mc_sd(0.95, reps));
+        /* At least the nominal level less 3 Monte Carlo sd; the midpoints fall well short. */
+        CHECK(e >= 0.95 - 3 * mc_sd(0.95, reps));
+        CHECK(m < e);
+    }
+}
+
+/* Invocation times that depend on the ones before: log-times a Gaussian AR(1) series
+ * (coefficient 0.7, marginal sd 0.2, median 10^4 ns), 5000 of them (more than the pairs a
+ * histogram keeps, so the pairs thin out). The interval widened for the serial dependence
+ * mb__hist_serial measures covers p50 and p90 at the nominal 95 % or more; the one that
+ * takes the invocations as independent covers far less. */
+static void test_dependent_coverage(void)
+{
+    const int reps = quick ? 150 : 400, n = 5000;
+    const double phi = 0.7, sigma = 0.2, ps[2] = {0.5, 0.9}, z[2] = {0, 1.2815515655446004};
+    int widened[2] = {0, 0}, independent[2] = {0, 0};
+    double serial_sum = 0;
+    mb__rng rng;
+    mb__rng_seed(&rng, 1954);
+    for (int r = 0; r < reps; r++) {
+        mb__histogram *h = new_histogram();
+        if (!h)
+            return;
+        double x = normal_draw(&rng);
+        for (int i = 0; i < n; i++) {
+            mb__hist_add(h, (uint64_t)llround(1e4 * exp(sigma * x)));
+            x = phi * x + sqrt(1 - phi * phi) * normal_draw(&rng);
+        }
+        mb_latency wide, plain;
+        mb__hist_latency(h, 0.95, &wide);
+        mb__hist_latency_within(h, 0.95, NAN, 0, &plain);
+        serial_sum += wide.serial;
+        for (int k = 0; k < 2; k++) {
+            double q = 1e4 * exp(sigma * z[k]);
+            widened[k] += holds(wide.percentiles[k].low, wide.percentiles[k].high, q);
+            independent[k] += holds(plain.percentiles[k].low, plain.percentiles[k].high, q);
+        }
+        mb__hist_free(h);
+    }
+    /* Spearman's correlation of a Gaussian AR(1) at lag 1: (6 / pi) asin(phi / 2). */
+    double serial = serial_sum / reps, rho_s = 6 / 3.141592653589793 * asin(phi / 2);
+    fprintf(stderr, "AR(1) phi %.1f: mean serial %.4f (Spearman %.4f)\n", phi, serial, rho_s);
+    CHECK_NEAR(serial, rho_s, 0, 0.01);
+    for (int k = 0; k < 2; k++) {
+        double w = (double)widened[k] / reps, i = (double)independent[k] / reps;
+        fprintf(stderr,
+                "AR(1) coverage p = %g, n = %d, %d replications: widened %.4f, as independent "
+                "%.4f (Monte Carlo sd %.4f)\n",
+                ps[k], n, reps, w, i, mc_sd(0.95, reps));
+        /* Widened: the nominal level less 3 Monte Carlo sd; as independent: 76 % and 82 %
+         * with the full replications, far below 95 % less 5 sd. */
+        CHECK(w >= 0.95 - 3 * mc_sd(0.95, reps));
+        CHECK(i <= 0.95 - 5 * mc_sd(0.95, reps));
+    }
+}
+
+/* Parts with offsets of their own (a part's log-times shifted by N(0, 3 %), within it
+ * independent lognormal, log-sd 0.2): 5 parts of 2000 invocations, their histograms packed
+ * and added up as the parts' are. The times of all parts together are lognormal with log-sd
+ * sqrt(0.2^2 + 0.03^2), whose quantiles the interval from the parts covers at about 95 %,
+ * while the pooled invocations taken as independent cover far less. */
+static void test_parts_coverage(void)
+{
+    enum { K = 5 };
+    const int reps = quick ? 150 : 400, n = 2000;
+    const double sigma = 0.2, sigma_b = 0.03, ps[2] = {0.5, 0.9}, z[2] = {0, 1.2815515655446004};
+    int parts_cov[2] = {0, 0}, pooled_cov[2] = {0, 0};
+    mb__rng rng;
+    mb__rng_seed(&rng, 5);
+    for (int r = 0; r < reps; r++) {
+        mb__histogram *pooled = new_histogram();
+        uint64_t *packed[K] = {NULL};
+        for (int j = 0; pooled && j < K; j++) {
+            mb__histogram *h = new_histogram();
+            if (!h)
+                break;
+            double b = sigma_b * normal_draw(&rng);
+            for (int i = 0; i < n; i++)
+                mb__hist_add(h, (uint64_t)llround(1e4 * exp(b + sigma * normal_draw(&rng))));
+            size_t words = mb__hist_packed_words(h);
+            packed[j] = malloc(words * sizeof *packed[j]);
+            if (packed[j]) {
+                mb__hist_pack(h, packed[j]);
+                CHECK_INT(mb__hist_add_packed(pooled, packed[j], words), ==, 0);
+            }
+            mb__hist_free(h);
+        }
+        mb_latency parts, plain;
+        if (pooled && mb__hist_count(pooled) == (uint64_t)K * n) {
+            mb__hist_latency_parts(pooled, (const uint64_t *const *)packed, K, NAN, 0, 0.95,
+                                   &parts);
+            mb__hist_latency_within(pooled, 0.95, NAN, 0, &plain);
+            for (int k = 0; k < 2; k++) {
+                double q = 1e4 * exp(sqrt(sigma * sigma + sigma_b * sigma_b) * z[k]);
+                parts_cov[k] += holds(parts.percentiles[k].low, parts.percentiles[k].high, q);
+                pooled_cov[k] += holds(plain.percentiles[k].low, plain.percentiles[k].high, q);
+            }
+        }
+        for (int j = 0; j < K; j++)
+            free(packed[j]);
+        mb__hist_free(pooled);
+    }
+    for (int k = 0; k < 2; k++) {
+        double c = (double)parts_cov[k] / reps, i = (double)pooled_cov[k] / reps;
+        fprintf(stderr,
+                "parts coverage p = %g, %d parts of %d, %d replications: from the parts %.4f, "
+                "pooled as independent %.4f (Monte Carlo sd %.4f)\n",
+                ps[k], K, n, reps, c, i, mc_sd(0.95, reps));
+        CHECK(c >= 0.95 - 3 * mc_sd(0.95, reps) && c <= 0.995);
+        CHECK(i <= 0.95 - 5 * mc_sd(0.95, reps));
+    }
+}
+
+/* Packing: a histogram survives it, added to an empty one, exactly; garbled words are
+ * refused and change nothing. */
+static void test_packing(void)
+{
+    mb__histogram *h = new_histogram(), *copy = new_histogram();
+    if (!h || !copy) {
+        mb__hist_free(h);
+        mb__hist_free(copy);
+        return;
+    }
+    const uint64_t values[] = {0, 3, 3, 700, 12345, 12346, 99999999, UINT64_MAX};
+    for (size_t i = 0; i < COUNT_OF(values); i++)
+        mb__hist_add(h, values[i]);
+    size_t words = mb__hist_packed_words(h);
+    uint64_t packed[64];
+    CHECK_INT(words, <=, COUNT_OF(packed));
+    mb__hist_pack(h, packed);
+    CHECK_INT(mb__hist_add_packed(copy, packed, words - 1), ==, -1);
+    packed[5] = 1u << 20; /* a bucket that does not exist */
+    CHECK_INT(mb__hist_add_packed(copy, packed, words), ==, -1);
+    CHECK_INT(mb__hist_count(copy), ==, 0);
+    mb__hist_pack(h, packed);
+    CHECK_INT(mb__hist_add_packed(copy, packed, words), ==, 0);
+    CHECK_INT(mb__hist_count(copy), ==, COUNT_OF(values));
+    mb_latency a, b;
+    mb__hist_latency_within(h, 0.5, NAN, 0, &a);
+    mb__hist_latency_within(copy, 0.5, NAN, 0, &b);
+    CHECK_NEAR(a.mean_ns, b.mean_ns, 0, 0);
+    CHECK_NEAR(a.min_ns, b.min_ns, 0, 0);
+    CHECK_NEAR(a.max_ns, b.max_ns, 0, 0);
+    for (int i = 0; i < MB_PERCENTILES; i++)
+        CHECK_NEAR(a.percentiles[i].ns, b.percentiles[i].ns, 0, 0);
+    for (uint64_t k = 1; k <= COUNT_OF(values); k++) {
+        double lo, hi;
+        mb__hist_rank_edges(h, k, &lo, &hi);
+        CHECK(lo <= (double)values[k - 1] && (double)values[k - 1] <= hi);
+    }
+    mb__hist_free(h);
+    mb__hist_free(copy);
+}
+
 int main(void)
 {
     const char *q = getenv("MB_TEST_QUICK");
@@ -437,6 +644,10 @@ int main(void)
     test_latency_small();
     test_exponential_percentiles();
     test_coverage();
+    test_edge_coverage();
+    test_dependent_coverage();
+    test_parts_coverage();
+    test_packing();
     fprintf(stderr, "%s mode, %.2f s of CPU\n", quick ? "quick" : "full",
             (double)(clock() - start) / CLOCKS_PER_SEC);
     return CHECK_DONE();

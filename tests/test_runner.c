@@ -522,6 +522,8 @@ static mb__runner fake_runner(const mb_settings *s)
                         .clock = &fake_clock,
                         .min_sample_ns = 1000 * FAKE_READ_NS,
                         .quantum_ns = FAKE_READ_NS,
+                        .timer_cost_ns = FAKE_READ_NS,
+                        .timer_resolution_ns = FAKE_READ_NS,
                         .sweep_bytes = 1 << 20,
                         .batch_cache_bytes = 256 << 10};
 }
@@ -608,13 +610,29 @@ static void test_latency_mode(void)
                0.01, 0);
     mb__measurement_free(&m);
 
-    /* Invocations shorter than the threshold (100 quanta = 2 us): measured normally. */
+    /* Invocations shorter than the threshold (100 quanta = 2 us): the samples measured
+     * normally, then every invocation timed alone for the percentiles, the clock's cost per
+     * read (the one read inside each measured interval) subtracted, and marked
+     * resolution-limited with the clock's cost and resolution. */
     reset(0, 0, 0);
     lat_median = 500;
     CHECK_INT(mb__measure(&runner, &opts, latency_body, 7, &m), ==, 0);
+    CHECK(m.failure == NULL);
     CHECK_INT(m.mode, ==, MB_MODE_NORMAL);
     CHECK_INT(m.latency_short, ==, 1);
-    CHECK(m.latency.n == 0 && m.n >= 10);
+    CHECK(m.n >= 10 && m.plan == MB_PLAN_LINEAR);
+    CHECK(m.latency.n > 10000); /* 2 s of fake time at about 0.6 us an invocation */
+    CHECK_INT(m.latency.resolution_limited, ==, 1);
+    CHECK_NEAR(m.latency.timer_cost_ns, FAKE_READ_NS, 0, 0);
+    CHECK_NEAR(m.latency.timer_resolution_ns, FAKE_READ_NS, 0, 0);
+    CHECK(m.hist != NULL && m.hist_words > 5);
+    for (int k = 0; k < MB_PERCENTILES; k++) {
+        const mb_percentile *q = &m.latency.percentiles[k];
+        double truth = 500 * exp(LAT_SIGMA * z[k]); /* the body's own, no clock read */
+        /* The bounds lie on bucket edges: they hold the truth exactly, not widened. */
+        CHECK(q->low <= truth + 0.5 && truth - 0.5 <= q->high);
+        CHECK_NEAR(q->ns, truth, k < 4 ? 0.02 : 0.05, 0);
+    }
     mb__measurement_free(&m);
     lat_median = LAT_MEDIAN_NS;
 }

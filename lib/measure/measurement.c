@@ -4,14 +4,15 @@
  * parent reads it and analyses it as if it had measured itself.
  *
  * The wire format is one record: a header of the measurement's scalars with the record's
- * length, then its arrays (iters, ns, counter totals and coverage, user counter values) and
- * the failure's text. Both ends are the same executable, so numbers travel in its own byte
- * order and struct layout. A record that ends early (the writer died mid-write) or does not
- * add up is no measurement.
+ * length, then its arrays (iters, ns, counter totals and coverage, user counter values, the
+ * packed per-invocation histogram) and the failure's text. Both ends are the same executable, so
+ * numbers travel in its own byte order and struct layout. A record that ends early (the writer died
+ * mid-write) or does not add up is no measurement.
  */
 #define _POSIX_C_SOURCE 200809L
 
 #include "counters.h"
+#include "histogram.h"
 #include "stats.h"
 #include "microbe_internal.h"
 
@@ -33,10 +34,11 @@ typedef struct header {
     uint64_t n;           /* samples */
     uint64_t n_counters;  /* counter totals and coverage: n * n_counters each */
     uint64_t failure_len; /* bytes of the failure's text, without a terminator */
+    uint64_t hist_words;  /* the packed histogram's words */
     int32_t has_failure;
     int32_t has_user; /* user counter values: n * MB_USER_COUNTERS_MAX */
     int32_t plan, stop, mode, latency_short;
-    uint64_t iters_step, warm_up_iters;
+    uint64_t iters_step, warm_up_iters, serial_pairs;
     double warm_up_ns;
     mb_latency latency;
     mb__body_report report;
@@ -52,8 +54,10 @@ void mb__measurement_free(mb__measurement *m)
     if (m->failure == m->failure_text)
         m->failure = NULL;
     free(m->failure_text);
+    free(m->hist);
     m->user_values = m->counter_values = m->counter_coverage = m->ns = NULL;
-    m->iters = NULL;
+    m->iters = m->hist = NULL;
+    m->hist_words = 0;
     m->failure_text = NULL;
     m->n = 0;
 }
@@ -86,18 +90,20 @@ int mb__write_all(int fd, const void *data, size_t len)
     return 0;
 }
 
-/* More samples than any plan takes (settings allow 10000): a header that claims more is
- * garbled. */
+/* More samples than any plan takes (settings allow 10000), and more words than a packed
+ * histogram has (2 per bucket, 15 104 buckets): a header that claims more is garbled. */
 #define MAX_SAMPLES ((uint64_t)1 << 24)
+#define MAX_HIST_WORDS ((uint64_t)1 << 16)
 
 /* Bytes of the arrays that follow a header, or SIZE_MAX when they cannot be that many. */
 static size_t array_bytes(const header *h)
 {
     uint64_t per_sample = 2 * sizeof(double) * (1 + h->n_counters) +
                           (h->has_user ? MB_USER_COUNTERS_MAX * sizeof(double) : 0);
-    if (h->n_counters > MB__COUNTERS_MAX || h->n > MAX_SAMPLES || h->n > SIZE_MAX / 2 / per_sample)
+    if (h->n_counters > MB__COUNTERS_MAX || h->n > MAX_SAMPLES ||
+        h->n > SIZE_MAX / 4 / per_sample || h->hist_words > MAX_HIST_WORDS)
         return SIZE_MAX;
-    return (size_t)(h->n * per_sample);
+    return (size_t)(h->n * per_sample + h->hist_words * sizeof(uint64_t));
 }
 
 int mb__measurement_write(int fd, const mb__measurement *m, int status)
@@ -115,7 +121,9 @@ int mb__measurement_write(int fd, const mb__measurement *m, int status)
     h.stop = (int32_t)m->stop;
     h.mode = (int32_t)m->mode;
     h.latency_short = m->latency_short;
+    h.hist_words = m->hist ? m->hist_words : 0;
     h.iters_step = m->iters_step;
+    h.serial_pairs = m->serial_pairs;
     h.warm_up_iters = m->warm_up_iters;
     h.warm_up_ns = m->warm_up_ns;
     h.latency = m->latency;
@@ -133,6 +141,8 @@ int mb__measurement_write(int fd, const mb__measurement *m, int status)
         err = mb__write_all(fd, m->counter_coverage, n * nc * sizeof *m->counter_coverage);
     if (!err && m->user_values)
         err = mb__write_all(fd, m->user_values, n * MB_USER_COUNTERS_MAX * sizeof *m->user_values);
+    if (!err)
+        err = mb__write_all(fd, m->hist, h.hist_words * sizeof *m->hist);
     if (!err)
         err = mb__write_all(fd, m->failure, h.failure_len);
     return err;
@@ -173,6 +183,7 @@ static void scalars(const header *h, mb__measurement *m)
     m->mode = (mb_mode)h->mode;
     m->latency_short = h->latency_short;
     m->iters_step = h->iters_step;
+    m->serial_pairs = (size_t)h->serial_pairs;
     m->warm_up_iters = h->warm_up_iters;
     m->warm_up_ns = h->warm_up_ns;
     m->latency = h->latency;
@@ -190,7 +201,7 @@ static void scalars(const header *h, mb__measurement *m)
 static int read_arrays(int fd, const header *h, mb__measurement *m)
 {
     size_t n = m->n, nc = m->n_counters;
-    void *p[5] = {NULL, NULL, NULL, NULL, NULL};
+    void *p[6] = {NULL, NULL, NULL, NULL, NULL, NULL};
     int err = read_array(fd, n, sizeof(uint64_t), &p[0]);
     if (!err)
         err = read_array(fd, n, sizeof(double), &p[1]);
@@ -200,11 +211,15 @@ static int read_arrays(int fd, const header *h, mb__measurement *m)
         err = read_array(fd, n * nc, sizeof(double), &p[3]);
     if (!err && h->has_user)
         err = read_array(fd, n * MB_USER_COUNTERS_MAX, sizeof(double), &p[4]);
+    if (!err && h->hist_words)
+        err = read_array(fd, (size_t)h->hist_words, sizeof(uint64_t), &p[5]);
     m->iters = p[0];
     m->ns = p[1];
     m->counter_values = p[2];
     m->counter_coverage = p[3];
     m->user_values = p[4];
+    m->hist = p[5];
+    m->hist_words = p[5] ? (size_t)h->hist_words : 0;
     if (err || !h->has_failure)
         return err;
     char *text = malloc((size_t)h->failure_len + 1);
@@ -260,38 +275,43 @@ static void *concat(const mb__measurement *parts, size_t k, size_t n, size_t off
     return out;
 }
 
-/* The latency of the parts together: each percentile the median of the parts' values, its
- * interval from the lowest low to the highest high; counts, extremes and mean over all. The
- * first part's alone when there is no memory for the medians. */
-static mb_latency merged_latency(const mb__measurement *parts, size_t k)
+/* The latency of the parts together (out: the first part's, as merged so far): their
+ * histograms added up, with intervals that hold the spread between parts, and the mean of
+ * their serial dependence. Parts without a histogram (failed, or measured before one was
+ * kept) are left out; with none, out keeps the first part's latency. Returns 0 or
+ * MB_ENOMEM. */
+static int merged_latency(const mb__measurement *parts, size_t k, double conf, mb__measurement *out)
 {
-    mb_latency l = parts[0].latency;
-    double *values = malloc((2 * k + 1) * sizeof *values), sum = 0;
-    if (!values)
-        return l;
-    l.n = 0;
+    mb__histogram *pooled = NULL;
+    const uint64_t **packed = malloc((k + 1) * sizeof *packed);
+    if (!packed || mb__hist_new(&pooled) != 0) {
+        free(packed);
+        return MB_ENOMEM;
+    }
+    size_t used = 0, n_pairs = 0, with_serial = 0;
+    double serial = 0;
     for (size_t p = 0; p < k; p++) {
-        const mb_latency *q = &parts[p].latency;
-        l.n += q->n;
-        sum += q->mean_ns * (double)q->n;
-        l.min_ns = fmin(q->min_ns, l.min_ns);
-        l.max_ns = fmax(q->max_ns, l.max_ns);
-    }
-    l.mean_ns = l.n ? sum / (double)l.n : NAN;
-    for (int j = 0; j < MB_PERCENTILES; j++) {
-        for (size_t p = 0; p < k; p++) {
-            const mb_percentile *q = &parts[p].latency.percentiles[j];
-            values[p] = q->ns;
-            l.percentiles[j].low = fmin(l.percentiles[j].low, q->low);
-            l.percentiles[j].high = fmax(l.percentiles[j].high, q->high);
+        const mb__measurement *m = &parts[p];
+        if (!m->hist || mb__hist_add_packed(pooled, m->hist, m->hist_words) != 0)
+            continue;
+        packed[used++] = m->hist;
+        if (!isnan(m->latency.serial)) {
+            serial += m->latency.serial;
+            with_serial++;
+            n_pairs += m->serial_pairs;
         }
-        l.percentiles[j].ns = mb__median(values, k, values + k);
     }
-    free(values);
-    return l;
+    if (used > 0)
+        mb__hist_latency_parts(pooled, packed, used,
+                               with_serial ? serial / (double)with_serial : NAN,
+                               with_serial ? n_pairs / with_serial : 0, conf, &out->latency);
+    mb__hist_free(pooled);
+    free(packed);
+    return 0;
 }
 
-int mb__measurement_merge(mb__measurement *parts, size_t k, size_t *part_ends, mb__measurement *out)
+int mb__measurement_merge(mb__measurement *parts, size_t k, double conf, size_t *part_ends,
+                          mb__measurement *out)
 {
     size_t n = 0, nc = parts[0].n_counters;
     for (size_t p = 0; p < k; p++) {
@@ -302,6 +322,8 @@ int mb__measurement_merge(mb__measurement *parts, size_t k, size_t *part_ends, m
     out->n = n;
     out->failure = NULL;
     out->failure_text = NULL;
+    out->hist = NULL;
+    out->hist_words = 0;
     out->iters = concat(parts, k, n, offsetof(mb__measurement, iters), sizeof(uint64_t), 1);
     out->ns = concat(parts, k, n, offsetof(mb__measurement, ns), sizeof(double), 1);
     out->counter_values =
@@ -312,12 +334,12 @@ int mb__measurement_merge(mb__measurement *parts, size_t k, size_t *part_ends, m
            : NULL;
     out->user_values = concat(parts, k, n, offsetof(mb__measurement, user_values), sizeof(double),
                               MB_USER_COUNTERS_MAX);
-    if (out->mode == MB_MODE_LATENCY || out->mode == MB_MODE_COLD)
-        out->latency = merged_latency(parts, k);
     int err = out->iters && out->ns && out->user_values && (!nc || out->counter_values) &&
                       (!nc || out->counter_coverage)
                   ? 0
                   : MB_ENOMEM;
+    if (!err)
+        err = merged_latency(parts, k, conf, out);
     /* The first failure, skip or stop reason other than a reached precision tells. */
     for (size_t p = 0; p < k && !err; p++) {
         if (parts[p].report.outcome && !out->report.outcome)

@@ -207,26 +207,33 @@ static void chunk_keep(const mb__session *s, chunk *c, mb__measurement *m)
     *c = (chunk){0};
 }
 
-/* Latency and cold modes: calls of one iteration each, every one timed alone into a
- * histogram, until the budget is spent (at least min_samples samples, never past the hard
- * budget) or max_samples samples are taken. Samples are consecutive runs of `per_sample`
- * invocations: as many as fill the budget with max_samples samples (latency), or one
- * (cold: each invocation after its own cache eviction). */
-static int measure_each(mb__session *s, mb_bench_fn fn, mb__measurement *m)
+/* The histogram h of m's invocations kept: its percentiles into m->latency (at conf) and its
+ * packed form into m->hist, for the parts to be added up. Returns 0 or MB_ENOMEM. */
+static int keep_histogram(const mb__histogram *h, double conf, mb__measurement *m)
+{
+    mb__hist_latency(h, conf, &m->latency);
+    (void)mb__hist_serial(h, &m->serial_pairs);
+    m->hist_words = mb__hist_packed_words(h);
+    m->hist = malloc(m->hist_words * sizeof *m->hist);
+    if (!m->hist)
+        return MB_ENOMEM;
+    mb__hist_pack(h, m->hist);
+    return 0;
+}
+
+/* Calls of one iteration each, every one timed alone into h, less cost_ns (never below 0),
+ * until the budget is spent (at least min_samples samples, never past the hard budget) or
+ * max_samples samples are taken. With per_sample > 0, consecutive runs of per_sample
+ * invocations are m's samples (capacity max_samples); with 0 none is kept, and the budget
+ * alone ends it. */
+static void time_each(mb__session *s, mb_bench_fn fn, mb__measurement *m, uint64_t per_sample,
+                      double cost_ns, mb__histogram *h)
 {
     const mb_settings *set = s->run->settings;
     double budget_ns = set->measurement_time_s * 1e9, t = m->warm_up_ns > 1 ? m->warm_up_ns : 1;
     uint32_t n_max = set->max_samples, n_min = set->min_samples < n_max ? set->min_samples : n_max;
-    double fit = floor(budget_ns / (t * n_max));
-    uint64_t per_sample = m->mode == MB_MODE_LATENCY && fit > 1 ? (uint64_t)fit : 1;
-    mb__histogram *h = NULL;
-    m->plan = MB_PLAN_FLAT;
-    m->iters_step = per_sample;
-    m->stop = MB_STOP_SAMPLES;
-    if (mb__samples_alloc(s, m, n_max) != 0 || mb__hist_new(&h) != 0) {
-        mb__measurement_free(m);
-        return MB_ENOMEM;
-    }
+    if (per_sample == 0)
+        n_max = n_min = 0;
     chunk c = {0};
     uint64_t start = mb__now_ns(s->run);
     for (uint64_t done = 0; done < MAX_INVOCATIONS; done++) {
@@ -234,21 +241,73 @@ static int measure_each(mb__session *s, mb_bench_fn fn, mb__measurement *m)
         m->failure = mb__call(s, fn, 1, t, &ns);
         if (m->failure)
             break;
-        mb__hist_add(h, ns > 0 ? (uint64_t)llround(ns) : 0);
-        chunk_add(s, m->n_counters, &c, ns);
-        if (c.n == per_sample)
-            chunk_keep(s, &c, m);
+        double net = ns - cost_ns;
+        mb__hist_add(h, net > 0 ? (uint64_t)llround(net) : 0);
+        if (per_sample) {
+            chunk_add(s, m->n_counters, &c, ns);
+            if (c.n == per_sample)
+                chunk_keep(s, &c, m);
+        }
         double elapsed_ns = (double)(mb__now_ns(s->run) - start);
-        if (m->n >= n_max)
+        if (per_sample && m->n >= n_max)
             break;
         if ((elapsed_ns >= budget_ns && m->n >= n_min) ||
             elapsed_ns >= MB__HARD_BUDGET_FACTOR * budget_ns) {
-            m->stop = MB_STOP_BUDGET;
+            if (per_sample)
+                m->stop = MB_STOP_BUDGET;
             break;
         }
     }
-    mb__hist_latency(h, set->confidence, &m->latency);
+}
+
+/* Latency and cold modes: every invocation timed alone (time_each). Samples are
+ * consecutive runs of `per_sample` invocations: as many as fill the budget with max_samples
+ * samples (latency), or one (cold: each invocation after its own cache eviction). */
+static int measure_each(mb__session *s, mb_bench_fn fn, mb__measurement *m)
+{
+    const mb_settings *set = s->run->settings;
+    double budget_ns = set->measurement_time_s * 1e9, t = m->warm_up_ns > 1 ? m->warm_up_ns : 1;
+    double fit = floor(budget_ns / (t * set->max_samples));
+    uint64_t per_sample = m->mode == MB_MODE_LATENCY && fit > 1 ? (uint64_t)fit : 1;
+    mb__histogram *h = NULL;
+    m->plan = MB_PLAN_FLAT;
+    m->iters_step = per_sample;
+    m->stop = MB_STOP_SAMPLES;
+    if (mb__samples_alloc(s, m, set->max_samples) != 0 || mb__hist_new(&h) != 0) {
+        mb__measurement_free(m);
+        return MB_ENOMEM;
+    }
+    time_each(s, fn, m, per_sample, 0, h);
+    int err = keep_histogram(h, set->confidence, m);
     mb__hist_free(h);
+    if (err) {
+        mb__measurement_free(m);
+        return err;
+    }
+    return finish(m);
+}
+
+/* Latency mode with invocations too short to time alone well (under the threshold), after
+ * the samples: the invocations timed alone all the same for the percentiles, less the
+ * clock's cost per read, over a measurement budget of their own; the times marked
+ * resolution-limited (docs/statistics.md, "Short invocations"). */
+static int measure_short(mb__session *s, mb_bench_fn fn, mb__measurement *m)
+{
+    const mb__runner *run = s->run;
+    mb__histogram *h = NULL;
+    if (mb__hist_new(&h) != 0) {
+        mb__measurement_free(m);
+        return MB_ENOMEM;
+    }
+    double cost_ns = run->timer_cost_ns > 0 ? run->timer_cost_ns : 0;
+    time_each(s, fn, m, 0, cost_ns, h);
+    int err = m->failure ? 0 : keep_histogram(h, run->settings->confidence, m);
+    mb__hist_free(h);
+    if (err) {
+        mb__measurement_free(m);
+        return err;
+    }
+    m->latency.resolution_limited = 1;
     return finish(m);
 }
 
@@ -358,6 +417,8 @@ static int measure_body(mb__session *s, mb_bench_fn fn, uint64_t seed, mb__measu
             return measure_each(s, fn, m);
         m->mode = MB_MODE_NORMAL;
         m->latency_short = 1;
+        int err = measure_planned(s, fn, seed, m);
+        return err || m->failure ? err : measure_short(s, fn, m);
     }
     return measure_planned(s, fn, seed, m);
 }
@@ -369,6 +430,9 @@ int mb__measure(const mb__runner *run, const mb__options *opts, mb_bench_fn fn, 
     m->mode = opts->mode;
     m->latency.threshold_ns =
         opts->mode == MB_MODE_LATENCY ? LATENCY_THRESHOLD_QUANTA * run->quantum_ns : NAN;
+    m->latency.serial = NAN;
+    m->latency.timer_cost_ns = run->timer_cost_ns > 0 ? run->timer_cost_ns : NAN;
+    m->latency.timer_resolution_ns = run->timer_resolution_ns > 0 ? run->timer_resolution_ns : NAN;
     /* The body's declarations (throughput, skip, failure) go to this measurement. */
     mb__session s;
     int err = mb__session_open(&s, run, opts, &m->report, &m->failure);

@@ -19,6 +19,8 @@ typedef struct mb__runner {
     const mb__clock *clock;
     double min_sample_ns;              /* T_min: the shortest sample the timer resolves */
     double quantum_ns;                 /* max(timer resolution, cost): latency mode's unit */
+    double timer_cost_ns;              /* the clock's cost per read */
+    double timer_resolution_ns;        /* and its resolution */
     const volatile sig_atomic_t *stop; /* when set and nonzero, abandon before the next call */
     mb__counters *counters;            /* opened set read around every sample, or NULL */
     size_t sweep_bytes;                /* cold mode's eviction buffer */

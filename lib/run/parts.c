@@ -169,7 +169,7 @@ static int finish_bench(parts *ps, size_t i)
         if (ps->have[i * np + p])
             got[k++] = ps->m[i * np + p];
     if (!err && k > 0)
-        err = mb__measurement_merge(got, k, ends, &merged);
+        err = mb__measurement_merge(got, k, ps->ctx->settings.confidence, ends, &merged);
     if (!err && k > 0) {
         err = mb__ctx_finish_result(ps->ctx, &merged, i, ends, k);
         mb__measurement_free(&merged);

@@ -34,6 +34,8 @@ mb__runner mb__ctx_runner(const mb_ctx *ctx)
                         .quantum_ns = ctx->timer.resolution_ns > ctx->timer.cost_ns
                                           ? ctx->timer.resolution_ns
                                           : ctx->timer.cost_ns,
+                        .timer_cost_ns = ctx->timer.cost_ns,
+                        .timer_resolution_ns = ctx->timer.resolution_ns,
                         .sweep_bytes = ctx->sweep_bytes,
                         .batch_cache_bytes = ctx->batch_cache_bytes};
 }
