@@ -55,8 +55,10 @@ static const struct {
                     "--buildtype=release)"},
     {"sanitized", "its source file was compiled with a sanitizer, which slows code several "
                   "times over; benchmark a build without -fsanitize"},
-    {"latency-short", "latency mode needs invocations long enough to time one by one; this "
-                      "one is shorter, so it was measured normally and has no percentiles"},
+    {"latency-short", "invocations this short are timed alone only to within the clock's cost "
+                      "and resolution: the samples were measured normally, the percentiles "
+                      "are resolution-limited (the clock's read cost subtracted); batch several "
+                      "calls into one invocation for exact percentiles"},
 };
 
 static int warning_index(unsigned warning)

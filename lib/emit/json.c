@@ -329,7 +329,7 @@ static void counters(json_emitter *j, const mb_result *r)
 }
 
 /* Per-invocation times of a latency or cold result, or null when there are none (normal
- * results, and latency benchmarks too short to time invocations alone). */
+ * results). */
 static void latency(json_emitter *j, const mb_latency *l)
 {
     if (l->n == 0) {
@@ -344,6 +344,10 @@ static void latency(json_emitter *j, const mb_latency *l)
     number(j, "min_ns", l->min_ns);
     number(j, "max_ns", l->max_ns);
     number(j, "mean_ns", l->mean_ns);
+    number(j, "serial", l->serial);
+    tristate(j, "resolution_limited", l->resolution_limited != 0);
+    number(j, "timer_cost_ns", l->timer_cost_ns);
+    number(j, "timer_resolution_ns", l->timer_resolution_ns);
     open_key(j, "percentiles", '{');
     for (int i = 0; i < MB_PERCENTILES; i++) {
         const mb_percentile *p = &l->percentiles[i];

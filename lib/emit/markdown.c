@@ -275,7 +275,8 @@ static void counter_item(strbuf *b, const mb_result *r)
 }
 
 /* The result's row of the latency table: each percentile of the time per invocation with
- * its interval, the slowest invocation, how many were timed. */
+ * its interval, the slowest invocation, how many were timed; the mode says when the clock
+ * limits the times (latency.resolution_limited). */
 static void latency_row(strbuf *b, const mb_result *r)
 {
     const mb_latency *l = &r->latency;
@@ -283,7 +284,7 @@ static void latency_row(strbuf *b, const mb_result *r)
         return;
     sb_puts(b, "| ");
     sb_code(b, r->name);
-    sb_cell(b, mb_mode_name(r->mode));
+    sb_cell(b, l->resolution_limited ? "latency, resolution-limited" : mb_mode_name(r->mode));
     char cell[96];
     for (int i = 0; i < MB_PERCENTILES; i++) {
         const mb_percentile *p = &l->percentiles[i];

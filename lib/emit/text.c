@@ -453,15 +453,28 @@ static int item_lines(text_emitter *t, lines *to, const char *name, const char *
     return add_line(to, "%s", line);
 }
 
+/* Whether the latency p50's interval and the table's median's are apart (a missing bound
+ * taken as its point): the two then say different things, and the report says which one the
+ * throughput uses. */
+static int p50_apart(const mb_result *r)
+{
+    const mb_percentile *p = &r->latency.percentiles[0];
+    const mb_estimate *m = &r->median;
+    double lo = isnan(p->low) ? p->ns : p->low, hi = isnan(p->high) ? p->ns : p->high;
+    double m_lo = isnan(m->low) ? m->point : m->low, m_hi = isnan(m->high) ? m->point : m->high;
+    return r->n_samples > 0 && (hi < m_lo || lo > m_hi);
+}
+
 /* The result's lines of the latency section: each percentile of the time per invocation with
- * its interval, the slowest invocation, and how many were timed. */
+ * its interval, the slowest invocation, how many were timed, and whether the clock limits
+ * them; then, when p50 and the table's median disagree, which one the throughput uses. */
 static int latency_line(text_emitter *t, const mb_result *r)
 {
     const mb_latency *l = &r->latency;
     if (l->n == 0)
         return 0;
-    char text[MB_PERCENTILES + 2][100];
-    const char *items[MB_PERCENTILES + 2];
+    char text[MB_PERCENTILES + 3][120];
+    const char *items[MB_PERCENTILES + 3];
     for (int i = 0; i < MB_PERCENTILES; i++) {
         const mb_percentile *p = &l->percentiles[i];
         char name[32], value[64];
@@ -475,9 +488,25 @@ static int latency_line(text_emitter *t, const mb_result *r)
     snprintf(text[MB_PERCENTILES], sizeof text[0], "max %s", max);
     snprintf(text[MB_PERCENTILES + 1], sizeof text[0], "(n = %llu%s)", (unsigned long long)l->n,
              r->mode == MB_MODE_COLD ? ", cold caches" : "");
-    items[MB_PERCENTILES] = text[MB_PERCENTILES];
-    items[MB_PERCENTILES + 1] = text[MB_PERCENTILES + 1];
-    return item_lines(t, &t->latency, r->name, items, MB_PERCENTILES + 2);
+    size_t n = MB_PERCENTILES + 2;
+    if (l->resolution_limited) {
+        char cost[32], res[32];
+        mb__format_time(cost, sizeof cost, l->timer_cost_ns, "us");
+        mb__format_time(res, sizeof res, l->timer_resolution_ns, "us");
+        snprintf(text[n++], sizeof text[0],
+                 "resolution-limited: clock read %s subtracted, resolution %s", cost, res);
+    }
+    for (size_t i = MB_PERCENTILES; i < n; i++)
+        items[i] = text[i];
+    int err = item_lines(t, &t->latency, r->name, items, n);
+    if (err || !p50_apart(r))
+        return err;
+    char median[64], says[160];
+    mb__format_time_bounds(median, sizeof median, r->median.point, r->median.low, r->median.high,
+                           "us");
+    snprintf(says, sizeof says, "the table and throughput use the median %s, not p50", median);
+    const char *note[] = {says, "(each sample's time over its invocations, slow ones included)"};
+    return item_lines(t, &t->latency, "", note, 2);
 }
 
 /* The result's lines of the user-counter section: "nodes: 1.234 k/iter [1.22 k, 1.24 k]". */

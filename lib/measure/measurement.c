@@ -276,10 +276,12 @@ static void *concat(const mb__measurement *parts, size_t k, size_t n, size_t off
 }
 
 /* The latency of the parts together (out: the first part's, as merged so far): their
- * histograms added up, with intervals that hold the spread between parts, and the mean of
- * their serial dependence. Parts without a histogram (failed, or measured before one was
- * kept) are left out; with none, out keeps the first part's latency. Returns 0 or
- * MB_ENOMEM. */
+ * histograms added up, with intervals that hold the spread between parts, the mean of their
+ * serial dependence and of their clock's cost. A body near the threshold can be timed alone
+ * in one process and found too short in another (a disturbed warm-up): when any part was
+ * resolution-limited, only those parts count, so that every time has the clock's cost
+ * subtracted alike, and the benchmark is latency_short. Parts without a histogram (failed)
+ * are left out; with none, out keeps the first part's latency. Returns 0 or MB_ENOMEM. */
 static int merged_latency(const mb__measurement *parts, size_t k, double conf, mb__measurement *out)
 {
     mb__histogram *pooled = NULL;
@@ -288,23 +290,33 @@ static int merged_latency(const mb__measurement *parts, size_t k, double conf, m
         free(packed);
         return MB_ENOMEM;
     }
+    int limited = 0;
+    for (size_t p = 0; p < k; p++) {
+        limited |= parts[p].hist && parts[p].latency.resolution_limited;
+        out->latency_short |= parts[p].latency_short;
+    }
     size_t used = 0, n_pairs = 0, with_serial = 0;
-    double serial = 0;
+    double serial = 0, cost = 0;
     for (size_t p = 0; p < k; p++) {
         const mb__measurement *m = &parts[p];
-        if (!m->hist || mb__hist_add_packed(pooled, m->hist, m->hist_words) != 0)
+        if (!m->hist || m->latency.resolution_limited != limited ||
+            mb__hist_add_packed(pooled, m->hist, m->hist_words) != 0)
             continue;
         packed[used++] = m->hist;
+        cost += m->latency.timer_cost_ns;
         if (!isnan(m->latency.serial)) {
             serial += m->latency.serial;
             with_serial++;
             n_pairs += m->serial_pairs;
         }
     }
-    if (used > 0)
+    if (used > 0) {
         mb__hist_latency_parts(pooled, packed, used,
                                with_serial ? serial / (double)with_serial : NAN,
                                with_serial ? n_pairs / with_serial : 0, conf, &out->latency);
+        out->latency.resolution_limited = limited;
+        out->latency.timer_cost_ns = cost / (double)used;
+    }
     mb__hist_free(pooled);
     free(packed);
     return 0;

@@ -525,6 +525,12 @@ static void latency(reader *rd, json *b, mb_result *r)
     number(rd, obj, "min_ns", &l->min_ns);
     number(rd, obj, "max_ns", &l->max_ns);
     number(rd, obj, "mean_ns", &l->mean_ns);
+    l->serial = l->timer_cost_ns = l->timer_resolution_ns = NAN;
+    number(rd, obj, "serial", &l->serial);
+    tristate(rd, obj, "resolution_limited", &l->resolution_limited);
+    l->resolution_limited = l->resolution_limited > 0;
+    number(rd, obj, "timer_cost_ns", &l->timer_cost_ns);
+    number(rd, obj, "timer_resolution_ns", &l->timer_resolution_ns);
     json *percentiles = object(rd, obj, "percentiles");
     for (int i = 0; i < MB_PERCENTILES; i++) {
         char name[32];

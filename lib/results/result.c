@@ -107,7 +107,9 @@ static void measured(const mb__measurement *m, const mb_settings *s, char *b, co
     r->iters_step = m->iters_step;
     r->warm_up_iters = m->warm_up_iters;
     r->warm_up_ns = m->warm_up_ns;
-    r->mode = m->mode;
+    /* A latency body too short to time alone well was sampled normally, and has its
+     * percentiles all the same: a latency result. */
+    r->mode = m->latency_short ? MB_MODE_LATENCY : m->mode;
     r->latency = m->latency;
     r->confidence = s->confidence;
     r->resamples = s->resamples;
