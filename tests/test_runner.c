@@ -743,7 +743,9 @@ static int same_measurement(const mb__measurement *a, const mb__measurement *b)
                memcmp(&a->latency, &b->latency, sizeof a->latency) == 0 &&
                memcmp(&a->report, &b->report, sizeof a->report) == 0 &&
                !a->failure == !b->failure && (!a->failure || strcmp(a->failure, b->failure) == 0) &&
-               !a->user_values == !b->user_values;
+               !a->user_values == !b->user_values && a->hist_words == b->hist_words &&
+               a->serial_pairs == b->serial_pairs &&
+               (!a->hist || memcmp(a->hist, b->hist, a->hist_words * sizeof *a->hist) == 0);
     return same && memcmp(a->iters, b->iters, n * sizeof *a->iters) == 0 &&
            memcmp(a->ns, b->ns, n * sizeof *a->ns) == 0 &&
            (!nc || memcmp(a->counter_values, b->counter_values, n * nc * sizeof(double)) == 0) &&
@@ -809,6 +811,70 @@ static void test_measurement_wire(void)
     fclose(f);
     m.failure = NULL;
     mb__measurement_free(&m);
+}
+
+/* Latency in parts, as a run in 3 processes measures it: each part of a short body (under
+ * the threshold) sent through the wire with its histogram and read back whole, then merged:
+ * the parts' histograms added up, every percentile's interval from them, resolution-limited
+ * and latency_short. A part timed alone (not resolution-limited: a process whose warm-up
+ * found the body long enough) is left out of the percentiles, so that all times have the
+ * clock's cost subtracted alike. */
+static void test_latency_parts(void)
+{
+    enum { K = 4 };
+    mb_settings s;
+    init_settings(&s);
+    s.warm_up_time_s = 0.01;
+    s.measurement_time_s = 0.2; /* of fake time: about 2000 timed invocations a part */
+    reset(0, 0, 0);
+    lat_median = 500;
+    mb__runner runner = fake_runner(&s);
+    mb__options opts = {.mode = MB_MODE_LATENCY, .threads = 1};
+    mb__measurement parts[K], merged;
+    FILE *f = tmpfile();
+    CHECK(f != NULL);
+    if (!f)
+        return;
+    int fd = fileno(f);
+    uint64_t limited_n = 0;
+    for (int p = 0; p < K; p++) {
+        mb__measurement m;
+        CHECK_INT(mb__measure(&runner, &opts, latency_body, 7 + (uint64_t)p, &m), ==, 0);
+        CHECK(m.hist != NULL && m.latency.resolution_limited);
+        if (p == K - 1) /* as if timed alone, without the cost subtracted */
+            m.latency.resolution_limited = 0;
+        else
+            limited_n += m.latency.n;
+        CHECK(ftruncate(fd, 0) == 0 && lseek(fd, 0, SEEK_SET) == 0);
+        CHECK_INT(mb__measurement_write(fd, &m, 0), ==, 0);
+        int status = -1;
+        CHECK(lseek(fd, 0, SEEK_SET) == 0);
+        CHECK_INT(mb__measurement_read(fd, &parts[p], &status), ==, 0);
+        CHECK(same_measurement(&m, &parts[p]));
+        mb__measurement_free(&m);
+    }
+    fclose(f);
+    parts[0].latency_short = 0; /* the first part's scalars are the merged one's */
+    size_t ends[K];
+    CHECK_INT(mb__measurement_merge(parts, K, 0.95, ends, &merged), ==, 0);
+    CHECK_INT(merged.latency.n, ==, limited_n);
+    CHECK_INT(merged.latency.resolution_limited, ==, 1);
+    CHECK_INT(merged.latency_short, ==, 1);
+    CHECK_NEAR(merged.latency.timer_cost_ns, FAKE_READ_NS, 0, 0);
+    CHECK(merged.hist == NULL);
+    const double z[MB_PERCENTILES] = {0, 1.2815515655446004, 1.6448536269514722, 2.3263478740408408,
+                                      3.090232306167813};
+    for (int k = 0; k < MB_PERCENTILES - 1; k++) {
+        const mb_percentile *q = &merged.latency.percentiles[k];
+        double truth = 500 * exp(LAT_SIGMA * z[k]);
+        /* Every part's own interval of p99 needs about 300 of its invocations; together they
+         * have enough for one whatever the parts' sizes. */
+        CHECK(q->low <= truth + 0.5 && truth - 0.5 <= q->high);
+    }
+    mb__measurement_free(&merged);
+    for (int p = 0; p < K; p++)
+        mb__measurement_free(&parts[p]);
+    lat_median = LAT_MEDIAN_NS;
 }
 
 /* Fixtures: setup once before the warm-up, teardown once after, data reaches every call; a
@@ -888,6 +954,7 @@ int main(void)
     test_cold_mode();
     test_pause_manual_counters();
     test_measurement_wire();
+    test_latency_parts();
     test_fixture();
     return CHECK_DONE();
 }
