@@ -224,8 +224,9 @@ static int keep_histogram(const mb__histogram *h, double conf, mb__measurement *
 /* Calls of one iteration each, every one timed alone into h, less cost_ns (never below 0),
  * until the budget is spent (at least min_samples samples, never past the hard budget) or
  * max_samples samples are taken. With per_sample > 0, consecutive runs of per_sample
- * invocations are m's samples (capacity max_samples); with 0 none is kept, and the budget
- * alone ends it. */
+ * invocations are m's samples (capacity max_samples), and it stops only between two, so that
+ * the samples and h hold the same invocations; with 0 none is kept, and the budget alone
+ * ends it. */
 static void time_each(mb__session *s, mb_bench_fn fn, mb__measurement *m, uint64_t per_sample,
                       double cost_ns, mb__histogram *h)
 {
@@ -247,6 +248,8 @@ static void time_each(mb__session *s, mb_bench_fn fn, mb__measurement *m, uint64
             chunk_add(s, m->n_counters, &c, ns);
             if (c.n == per_sample)
                 chunk_keep(s, &c, m);
+            else
+                continue; /* it stops between samples: they hold every invocation timed */
         }
         double elapsed_ns = (double)(mb__now_ns(s->run) - start);
         if (per_sample && m->n >= n_max)
