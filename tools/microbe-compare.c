@@ -296,6 +296,14 @@ static int parse_args(int argc, char **argv, options *o)
     return -1;
 }
 
+/* Warnings of the library (benchmarks without a baseline, baseline results matched by none),
+ * one line each on stderr. */
+static void log_to_stderr(void *user, mb_log_level level, const char *message)
+{
+    (void)user;
+    fprintf(stderr, "%s: %s: %s\n", prog, level == MB_LOG_ERROR ? "error" : "warning", message);
+}
+
 /* The settings of the comparison: from (NEW's settings, or the defaults), the flags given on
  * top, old as the baseline's name in the reports. */
 static mb_settings comparison_settings(const options *o, const mb_settings *from)
@@ -321,6 +329,8 @@ static mb_settings comparison_settings(const options *o, const mb_settings *from
     s.resamples = o->given & GIVEN_RESAMPLES ? f->resamples : s.resamples;
     s.seed = o->given & GIVEN_SEED ? f->seed : s.seed;
     s.baseline = o->old_path;
+    s.log = log_to_stderr;
+    s.log_level = MB_LOG_WARN;
     return s;
 }
 

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "numbers.h"
+#include "instance_name.h"
 #include "registry.h"
 
 /* The most values one range may produce, and instances one benchmark may have. */
@@ -58,23 +58,12 @@ const mb_param *mb__bench_option(const mb_bench *b, mb_param_kind kind)
     return NULL;
 }
 
-/* "64", "0.5", "hit": a value as it appears in an instance's name. */
-static void format_value(char *buf, size_t size, const mb_param_value *v)
-{
-    if (v->kind == MB_PARAM_INT || v->kind == MB_PARAM_THREADS)
-        snprintf(buf, size, "%" PRId64, v->i);
-    else if (v->kind == MB_PARAM_DOUBLE)
-        mb__fmt_double(buf, size, v->d);
-    else
-        snprintf(buf, size, "%s", v->s ? v->s : "");
-}
-
 /* The instance of b for one combination of its values (choice[j]: the index of parameter
- * j's value; ranges: expanded MB_RANGE values), named "name/value" when n_named is 1, else
- * "name/p:value/q:value": one block holding the descriptor, its values and its name, to
+ * j's value; ranges: expanded MB_RANGE values), named by
+ * mb__param_suffix: one block holding the descriptor, its values and its name, to
  * free(). NULL when out of memory. */
 static mb_bench *make_instance(const mb_bench *b, int64_t (*ranges)[MAX_RANGE_VALUES],
-                               const size_t *choice, size_t n_named)
+                               const size_t *choice)
 {
     size_t np = b->n_params, name_size = strlen(b->name) + 1;
     for (size_t j = 0; j < np; j++)
@@ -104,12 +93,8 @@ static mb_bench *make_instance(const mb_bench *b, int64_t (*ranges)[MAX_RANGE_VA
             v->d = p->doubles[choice[j]];
         else
             v->s = p->strings[choice[j]];
-        char text[48 + 256];
-        format_value(text, sizeof text, v);
-        int bare = n_named == 1 && p->kind != MB_PARAM_THREADS;
-        len += (size_t)snprintf(name + len, name_size - len, bare ? "/%s" : "/%s:%s",
-                                bare ? text : p->name, text);
     }
+    mb__param_suffix(name + len, name_size - len, values, inst->n_values, 0);
     inst->name = name;
     return inst;
 }
@@ -128,17 +113,15 @@ int mb__param_instances(const mb_bench *b, mb_bench ***out, size_t *count)
         free(choice);
         return MB_ENOMEM;
     }
-    size_t n_named = 0; /* parameters other than threads: named "p:v" when more than one */
     for (size_t j = 0; j < np; j++) {
         n_values[j] = count_values(&b->params[j], ranges[j]);
         total = n_values[j] && total <= MAX_INSTANCES / n_values[j] ? total * n_values[j] : 0;
-        n_named += b->params[j].kind < MB_PARAM_THREADS;
     }
     mb_bench **list =
         total ? calloc(total, sizeof *list) : NULL; /* NOLINT(bugprone-sizeof-expression) */
     int err = total && !list ? MB_ENOMEM : 0;
     for (size_t k = 0; list && k < total; k++) {
-        list[k] = make_instance(b, ranges, choice, n_named);
+        list[k] = make_instance(b, ranges, choice);
         if (!list[k]) {
             err = MB_ENOMEM;
             break;

@@ -2,8 +2,10 @@
  * The registry of benchmarks: the library's one global, an intrusive singly linked list of
  * static descriptors. mb_register() runs from constructors before main(), so it never
  * allocates and never fails for lack of memory. Also the selection of a run's benchmarks
- * from it: in a fixed order, parameterised ones expanded, filtered by name.
+ * from it: in a fixed order, parameterised ones expanded, filtered by name (or parameter
+ * form).
  */
+#include "instance_name.h"
 #include "microbe_internal.h"
 #include "registry.h"
 
@@ -68,6 +70,18 @@ static int matches(const regex_t *filter, const char *name)
     return !filter || regexec(filter, name, 0, NULL, 0) == 0;
 }
 
+/* Whether an instance matches the filter by its name or by its parameter form ("sort/n:64"
+ * for "sort/64"), so that a filter names a parameter whatever the instance's name shows. */
+static int instance_matches(const regex_t *filter, const mb_bench *inst)
+{
+    if (matches(filter, inst->name))
+        return 1;
+    char *form = mb__param_form(inst->name, inst->values, inst->n_values);
+    int match = form && matches(filter, form);
+    free(form);
+    return match;
+}
+
 /* Appends item to a growing array. Returns 0 or MB_ENOMEM. */
 static int append(mb_bench ***list, size_t *n, size_t *cap, mb_bench *item)
 {
@@ -113,7 +127,7 @@ int mb__registry_select(const regex_t *filter, mb_bench ***out, size_t *count, m
         size_t m;
         err = mb__param_instances(sorted[i], &inst, &m);
         for (size_t j = 0; j < m; j++) {
-            int keep = !err && matches(filter, inst[j]->name);
+            int keep = !err && instance_matches(filter, inst[j]);
             if (keep)
                 err = append(&list, &k, &cap, inst[j]);
             if (keep && !err)

@@ -3,10 +3,12 @@
  * the glue that compares a set with another (the rules are compare.c's) and feeds a set to an
  * emitter. Reading a file into a set is load.c's.
  */
+#include "instance_name.h"
 #include "names.h"
 #include "set.h"
 
 #include "compare.h"
+#include "match.h"
 
 #include <math.h>
 #include <regex.h>
@@ -127,6 +129,7 @@ void mb_results_free(mb_results *set)
     free(set->blocks);
     free(set->results);
     free(set->names);
+    free(set->hidden);
     free(set);
 }
 
@@ -151,6 +154,16 @@ const mb_run_info *mb_results_info(const mb_results *set)
     return &set->info;
 }
 
+int mb__result_matches(const regex_t *filter, const mb_result *r)
+{
+    if (regexec(filter, r->name, 0, NULL, 0) == 0)
+        return 1;
+    char *form = mb__param_form(r->name, r->params, r->n_params);
+    int match = form && regexec(filter, form, 0, NULL, 0) == 0;
+    free(form);
+    return match;
+}
+
 int mb_results_filter(mb_results *set, const char *filter)
 {
     if (!filter || !filter[0])
@@ -158,12 +171,22 @@ int mb_results_filter(mb_results *set, const char *filter)
     regex_t re;
     if (regcomp(&re, filter, REG_EXTENDED | REG_NOSUB) != 0)
         return MB_EREGEX;
+    mb_result *hidden = realloc(set->hidden, (set->n_hidden + set->n + 1) * sizeof *hidden);
+    if (!hidden) {
+        regfree(&re);
+        return MB_ENOMEM;
+    }
+    set->hidden = hidden;
     size_t k = 0;
-    for (size_t i = 0; i < set->n; i++)
-        if (regexec(&re, set->results[i].name, 0, NULL, 0) == 0) {
-            set->results[k] = set->results[i];
-            set->names[k++] = set->results[i].name;
+    for (size_t i = 0; i < set->n; i++) {
+        mb_result r = set->results[i];
+        if (!mb__result_matches(&re, &r)) {
+            set->hidden[set->n_hidden++] = r;
+            continue;
         }
+        set->results[k] = r;
+        set->names[k++] = r.name;
+    }
     regfree(&re);
     set->n = k;
     set->info.n_benchmarks = k;
@@ -193,12 +216,20 @@ int mb_results_compare(mb_results *set, const mb_results *baseline, const mb_set
     const mb_result **olds = malloc((set->n + 1) * sizeof *olds);
     if (!olds)
         return MB_ENOMEM;
-    for (size_t i = 0; i < set->n; i++)
-        olds[i] = mb_results_find(baseline, set->results[i].name);
-    int err = mb__compare_results(set->results, set->n, olds, s);
+    size_t n = set->n + set->n_hidden;
+    mb__match_key *keys = malloc((n + 1) * sizeof *keys);
+    for (size_t i = 0; keys && i < n; i++) {
+        const mb_result *r = i < set->n ? &set->results[i] : &set->hidden[i - set->n];
+        keys[i] = (mb__match_key){r->name, r->params, r->n_params, r->n_samples > 0};
+    }
+    const char *name = s->baseline ? s->baseline : baseline->source;
+    int err = keys ? mb__baseline_match(keys, set->n, n, baseline, olds, s, name) : MB_ENOMEM;
+    if (!err)
+        err = mb__compare_results(set->results, set->n, olds, s);
+    free(keys);
     free(olds);
     if (!err)
-        err = record_comparison(set, s, s->baseline ? s->baseline : baseline->source, s->run_noise);
+        err = record_comparison(set, s, name, s->run_noise);
     return err;
 }
 

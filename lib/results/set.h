@@ -8,6 +8,8 @@
 
 #include "microbe.h"
 
+#include <regex.h>
+
 #include <stddef.h>
 
 struct mb_results {
@@ -20,6 +22,9 @@ struct mb_results {
     const char *source; /* the path of the first file read */
     void **blocks;      /* everything the results and the info point into */
     size_t n_blocks, cap_blocks;
+    mb_result *hidden; /* the results mb_results_filter removed, still matched against a
+                          baseline so that a filter never changes a match */
+    size_t n_hidden;
 };
 
 /* A new empty set (the info of no run: defaults, nothing known). NULL when memory runs out. */
@@ -37,5 +42,8 @@ int mb__results_add(mb_results *set, const mb_result *r);
 /* Moves every result of from into set (replacing those of the same name) and frees from.
  * Returns 0, or MB_ENOMEM with both unchanged. */
 int mb__results_merge(mb_results *set, mb_results *from);
+
+/* Whether r matches a compiled filter by its name or its parameter form ("sort/n:64"). */
+int mb__result_matches(const regex_t *filter, const mb_result *r);
 
 #endif
