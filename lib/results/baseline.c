@@ -1,6 +1,7 @@
 /*
  * Baselines on disk (DIR/NAME/<benchmark>.json, see baseline.h): name checks, the directory,
- * saving one result whole, and reading a baseline back (each file through mb_results_read,
+ * the lock that makes a save whole against another save or a reader, saving one result
+ * whole, and reading a baseline back (each file through mb_results_read,
  * merged per benchmark). Storage only: comparing is compare.c's.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -13,11 +14,13 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static int fail(char *err, size_t size, int code, const char *fmt, ...)
 #if defined(__GNUC__) || defined(__clang__)
@@ -102,14 +105,88 @@ int mb__baseline_prepare(const char *dir, const char *name, char *err, size_t er
     return rc;
 }
 
+/* dir/.name.lock, opened (created when exclusive) and locked with fcntl: exclusive to save,
+ * shared to read. The kernel releases the lock when the file is closed or the process ends,
+ * however it ends (SIGKILL included), so a lock is never left behind; the file stays, empty.
+ * Returns the descriptor; -1 when it cannot be opened (errno says why; for a shared lock
+ * ENOENT means no run has saved this baseline under a lock yet). */
+static int lock_baseline(const char *dir, const char *name, int exclusive)
+{
+    size_t size = strlen(dir) + strlen(name) + 8;
+    char *path = malloc(size);
+    if (!path)
+        return errno = ENOMEM, -1;
+    snprintf(path, size, "%s/.%s.lock", dir, name);
+    int fd = open(path, exclusive ? O_RDWR | O_CREAT : O_RDONLY, 0666);
+    free(path);
+    struct flock lock = {.l_type = exclusive ? F_WRLCK : F_RDLCK, .l_whence = SEEK_SET};
+    while (fd >= 0 && fcntl(fd, F_SETLKW, &lock) != 0) {
+        if (errno == EINTR)
+            continue;
+        int saved = errno;
+        close(fd);
+        fd = -1;
+        errno = saved;
+    }
+    return fd;
+}
+
+/* Removes what writers killed in the middle of a save left in the baseline's directory sub:
+ * their temporary files, ".<benchmark>.json.XXXXXX". Called under the exclusive lock, which
+ * every writer holds while it saves: no live writer has one then. */
+static void remove_stale(const char *sub)
+{
+    DIR *d = opendir(sub);
+    struct dirent *entry;
+    while (d && (entry = readdir(d)) != NULL) {
+        const char *file = entry->d_name;
+        size_t len = strlen(file);
+        if (file[0] != '.' || len < 14 || file[len - 7] != '.' ||
+            memcmp(file + len - 12, ".json", 5) != 0)
+            continue;
+        size_t size = strlen(sub) + len + 2;
+        char *path = malloc(size);
+        if (path) {
+            snprintf(path, size, "%s/%s", sub, file);
+            unlink(path);
+        }
+        free(path);
+    }
+    if (d)
+        closedir(d);
+}
+
+int mb__baseline_lock(const char *dir, const char *name, char *err, size_t err_size)
+{
+    int rc = mb__baseline_prepare(dir, name, err, err_size);
+    if (rc)
+        return rc;
+    int fd = lock_baseline(dir, name, 1);
+    if (fd < 0)
+        return fail(err, err_size, errno == ENOMEM ? MB_ENOMEM : MB_EIO,
+                    "cannot lock %s/.%s.lock: %s", dir, name, strerror(errno));
+    size_t size = strlen(dir) + strlen(name) + 2;
+    char *sub = malloc(size);
+    if (sub) {
+        snprintf(sub, size, "%s/%s", dir, name);
+        remove_stale(sub);
+    }
+    free(sub);
+    return fd;
+}
+
+void mb__baseline_unlock(int lock)
+{
+    if (lock >= 0)
+        close(lock);
+}
+
 int mb__baseline_save(const char *dir, const char *name, const mb_run_info *info,
                       const mb_result *r, char *err, size_t err_size)
 {
     if (r->status != MB_STATUS_OK || r->n_samples == 0)
         return 1;
-    int rc = mb__baseline_prepare(dir, name, err, err_size);
-    if (rc)
-        return rc;
+    int rc;
     char *path = bench_path(dir, name, r->name);
     if (!path)
         return MB_ENOMEM;
@@ -145,6 +222,9 @@ int mb__baseline_read(const char *dir, const char *name, mb_results **set, char 
     if (!sub)
         return MB_ENOMEM;
     snprintf(sub, size, "%s/%s", dir, name);
+    /* Shared, so that a save in progress (which holds the lock exclusively) is read whole,
+     * before or after it. */
+    int lock = lock_baseline(dir, name, 0);
     DIR *d = opendir(sub);
     if (!d) {
         int saved = errno;
@@ -153,6 +233,7 @@ int mb__baseline_read(const char *dir, const char *name, mb_results **set, char 
                       "with --save-baseline %s",
                       name, dir, strerror(saved), name);
         free(sub);
+        mb__baseline_unlock(lock);
         return rc;
     }
     int rc = 0;
@@ -172,6 +253,7 @@ int mb__baseline_read(const char *dir, const char *name, mb_results **set, char 
     }
     closedir(d);
     free(sub);
+    mb__baseline_unlock(lock);
     return rc;
 }
 

@@ -4,8 +4,9 @@
  * A baseline NAME lives in DIR/NAME/ as one complete results document (our JSON, raw samples
  * included) per benchmark, in a file named after the benchmark. Saving therefore merges per
  * benchmark by construction (a filtered run rewrites only its own benchmarks), and each file
- * is replaced whole by rename(), so two runs saving at once can only race on the same
- * benchmark, where the last one wins whole.
+ * is replaced whole by rename(). A run saves all its files at once under an exclusive lock
+ * (DIR/.NAME.lock), and reading takes it shared: two runs saving at once leave one run's
+ * files whole, and a reader sees a baseline before or after a save, not in the middle.
  */
 #ifndef MB_BASELINE_H
 #define MB_BASELINE_H
@@ -28,10 +29,16 @@ const char *mb__baseline_name_problem(const char *name);
  * something else is in the way, MB_EIO (errno says why) or MB_ENOMEM. */
 int mb__baseline_prepare(const char *dir, const char *name, char *err, size_t err_size);
 
-/* Saves r (with the run's info) as benchmark r->name of baseline name in dir, creating dir and
- * dir/name as needed. Results without samples (failed, smoke or profile runs) are not saved:
- * returns 1 for those. Returns 0 when saved, MB_EINVAL with a message in err for a bad
- * directory (e.g. a file in the way), MB_EIO (errno says why) or MB_ENOMEM. */
+/* Prepares baseline name in dir (mb__baseline_prepare), waits for its exclusive lock, and
+ * removes the temporary files of saves that were killed. Returns the lock (a descriptor, for
+ * mb__baseline_unlock) or, with a message in err, MB_EINVAL, MB_EIO or MB_ENOMEM. */
+int mb__baseline_lock(const char *dir, const char *name, char *err, size_t err_size);
+void mb__baseline_unlock(int lock);
+
+/* Saves r (with the run's info) as benchmark r->name of baseline name in dir, which
+ * mb__baseline_lock prepared and locked. Results without samples (failed, smoke or profile
+ * runs) are not saved: returns 1 for those. Returns 0 when saved, MB_EIO with a message in
+ * err (errno says why) or MB_ENOMEM. */
 int mb__baseline_save(const char *dir, const char *name, const mb_run_info *info,
                       const mb_result *r, char *err, size_t err_size);
 

@@ -46,15 +46,21 @@ int mb__ctx_load_baseline(mb_ctx *ctx)
     return 0;
 }
 
-/* Saves one measured result into settings.save_baseline (its change against the baseline
- * waits for the whole suite: mb__ctx_verdicts). */
-int mb__ctx_save_result(mb_ctx *ctx, const mb_run_info *info, const mb_result *r)
+/* Saves every finished result into settings.save_baseline, all under the baseline's lock, so
+ * that two runs saving at once leave one of them whole (their change against the baseline is
+ * not in them: the verdicts come after). */
+int mb__ctx_save_results(mb_ctx *ctx, const mb_run_info *info)
 {
     const mb_settings *s = &ctx->settings;
-    if (!s->save_baseline)
+    if (!s->save_baseline || s->smoke || s->profile_time_s > 0)
         return 0;
     char err[600];
-    int rc = mb__baseline_save(mb__baseline_dir(s), s->save_baseline, info, r, err, sizeof err);
+    const char *dir = mb__baseline_dir(s);
+    int lock = mb__baseline_lock(dir, s->save_baseline, err, sizeof err), rc = lock < 0 ? lock : 0;
+    for (size_t i = 0; rc == 0 && i < ctx->n_selected; i++)
+        if (ctx->done[i])
+            rc = mb__baseline_save(dir, s->save_baseline, info, &ctx->results[i], err, sizeof err);
+    mb__baseline_unlock(lock);
     if (rc < 0)
         mb__log(s, MB_LOG_ERROR, "--save-baseline %s: %s", s->save_baseline, err);
     return rc < 0 ? rc : 0;

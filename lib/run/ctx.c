@@ -386,6 +386,10 @@ static int measure_all(mb_ctx *ctx, const mb_run_info *info)
 static int end_run(mb_ctx *ctx, mb_run_info *info, int err)
 {
     info->loop_overhead_ns = ctx->loop_ns; /* the fastest probe, the parts' included */
+    if (!err || err == MB_EINTR) {
+        int save_err = mb__ctx_save_results(ctx, info);
+        err = save_err ? save_err : err;
+    }
     if (ctx->defer && (!err || err == MB_EINTR)) {
         int emit_err = mb__ctx_verdicts(ctx);
         for (size_t i = 0; i < ctx->n_results && !emit_err; i++)

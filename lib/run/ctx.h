@@ -92,7 +92,7 @@ void mb__ctx_count_instructions(mb_ctx *ctx, mb_result *r);
  * directory, valgrind), the saving of one result, and the verdicts of the whole suite once
  * every result is in. Each returns 0 or MB_E*, having logged what went wrong. */
 int mb__ctx_load_baseline(mb_ctx *ctx);
-int mb__ctx_save_result(mb_ctx *ctx, const mb_run_info *info, const mb_result *r);
+int mb__ctx_save_results(mb_ctx *ctx, const mb_run_info *info);
 int mb__ctx_verdicts(mb_ctx *ctx);
 
 #endif

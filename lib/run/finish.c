@@ -1,8 +1,8 @@
 /*
- * What the run does with each finished measurement: the result made from it, then counted,
- * saved and handed to the emitters in run order; and the comparison groups' membership. Used
- * by ctx.c (one measurement per benchmark) and parts.c (the parts of each), which is why it
- * stands apart from both.
+ * What the run does with each finished measurement: the result made from it, then counted
+ * and handed to the emitters in run order (baselines.c saves them all at the end); and the
+ * comparison groups' membership. Used by ctx.c (one measurement per benchmark) and parts.c (the
+ * parts of each), which is why it stands apart from both.
  */
 #include "ctx.h"
 #include "log.h"
@@ -64,7 +64,7 @@ int mb__ctx_result_done(mb_ctx *ctx, const mb_run_info *info, size_t i)
     ctx->finished_s += r->wall_time_s;
     r->instructions_per_iter = NAN;
     mb__ctx_count_instructions(ctx, r);
-    int err = mb__ctx_save_result(ctx, info, r);
+    int err = 0;
     ctx->done[i] = 1;
     while (!err && ctx->n_results < ctx->n_selected && ctx->done[ctx->n_results]) {
         mb__ctx_progress(ctx, ctx->n_results, ctx->n_selected, NULL, NULL); /* erased */
