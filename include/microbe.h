@@ -520,7 +520,9 @@ typedef struct mb_settings {
     double confidence;         /* confidence level of every interval (0.95) */
     uint32_t resamples;        /* bootstrap resamples (10000; 100 to 1000000) */
     uint64_t seed;             /* seeds sample order and bootstrap (fixed default) */
-    const char *filter;        /* POSIX ERE on benchmark names, or NULL for all (borrowed) */
+    const char *filter;        /* POSIX ERE on benchmark names, or NULL for all (borrowed); a
+                                  BENCH_P instance also matches by its parameter form, each
+                                  parameter "name:value" ("sort/n:64" for "sort/64") */
     mb_log_fn log;             /* NULL: messages are dropped */
     void *log_user;
     int log_level;           /* highest mb_log_level passed to log (default MB_LOG_WARN) */
@@ -1165,11 +1167,16 @@ MB_API const mb_result *mb_results_find(const mb_results *set, const char *name)
  * settings, environment, complexity fits. n_benchmarks and names list the set's results. */
 MB_API const mb_run_info *mb_results_info(const mb_results *set);
 
-/* Keeps only the results whose name matches filter, a POSIX extended regular expression (as
- * settings.filter; NULL or "" keeps all). Returns 0, or MB_EREGEX with the set unchanged. */
+/* Keeps only the results whose name (or parameter form, as settings.filter) matches filter,
+ * a POSIX extended regular expression (NULL or "" keeps all). The others are still matched
+ * by mb_results_compare, so that a filter never changes a match. Returns 0, or MB_EREGEX or
+ * MB_ENOMEM with the set unchanged. */
 MB_API int mb_results_filter(mb_results *set, const char *filter);
 
-/* Compares every result of set with the result of the same name in baseline, by the rules a
+/* Compares every result of set with the result of the same name in baseline (else with the
+ * one result of the same benchmark whose parameters agree, docs/comparing.md, "Renamed
+ * benchmarks"; warnings through s->log name the results without one, those matched by
+ * parameters, and baseline's results that no result of set matches), by the rules a
  * run applies against its baseline (docs/comparing.md): with parts on both sides, Welch's t on
  * the parts' log medians; otherwise the ratio of medians with its bootstrap interval
  * (s->resamples at s->confidence, seeded from s->seed and the name), widened by s->run_noise,

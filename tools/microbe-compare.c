@@ -8,8 +8,9 @@
  *   microbe-compare [options] OLD.json NEW.json
  *   microbe-compare [options] --exec OLD_EXE NEW_EXE [-- ARGS...]
  *
- * Files: each benchmark of NEW is compared with the one of the same name in OLD exactly as the
- * run that wrote NEW would have compared it with a baseline holding OLD: the same resamples,
+ * Files: each benchmark of NEW is compared with the one of the same name in OLD (else of the
+ * same parameters) exactly as the run that wrote NEW would have compared it with a baseline
+ * holding OLD: the same resamples,
  * confidence and seed (NEW's, unless given), the same thresholds, the unstable rule.
  * Executables: a pair runs the whole selected suite once in each executable, briefly and in
  * that process (--forks 0), one right after the other, OLD first in even pairs and NEW first
@@ -67,9 +68,9 @@ static void usage(FILE *out)
         "usage: %s [options] OLD.json NEW.json\n"
         "       %s [options] --exec OLD_EXE NEW_EXE [-- ARGS...]\n"
         "\n"
-        "Compares every benchmark of NEW with the one of the same name in OLD, as a run\n"
-        "compares with its baseline: the ratio of medians new/old with its interval, a\n"
-        "p-value (Holm-corrected over the benchmarks) and a verdict.\n"
+        "Compares every benchmark of NEW with the one of the same name (or parameters)\n"
+        "in OLD, as a run compares with its baseline: the ratio of medians new/old with\n"
+        "its interval, a p-value (Holm-corrected over the benchmarks) and a verdict.\n"
         "\n"
         "options:\n"
         "  --exec                run two bench executables in pairs, ABBA, until every\n"
@@ -77,7 +78,8 @@ static void usage(FILE *out)
         "  --budget TIME         --exec: wall time of the whole comparison (default 60s)\n"
         "  --rounds N            --exec: the most pairs (default 200; 2 to 1000)\n"
         "  --min-rounds N        --exec: pairs before a settled verdict stops (default 6)\n"
-        "  --filter REGEX        only benchmarks whose name matches (POSIX extended)\n"
+        "  --filter REGEX        only benchmarks whose name (or parameter form, size:64)\n"
+        "                        matches (POSIX extended)\n"
         "  --format FMT          text (default), markdown, json, or another of the\n"
         "                        library's formats (csv, gbench-json, bmf, ...)\n"
         "  --noise-threshold P   changes within +/-P count as none (default 2%%)\n"
@@ -296,12 +298,18 @@ static int parse_args(int argc, char **argv, options *o)
     return -1;
 }
 
-/* Warnings of the library (benchmarks without a baseline, baseline results matched by none),
- * one line each on stderr. */
-static void log_to_stderr(void *user, mb_log_level level, const char *message)
+/* The library's warnings (benchmarks without a baseline, those matched by parameters, saved
+ * results that no benchmark matches), held until the comparison is known to stand: when
+ * nothing could be compared, the one error line says so alone. */
+static char held[4][512];
+static int n_held;
+
+static void hold_warning(void *user, mb_log_level level, const char *message)
 {
     (void)user;
-    fprintf(stderr, "%s: %s: %s\n", prog, level == MB_LOG_ERROR ? "error" : "warning", message);
+    (void)level;
+    if (n_held < 4)
+        snprintf(held[n_held++], sizeof held[0], "%s", message);
 }
 
 /* The settings of the comparison: from (NEW's settings, or the defaults), the flags given on
@@ -329,7 +337,7 @@ static mb_settings comparison_settings(const options *o, const mb_settings *from
     s.resamples = o->given & GIVEN_RESAMPLES ? f->resamples : s.resamples;
     s.seed = o->given & GIVEN_SEED ? f->seed : s.seed;
     s.baseline = o->old_path;
-    s.log = log_to_stderr;
+    s.log = hold_warning;
     s.log_level = MB_LOG_WARN;
     return s;
 }
@@ -614,6 +622,8 @@ int main(int argc, char **argv)
                 o.new_path, o.filter ? " (with the filter)" : "");
         code = 2;
     }
+    for (int i = 0; code == 0 && i < n_held; i++)
+        fprintf(stderr, "%s: warning: %s\n", prog, held[i]);
     mb_emitter e;
     if (code == 0 && mb_emitter_new(&e, o.format, stdout) != 0)
         code = 1;
