@@ -36,8 +36,12 @@ static void list_add(name_list *l, const char *name, const char *saved_as)
         l->left_out++;
         return;
     }
-    for (char *c = item; *c; c++) /* one line, whatever a string parameter holds */
-        l->text[l->len++] = (unsigned char)*c < 0x20 || *c == 0x7f ? '?' : *c;
+    for (const char *c = item; *c; c++) { /* one line, whatever a string parameter holds */
+        char shown = *c;
+        if ((unsigned char)shown < 0x20 || shown == 0x7f)
+            shown = '?';
+        l->text[l->len++] = shown;
+    }
     l->text[l->len] = '\0';
 }
 
@@ -120,7 +124,7 @@ int mb__baseline_match(const mb__match_key *keys, size_t n_compared, size_t n,
     name_list missing = {0}, renamed = {0}, orphans = {0};
     for (size_t i = 0; !err && i < n; i++) {
         const mb_result *old = match[i] == NONE ? NULL : &baseline->results[match[i]];
-        if (old)
+        if (old && matched)
             matched[match[i]] = 1;
         if (i >= n_compared)
             continue;
@@ -130,9 +134,11 @@ int mb__baseline_match(const mb__match_key *keys, size_t n_compared, size_t n,
         else if (old && keys[i].measured && strcmp(old->name, keys[i].name) != 0)
             list_add(&renamed, keys[i].name, old->name);
     }
-    for (size_t j = 0; !err && j < baseline->n; j++)
-        if (!matched[j])
-            list_add(&orphans, baseline->results[j].name, NULL);
+    for (size_t j = 0; !err && matched && j < baseline->n; j++) {
+        const mb_result *r = mb_results_get(baseline, j);
+        if (r && !matched[j])
+            list_add(&orphans, r->name, NULL);
+    }
     list_log(s, &missing, label, "has no result for", "benchmark", "");
     list_log(s, &renamed, label, "is compared by parameters, under another name, with", "benchmark",
              "");
