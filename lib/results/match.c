@@ -134,11 +134,10 @@ int mb__baseline_match(const mb__match_key *keys, size_t n_compared, size_t n,
         else if (old && keys[i].measured && strcmp(old->name, keys[i].name) != 0)
             list_add(&renamed, keys[i].name, old->name);
     }
-    for (size_t j = 0; !err && matched && j < baseline->n; j++) {
-        const mb_result *r = mb_results_get(baseline, j);
-        if (r && !matched[j])
-            list_add(&orphans, r->name, NULL);
-    }
+    const mb_result *saved = baseline->results; /* NULL only when there are none */
+    for (size_t j = 0; !err && matched && saved && j < baseline->n; j++)
+        if (!matched[j])
+            list_add(&orphans, saved[j].name, NULL);
     list_log(s, &missing, label, "has no result for", "benchmark", "");
     list_log(s, &renamed, label, "is compared by parameters, under another name, with", "benchmark",
              "");
