@@ -22,6 +22,7 @@
  * reproducible bit for bit.
  *
  * Usage: simulate [--sets N] [--seed S]   the report (default 4000 sets a cell)
+ *        simulate --groups [--sets N]     only the groups' figures (table 4)
  *        simulate --one-part [--sets N]   only the one-part figures (table 1's one-part
  *                                         column, table 1b)
  *        simulate --check                 the fixed-seed claims of the meson test
@@ -41,6 +42,9 @@
 
 #define TRUTH_NS 100.0
 #define N_PER_PART 20
+/* A group's part: its members measured round by round, max_samples (100) rounds when the
+ * members' iterations fit the part's budget (lib/measure/groups.c). */
+#define N_GROUP_PART 100
 /* Benchmarks in a suite: one Holm family. */
 #define SUITE 6
 /* The most parts simulated. */
@@ -118,12 +122,18 @@ static void part_times(mb__rng *g, const model *m, double offset, size_t n, doub
     }
 }
 
+/* The median of one part of n samples (at most MAX_N) with log offset `offset`. */
+static double part_median_of(mb__rng *g, const model *m, double offset, size_t n)
+{
+    double t[MAX_N], scratch[MAX_N];
+    part_times(g, m, offset, n, t);
+    return mb__median(t, n, scratch);
+}
+
 /* The median of one part with log offset `offset` (as between_parts takes it). */
 static double part_median(mb__rng *g, const model *m, double offset)
 {
-    double t[N_PER_PART], scratch[N_PER_PART];
-    part_times(g, m, offset, N_PER_PART, t);
-    return mb__median(t, N_PER_PART, scratch);
+    return part_median_of(g, m, offset, N_PER_PART);
 }
 
 /* ---- 1. Coverage of the median's interval ------------------------------------------------ */
@@ -414,26 +424,33 @@ static verdicts exec_pairs(const model *m, double delta, size_t sets, uint64_t s
 
 /* ---- 4. A group's members, paired part by part -------------------------------------------- */
 
-/* One group of a base and SUITE - 1 members delta slower, in k = 5 parts, where the
- * benchmarks' offsets in a part share a common term (correlation rho): each member's change
- * by mb__change_parts_paired, verdicts by mb__group_verdicts (Holm over the members). */
+/* One group of a base and SUITE - 1 members delta slower, measured as a run measures a
+ * group: in 5 parts of N_GROUP_PART samples, and one part more at a time, up to 20, while a
+ * member's comparison straddles the noise threshold (mb__paired_settled); the benchmarks' offsets
+ * in a part share a common term (correlation rho). Each member's change by mb__change_parts_paired,
+ * verdicts by mb__group_verdicts (Holm over the members); v->units counts the parts. */
 static void group_suite(mb__rng *g, const model *m, double delta, verdicts *v)
 {
-    enum { K = 5 };
-    double medians[SUITE][K];
-    for (size_t p = 0; p < K; p++) {
+    enum { K_MIN = 5, K_MAX = 20 };
+    double medians[SUITE][K_MAX];
+    mb_settings s;
+    mb_settings_init(&s);
+    size_t k = 0;
+    for (int settled = 0; !settled && k < K_MAX; k++) {
         double common = m->sigma_b * sqrt(m->rho) * normal(g);
         for (size_t j = 0; j < SUITE; j++) {
             double own = m->sigma_b * sqrt(1 - m->rho) * normal(g);
-            medians[j][p] = part_median(g, m, common + own + (j ? log1p(delta) : 0));
+            medians[j][k] =
+                part_median_of(g, m, common + own + (j ? log1p(delta) : 0), N_GROUP_PART);
         }
+        settled = k + 1 >= K_MIN;
+        for (size_t j = 1; j < SUITE && settled; j++)
+            settled = mb__paired_settled(medians[0], medians[j], k + 1, &s) == 1;
     }
-    mb_settings s;
-    mb_settings_init(&s);
     mb_result results[SUITE] = {{0}};
     int err = 0;
     for (size_t j = 1; j < SUITE && !err; j++)
-        err = mb__change_parts_paired(medians[0], medians[j], K, &s, &results[j].paired);
+        err = mb__change_parts_paired(medians[0], medians[j], k, &s, &results[j].paired);
     if (err || mb__group_verdicts(results, SUITE, &s) != 0) {
         fprintf(stderr, "simulate: out of memory\n");
         exit(1);
@@ -442,6 +459,7 @@ static void group_suite(mb__rng *g, const model *m, double delta, verdicts *v)
     for (size_t j = 1; j < SUITE; j++)
         count(v, results[j].paired.verdict);
     suite_done(v, before);
+    v->units += (double)k;
 }
 
 static verdicts group_members(const model *m, double delta, size_t sets, uint64_t seed)
@@ -451,6 +469,7 @@ static verdicts group_members(const model *m, double delta, size_t sets, uint64_
     verdicts v = {0};
     for (size_t i = 0; i < sets; i++)
         group_suite(&g, m, delta, &v);
+    v.units /= (double)sets;
     return v;
 }
 
@@ -554,22 +573,27 @@ static void report_exec(size_t sets, uint64_t seed)
 
 static void report_groups(size_t sets, uint64_t seed)
 {
-    static const double rhos[] = {0, 0.5, 0.9};
+    static const double rhos[] = {0, 0.5, 0.9}, group_sigma_bs[] = {0.005, 0.01, 0.03, 0.05};
     char aa[32], any[32], r3[32], r10[32];
-    printf("### 4. A group's members, paired part by part (k = 5)\n\n"
-           "A base and %d members, phi = 0.5, sigma_w = 2 %%, rho: correlation of the "
-           "benchmarks' offsets in a part; %zu groups a cell.\n\n"
-           "| sigma_b | rho | A/A flagged | A/A groups flagged | +3 %% regressed | +10 %% "
-           "regressed |\n|---|---|---|---|---|---|\n",
-           SUITE - 1, sets);
-    for (size_t b = 1; b < 4; b++)
+    printf("### 4. A group's members, paired part by part (5 to 20 parts)\n\n"
+           "A base and %d members, phi = 0.5, sigma_w = 2 %%, %d samples a part, rho: "
+           "correlation of the benchmarks' offsets in a part; 5 parts, then one more at a time "
+           "while a member's "
+           "interval straddles the threshold, up to 20; %zu groups a cell; parts: the mean "
+           "number of parts a group used.\n\n"
+           "| sigma_b | rho | A/A flagged | A/A groups flagged | A/A parts | +3 %% regressed | "
+           "+3 %% parts | +10 %% regressed |\n|---|---|---|---|---|---|---|---|\n",
+           SUITE - 1, N_GROUP_PART, sets);
+    for (size_t b = 0; b < 4; b++)
         for (size_t c = 0; c < 3; c++) {
-            model m = {sigma_bs[b], 0.5, 0.02, 0, rhos[c]};
+            model m = {group_sigma_bs[b], 0.5, 0.02, 0, rhos[c]};
             verdicts v0 = group_members(&m, 0, sets, seed);
-            pct(group_members(&m, 0.03, sets, seed).regressed, r3, sizeof r3);
+            verdicts v3 = group_members(&m, 0.03, sets, seed);
+            pct(v3.regressed, r3, sizeof r3);
             pct(group_members(&m, 0.10, sets, seed).regressed, r10, sizeof r10);
-            printf("| %.0f %% | %.1f | %s | %s | %s | %s |\n", 100 * m.sigma_b, m.rho,
-                   pct(v0.flagged, aa, sizeof aa), pct(v0.suites, any, sizeof any), r3, r10);
+            printf("| %.1f %% | %.1f | %s | %s | %.1f | %s | %.1f | %s |\n", 100 * m.sigma_b, m.rho,
+                   pct(v0.flagged, aa, sizeof aa), pct(v0.suites, any, sizeof any), v0.units, r3,
+                   v3.units, r10);
         }
     printf("\n");
 }
@@ -615,6 +639,9 @@ static int check(uint64_t seed)
                     exec_pairs(&parts1, 0.03, SETS / 4, seed).regressed, 0.93, 1);
     failed += claim("group, sigma_b 3 %, rho 0.5: A/A flagged",
                     group_members(&group, 0, SETS / 4, seed).flagged, 0, 0.02);
+    model group1 = {0.01, 0.5, 0.02, 0, 0.5};
+    failed += claim("group, sigma_b 1 %, rho 0.5: +3 % regressed",
+                    group_members(&group1, 0.03, SETS / 4, seed).regressed, 0.93, 1);
     return failed ? 1 : 0;
 }
 
@@ -622,10 +649,12 @@ int main(int argc, char **argv)
 {
     size_t sets = 4000;
     uint64_t seed = 20261203;
-    int checking = 0, only_one_part = 0;
+    int checking = 0, only_one_part = 0, only_groups = 0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--check") == 0)
             checking = 1;
+        else if (strcmp(argv[i], "--groups") == 0)
+            only_groups = 1;
         else if (strcmp(argv[i], "--one-part") == 0)
             only_one_part = 1;
         else if (strcmp(argv[i], "--sets") == 0 && i + 1 < argc)
@@ -633,7 +662,8 @@ int main(int argc, char **argv)
         else if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc)
             seed = strtoull(argv[++i], NULL, 10);
         else {
-            fprintf(stderr, "usage: simulate [--sets N] [--seed S] [--one-part] | --check\n");
+            fprintf(stderr,
+                    "usage: simulate [--sets N] [--seed S] [--one-part | --groups] | --check\n");
             return 2;
         }
     }
@@ -642,6 +672,10 @@ int main(int argc, char **argv)
     if (sets == 0)
         sets = 1;
     printf("## Simulation (seed %llu, %zu sets a cell)\n\n", (unsigned long long)seed, sets);
+    if (only_groups) {
+        report_groups(sets, seed);
+        return 0;
+    }
     report_coverage(sets, seed, only_one_part);
     if (only_one_part) {
         report_one_part(sets, seed);

@@ -65,6 +65,31 @@ BENCH(api_misuse_breaks)
     }
 }
 
+/* A comparison group under the fake clock: a base, a member 60 % slower (settled at once) and
+ * one exactly at the noise threshold (its interval straddles the threshold for good). */
+static void group_body(mb_state *state, double ns)
+{
+    double cost = noisy(ns);
+    MB_LOOP(state) {
+        fake_ns += cost;
+    }
+}
+
+BENCH_GROUP(parts_group, parts_group_base)
+{
+    group_body(state, 1000);
+}
+
+BENCH_GROUP(parts_group, parts_group_slow)
+{
+    group_body(state, 1600);
+}
+
+BENCH_GROUP(parts_group, parts_group_edge)
+{
+    group_body(state, 1020);
+}
+
 static void dup_body(mb_state *state)
 {
     MB_LOOP(state) {
@@ -72,11 +97,15 @@ static void dup_body(mb_state *state)
     }
 }
 
-static mb_ctx *fake_ctx(const char *filter)
+/* A context of the benchmarks matching filter under the fake clock, measured in `rounds`
+ * parts in this process (0: the default). */
+static mb_ctx *fake_ctx_rounds(const char *filter, unsigned rounds)
 {
     mb_settings s;
     mb_settings_init(&s);
     s.filter = filter;
+    if (rounds)
+        s.rounds = rounds;
     s.resamples = 1000;
     mb_ctx *ctx = NULL;
     CHECK_INT(mb_ctx_new(&ctx, &s), ==, 0);
@@ -85,6 +114,11 @@ static mb_ctx *fake_ctx(const char *filter)
     fake_ns = 1e9;
     mb__rng_seed(&noise_rng, 99);
     return ctx;
+}
+
+static mb_ctx *fake_ctx(const char *filter)
+{
+    return fake_ctx_rounds(filter, 0);
 }
 
 static void collect_name(void *user, const mb_bench *bench)
@@ -300,6 +334,31 @@ static void test_determinism(void)
     free(bz);
     mb_ctx_free(one);
     mb_ctx_free(two);
+}
+
+/* A group in 3 parts (rounds in this process): a member whose comparison straddles the noise
+ * threshold gets more parts, up to four times the run's; a group whose members are all
+ * settled keeps the run's 3 (docs/measurement.md). */
+static void test_group_parts(void)
+{
+    static const struct {
+        const char *filter;
+        size_t parts;
+    } cases[] = {{"^parts_group_(base|edge)$", 12}, {"^parts_group_(base|slow)$", 3}};
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        mb_ctx *ctx = fake_ctx_rounds(cases[c].filter, 3);
+        CHECK_INT(mb_run(ctx), ==, 0);
+        CHECK_INT(mb_ctx_result_count(ctx), ==, 2);
+        for (size_t i = 0; i < mb_ctx_result_count(ctx); i++) {
+            const mb_result *r = mb_ctx_result(ctx, i);
+            CHECK(r && r->status == MB_STATUS_OK);
+            CHECK_INT(r ? r->n_parts : 0, ==, cases[c].parts);
+        }
+        const mb_result *member = mb_ctx_result(ctx, 1);
+        CHECK(member && member->paired.verdict ==
+                            (cases[c].parts == 3 ? MB_VERDICT_REGRESSED : MB_VERDICT_INCONCLUSIVE));
+        mb_ctx_free(ctx);
+    }
 }
 
 /* The text report of a fake-clock run, compared with tests/golden/text_report.txt. Set
@@ -556,6 +615,7 @@ static void test_governor(void)
 
 int main(void)
 {
+    test_group_parts();
     test_registration_and_order();
     test_duplicates();
     test_misuse();

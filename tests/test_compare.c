@@ -720,6 +720,22 @@ static void test_one_part_rules(void)
     CHECK(res[2].change.low < 1 && res[2].change.high > 1 && res[2].change.p_value > 0.3);
 }
 
+/* mb__paired_settled: a member's paired interval wholly past the 2 % threshold, wholly
+ * within it, across it, and too few parts. */
+static void test_paired_settled(void)
+{
+    mb_settings s;
+    mb_settings_init(&s);
+    static const double base[] = {100, 101, 99, 100.5, 99.5};
+    static const double slower[] = {110, 111.2, 108.8, 110.6, 109.3};
+    static const double same[] = {100.1, 100.9, 99.2, 100.4, 99.6};
+    static const double edge[] = {102, 104, 100, 102.6, 101.5};
+    CHECK_INT(mb__paired_settled(base, slower, 5, &s), ==, 1);
+    CHECK_INT(mb__paired_settled(base, same, 5, &s), ==, 1);
+    CHECK_INT(mb__paired_settled(base, edge, 5, &s), ==, 0);
+    CHECK_INT(mb__paired_settled(base, edge, 1, &s), ==, 1);
+}
+
 int main(void)
 {
     const char *q = getenv("MB_TEST_QUICK");
@@ -742,6 +758,7 @@ int main(void)
     test_verdict_reasons();
     test_paired_level();
     test_one_part_rules();
+    test_paired_settled();
     fprintf(stderr, "%s mode, %.2f s of CPU\n", quick ? "quick" : "full",
             (double)(clock() - start) / CLOCKS_PER_SEC);
     return CHECK_DONE();

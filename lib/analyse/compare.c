@@ -541,6 +541,17 @@ int mb__change_parts_paired(const double *old_m, const double *new_m, size_t k,
     return 0;
 }
 
+int mb__paired_settled(const double *base_m, const double *member_m, size_t k, const mb_settings *s)
+{
+    mb_change c;
+    if (mb__change_parts_paired(base_m, member_m, k, s, &c) != 0)
+        return MB_ENOMEM;
+    if (c.verdict == MB_VERDICT_NONE || isnan(c.low) || isnan(c.high))
+        return 1;
+    double up = 1.0 + s->noise_threshold, down = 1.0 / up;
+    return c.low > up || c.high < down || (c.low >= down && c.high <= up);
+}
+
 /* Process luck that is the benchmark's own (layout, alignment) moves parts by a few per cent
  * on this machine; a process disturbed as a whole, by 50 % or more (docs/measurement.md). */
 #define DISTURBED_FACTOR 1.10

@@ -200,6 +200,12 @@ int mb__change_parts(const double *old_m, size_t k_old, const double *new_m, siz
  * interval of the parts' log ratios. */
 int mb__change_parts_paired(const double *old_m, const double *new_m, size_t k,
                             const mb_settings *s, mb_change *out);
+/* Whether a group member's comparison with its base, from the k parts they share, is settled:
+ * its paired interval lies wholly outside the noise threshold or wholly inside it, or there is
+ * nothing more parts could decide (fewer than 2 usable parts). 1 settled, 0 not (the interval
+ * straddles the threshold: more parts may settle it), MB_ENOMEM. */
+int mb__paired_settled(const double *base_m, const double *member_m, size_t k,
+                       const mb_settings *s);
 
 /* Group member `member`'s change against the group's baseline member `base` from their
  * paired samples (sample i of both was taken in round i): mb__change_paired of their

@@ -44,6 +44,7 @@
 typedef struct unit {
     size_t k;
     size_t *idx;
+    size_t want;      /* parts to measure: the run's, more for an unsettled group */
     int finished;     /* its results are made */
     unsigned redone;  /* parts measured again because they were disturbed */
     unsigned dropped; /* a part still disturbed after MAX_REDO, left out */
@@ -65,10 +66,11 @@ typedef struct record {
 typedef struct parts {
     mb_ctx *ctx;
     const mb_run_info *info;
-    size_t n_units, n_parts;
+    size_t n_units, n_parts; /* n_parts: forks x rounds, what every unit gets */
+    size_t stride;           /* the most parts a unit may get (GROUP_PARTS for groups) */
     unit *units;
     size_t *idx;         /* the units' indexes, n_selected of them */
-    mb__measurement *m;  /* benchmark i's part p at i * n_parts + p */
+    mb__measurement *m;  /* benchmark i's part p at i * stride + p */
     unsigned char *have; /* the same: measured */
     size_t *parts_in;    /* per unit: parts received */
     double *wall_s;      /* per unit: measuring time over its parts */
@@ -161,7 +163,7 @@ static int measure_unit(mb_ctx *ctx, const unit *u, size_t part, mb__measurement
 /* Benchmark i's result from the parts it has. */
 static int finish_bench(parts *ps, size_t i)
 {
-    size_t np = ps->n_parts, k = 0;
+    size_t np = ps->stride, k = 0;
     mb__measurement *got = malloc(np * sizeof *got), merged;
     size_t *ends = malloc(np * sizeof *ends);
     int err = got && ends ? 0 : MB_ENOMEM;
@@ -213,14 +215,17 @@ static int finish_unit(parts *ps, unit *u)
     for (size_t j = 0; j < u->k && !err; j++)
         err = mb__ctx_result_done(ctx, ps->info, u->idx[j]);
     for (size_t j = 0; j < u->k; j++)
-        for (size_t p = 0; p < ps->n_parts; p++)
-            mb__measurement_free(&ps->m[u->idx[j] * ps->n_parts + p]);
+        for (size_t p = 0; p < ps->stride; p++)
+            mb__measurement_free(&ps->m[u->idx[j] * ps->stride + p]);
     return err;
 }
 
 /* The most times one unit's parts are measured again (mb__disturbed_part); a part still
  * disturbed after that is left out. */
 #define MAX_REDO 3
+/* A comparison group whose members' comparisons straddle the noise threshold after its parts
+ * gets more, one at a time, up to this many times the run's (docs/measurement.md). */
+#define GROUP_PARTS 4
 
 /* The median time per iteration of one part's samples; NAN without samples. */
 static double part_median(const mb__measurement *m)
@@ -231,18 +236,54 @@ static double part_median(const mb__measurement *m)
     return median;
 }
 
+/* Benchmark i's parts' medians, in part order, into medians (room for ps->stride); how many. */
+static size_t part_medians(const parts *ps, size_t i, double *medians, size_t *which)
+{
+    size_t k = 0;
+    for (size_t p = 0; p < ps->stride; p++)
+        if (ps->have[i * ps->stride + p]) {
+            which[k] = p;
+            medians[k++] = part_median(&ps->m[i * ps->stride + p]);
+        }
+    return k;
+}
+
 /* The part of unit u that was disturbed as a whole (by its first member's times), or -1. */
 static long disturbed_part(const parts *ps, const unit *u)
 {
-    size_t np = ps->n_parts, first = u->idx[0];
-    double *medians = malloc((np + 1) * sizeof *medians);
+    double *medians = malloc((ps->stride + 1) * sizeof *medians);
+    size_t *which = malloc((ps->stride + 1) * sizeof *which);
     long bad = -1;
-    for (size_t p = 0; medians && p < np; p++)
-        medians[p] = part_median(&ps->m[first * np + p]);
-    if (medians)
-        bad = mb__disturbed_part(medians, np);
+    if (medians && which) {
+        bad = mb__disturbed_part(medians, part_medians(ps, u->idx[0], medians, which));
+        bad = bad < 0 ? -1 : (long)which[bad];
+    }
     free(medians);
+    free(which);
     return bad;
+}
+
+/* Whether group unit u needs another part: a member's paired comparison with the base, from
+ * the parts so far, straddles the noise threshold, and the unit may have more. 1, 0 or
+ * MB_ENOMEM. */
+static int needs_part(const parts *ps, const unit *u)
+{
+    if (u->k < 2 || u->want >= ps->stride)
+        return 0;
+    double *base = malloc((ps->stride + 1) * sizeof *base);
+    double *member = malloc((ps->stride + 1) * sizeof *member);
+    size_t *which = malloc((ps->stride + 1) * sizeof *which);
+    int need = base && member && which ? 0 : MB_ENOMEM;
+    size_t k = need ? 0 : part_medians(ps, u->idx[0], base, which);
+    for (size_t j = 1; j < u->k && need == 0; j++) {
+        part_medians(ps, u->idx[j], member, which);
+        int settled = mb__paired_settled(base, member, k, &ps->ctx->settings);
+        need = settled < 0 ? settled : !settled;
+    }
+    free(base);
+    free(member);
+    free(which);
+    return need;
 }
 
 /* Keeps part p of unit u (ms: its k measurements, now owned here; a part measured again
@@ -256,9 +297,9 @@ static int keep(parts *ps, size_t p, size_t u_index, mb__measurement *ms, double
             mb__measurement_free(&ms[j]);
         return 0;
     }
-    int failed = 0, again = ps->have[u->idx[0] * ps->n_parts + p];
+    int failed = 0, again = ps->have[u->idx[0] * ps->stride + p];
     for (size_t j = 0; j < u->k; j++) {
-        size_t at = u->idx[j] * ps->n_parts + p;
+        size_t at = u->idx[j] * ps->stride + p;
         mb__measurement_free(&ps->m[at]);
         ps->m[at] = ms[j];
         ps->have[at] = 1;
@@ -270,24 +311,31 @@ static int keep(parts *ps, size_t p, size_t u_index, mb__measurement *ms, double
         ps->parts_in[u_index]++;
     if (failed)
         return finish_unit(ps, u);
-    if (ps->parts_in[u_index] < ps->n_parts)
+    if (ps->parts_in[u_index] < u->want)
         return 0;
     long bad = disturbed_part(ps, u);
     if (bad >= 0 && u->redone == MAX_REDO) {
         /* Disturbed again and again: the machine stayed busy. That part is left out. */
         for (size_t j = 0; j < u->k; j++) {
-            size_t at = u->idx[j] * ps->n_parts + (size_t)bad;
+            size_t at = u->idx[j] * ps->stride + (size_t)bad;
             mb__measurement_free(&ps->m[at]);
             ps->have[at] = 0;
         }
         u->dropped = 1;
         bad = -1;
     }
-    if (bad < 0)
-        return finish_unit(ps, u);
-    u->redone++;
+    if (bad >= 0) {
+        u->redone++;
+        ps->total++;
+        ps->redo[ps->n_redo++] = (entry){(uint32_t)bad, (uint32_t)u_index};
+        return 0;
+    }
+    int need = needs_part(ps, u);
+    if (need <= 0)
+        return need < 0 ? need : finish_unit(ps, u);
+    /* A group whose comparison is not settled yet: one more part, in a fresh process. */
     ps->total++;
-    ps->redo[ps->n_redo++] = (entry){(uint32_t)bad, (uint32_t)u_index};
+    ps->redo[ps->n_redo++] = (entry){(uint32_t)u->want++, (uint32_t)u_index};
     return 0;
 }
 
@@ -295,7 +343,7 @@ static void progress(parts *ps, const entry *e)
 {
     mb_ctx *ctx = ps->ctx;
     char phase[48];
-    snprintf(phase, sizeof phase, "part %u of %zu", e->part + 1, ps->n_parts);
+    snprintf(phase, sizeof phase, "part %u of %zu", e->part + 1, ps->units[e->unit].want);
     ctx->finished_s = (double)(ctx->clock->now_ns(ctx->clock->user) - ctx->run_start) / 1e9;
     const mb_bench *b = ctx->selected[ps->units[e->unit].idx[0]];
     mb__ctx_progress(ctx, ps->done, ps->total, ps->units[e->unit].k > 1 ? b->group : b->name,
@@ -551,7 +599,7 @@ static int run_children(parts *ps, entry *e, size_t n)
 
 static void free_parts(parts *ps)
 {
-    for (size_t i = 0; ps->m && i < ps->ctx->n_selected * ps->n_parts; i++)
+    for (size_t i = 0; ps->m && i < ps->ctx->n_selected * ps->stride; i++)
         mb__measurement_free(&ps->m[i]);
     free(ps->m);
     free(ps->have);
@@ -578,8 +626,14 @@ int mb__ctx_measure_parts(mb_ctx *ctx, const mb_run_info *info)
     int children = s->forks > 0 && ctx->program;
     size_t forks = children ? s->forks : 1, rounds = s->rounds;
     parts ps = {.ctx = ctx, .info = info, .n_parts = forks * rounds};
-    size_t cells = ctx->n_selected * ps.n_parts;
     int err = make_units(&ps);
+    ps.stride = ps.n_parts;
+    for (size_t u = 0; u < ps.n_units; u++) {
+        ps.units[u].want = ps.n_parts;
+        if (ps.units[u].k > 1 && ps.n_parts >= 2)
+            ps.stride = ps.n_parts * GROUP_PARTS;
+    }
+    size_t cells = ctx->n_selected * ps.stride;
     ps.m = calloc(cells + 1, sizeof *ps.m);
     ps.have = calloc(cells + 1, 1);
     ps.parts_in = calloc(ps.n_units + 1, sizeof *ps.parts_in);
