@@ -59,6 +59,8 @@ typedef struct mb__measurement {
     uint64_t iters_step;
     uint64_t warm_up_iters;
     double warm_up_ns;      /* estimated time per iteration after warm-up */
+    double warm_up_wall_ns; /* the same in wall time, with what the body does untimed (setup of
+                               mb_iter_batched, pauses): what the budget pays; not sent */
     size_t n;               /* samples taken, in run order */
     uint64_t *iters;        /* owned, n entries (capacity: the plan's sample count) */
     double *ns;             /* owned */

@@ -29,11 +29,14 @@ static void init_settings(mb_settings *s)
 static double iter_ns = 100; /* cost of one iteration of the fake body */
 static double noise_sigma;   /* lognormal noise per sample when > 0 */
 static double setup_ns;      /* fake cost of the body's untimed setup, per call */
+static unsigned calls;       /* calls of the fake body since reset */
+static unsigned setup_from;  /* the setup costs from this call on (0: from the first) */
 static mb__rng noise_rng;
 
 static void fake_body(mb_state *state)
 {
-    fake_ns += setup_ns;
+    if (++calls > setup_from)
+        fake_ns += setup_ns;
     double cost = iter_ns;
     if (noise_sigma > 0)
         cost *= fake_lognormal(&noise_rng, noise_sigma);
@@ -48,6 +51,8 @@ static void reset(double per_iter_ns, double sigma, double setup)
     iter_ns = per_iter_ns;
     noise_sigma = sigma;
     setup_ns = setup;
+    calls = 0;
+    setup_from = 0;
     mb__rng_seed(&noise_rng, 12345);
 }
 
@@ -68,49 +73,62 @@ static void test_plan(void)
     mb__plan p;
 
     /* 1 ns per iteration, T_min 25 us: linear, d fills the 2 s budget over 100 samples. */
-    mb__make_plan(&s, 25000, 1.0, &p);
+    mb__make_plan(&s, 25000, 1.0, 0, &p);
     CHECK_INT(p.kind, ==, MB_PLAN_LINEAR);
     CHECK_INT(p.step, ==, 396039); /* floor(2e9 / 5050) */
     CHECK_INT(p.n, ==, 100);
     CHECK_INT(p.long_body, ==, 0);
 
     /* 10 us per iteration: d from the budget (39) beats d_min from T_min (3). */
-    mb__make_plan(&s, 25000, 10000, &p);
+    mb__make_plan(&s, 25000, 10000, 0, &p);
     CHECK_INT(p.kind, ==, MB_PLAN_LINEAR);
     CHECK_INT(p.step, ==, 39);
 
-    /* With a short budget, T_min sets d: 25 us / 1 us = 25 iterations per step. */
+    /* With a short budget, T_min sets d: 25 us / 1 us = 25 iterations per step, and only the
+     * samples that fit are planned: 1 + 2 + ... + 27 = 378 steps of 25 us <= 10 ms. */
     s.measurement_time_s = 0.01;
-    mb__make_plan(&s, 25000, 1000, &p);
+    mb__make_plan(&s, 25000, 1000, 0, &p);
     CHECK_INT(p.kind, ==, MB_PLAN_LINEAR);
     CHECK_INT(p.step, ==, 25);
+    CHECK_INT(p.n, ==, 27);
+    /* A body that spends nine times its timed loop outside it (mb_iter_batched's setup): the
+     * same sample sizes, as many samples as fit the budget in wall time. Ten linear samples
+     * would take 55 steps of 250 us, over the 10 ms: flat, 40 samples of 25 iterations. Half
+     * again outside: linear, 1 + ... + 22 = 253 steps of 37.5 us. */
+    mb__make_plan(&s, 25000, 1000, 10000, &p);
+    CHECK_INT(p.kind, ==, MB_PLAN_FLAT);
+    CHECK_INT(p.step, ==, 25);
+    CHECK_INT(p.n, ==, 40);
+    mb__make_plan(&s, 25000, 1000, 1500, &p);
+    CHECK_INT(p.kind, ==, MB_PLAN_LINEAR);
+    CHECK_INT(p.n, ==, 22);
     s.measurement_time_s = 2.0;
 
     /* 50 ms: ten linear samples need 55 x 50 ms > 2 s, so flat, with 40 samples of 1. */
-    mb__make_plan(&s, 25000, 50e6, &p);
+    mb__make_plan(&s, 25000, 50e6, 0, &p);
     CHECK_INT(p.kind, ==, MB_PLAN_FLAT);
     CHECK_INT(p.step, ==, 1);
     CHECK_INT(p.n, ==, 40);
     CHECK_INT(p.long_body, ==, 0);
 
     /* 10 ms: flat with 200 fitting, capped at max_samples. */
-    mb__make_plan(&s, 25000, 10e6, &p);
+    mb__make_plan(&s, 25000, 10e6, 0, &p);
     CHECK_INT(p.kind, ==, MB_PLAN_LINEAR);
-    mb__make_plan(&s, 25000, 40e6, &p);
+    mb__make_plan(&s, 25000, 40e6, 0, &p);
     CHECK_INT(p.kind, ==, MB_PLAN_FLAT);
     CHECK_INT(p.n, ==, 50);
 
     /* Long bodies: 300 ms gives 6 samples; 5 s still gets the minimum of 3. */
-    mb__make_plan(&s, 25000, 300e6, &p);
+    mb__make_plan(&s, 25000, 300e6, 0, &p);
     CHECK_INT(p.kind, ==, MB_PLAN_FLAT);
     CHECK_INT(p.long_body, ==, 1);
     CHECK_INT(p.n, ==, 6);
-    mb__make_plan(&s, 25000, 5e9, &p);
+    mb__make_plan(&s, 25000, 5e9, 0, &p);
     CHECK_INT(p.long_body, ==, 1);
     CHECK_INT(p.n, ==, 3);
 
     /* A body the compiler removed (estimate 0) still gets a finite plan. */
-    mb__make_plan(&s, 25000, 0.0, &p);
+    mb__make_plan(&s, 25000, 0.0, 0, &p);
     CHECK_INT(p.kind, ==, MB_PLAN_LINEAR);
     CHECK(p.step >= 1 && (double)p.step * p.n < 1e19);
 }
@@ -270,11 +288,22 @@ static void test_budget_stop(void)
     CHECK_INT(m.stop, ==, MB_STOP_BUDGET);
     CHECK(m.n >= s.min_samples && m.n <= 14);
 
-    /* With setup of 3 s, min_samples are not reached within 10x the budget: the hard cap
-     * stops sampling once 20 s have passed, after the 7th sample. */
+    /* With setup of 3 s from the warm-up on, the plan sees it (in wall time) and takes the
+     * long body's 3 samples. */
     mb__measurement_free(&m);
     reset(100, 0, 3e9);
     CHECK_INT(measure(&s, 3, &m), ==, 0);
+    CHECK_INT(m.stop, ==, MB_STOP_LONG);
+    CHECK_INT(m.n, ==, 3);
+    mb__measurement_free(&m);
+
+    /* The same setup appearing only after the warm-up's 21 calls (1 to 2^20 iterations of
+     * 100 ns fill its 0.2 s): min_samples are not reached within 10x the budget, and the hard
+     * cap stops sampling once 20 s have passed, after the 7th sample. */
+    reset(100, 0, 3e9);
+    setup_from = 21;
+    CHECK_INT(measure(&s, 3, &m), ==, 0);
+    CHECK_NEAR(m.warm_up_wall_ns, m.warm_up_ns, 0.01, 0); /* the warm-up saw no setup */
     CHECK_INT(m.stop, ==, MB_STOP_BUDGET);
     CHECK_INT(m.n, ==, 7);
     mb__measurement_free(&m);

@@ -41,11 +41,14 @@ const char *mb__warm_up(mb__session *s, mb_bench_fn fn, mb__measurement *m)
     uint64_t start = mb__now_ns(s->run);
     for (uint64_t iters = 1;; iters *= 2) {
         double loop_ns = 0;
+        uint64_t call_start = mb__now_ns(s->run);
         const char *failure = mb__call(s, fn, iters, m->warm_up_ns, &loop_ns);
         if (failure)
             return failure;
+        double wall_ns = (double)(mb__now_ns(s->run) - call_start);
         m->warm_up_iters += iters;
         m->warm_up_ns = loop_ns / (double)iters;
+        m->warm_up_wall_ns = (wall_ns > loop_ns ? wall_ns : loop_ns) / (double)iters;
         double elapsed_ns = (double)(mb__now_ns(s->run) - start);
         if ((elapsed_ns >= budget_ns && loop_ns >= s->run->min_sample_ns) ||
             iters >= WARM_UP_MAX_ITERS)
@@ -74,13 +77,24 @@ static const char *profile(mb__session *s, mb_bench_fn fn, double time_ns)
 /* The fewest samples a long benchmark still gets. */
 #define LONG_MIN_SAMPLES 3u
 
-void mb__make_plan(const mb_settings *s, double min_sample_ns, double t_ns, mb__plan *plan)
+/* The most samples k of a linear plan of step d whose sizes d, 2d, ..., kd fit the budget at
+ * wall_ns per iteration: the largest k with k (k + 1) / 2 <= budget / (wall_ns d). */
+static double linear_fit(double budget_ns, double wall_ns, double d)
+{
+    double x = budget_ns / (wall_ns * d);
+    return floor((sqrt(1 + 8 * x) - 1) / 2);
+}
+
+void mb__make_plan(const mb_settings *s, double min_sample_ns, double t_ns, double wall_ns,
+                   mb__plan *plan)
 {
     double budget_ns = s->measurement_time_s * 1e9;
     uint32_t n_max = s->max_samples;
     uint32_t n_min = s->min_samples < n_max ? s->min_samples : n_max;
     if (!(t_ns >= MB__MIN_PLAN_NS))
         t_ns = MB__MIN_PLAN_NS;
+    if (!(wall_ns >= t_ns))
+        wall_ns = t_ns;
 
     /* d_min: the fewest iterations that make a sample last T_min. */
     double d_min = ceil(min_sample_ns / t_ns);
@@ -91,22 +105,25 @@ void mb__make_plan(const mb_settings *s, double min_sample_ns, double t_ns, mb__
     double tri_min = n_min * (n_min + 1.0) / 2, tri_max = n_max * (n_max + 1.0) / 2;
 
     /* Linear when even the shortest linear plan of n_min samples fits the budget: sample k
-     * runs k*d iterations, with d as large as lets all n_max samples fill the budget. */
-    if (t_ns * d_min * tri_min <= budget_ns) {
-        double d = floor(budget_ns / (t_ns * tri_max));
+     * runs k*d iterations, with d as large as lets all n_max samples fill the budget, and no
+     * more samples than fit it (so that a short budget gets the small samples, not a random
+     * few of the large ones). */
+    if (wall_ns * d_min * tri_min <= budget_ns) {
+        double d = floor(budget_ns / (wall_ns * tri_max));
         if (d < d_min)
             d = d_min;
         if (d > MB__MAX_SAMPLE_ITERS / n_max)
             d = floor(MB__MAX_SAMPLE_ITERS / n_max);
+        double n = linear_fit(budget_ns, wall_ns, d);
         plan->kind = MB_PLAN_LINEAR;
         plan->long_body = 0;
         plan->step = (uint64_t)d;
-        plan->n = n_max;
+        plan->n = n >= n_max ? n_max : n <= n_min ? n_min : (uint32_t)n;
         return;
     }
 
     /* Flat: every sample runs d_min iterations, as many samples as the budget holds. */
-    double n_fit = floor(budget_ns / (t_ns * d_min));
+    double n_fit = floor(budget_ns / (wall_ns * d_min));
     plan->kind = MB_PLAN_FLAT;
     plan->step = (uint64_t)d_min;
     if (n_fit >= n_min) {
@@ -348,7 +365,7 @@ static int measure_planned(mb__session *s, mb_bench_fn fn, uint64_t seed, mb__me
 {
     const mb_settings *set = s->run->settings;
     mb__plan plan;
-    mb__make_plan(set, s->run->min_sample_ns, m->warm_up_ns, &plan);
+    mb__make_plan(set, s->run->min_sample_ns, m->warm_up_ns, m->warm_up_wall_ns, &plan);
     m->plan = plan.kind;
     m->iters_step = plan.step;
     uint32_t *order = malloc(plan.n * sizeof *order);

@@ -73,7 +73,10 @@ double mb__loop_overhead_ns(const mb__runner *run);
  * loops of at least T_min each, spread over a few milliseconds. */
 double mb__loop_min_ns(const mb__runner *run, mb_bench_fn fn);
 
-/* The plan, exposed for tests: from the warm-up estimate t_ns per iteration. */
+/* The plan, exposed for tests: from the warm-up's estimates per iteration, t_ns timed and
+ * wall_ns in wall time (at least t_ns; more for a body that works outside its timed loop).
+ * Sample lengths follow t_ns (at least min_sample_ns timed); what fits the budget follows
+ * wall_ns. */
 typedef struct mb__plan {
     mb_plan_kind kind;
     int long_body; /* fewer samples than min_samples fit the budget */
@@ -81,7 +84,8 @@ typedef struct mb__plan {
     uint32_t n;    /* samples planned */
 } mb__plan;
 
-void mb__make_plan(const mb_settings *s, double min_sample_ns, double t_ns, mb__plan *plan);
+void mb__make_plan(const mb_settings *s, double min_sample_ns, double t_ns, double wall_ns,
+                   mb__plan *plan);
 
 /* Relative half-width of the (interpolated order-statistic) interval of the median of
  * per-iteration times; INFINITY when it cannot be computed. scratch holds n doubles. */
@@ -116,7 +120,8 @@ typedef struct mb__session mb__session;
 
 /* Batches of 1, 2, 4, ... iterations until the warm-up time is spent and the last batch
  * lasted at least T_min; the estimate is the last, largest batch's time per iteration, in
- * m->warm_up_ns (m->warm_up_iters counts them all). A static message when a call failed or
+ * m->warm_up_ns, and its wall time per iteration in m->warm_up_wall_ns (m->warm_up_iters
+ * counts them all). A static message when a call failed or
  * the run is to stop (mb__interrupted), else NULL. */
 const char *mb__warm_up(mb__session *s, mb_bench_fn fn, mb__measurement *m);
 
