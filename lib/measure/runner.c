@@ -278,8 +278,8 @@ static void time_each(mb__session *s, mb_bench_fn fn, mb__measurement *m, uint64
             break;
         }
     }
-    /* The invocations of a sample cut short by the budget make a sample of their own, so the
-     * samples hold every invocation the histogram does. */
+    /* The budget stops it between samples; a sample cut short otherwise (MAX_INVOCATIONS)
+     * is one of its own, so the samples hold every invocation the histogram does. */
     if (per_sample && c.n > 0 && !m->failure)
         chunk_keep(s, &c, m);
 }
