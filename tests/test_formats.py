@@ -37,8 +37,9 @@ CSV_COLUMNS = [
     "median_low_ns", "median_high_ns", "rel_half_width", "mean_ns", "mean_low_ns",
     "mean_high_ns", "std_dev_ns", "mad_ns", "min_ns", "slope_ns", "slope_low_ns",
     "slope_high_ns", "r_squared", "cv", "outliers", "outlier_effect", "warnings", "verdict",
-    "change_ratio", "change_low", "change_high", "change_p", "group", "paired_verdict",
-    "paired_ratio", "paired_low", "paired_high", "paired_p", "counters", "instructions_per_iter",
+    "change_ratio", "change_low", "change_high", "change_p", "change_reason", "group",
+    "paired_verdict", "paired_ratio", "paired_low", "paired_high", "paired_p", "paired_reason",
+    "counters", "instructions_per_iter",
     "instructions_verdict", "bytes_per_second", "items_per_second", "mode", "threads",
     "invocations", *(f"p{p}{part}_ns" for p in ("50", "90", "95", "99", "99.9")
                      for part in ("", "_low", "_high")),
@@ -183,7 +184,7 @@ def check_summary_csv(text, doc, what):
     check(rows and rows[0] == CSV_COLUMNS, f"{what}: the fixed header", str(rows[:1]))
     numeric = [c for c in CSV_COLUMNS
                if c not in ("name", "status", "message", "outlier_effect", "warnings", "mode",
-                            "user_counters")]
+                            "user_counters", "change_reason", "paired_reason")]
     check_csv_numbers(rows, numeric, what)
     if doc is None:
         return

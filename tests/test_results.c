@@ -130,6 +130,33 @@ static mb_results *read_one(const char *path)
     return set;
 }
 
+/* The field of a CSV summary (no quoted fields) in column `column` of the row of benchmark
+ * `name`; "?" when there is none. */
+static const char *csv_field(const char *csv, const char *name, const char *column)
+{
+    static char field[128];
+    snprintf(field, sizeof field, "?");
+    const char *header_end = csv ? strchr(csv, '\r') : NULL;
+    char row_start[160];
+    snprintf(row_start, sizeof row_start, "\n%s,", name);
+    const char *row = csv ? strstr(csv, row_start) : NULL;
+    if (!header_end || !row)
+        return field;
+    size_t col = 0;
+    for (const char *h = csv; h < header_end; col++) {
+        size_t len = strcspn(h, ",\r");
+        if (len == strlen(column) && strncmp(h, column, len) == 0)
+            break;
+        h += len + 1;
+    }
+    row++;
+    for (size_t i = 0; i < col && row; i++)
+        row = strchr(row, ',') ? strchr(row, ',') + 1 : NULL;
+    if (row)
+        snprintf(field, sizeof field, "%.*s", (int)strcspn(row, ",\r"), row);
+    return field;
+}
+
 static mb_verdict verdict(const mb_results *set, const char *name)
 {
     const mb_result *r = mb_results_find(set, name);
@@ -193,6 +220,12 @@ static void test_compare(const char *old_path, const char *new_path)
     CHECK(text && strstr(text, "inconclusive (unstable run)\n"));
     CHECK(md && strstr(md, "| inconclusive (unstable run) |\n"));
     CHECK(json && strstr(json, "\"reason\": \"unstable\""));
+    char *csv = render(new, "csv", &len);
+    CHECK_STR(csv_field(csv, "slower_unstable", "change_reason"), "unstable");
+    CHECK_STR(csv_field(csv, "slower_unstable", "verdict"), "inconclusive");
+    CHECK_STR(csv_field(csv, "slower", "change_reason"), "");
+    CHECK_STR(csv_field(csv, "slower", "paired_reason"), "");
+    free(csv);
     free(text);
     free(md);
     char again_path[] = "/tmp/test_results_reason.XXXXXX";

@@ -22,14 +22,14 @@ static const char summary_header[] =
     "name,status,message,samples,total_iters,confidence,median_ns,median_low_ns,"
     "median_high_ns,rel_half_width,mean_ns,mean_low_ns,mean_high_ns,std_dev_ns,mad_ns,min_ns,"
     "slope_ns,slope_low_ns,slope_high_ns,r_squared,cv,outliers,outlier_effect,warnings,"
-    "verdict,change_ratio,change_low,change_high,change_p,group,paired_verdict,paired_ratio,"
-    "paired_low,paired_high,paired_p,counters,instructions_per_iter,instructions_verdict,"
-    "bytes_per_second,items_per_second,mode,threads,invocations,p50_ns,p50_low_ns,p50_high_ns,"
-    "p90_ns,p90_low_ns,p90_high_ns,p95_ns,p95_low_ns,p95_high_ns,p99_ns,p99_low_ns,p99_high_ns,"
-    "p99.9_ns,p99.9_low_ns,p99.9_high_ns,max_ns,user_counters" EOL;
+    "verdict,change_ratio,change_low,change_high,change_p,change_reason,group,paired_verdict,"
+    "paired_ratio,paired_low,paired_high,paired_p,paired_reason,counters,instructions_per_iter,"
+    "instructions_verdict,bytes_per_second,items_per_second,mode,threads,invocations,p50_ns,"
+    "p50_low_ns,p50_high_ns,p90_ns,p90_low_ns,p90_high_ns,p95_ns,p95_low_ns,p95_high_ns,p99_ns,"
+    "p99_low_ns,p99_high_ns,p99.9_ns,p99.9_low_ns,p99.9_high_ns,max_ns,user_counters" EOL;
 
 /* The columns after message, all numeric or derived from numbers. */
-#define SUMMARY_NUMERIC_COLUMNS 57
+#define SUMMARY_NUMERIC_COLUMNS 59
 
 static const char samples_header[] = "name,sample,iters,time_ns,ns_per_iter,outlier" EOL;
 
@@ -79,7 +79,8 @@ static void warning_names(FILE *out, unsigned bits)
     }
 }
 
-/* A change's verdict, ratio, interval and adjusted p-value; empty without one. */
+/* A change's verdict, ratio, interval, adjusted p-value and, beside an inconclusive verdict,
+ * its reason; empty without one. */
 static void change_columns(FILE *out, const mb_change *ch)
 {
     int compared = ch->verdict != MB_VERDICT_NONE;
@@ -88,6 +89,8 @@ static void change_columns(FILE *out, const mb_change *ch)
     number(out, compared ? ch->low : NAN);
     number(out, compared ? ch->high : NAN);
     number(out, compared ? ch->p_adjusted : NAN);
+    const char *why = ch->verdict == MB_VERDICT_INCONCLUSIVE ? mb_reason_name(ch->reason) : NULL;
+    fprintf(out, ",%s", why ? why : "");
 }
 
 /* The counters' medians per iteration as "name=value;name=value" (empty value when
