@@ -565,14 +565,17 @@ typedef struct mb_settings {
     double run_offset; /* log-scale sd of the offset a whole run shares, which its parts cannot
                           see (drift between runs minutes apart), added to every change from
                           parts (0.005; docs/comparing.md) */
+    int quick;         /* 1 once mb_settings_quick() applied the --quick profile, 0 otherwise
+                          (-1 in a set read from a file that did not record it); recorded with
+                          each result's plan_rule */
 } mb_settings;
 
 /* Fills s with the defaults above. */
 MB_API void mb_settings_init(mb_settings *s);
 
 /* Applies the --quick profile on top of s: warm-up 0.002 s, budget 0.01 s per part, at most 3
- * forks, 50 samples and 2000 resamples. For development runs; the precision target is
- * unchanged. */
+ * forks, 50 samples and 2000 resamples, and sets s->quick. For development runs; the
+ * precision target is unchanged. */
 MB_API void mb_settings_quick(mb_settings *s);
 
 /* Checks a settings struct. Returns 0, or MB_EINVAL and, when message is not NULL, a static
@@ -704,6 +707,25 @@ typedef enum mb_reason {
  * unknown. */
 MB_API const char *mb_reason_name(mb_reason reason);
 
+/* How the plan of a result differs from its baseline's, so that the two medians may estimate
+ * different things and a change between them may come from the plans (docs/statistics.md,
+ * "What the median estimates"; docs/comparing.md, "When the plans differ"). Bits of
+ * mb_change.plan_differs. Only the settings a plan is made by are compared, not what the
+ * calibration made of them (plan kind, step), which varies between runs of one setting. */
+typedef enum mb_plan_difference {
+    MB_PLAN_DIFF_QUICK = 1u << 0, /* one side was measured with --quick, the other not */
+    MB_PLAN_DIFF_RULE = 1u << 1,  /* the warm-up, the budget per part or the most samples differ
+                                     (reported only when QUICK is not) */
+    MB_PLAN_DIFF_PARTS = 1u << 2  /* the sides were measured in parts of different kinds: in
+                                     fresh processes, in one process, or in one part */
+} mb_plan_difference;
+#define MB_PLAN_DIFF_COUNT 3
+
+/* A plan difference bit's short stable name ("quick", "rule", "parts") and one
+ * sentence saying what differs; NULL for anything but a single known bit. Static strings. */
+MB_API const char *mb_plan_difference_name(unsigned difference);
+MB_API const char *mb_plan_difference_text(unsigned difference);
+
 /* A result against its baseline. Times: higher is slower, so a ratio above 1 is a slowdown. */
 typedef struct mb_change {
     mb_verdict verdict;
@@ -722,10 +744,12 @@ typedef struct mb_change {
      * one part: the samples' bootstrap interval widened by the assumed settings.run_noise,
      * and the p-value that interval implies. */
     size_t parts;
-    double level;     /* the real coverage of [low, high]: the run's confidence, or less when
-                         too few paired rounds cannot reach it (the verdict is then
-                         inconclusive); not recorded in files (NAN when read back) */
-    mb_reason reason; /* why the verdict is inconclusive; MB_REASON_NONE otherwise */
+    double level;          /* the real coverage of [low, high]: the run's confidence, or less when
+                              too few paired rounds cannot reach it (the verdict is then
+                              inconclusive); not recorded in files (NAN when read back) */
+    mb_reason reason;      /* why the verdict is inconclusive; MB_REASON_NONE otherwise */
+    unsigned plan_differs; /* against a baseline: mb_plan_difference bits, how the baseline's
+                              plan differs from this result's (0: the same plan) */
 } mb_change;
 
 /* One performance counter of a result, normalised per iteration and analysed like time. */
@@ -790,6 +814,21 @@ typedef struct mb_latency {
     double timer_cost_ns;       /* the clock's cost per read (NAN when unknown) */
     double timer_resolution_ns; /* the clock's resolution (NAN when unknown) */
 } mb_latency;
+
+/* The rule a result's plan was made by: the settings that sized its samples and its parts,
+ * recorded with it (a baseline directory keeps each benchmark's own) so that a comparison can
+ * tell when the two sides were measured under different plans (mb_change.plan_differs). Read
+ * from a file that did not record it: its run's settings, or unknown (max_samples 0) when the
+ * file has none either. */
+typedef struct mb_plan_rule {
+    int quick;                 /* measured with --quick: 1, 0, or -1 when unknown */
+    double warm_up_time_s;     /* warm-up in each part */
+    double measurement_time_s; /* measurement budget in each part */
+    uint32_t min_samples, max_samples;
+    double precision; /* the stopping rule's target */
+    uint32_t forks;   /* fresh processes the parts ran in; 0: in the measuring process */
+    uint32_t rounds;  /* parts in each process */
+} mb_plan_rule;
 
 /* One benchmark's result. Owned by the context; valid until mb_ctx_free() or the next
  * mb_run(). Times are nanoseconds per iteration unless a name says otherwise. */
@@ -906,6 +945,7 @@ typedef struct mb_result {
                                part 10 % and 4 robust spreads away from the others) */
     unsigned parts_dropped; /* 1 when a part was still disturbed after 3 new measurements and
                                was left out: n_parts counts the others */
+    mb_plan_rule plan_rule; /* the settings its plan (plan, iters_step) was made by */
 } mb_result;
 
 /* One CPU cache as the operating system describes it. */

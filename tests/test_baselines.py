@@ -2,8 +2,9 @@
 """Baselines and comparisons through real executables: saving (merged per benchmark, atomic,
 safe when two runs save at once), comparing (10 % more work is a regression,
 exit 3 with --fail-on-regression), bad baselines (one-line errors, exit 2),
-microbe-compare on two files and on two executables run alternately, and microbe-compare
-agreeing with a run against a baseline to the bit, the unstable rule included.
+microbe-compare on two files and on two executables run alternately, microbe-compare
+agreeing with a run against a baseline to the bit, the unstable rule included, and the
+warning when a baseline was measured under another plan (--quick against default).
 
 usage: test_baselines.py AB_100_EXE AB_110_EXE MICROBE_COMPARE [timing|structure|sanitized]
 
@@ -288,6 +289,7 @@ def test_same_rules(a, b, tool, tmp, forks):
               f"{name}: microbe-compare agrees with the run: {ran} vs {tool_says}")
     for name, c in by_run.items():
         c = c or {}
+        check("plan_differs" not in c, f"{name}: the same plan on both sides: {c}")
         check((c.get("verdict") == "inconclusive") == ("reason" in c),
               f"{name}: a reason exactly when inconclusive: {c}")
         # One noise model: the p-value agrees with the interval (parts or widened interval).
@@ -312,6 +314,38 @@ def test_same_rules(a, b, tool, tmp, forks):
         if out else []
     check(code == 0 and len(used) == 2 and all(t == 0.99 for t in used),
           f"--noise-threshold 99%: every change decided with it ({used} {err})")
+
+
+def test_plans(a, tool, tmp):
+    """A --quick baseline compared with a default run: the report warns that the plans differ,
+    naming the benchmark and what differs, in text, markdown and JSON, from a run and from
+    microbe-compare; the same plan on both sides gives no warning."""
+    bdir = os.path.join(tmp, "plans")
+    one = ["--filter", "^ab_sum$", "--baseline-dir", bdir]
+    code, _, err = run(a, "--quick", *one, "--save-baseline", "q")
+    check(code == 0, f"the --quick baseline ({err})")
+    new = os.path.join(tmp, "plans-default.json")
+    code, out, err = run(a, *one, "--baseline", "q", "--output", "json:" + new)
+    check(code == 0 and "  warning: the baseline's plan differs" in out and
+          "\n    quick: ab_sum: one side was measured with --quick" in out,
+          f"a default run against a --quick baseline warns, naming ab_sum and quick ({out})")
+    doc = json.load(open(new)) if os.path.exists(new) else {"benchmarks": []}
+    changes = [b["change"] or {} for b in doc["benchmarks"]]
+    check(len(changes) == 1 and changes[0].get("plan_differs") == ["quick"],
+          f"JSON: change.plan_differs is [\"quick\"]: {changes}")
+    rule = doc["benchmarks"][0].get("plan_rule") or {} if doc["benchmarks"] else {}
+    check(rule.get("quick") is False and rule.get("forks") == 5 and
+          rule.get("measurement_time_s") == 0.02, f"the run records its plan's rule: {rule}")
+    saved = os.path.join(bdir, "q", "ab_sum.json")
+    code, out, err = run(tool, "--format", "markdown", saved, new)
+    check(code == 0 and "**Warning**: the baseline's plan differs" in out and
+          "- **quick**: `ab_sum`:" in out, f"microbe-compare on the two files warns too ({out})")
+    code, out, err = run(a, "--quick", *one, "--baseline", "q", "--format", "json")
+    changes = [b["change"] or {} for b in json.loads(out)["benchmarks"]] if out else []
+    check(code == 0 and len(changes) == 1 and "plan_differs" not in changes[0],
+          f"the same plan on both sides: no warning ({changes} {err})")
+    code, out, err = run(a, "--quick", *one, "--baseline", "q")
+    check(code == 0 and "plan differs" not in out, f"the same plan: no warning in text ({out})")
 
 
 def test_groups(a, tmp):
@@ -390,6 +424,7 @@ def main():
         test_exec_stops(a, tool)
         test_same_rules(a, b, tool, tmp, "0")
         test_same_rules(a, b, tool, tmp, "3")
+        test_plans(a, tool, tmp)
         test_groups(a, tmp)
         if mode != "sanitized":  # valgrind cannot run a sanitized build
             test_instructions(a, b, tmp)

@@ -736,6 +736,78 @@ static void test_paired_settled(void)
     CHECK_INT(mb__paired_settled(base, edge, 1, &s), ==, 1);
 }
 
+/* What counts as another plan (mb__plan_differences): each kind of difference alone, the
+ * harmless ones (precision, min samples, fork count, the calibrated step) not at all, and
+ * what a side did not record never. */
+static void test_plan_differences(void)
+{
+    mb_result base = {0};
+    base.plan = MB_PLAN_LINEAR;
+    base.iters_step = 300;
+    base.n_parts = 5;
+    base.plan_rule = (mb_plan_rule){0, 0.005, 0.02, 10, 100, 0.01, 5, 1};
+    mb_result r = base;
+    CHECK_INT(mb__plan_differences(&r, &base), ==, 0);
+    /* Harmless: how precise, not what. The plan's kind and step follow the warm-up's
+     * estimate. */
+    r.plan_rule.precision = 0.005;
+    r.plan_rule.min_samples = 20;
+    r.plan_rule.forks = 3;
+    r.n_parts = 3;
+    r.iters_step = 20000;
+    r.plan = MB_PLAN_FLAT;
+    CHECK_INT(mb__plan_differences(&r, &base), ==, 0);
+    /* --quick on one side: named as such, not as its budget and samples. */
+    mb_result fast = base;
+    mb_settings q;
+    mb_settings_init(&q);
+    mb_settings_quick(&q);
+    fast.plan_rule = (mb_plan_rule){q.quick,       q.warm_up_time_s, q.measurement_time_s,
+                                    q.min_samples, q.max_samples,    q.precision,
+                                    q.forks,       q.rounds};
+    fast.n_parts = 3;
+    CHECK_INT(mb__plan_differences(&fast, &base), ==, MB_PLAN_DIFF_QUICK);
+    CHECK_INT(mb__plan_differences(&base, &fast), ==, MB_PLAN_DIFF_QUICK);
+    /* Unknown whether quick (a file from before): its budget and samples tell. */
+    fast.plan_rule.quick = -1;
+    CHECK_INT(mb__plan_differences(&base, &fast), ==, MB_PLAN_DIFF_RULE);
+    r = base;
+    r.plan_rule.measurement_time_s = 1;
+    CHECK_INT(mb__plan_differences(&r, &base), ==, MB_PLAN_DIFF_RULE);
+    r = base;
+    r.plan_rule.warm_up_time_s = 0.1;
+    CHECK_INT(mb__plan_differences(&r, &base), ==, MB_PLAN_DIFF_RULE);
+    r = base;
+    r.plan_rule.max_samples = 20;
+    CHECK_INT(mb__plan_differences(&r, &base), ==, MB_PLAN_DIFF_RULE);
+    /* Parts: one part, parts in one process, parts in fresh processes. */
+    r = base;
+    r.n_parts = 1;
+    r.plan_rule.forks = 0;
+    CHECK_INT(mb__plan_differences(&r, &base), ==, MB_PLAN_DIFF_PARTS);
+    r.n_parts = 5;
+    r.plan_rule.rounds = 5;
+    CHECK_INT(mb__plan_differences(&r, &base), ==, MB_PLAN_DIFF_PARTS);
+    r.plan_rule.forks = 1;
+    CHECK_INT(mb__plan_differences(&r, &base), ==, 0);
+    /* A file that recorded no rule: nothing to compare but its parts. */
+    mb_result bare = {0};
+    bare.n_parts = 1;
+    CHECK_INT(mb__plan_differences(&bare, &base), ==, MB_PLAN_DIFF_PARTS);
+    bare.n_parts = 5;
+    CHECK_INT(mb__plan_differences(&bare, &base), ==, 0);
+    CHECK_INT(mb__plan_differences(&base, &bare), ==, 0);
+    /* Several at once. */
+    r = fast;
+    r.plan_rule.quick = 1;
+    r.n_parts = 1;
+    CHECK_INT(mb__plan_differences(&r, &base), ==, MB_PLAN_DIFF_QUICK | MB_PLAN_DIFF_PARTS);
+    for (unsigned bit = 1; bit < 1u << MB_PLAN_DIFF_COUNT; bit <<= 1)
+        CHECK(mb_plan_difference_name(bit) && mb_plan_difference_text(bit));
+    CHECK(mb_plan_difference_name(1u << MB_PLAN_DIFF_COUNT) == NULL);
+    CHECK(mb_plan_difference_name(MB_PLAN_DIFF_QUICK | MB_PLAN_DIFF_RULE) == NULL);
+}
+
 int main(void)
 {
     const char *q = getenv("MB_TEST_QUICK");
@@ -759,6 +831,7 @@ int main(void)
     test_paired_level();
     test_one_part_rules();
     test_paired_settled();
+    test_plan_differences();
     fprintf(stderr, "%s mode, %.2f s of CPU\n", quick ? "quick" : "full",
             (double)(clock() - start) / CLOCKS_PER_SEC);
     return CHECK_DONE();

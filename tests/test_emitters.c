@@ -550,6 +550,16 @@ static void make_run(void)
                     1},
         .threads = 1,
     };
+    /* Every result's plan was made by the run's settings, in 5 fresh processes. */
+    for (size_t i = 0; i < N_RESULTS; i++)
+        results[i].plan_rule = (mb_plan_rule){0,
+                                              settings.warm_up_time_s,
+                                              settings.measurement_time_s,
+                                              settings.min_samples,
+                                              settings.max_samples,
+                                              settings.precision,
+                                              5,
+                                              1};
 }
 
 /* ---- Running an emitter -------------------------------------------------------------- */

@@ -93,14 +93,15 @@ typedef struct bench {
     double instructions; /* per iteration; 0: not counted */
 } bench;
 
-/* A minimal results file: N samples of 1000 iterations per benchmark. */
-static void write_file(const char *path, const bench *b, size_t n)
+/* A minimal results file: N samples of 1000 iterations per benchmark, after settings (a
+ * member or two of the document, or ""). */
+static void write_file_with(const char *path, const bench *b, size_t n, const char *settings)
 {
     FILE *f = fopen(path, "w");
     CHECK(f != NULL);
     if (!f)
         return;
-    fprintf(f, "{\"schema_version\": 1, \"library\": \"microbe\", \"benchmarks\": [");
+    fprintf(f, "{\"schema_version\": 1, \"library\": \"microbe\", %s\"benchmarks\": [", settings);
     for (size_t i = 0; i < n; i++) {
         fprintf(f, "%s{\"name\": \"%s\", \"status\": \"ok\", \"warnings\": [%s], ", i ? ", " : "",
                 b[i].name, b[i].unstable ? "{\"name\": \"unstable\"}" : "");
@@ -117,6 +118,11 @@ static void write_file(const char *path, const bench *b, size_t n)
     }
     fprintf(f, "]}\n");
     fclose(f);
+}
+
+static void write_file(const char *path, const bench *b, size_t n)
+{
+    write_file_with(path, b, n, "");
 }
 
 static mb_results *read_one(const char *path)
@@ -266,6 +272,50 @@ static void test_compare(const char *old_path, const char *new_path)
     CHECK(text && strstr(text, "change against baseline 'main' (noise threshold 50%"));
     CHECK(text && strstr(text, "\n  only_new         not in the baseline\n"));
     free(text);
+    mb_results_free(old);
+    mb_results_free(new);
+}
+
+/* A baseline measured with --quick against a default run, in files that record the plan in
+ * their settings only (before plan_rule): the change says the plans differ, every report
+ * says so, and the JSON keeps it. */
+static void test_plans(const char *old_path, const char *new_path)
+{
+    const bench b[] = {{"slower", 100, 0, 0}};
+    write_file_with(old_path, b, 1,
+                    "\"settings\": {\"quick\": true, \"warm_up_time_s\": 0.002, "
+                    "\"measurement_time_s\": 0.01, \"max_samples\": 50, \"forks\": 3}, ");
+    write_file_with(new_path, b, 1, "\"settings\": {\"quick\": false, \"forks\": 5}, ");
+    mb_results *old = read_one(old_path), *new = read_one(new_path);
+    mb_settings s;
+    mb_settings_init(&s);
+    CHECK(old && new &&mb_results_compare(new, old, &s) == 0);
+    const mb_result *r = new ? mb_results_find(new, "slower") : NULL;
+    CHECK(r && r->plan_rule.quick == 0 && r->plan_rule.max_samples == 100);
+    CHECK(r && r->change.plan_differs == MB_PLAN_DIFF_QUICK);
+    size_t len = 0;
+    char *text = new ? render(new, "text", &len) : NULL;
+    char *md = new ? render(new, "markdown", &len) : NULL;
+    char *json = new ? render(new, "json", &len) : NULL;
+    CHECK(text && strstr(text, "  warning: the baseline's plan differs") &&
+          strstr(text, "\n    quick: slower: one side was measured with --quick"));
+    CHECK(md && strstr(md, "- **quick**: `slower`: one side"));
+    CHECK(json && strstr(json, "\"plan_differs\": [\"quick\"]"));
+    FILE *f = json ? fopen(new_path, "w") : NULL;
+    if (f) {
+        fputs(json, f);
+        fclose(f);
+        mb_results *again = read_one(new_path);
+        r = again ? mb_results_find(again, "slower") : NULL;
+        CHECK(r && r->change.plan_differs == MB_PLAN_DIFF_QUICK && r->plan_rule.forks == 5);
+        mb_results_free(again);
+    }
+    /* The same plan: no warning. */
+    CHECK(old && mb_results_compare(old, old, &s) == 0);
+    CHECK(old && mb_results_get(old, 0)->change.plan_differs == 0);
+    free(text);
+    free(md);
+    free(json);
     mb_results_free(old);
     mb_results_free(new);
 }
@@ -429,6 +479,7 @@ int main(void)
     test_pair(new_path);
     test_old_complexity(old_path);
     test_future_fields(old_path);
+    test_plans(old_path, new_path);
     remove(old_path);
     remove(new_path);
     return CHECK_DONE();

@@ -487,7 +487,7 @@ static void t_change(double diff, double se, double df, const mb_settings *s, mb
 int mb__change_parts(const double *old_m, size_t k_old, const double *new_m, size_t k_new,
                      const mb_settings *s, mb_change *out)
 {
-    *out = (mb_change){MB_VERDICT_NONE, NAN, NAN, NAN, NAN, NAN, NAN, 0, 0, NAN, MB_REASON_NONE};
+    *out = (mb_change){MB_VERDICT_NONE, NAN, NAN, NAN, NAN, NAN, NAN, 0, 0, NAN, MB_REASON_NONE, 0};
     double *lo = alloc_doubles(k_old), *ln = alloc_doubles(k_new);
     if (!lo || !ln) {
         free(lo);
@@ -517,7 +517,7 @@ int mb__change_parts(const double *old_m, size_t k_old, const double *new_m, siz
 int mb__change_parts_paired(const double *old_m, const double *new_m, size_t k,
                             const mb_settings *s, mb_change *out)
 {
-    *out = (mb_change){MB_VERDICT_NONE, NAN, NAN, NAN, NAN, NAN, NAN, 0, 0, NAN, MB_REASON_NONE};
+    *out = (mb_change){MB_VERDICT_NONE, NAN, NAN, NAN, NAN, NAN, NAN, 0, 0, NAN, MB_REASON_NONE, 0};
     double *d = alloc_doubles(k), *lo = alloc_doubles(k);
     if (!d || !lo) {
         free(d);
@@ -684,7 +684,7 @@ int mb__change_verdicts(mb_change *const *changes, size_t n, const mb_settings *
 int mb__change_paired(const double *old_r, const double *new_r, size_t r, const mb_settings *s,
                       mb_change *out)
 {
-    *out = (mb_change){MB_VERDICT_NONE, NAN, NAN, NAN, NAN, NAN, NAN, 0, 0, NAN, MB_REASON_NONE};
+    *out = (mb_change){MB_VERDICT_NONE, NAN, NAN, NAN, NAN, NAN, NAN, 0, 0, NAN, MB_REASON_NONE, 0};
     if (r < 2)
         return 0;
     mb__paired p;
@@ -700,7 +700,7 @@ int mb__change_paired(const double *old_r, const double *new_r, size_t r, const 
     free(scratch);
     *out = (mb_change){
         MB_VERDICT_INCONCLUSIVE, median_old, p.point, p.low, p.high, p.p, NAN, r, 0, p.level,
-        MB_REASON_NONE};
+        MB_REASON_NONE,          0};
     return 0;
 }
 
@@ -708,7 +708,7 @@ int mb__change_of_member(const mb_result *base, const mb_result *member, const m
                          mb_change *out)
 {
     size_t n = base->n_samples < member->n_samples ? base->n_samples : member->n_samples;
-    *out = (mb_change){MB_VERDICT_NONE, NAN, NAN, NAN, NAN, NAN, NAN, 0, 0, NAN, MB_REASON_NONE};
+    *out = (mb_change){MB_VERDICT_NONE, NAN, NAN, NAN, NAN, NAN, NAN, 0, 0, NAN, MB_REASON_NONE, 0};
     if (n < 2)
         return 0;
     double *old_r = mb__result_times(base), *new_r = mb__result_times(member);
@@ -725,8 +725,9 @@ int mb__change_of_member(const mb_result *base, const mb_result *member, const m
 static int times_change(const double *old_t, size_t n_old, const double *new_t, size_t n_new,
                         const mb_settings *s, uint64_t seed, mb_change *out)
 {
-    *out = (mb_change){MB_VERDICT_INCONCLUSIVE, NAN,           NAN, NAN, NAN, NAN, NAN, n_old, 0,
-                       s->confidence,           MB_REASON_NONE};
+    *out =
+        (mb_change){MB_VERDICT_INCONCLUSIVE, NAN, NAN, NAN, NAN, NAN, NAN, n_old, 0, s->confidence,
+                    MB_REASON_NONE,          0};
     mb__ratio ratio;
     int rc =
         mb__ratio_bootstrap(old_t, n_old, new_t, n_new, s->resamples, s->confidence, seed, &ratio);
@@ -765,7 +766,41 @@ static void instructions_change(const mb_result *old, mb_result *r, const mb_set
                    : ratio < 1 / t ? MB_VERDICT_IMPROVED
                                    : MB_VERDICT_UNCHANGED;
     r->instructions_change = (mb_change){
-        v, old->instructions_per_iter, ratio, ratio, ratio, NAN, NAN, 1, 0, 1.0, MB_REASON_NONE};
+        v, old->instructions_per_iter, ratio, ratio, ratio, NAN, NAN, 1, 0, 1.0, MB_REASON_NONE, 0};
+}
+
+/* Two settings that differ beyond the rounding of a number written and read back. */
+static int differ(double a, double b)
+{
+    return fabs(a - b) > 1e-9 * fmax(fabs(a), fabs(b));
+}
+
+/* How a result was measured in parts: 0 one part, 1 parts in one process, 2 parts in fresh
+ * processes; -1 parts whose processes are unknown (a file without the plan's rule). */
+static int parts_kind(const mb_result *r)
+{
+    if (r->n_parts < 2)
+        return 0;
+    if (r->plan_rule.max_samples == 0)
+        return -1;
+    return r->plan_rule.forks > 0 ? 2 : 1;
+}
+
+unsigned mb__plan_differences(const mb_result *r, const mb_result *old)
+{
+    const mb_plan_rule *a = &r->plan_rule, *b = &old->plan_rule;
+    unsigned d = 0;
+    if (a->quick >= 0 && b->quick >= 0 && a->quick != b->quick)
+        d |= MB_PLAN_DIFF_QUICK;
+    else if (a->max_samples && b->max_samples &&
+             (a->max_samples != b->max_samples || differ(a->warm_up_time_s, b->warm_up_time_s) ||
+              differ(a->measurement_time_s, b->measurement_time_s)))
+        d |= MB_PLAN_DIFF_RULE;
+    /* Parts whose processes are unknown differ only from one part. */
+    int pa = parts_kind(r), pb = parts_kind(old);
+    if (pa != pb && ((pa >= 0 && pb >= 0) || pa == 0 || pb == 0))
+        d |= MB_PLAN_DIFF_PARTS;
+    return d;
 }
 
 /* One result's changes against its old self: instructions, then times. */
@@ -802,8 +837,10 @@ int mb__compare_results(mb_result *results, size_t n, const mb_result *const *ol
         results[i].change = results[i].instructions_change = (mb_change){0};
         if (olds[i])
             err = change_of(olds[i], &results[i], s);
-        if (results[i].change.verdict != MB_VERDICT_NONE)
+        if (results[i].change.verdict != MB_VERDICT_NONE) {
+            results[i].change.plan_differs = mb__plan_differences(&results[i], olds[i]);
             changes[k++] = &results[i].change;
+        }
     }
     if (!err)
         err = mb__change_verdicts(changes, k, s);

@@ -213,6 +213,13 @@ int mb__paired_settled(const double *base_m, const double *member_m, size_t k,
 int mb__change_of_member(const mb_result *base, const mb_result *member, const mb_settings *s,
                          mb_change *out);
 
+/* How old's plan differs from r's (mb_plan_difference bits; docs/statistics.md, "What the
+ * median estimates"): --quick on one side only, else another warm-up, budget per part or
+ * most samples; parts in fresh processes, in one process, or one part. The plan's kind and
+ * step are not compared: each part calibrates them from its warm-up's estimate, which varies
+ * between runs of the same settings. What a side did not record is never a difference. */
+unsigned mb__plan_differences(const mb_result *r, const mb_result *old);
+
 /* The comparison of a run's results with a baseline, by the rules of docs/comparing.md:
  * for each results[i] whose olds[i] is not NULL, the instruction-count change (exact: the
  * ratio is its own interval, s->instructions_threshold alone decides) and, when both sides
@@ -222,7 +229,8 @@ int mb__change_of_member(const mb_result *base, const mb_result *member, const m
  * Then the verdicts, with
  * Holm's correction over the results compared (mb__change_verdicts), and the unstable rule:
  * a result that carries MB_WARN_UNSTABLE claims neither regressed nor improved
- * (inconclusive). Results without an old one keep MB_VERDICT_NONE. Returns 0 or MB_ENOMEM. */
+ * (inconclusive). Each change records how the plans differ (mb__plan_differences). Results
+ * without an old one keep MB_VERDICT_NONE. Returns 0 or MB_ENOMEM. */
 int mb__compare_results(mb_result *results, size_t n, const mb_result *const *olds,
                         const mb_settings *s);
 

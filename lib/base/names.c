@@ -1,8 +1,8 @@
 /*
  * The name tables of the public API: the version, error strings, and the stable names (and
- * remedies) of verdicts, warnings, hygiene flags, complexity models, statuses, plans, stop
- * reasons and modes, as every format spells them. Also mb_hygiene(), the judgement those
- * hygiene names describe. Pure data; depends on nothing but microbe.h.
+ * remedies) of verdicts, warnings, plan differences, hygiene flags, complexity models,
+ * statuses, plans, stop reasons and modes, as every format spells them. Also mb_hygiene(),
+ * the judgement those hygiene names describe. Pure data; depends on nothing but microbe.h.
  */
 #include "names.h"
 
@@ -61,10 +61,11 @@ static const struct {
                       "calls into one invocation for exact percentiles"},
 };
 
-static int warning_index(unsigned warning)
+/* The index of a single bit among the first count, or -1 for anything else. */
+static int bit_index(unsigned bit, int count)
 {
-    for (int i = 0; i < MB_WARN_COUNT; i++)
-        if (warning == 1u << i)
+    for (int i = 0; i < count; i++)
+        if (bit == 1u << i)
             return i;
     return -1;
 }
@@ -96,14 +97,38 @@ const char *mb_reason_name(mb_reason reason)
 
 const char *mb_warning_name(unsigned warning)
 {
-    int i = warning_index(warning);
+    int i = bit_index(warning, MB_WARN_COUNT);
     return i < 0 ? NULL : warning_text[i].name;
 }
 
 const char *mb_warning_advice(unsigned warning)
 {
-    int i = warning_index(warning);
+    int i = bit_index(warning, MB_WARN_COUNT);
     return i < 0 ? NULL : warning_text[i].advice;
+}
+
+static const struct {
+    const char *name;
+    const char *text;
+} plan_difference_text[MB_PLAN_DIFF_COUNT] = {
+    {"quick", "one side was measured with --quick and the other not: shorter parts with fewer "
+              "and shorter samples"},
+    {"rule", "the warm-up, the budget per part or the most samples differ (--warm-up-time, "
+             "--measurement-time, --samples), so the samples differ in length"},
+    {"parts", "the sides were measured in parts of different kinds (in fresh processes, in one "
+              "process, or in one part), so their medians and intervals hold different noise"},
+};
+
+const char *mb_plan_difference_name(unsigned difference)
+{
+    int i = bit_index(difference, MB_PLAN_DIFF_COUNT);
+    return i < 0 ? NULL : plan_difference_text[i].name;
+}
+
+const char *mb_plan_difference_text(unsigned difference)
+{
+    int i = bit_index(difference, MB_PLAN_DIFF_COUNT);
+    return i < 0 ? NULL : plan_difference_text[i].text;
 }
 
 static const struct {
@@ -137,23 +162,15 @@ unsigned mb_hygiene(const mb_environment *env)
     return bits;
 }
 
-static int hygiene_index(unsigned flag)
-{
-    for (int i = 0; i < MB_HYGIENE_COUNT; i++)
-        if (flag == 1u << i)
-            return i;
-    return -1;
-}
-
 const char *mb_hygiene_name(unsigned flag)
 {
-    int i = hygiene_index(flag);
+    int i = bit_index(flag, MB_HYGIENE_COUNT);
     return i < 0 ? NULL : hygiene_text[i].name;
 }
 
 const char *mb_hygiene_advice(unsigned flag)
 {
-    int i = hygiene_index(flag);
+    int i = bit_index(flag, MB_HYGIENE_COUNT);
     return i < 0 ? NULL : hygiene_text[i].advice;
 }
 

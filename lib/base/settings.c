@@ -240,6 +240,7 @@ void mb_settings_quick(mb_settings *s)
     }
     if (s->min_samples > s->max_samples)
         s->min_samples = s->max_samples;
+    s->quick = 1;
 }
 
 /* Each context entry is "key=value" with a non-empty key, and keys are unique. */

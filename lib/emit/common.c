@@ -168,6 +168,25 @@ const char *mb__optimization_name(unsigned build)
     return build & MB_BUILD_OPTIMIZE_SIZE ? "-Os" : "-O1+";
 }
 
+void mb__plan_notes_add(mb__plan_notes *notes, const char *name, unsigned differs)
+{
+    for (int i = 0; i < MB_PLAN_DIFF_COUNT; i++) {
+        if (!(differs & (1u << i)))
+            continue;
+        size_t k = notes->count[i]++;
+        if (k < MB__PLAN_NAMES_SHOWN)
+            snprintf(notes->names[i][k], sizeof notes->names[i][k], "%s", name ? name : "");
+    }
+}
+
+int mb__plan_notes_any(const mb__plan_notes *notes)
+{
+    for (int i = 0; i < MB_PLAN_DIFF_COUNT; i++)
+        if (notes->count[i])
+            return 1;
+    return 0;
+}
+
 const char *mb__reason_text(mb_reason reason)
 {
     switch (reason) {

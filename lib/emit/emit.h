@@ -46,6 +46,19 @@ const char *mb__outlier_class_name(mb_outlier_class cls);
 /* What an inconclusive verdict's reason means, for the note beside it in the text and
  * markdown reports ("unstable run"); NULL for MB_REASON_NONE or an unknown reason. */
 const char *mb__reason_text(mb_reason reason);
+/* The results whose baseline was measured under another plan, by kind of difference
+ * (mb_plan_difference): how many, and copies of the first few names, so that the text and
+ * markdown reports name them in one line per kind however many there are. */
+#define MB__PLAN_NAMES_SHOWN 3
+typedef struct mb__plan_notes {
+    size_t count[MB_PLAN_DIFF_COUNT];
+    char names[MB_PLAN_DIFF_COUNT][MB__PLAN_NAMES_SHOWN][128];
+} mb__plan_notes;
+/* Counts name under each bit of differs. */
+void mb__plan_notes_add(mb__plan_notes *notes, const char *name, unsigned differs);
+/* Whether any result was counted. */
+int mb__plan_notes_any(const mb__plan_notes *notes);
+
 /* "+10.2%": a ratio new/old as a signed percentage change; "-" when not finite. */
 void mb__format_change(char *buf, size_t size, double ratio);
 

@@ -204,6 +204,7 @@ static void settings(json_emitter *j, const mb_settings *s)
     number(j, "profile_time_s", s->profile_time_s);
     unsigned64(j, "forks", s->forks);
     unsigned64(j, "rounds", s->rounds);
+    tristate(j, "quick", s->quick);
     close_container(j, '}');
 }
 
@@ -423,6 +424,27 @@ static void instructions(json_emitter *j, const mb_run_info *info, const mb_resu
 }
 
 /* Three parallel arrays in run order, each on one line. */
+/* The settings the result's plan was made by; null when unknown (read from a file that
+ * recorded neither them nor its run's settings). */
+static void plan_rule(json_emitter *j, const mb_plan_rule *p)
+{
+    if (p->max_samples == 0) {
+        key(j, "plan_rule");
+        fputs("null", j->out);
+        return;
+    }
+    open_key(j, "plan_rule", '{');
+    tristate(j, "quick", p->quick);
+    number(j, "warm_up_time_s", p->warm_up_time_s);
+    number(j, "measurement_time_s", p->measurement_time_s);
+    unsigned64(j, "min_samples", p->min_samples);
+    unsigned64(j, "max_samples", p->max_samples);
+    number(j, "precision", p->precision);
+    unsigned64(j, "forks", p->forks);
+    unsigned64(j, "rounds", p->rounds);
+    close_container(j, '}');
+}
+
 /* The parts the result was measured in: their count, medians and spread. */
 static void parts(json_emitter *j, const mb_result *r)
 {
@@ -534,6 +556,17 @@ static void change(json_emitter *j, const char *name, const char *baseline, cons
     unsigned64(j, "parts", c->parts);
     if (c->verdict == MB_VERDICT_INCONCLUSIVE && mb_reason_name(c->reason))
         string(j, "reason", mb_reason_name(c->reason));
+    if (c->plan_differs) {
+        key(j, "plan_differs");
+        const char *sep = "[";
+        for (int i = 0; i < MB_PLAN_DIFF_COUNT; i++)
+            if (c->plan_differs & (1u << i)) {
+                fputs(sep, j->out);
+                mb__json_string(j->out, mb_plan_difference_name(1u << i));
+                sep = ", ";
+            }
+        fputc(']', j->out);
+    }
     number(j, "ratio", c->ratio);
     number(j, "ratio_low", c->low);
     number(j, "ratio_high", c->high);
@@ -577,6 +610,7 @@ static int json_result(void *user, const mb_run_info *info, const mb_result *r)
     string(j, "plan", mb_plan_name(r->plan));
     string(j, "stop_reason", mb_stop_name(r->stop));
     unsigned64(j, "iters_step", r->iters_step);
+    plan_rule(j, &r->plan_rule);
     unsigned64(j, "warm_up_iters", r->warm_up_iters);
     number(j, "warm_up_ns", r->warm_up_ns);
     number(j, "wall_time_s", r->wall_time_s);

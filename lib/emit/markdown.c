@@ -114,12 +114,13 @@ static void sb_cell(strbuf *b, const char *cell)
 typedef struct markdown_emitter {
     FILE *out;
     strbuf row;
-    strbuf warnings; /* list items collected for after the table */
-    strbuf changes;  /* rows of the change table, also after it */
-    strbuf pairs;    /* rows of the table of paired group members */
-    strbuf counters; /* list items: counters per iteration */
-    strbuf latency;  /* rows of the table of per-invocation percentiles */
-    strbuf user;     /* list items: user counters */
+    strbuf warnings;      /* list items collected for after the table */
+    strbuf changes;       /* rows of the change table, also after it */
+    strbuf pairs;         /* rows of the table of paired group members */
+    strbuf counters;      /* list items: counters per iteration */
+    strbuf latency;       /* rows of the table of per-invocation percentiles */
+    strbuf user;          /* list items: user counters */
+    mb__plan_notes plans; /* results whose baseline was measured under another plan */
 } markdown_emitter;
 
 static int md_begin(void *user, const mb_run_info *info)
@@ -133,6 +134,7 @@ static int md_begin(void *user, const mb_run_info *info)
         bufs[i]->len = 0;
         bufs[i]->failed = 0;
     }
+    memset(&m->plans, 0, sizeof m->plans);
     mb__fmt(ci, sizeof ci, "%g%% CI", 100 * (info->settings ? info->settings->confidence : 0.95));
     fprintf(m->out,
             "| benchmark | median | %s | ± | mean | MAD | samples | iters | outliers |\n"
@@ -209,6 +211,7 @@ static void change_rows(markdown_emitter *m, const mb_run_info *info, const mb_r
         return;
     if (r->change.verdict != MB_VERDICT_NONE) {
         change_cells(&m->changes, r->name, &r->change);
+        mb__plan_notes_add(&m->plans, r->name, r->change.plan_differs);
         return;
     }
     sb_puts(&m->changes, "| ");
@@ -382,6 +385,39 @@ static int change_table(FILE *out, const char *title, const char *name, const mb
     return err ? err : sb_flush(rows, out);
 }
 
+/* Under the change table, when a baseline was measured under another plan: one list item per
+ * kind of difference, naming the first few benchmarks. */
+static int plan_list(FILE *out, const mb__plan_notes *plans)
+{
+    if (!mb__plan_notes_any(plans))
+        return 0;
+    strbuf b = {0};
+    sb_puts(&b, "\n**Warning**: the baseline's plan differs, so a change may come from the "
+                "plans (docs/statistics.md, \"What the median estimates\"):\n\n");
+    for (int i = 0; i < MB_PLAN_DIFF_COUNT; i++) {
+        size_t n = plans->count[i];
+        if (!n)
+            continue;
+        sb_puts(&b, "- **");
+        sb_puts(&b, mb_plan_difference_name(1u << i));
+        sb_puts(&b, "**: ");
+        for (size_t k = 0; k < n && k < MB__PLAN_NAMES_SHOWN; k++) {
+            sb_puts(&b, k ? ", " : "");
+            sb_code(&b, plans->names[i][k]);
+        }
+        char more[48] = "";
+        if (n > MB__PLAN_NAMES_SHOWN)
+            snprintf(more, sizeof more, " and %zu more", n - MB__PLAN_NAMES_SHOWN);
+        sb_puts(&b, more);
+        sb_puts(&b, ": ");
+        sb_text(&b, mb_plan_difference_text(1u << i));
+        sb_puts(&b, "\n");
+    }
+    int err = sb_flush(&b, out);
+    free(b.data);
+    return err;
+}
+
 /* The best complexity fit of each parameterised benchmark, as a list. */
 static int complexity_list(FILE *out, const mb_run_info *info)
 {
@@ -444,6 +480,8 @@ static int md_end(void *user, const mb_run_info *info)
     if (m->changes.len && info->settings) {
         int err = change_table(m->out, "\n**Change against baseline** ", info->settings->baseline,
                                info, &m->changes);
+        if (!err)
+            err = plan_list(m->out, &m->plans);
         if (err)
             return err;
     }

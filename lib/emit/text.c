@@ -71,6 +71,7 @@ typedef struct text_emitter {
     lines latency;  /* per-invocation percentiles of latency and cold results */
     lines user;     /* user counters, one line per benchmark that set any */
     int any_inconclusive;
+    mb__plan_notes plans; /* results whose baseline was measured under another plan */
     size_t n_failed;
     double wall_s;
 } text_emitter;
@@ -258,6 +259,7 @@ static int has_control(const char *s)
 static int text_begin(void *user, const mb_run_info *info)
 {
     text_emitter *t = user;
+    memset(&t->plans, 0, sizeof t->plans);
     t->name_width = (int)strlen("benchmark");
     for (size_t i = 0; i < info->n_benchmarks; i++) {
         char name[1024];
@@ -335,6 +337,7 @@ static int change_line(text_emitter *t, const mb_run_info *info, const mb_result
         return 0;
     if (r->change.verdict == MB_VERDICT_NONE)
         return add_line(&t->changes, "  %-*s  not in the baseline", t->name_width, r->name);
+    mb__plan_notes_add(&t->plans, r->name, r->change.plan_differs);
     int err = change_row(t, &t->changes, r->name, &r->change);
     if (err || r->instructions_change.verdict == MB_VERDICT_NONE)
         return err;
@@ -620,6 +623,29 @@ static int text_result(void *user, const mb_run_info *info, const mb_result *r)
     return text_result_shown(t, info, &copy);
 }
 
+/* Under the change section, when a baseline was measured under another plan: one line per
+ * kind of difference, naming the first few benchmarks. */
+static void plan_lines(text_emitter *t)
+{
+    if (!mb__plan_notes_any(&t->plans))
+        return;
+    fprintf(t->out,
+            "  %swarning%s: the baseline's plan differs, so a change may come from the plans "
+            "(docs/statistics.md, \"What the median estimates\"):\n",
+            t->options.color ? YELLOW : "", t->options.color ? RESET : "");
+    for (int i = 0; i < MB_PLAN_DIFF_COUNT; i++) {
+        size_t n = t->plans.count[i];
+        if (!n)
+            continue;
+        fprintf(t->out, "    %s: ", mb_plan_difference_name(1u << i));
+        for (size_t k = 0; k < n && k < MB__PLAN_NAMES_SHOWN; k++)
+            fprintf(t->out, "%s%s", k ? ", " : "", t->plans.names[i][k]);
+        if (n > MB__PLAN_NAMES_SHOWN)
+            fprintf(t->out, " and %zu more", n - MB__PLAN_NAMES_SHOWN);
+        fprintf(t->out, ": %s\n", mb_plan_difference_text(1u << i));
+    }
+}
+
 static int text_end(void *user, const mb_run_info *info)
 {
     text_emitter *t = user;
@@ -644,6 +670,7 @@ static int text_end(void *user, const mb_run_info *info)
                   "--measurement-time, or compare two builds interleaved with microbe-compare "
                   "--exec)\n",
                   t->out);
+        plan_lines(t);
     }
     if (t->rates.len)
         fprintf(t->out, "\nthroughput (from the median [%s]):\n%s", ci, t->rates.text);

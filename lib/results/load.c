@@ -26,8 +26,9 @@
 typedef struct reader {
     mb_results *set; /* what is being read, and owns what is kept */
     mb__json_error *je;
-    int rc;         /* the first error, or 0 */
-    double version; /* the document's schema_version, when it is not 1 */
+    int rc;           /* the first error, or 0 */
+    double version;   /* the document's schema_version, when it is not 1 */
+    int has_settings; /* the document records its run's settings */
 } reader;
 
 typedef const mb__json_value json;
@@ -320,6 +321,9 @@ static void settings(reader *rd, json *obj)
         uint32(rd, obj, "forks", &s->forks);
     if (mb__json_get(obj, "rounds"))
         uint32(rd, obj, "rounds", &s->rounds);
+    s->quick = -1; /* unknown in files written before it was recorded */
+    tristate(rd, obj, "quick", &s->quick);
+    rd->has_settings = 1;
 }
 
 static void complexity(reader *rd, json *root)
@@ -634,6 +638,22 @@ static void warnings(reader *rd, json *b, mb_result *r)
     }
 }
 
+/* A change's "plan_differs": the names of mb_plan_difference bits (absent when the plans
+ * agree; a name this version does not know is ignored). */
+static unsigned plan_differences(reader *rd, json *obj)
+{
+    json *names = array(rd, obj, "plan_differs", 64);
+    unsigned bits = 0;
+    for (size_t i = 0; names && i < names->len && !rd->rc; i++) {
+        json *item = &names->u.items[i];
+        rd->rc = mb__json_expect(item, MB__JSON_STRING, "item of \"plan_differs\"", rd->je);
+        for (int k = 0; !rd->rc && k < MB_PLAN_DIFF_COUNT; k++)
+            if (strcmp(item->u.string, mb_plan_difference_name(1u << k)) == 0)
+                bits |= 1u << k;
+    }
+    return bits;
+}
+
 /* A change object ("change", "paired"); its baseline's name into *baseline. */
 static void change(reader *rd, json *b, const char *key, mb_change *c, const char **baseline)
 {
@@ -643,7 +663,7 @@ static void change(reader *rd, json *b, const char *key, mb_change *c, const cha
     mb_settings *s = &rd->set->settings;
     int verdict = MB_VERDICT_NONE;
     uint64_t n = 0;
-    *c = (mb_change){MB_VERDICT_NONE, NAN, NAN, NAN, NAN, NAN, NAN, 0, 0, NAN, MB_REASON_NONE};
+    *c = (mb_change){MB_VERDICT_NONE, NAN, NAN, NAN, NAN, NAN, NAN, 0, 0, NAN, MB_REASON_NONE, 0};
     string(rd, obj, "baseline", baseline);
     enum_name(rd, obj, "verdict", verdict_name, 5, &verdict);
     number(rd, obj, "baseline_median_ns", &c->baseline_median_ns);
@@ -662,10 +682,38 @@ static void change(reader *rd, json *b, const char *key, mb_change *c, const cha
         uint64(rd, obj, "parts", &parts);
     int reason = MB_REASON_NONE; /* optional: absent before reasons were recorded */
     enum_name(rd, obj, "reason", reason_name, 6, &reason);
+    c->plan_differs = plan_differences(rd, obj);
     c->reason = (mb_reason)reason;
     c->verdict = (mb_verdict)verdict;
     c->baseline_samples = (size_t)n;
     c->parts = (size_t)parts;
+}
+
+/* The settings a result's plan was made by: its own, or in files written before they were
+ * recorded with it, its run's; unknown (max_samples 0) when the file has neither. */
+static void plan_rule(reader *rd, json *b, mb_result *r)
+{
+    const mb_settings *s = &rd->set->settings;
+    mb_plan_rule *p = &r->plan_rule;
+    if (!mb__json_get(b, "plan_rule")) {
+        if (rd->has_settings)
+            *p = (mb_plan_rule){s->quick,       s->warm_up_time_s, s->measurement_time_s,
+                                s->min_samples, s->max_samples,    s->precision,
+                                s->forks,       s->rounds};
+        return;
+    }
+    json *obj = object(rd, b, "plan_rule");
+    if (!obj)
+        return; /* null: unknown */
+    p->quick = -1;
+    tristate(rd, obj, "quick", &p->quick);
+    number(rd, obj, "warm_up_time_s", &p->warm_up_time_s);
+    number(rd, obj, "measurement_time_s", &p->measurement_time_s);
+    uint32(rd, obj, "min_samples", &p->min_samples);
+    uint32(rd, obj, "max_samples", &p->max_samples);
+    number(rd, obj, "precision", &p->precision);
+    uint32(rd, obj, "forks", &p->forks);
+    uint32(rd, obj, "rounds", &p->rounds);
 }
 
 /* The parts a result was measured in (optional: files written before parts have none, and
@@ -715,7 +763,7 @@ static void instructions(reader *rd, json *b, mb_result *r)
         return;
     mb_change *c = &r->instructions_change;
     int verdict = MB_VERDICT_NONE;
-    *c = (mb_change){MB_VERDICT_NONE, NAN, NAN, NAN, NAN, NAN, NAN, 1, 0, 1.0, MB_REASON_NONE};
+    *c = (mb_change){MB_VERDICT_NONE, NAN, NAN, NAN, NAN, NAN, NAN, 1, 0, 1.0, MB_REASON_NONE, 0};
     string(rd, obj, "baseline", &rd->set->settings.baseline);
     enum_name(rd, obj, "verdict", verdict_name, 5, &verdict);
     number(rd, obj, "baseline_instructions_per_iteration", &c->baseline_median_ns);
@@ -832,6 +880,7 @@ static void result(reader *rd, json *b, mb_result *r)
     r->plan = (mb_plan_kind)plan;
     r->stop = (mb_stop_reason)stop;
     uint64(rd, b, "iters_step", &r->iters_step);
+    plan_rule(rd, b, r);
     uint64(rd, b, "warm_up_iters", &r->warm_up_iters);
     number(rd, b, "warm_up_ns", &r->warm_up_ns);
     number(rd, b, "wall_time_s", &r->wall_time_s);
@@ -919,7 +968,7 @@ int mb_results_read(const char *path, mb_results **set, char *message, size_t si
         return rc;
     }
     mb_results *fresh = mb__results_new();
-    reader rd = {fresh, &je, fresh ? 0 : MB_ENOMEM, 1};
+    reader rd = {fresh, &je, fresh ? 0 : MB_ENOMEM, 1, 0};
     if (fresh)
         fresh->source = mb__results_keep_string(fresh, path);
     if (fresh && !fresh->source)
