@@ -714,7 +714,7 @@ MB_API const char *mb_reason_name(mb_reason reason);
  * calibration made of them (plan kind, step), which varies between runs of one setting. */
 typedef enum mb_plan_difference {
     MB_PLAN_DIFF_QUICK = 1u << 0, /* one side was measured with --quick, the other not */
-    MB_PLAN_DIFF_RULE = 1u << 1,  /* the warm-up, the budget per part or the most samples differ
+    MB_PLAN_DIFF_RULE = 1u << 1,  /* the warm-up, the budget per part or the sample counts differ
                                      (reported only when QUICK is not) */
     MB_PLAN_DIFF_PARTS = 1u << 2  /* the sides were measured in parts of different kinds: in
                                      fresh processes, in one process, or in one part */

@@ -737,7 +737,7 @@ static void test_paired_settled(void)
 }
 
 /* What counts as another plan (mb__plan_differences): each kind of difference alone, the
- * harmless ones (precision, min samples, fork count, the calibrated step) not at all, and
+ * harmless ones (precision, fork count, the calibrated kind and step) not at all, and
  * what a side did not record never. */
 static void test_plan_differences(void)
 {
@@ -751,7 +751,6 @@ static void test_plan_differences(void)
     /* Harmless: how precise, not what. The plan's kind and step follow the warm-up's
      * estimate. */
     r.plan_rule.precision = 0.005;
-    r.plan_rule.min_samples = 20;
     r.plan_rule.forks = 3;
     r.n_parts = 3;
     r.iters_step = 20000;
@@ -779,6 +778,9 @@ static void test_plan_differences(void)
     CHECK_INT(mb__plan_differences(&r, &base), ==, MB_PLAN_DIFF_RULE);
     r = base;
     r.plan_rule.max_samples = 20;
+    CHECK_INT(mb__plan_differences(&r, &base), ==, MB_PLAN_DIFF_RULE);
+    r = base;
+    r.plan_rule.min_samples = 20;
     CHECK_INT(mb__plan_differences(&r, &base), ==, MB_PLAN_DIFF_RULE);
     /* Parts: one part, parts in one process, parts in fresh processes. */
     r = base;

@@ -793,7 +793,8 @@ unsigned mb__plan_differences(const mb_result *r, const mb_result *old)
     if (a->quick >= 0 && b->quick >= 0 && a->quick != b->quick)
         d |= MB_PLAN_DIFF_QUICK;
     else if (a->max_samples && b->max_samples &&
-             (a->max_samples != b->max_samples || differ(a->warm_up_time_s, b->warm_up_time_s) ||
+             (a->min_samples != b->min_samples || a->max_samples != b->max_samples ||
+              differ(a->warm_up_time_s, b->warm_up_time_s) ||
               differ(a->measurement_time_s, b->measurement_time_s)))
         d |= MB_PLAN_DIFF_RULE;
     /* Parts whose processes are unknown differ only from one part. */

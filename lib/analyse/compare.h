@@ -215,7 +215,7 @@ int mb__change_of_member(const mb_result *base, const mb_result *member, const m
 
 /* How old's plan differs from r's (mb_plan_difference bits; docs/statistics.md, "What the
  * median estimates"): --quick on one side only, else another warm-up, budget per part or
- * most samples; parts in fresh processes, in one process, or one part. The plan's kind and
+ * sample counts; parts in fresh processes, in one process, or one part. The plan's kind and
  * step are not compared: each part calibrates them from its warm-up's estimate, which varies
  * between runs of the same settings. What a side did not record is never a difference. */
 unsigned mb__plan_differences(const mb_result *r, const mb_result *old);

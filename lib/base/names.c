@@ -113,7 +113,7 @@ static const struct {
 } plan_difference_text[MB_PLAN_DIFF_COUNT] = {
     {"quick", "one side was measured with --quick and the other not: shorter parts with fewer "
               "and shorter samples"},
-    {"rule", "the warm-up, the budget per part or the most samples differ (--warm-up-time, "
+    {"rule", "the warm-up, the budget per part or the sample counts differ (--warm-up-time, "
              "--measurement-time, --samples), so the samples differ in length"},
     {"parts", "the sides were measured in parts of different kinds (in fresh processes, in one "
               "process, or in one part), so their medians and intervals hold different noise"},
