@@ -31,13 +31,14 @@ static double noise_sigma;   /* lognormal noise per sample when > 0 */
 static double setup_ns;      /* fake cost of the body's untimed setup, per call */
 static unsigned calls;       /* calls of the fake body since reset */
 static unsigned setup_from;  /* the setup costs from this call on (0: from the first) */
+static unsigned slow_call;   /* this call's iterations take ten times as long (0: none) */
 static mb__rng noise_rng;
 
 static void fake_body(mb_state *state)
 {
     if (++calls > setup_from)
         fake_ns += setup_ns;
-    double cost = iter_ns;
+    double cost = calls == slow_call ? 10 * iter_ns : iter_ns;
     if (noise_sigma > 0)
         cost *= fake_lognormal(&noise_rng, noise_sigma);
     MB_LOOP(state) {
@@ -53,6 +54,7 @@ static void reset(double per_iter_ns, double sigma, double setup)
     setup_ns = setup;
     calls = 0;
     setup_from = 0;
+    slow_call = 0;
     mb__rng_seed(&noise_rng, 12345);
 }
 
@@ -172,6 +174,16 @@ static void test_warm_up(void)
     /* Batches 1, 2, 4, ..., 2^k: the total is 2^(k+1) - 1, and the run of them took at
      * least the 0.2 s warm-up: 2^21 - 1 iterations of 100 ns is the first to pass it. */
     CHECK_INT(m.warm_up_iters, ==, (1 << 21) - 1);
+    mb__measurement_free(&m);
+
+    /* The warm-up's last batch (its 21st call, 2^20 iterations) slowed tenfold, as by a busy
+     * neighbour: the estimate is still the fastest batch that lasted T_min. */
+    reset(100, 0, 0);
+    slow_call = 21;
+    CHECK_INT(measure(&s, 1, &m), ==, 0);
+    CHECK_INT(m.warm_up_iters, ==, (1 << 21) - 1);
+    CHECK_NEAR(m.warm_up_ns, 100, 1e-3, 0);
+    CHECK_NEAR(m.warm_up_wall_ns, 100, 1e-3, 0);
     mb__measurement_free(&m);
 
     /* A slow body: one iteration of 0.5 s ends the warm-up at once. */

@@ -35,10 +35,31 @@ mb__options mb__bench_options(const mb_bench *bench)
  * does not grow with the iteration count (it was optimised away), and the warm-up must end. */
 #define WARM_UP_MAX_ITERS ((uint64_t)1 << 40)
 
+/* The batches of the warm-up the estimate looks at: the last few that lasted T_min. */
+#define WARM_UP_LAST 3
+
+/* The estimates from the last (up to WARM_UP_LAST) batches that lasted T_min, per iteration
+ * (timed, wall) at per[0..n), oldest first: the fastest, so that one batch slowed by a busy
+ * neighbour (preempted, its caches taken) does not set the plan, and only the largest
+ * batches, whose times are not one or two invocations' luck. */
+static void warm_up_estimate(const double (*per)[2], size_t n, mb__measurement *m)
+{
+    m->warm_up_ns = per[n - 1][0];
+    m->warm_up_wall_ns = per[n - 1][1];
+    for (size_t i = 0; i + 1 < n; i++) {
+        if (per[i][0] < m->warm_up_ns)
+            m->warm_up_ns = per[i][0];
+        if (per[i][1] < m->warm_up_wall_ns)
+            m->warm_up_wall_ns = per[i][1];
+    }
+}
+
 const char *mb__warm_up(mb__session *s, mb_bench_fn fn, mb__measurement *m)
 {
     double budget_ns = s->run->settings->warm_up_time_s * 1e9;
     uint64_t start = mb__now_ns(s->run);
+    double last[WARM_UP_LAST][2]; /* the latest batches that lasted T_min, oldest first */
+    size_t n_last = 0;
     for (uint64_t iters = 1;; iters *= 2) {
         double loop_ns = 0;
         uint64_t call_start = mb__now_ns(s->run);
@@ -46,9 +67,20 @@ const char *mb__warm_up(mb__session *s, mb_bench_fn fn, mb__measurement *m)
         if (failure)
             return failure;
         double wall_ns = (double)(mb__now_ns(s->run) - call_start);
+        double per[2] = {loop_ns / (double)iters,
+                         (wall_ns > loop_ns ? wall_ns : loop_ns) / (double)iters};
         m->warm_up_iters += iters;
-        m->warm_up_ns = loop_ns / (double)iters;
-        m->warm_up_wall_ns = (wall_ns > loop_ns ? wall_ns : loop_ns) / (double)iters;
+        if (loop_ns >= s->run->min_sample_ns) {
+            if (n_last == WARM_UP_LAST)
+                memmove(last, last + 1, sizeof last - sizeof last[0]);
+            else
+                n_last++;
+            memcpy(last[n_last - 1], per, sizeof per);
+            warm_up_estimate((const double(*)[2])last, n_last, m);
+        } else {
+            m->warm_up_ns = per[0];
+            m->warm_up_wall_ns = per[1];
+        }
         double elapsed_ns = (double)(mb__now_ns(s->run) - start);
         if ((elapsed_ns >= budget_ns && loop_ns >= s->run->min_sample_ns) ||
             iters >= WARM_UP_MAX_ITERS)

@@ -119,10 +119,10 @@ static inline uint64_t mb__now_ns(const mb__runner *run)
 typedef struct mb__session mb__session;
 
 /* Batches of 1, 2, 4, ... iterations until the warm-up time is spent and the last batch
- * lasted at least T_min; the estimate is the last, largest batch's time per iteration, in
- * m->warm_up_ns, and its wall time per iteration in m->warm_up_wall_ns (m->warm_up_iters
- * counts them all). A static message when a call failed or
- * the run is to stop (mb__interrupted), else NULL. */
+ * lasted at least T_min; the estimate is the fastest time per iteration of the last three
+ * batches that lasted T_min, in m->warm_up_ns, and the fastest wall time per iteration of
+ * those in m->warm_up_wall_ns (m->warm_up_iters counts them all). A static message when a call
+ * failed or the run is to stop (mb__interrupted), else NULL. */
 const char *mb__warm_up(mb__session *s, mb_bench_fn fn, mb__measurement *m);
 
 #endif
