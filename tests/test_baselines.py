@@ -356,7 +356,7 @@ def test_groups(a, tmp):
     check(all(b[n]["group"] == "pair" for n in b) and len(b) == 4, "four members of group pair")
     check(b["pair_base"]["paired"] is None, "the baseline member has no ratio")
     same, plus3, plus10 = (b[n]["paired"] for n in ("pair_same", "pair_plus3", "pair_plus10"))
-    check(same and same["baseline"] == "pair_base" and same["parts"] == 5 and same["rounds"] == 5,
+    check(same and same["baseline"] == "pair_base" and 5 <= same["parts"] <= 20 and same["rounds"] == same["parts"],
           f"members are paired with the group's first member: {same}")
     check_timing(same["verdict"] in ("unchanged", "inconclusive") and 0.98 < same["ratio"] < 1.02,
                  f"an identical member is neither a regression nor an improvement: {same}")
