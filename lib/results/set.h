@@ -20,7 +20,9 @@ struct mb_results {
     mb_settings settings;
     mb_environment env;
     const char *source; /* the path of the first file read */
-    void **blocks;      /* everything the results and the info point into */
+    size_t *slots;      /* the names' hash index (set.c), n_slots entries */
+    size_t n_slots;
+    void **blocks; /* everything the results and the info point into */
     size_t n_blocks, cap_blocks;
     mb_result *hidden; /* the results mb_results_filter removed, still matched against a
                           baseline so that a filter never changes a match */
