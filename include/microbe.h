@@ -1189,7 +1189,9 @@ typedef struct mb_results mb_results;
  * has: 0, NULL or NAN), and so is the run's context: the set's mb_results_info() is that of
  * the first file read. Returns 0; MB_EIO when the file cannot be read (errno says why);
  * MB_EINVAL when it is not a valid microbe results document of schema version 1 (strict
- * JSON, right types, consistent samples); MB_ENOMEM. On failure *set is unchanged and, when
+ * JSON, right types, consistent samples) or larger than 256 MiB; MB_ENOMEM. Reading takes
+ * about 2.5 times the file's size in memory at the peak, and time linear in it (about 1 s of
+ * CPU for 100 MB; docs/performance.md, "Scale"). On failure *set is unchanged and, when
  * message is not NULL, message (size bytes) receives one line naming the file and the
  * problem ("old.json: line 3, column 14: ..."). */
 MB_API int mb_results_read(const char *path, mb_results **set, char *message, size_t size);

@@ -12,7 +12,7 @@
  * benchmark (about log2 N are expected; the old quadratic code made N/2 = 4000). It also
  * checks what the faster code must still do: a duplicate among many is found and named with
  * the first pair, a set finds each of its results, and replacing and filtering keep the index
- * right.
+ * right; and that results files beyond the JSON reader's default 64 MiB read (up to 256 MiB).
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -169,12 +169,52 @@ static void test_set(const char *path)
     mb_results_free(set);
 }
 
+/* Results files up to 256 MiB read: one of 64 MiB and a byte (the JSON reader's default limit,
+ * which refused such a file before) made of a small document and trailing whitespace; one of
+ * 256 MiB and a byte (sparse) is refused, naming the limit. The first is skipped with
+ * MB_TEST_QUICK=1 (the valgrind run), where it would take long. */
+static void test_large_file(const char *path)
+{
+    const char *quick = getenv("MB_TEST_QUICK");
+    char message[256] = "";
+    mb_results *set = NULL;
+    if (!quick || strcmp(quick, "1") != 0) {
+        write_results(path, 3, 0);
+        FILE *f = fopen(path, "a");
+        CHECK(f != NULL);
+        if (f) {
+            static char spaces[1 << 16];
+            memset(spaces, ' ', sizeof spaces);
+            long size = ftell(f), want = ((long)64 << 20) + 1;
+            for (; size + (long)sizeof spaces <= want; size += (long)sizeof spaces)
+                fwrite(spaces, 1, sizeof spaces, f);
+            fwrite(spaces, 1, (size_t)(want - size), f);
+            CHECK_INT(ftell(f), ==, want);
+            fclose(f);
+        }
+        CHECK_INT(mb_results_read(path, &set, message, sizeof message), ==, 0);
+        CHECK_INT(set ? mb_results_count(set) : 0, ==, 3);
+        mb_results_free(set);
+        set = NULL;
+    }
+    FILE *f = fopen(path, "w");
+    CHECK(f != NULL);
+    if (!f)
+        return;
+    CHECK_INT(ftruncate(fileno(f), ((off_t)256 << 20) + 1), ==, 0);
+    fclose(f);
+    CHECK_INT(mb_results_read(path, &set, message, sizeof message), ==, MB_EINVAL);
+    CHECK(set == NULL);
+    CHECK(strstr(message, "larger than the limit of 268435456 bytes") != NULL);
+}
+
 int main(void)
 {
     test_run();
     char path[128];
     snprintf(path, sizeof path, "/tmp/microbe-test-scale-%ld.json", (long)getpid());
     test_set(path);
+    test_large_file(path);
     remove(path);
     return CHECK_DONE();
 }

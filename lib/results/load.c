@@ -23,6 +23,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The largest results file read: a run of tens of thousands of benchmarks with their raw
+ * samples writes about 100 MB (docs/performance.md, "Scale"); reading one takes about 2.5
+ * times its size in memory at the peak. */
+#define MB__RESULTS_MAX_BYTES ((size_t)256 << 20)
+
 typedef struct reader {
     mb_results *set; /* what is being read, and owns what is kept */
     mb__json_error *je;
@@ -962,7 +967,10 @@ int mb_results_read(const char *path, mb_results **set, char *message, size_t si
     }
     mb__json_doc *doc;
     mb__json_error je = {0};
-    int rc = mb__json_parse_file(path, NULL, &doc, &je);
+    mb__json_options opt;
+    mb__json_options_init(&opt);
+    opt.max_bytes = MB__RESULTS_MAX_BYTES;
+    int rc = mb__json_parse_file(path, &opt, &doc, &je);
     if (rc) {
         snprintf(message, size, "%s", je.message);
         return rc;
