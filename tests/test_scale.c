@@ -6,7 +6,8 @@
  * results):
  *
  * - a run's check for duplicate names among the selected benchmarks (lib/run/ctx.c);
- * - adding and finding results by name in a set read from a file (lib/results/set.c).
+ * - adding and finding results by name in a set read from a file (lib/results/set.c), and
+ *   matching each with its baseline result (lib/results/match.c).
  *
  * With N = 8000 benchmarks, each must stay within COMPARISONS_PER_NAME comparisons per
  * benchmark (about log2 N are expected; the old quadratic code made N/2 = 4000). It also
@@ -148,6 +149,24 @@ static void test_set(const char *path)
     double per_name = (double)(comparisons - before) / N;
     CHECK(per_name <= COMPARISONS_PER_NAME);
     printf("read and find %d results: %.1f name comparisons per result\n", N, per_name);
+
+    /* Compared with a second reading of the same file: each result matched by its name. */
+    mb_results *again = NULL;
+    CHECK_INT(mb_results_read(path, &again, message, sizeof message), ==, 0);
+    mb_settings s;
+    mb_settings_init(&s);
+    s.log = keep_log;
+    before = comparisons;
+    CHECK_INT(again ? mb_results_compare(set, again, &s) : -1, ==, 0);
+    per_name = (double)(comparisons - before) / N;
+    CHECK(per_name <= COMPARISONS_PER_NAME);
+    printf("compare %d results with their baseline: %.1f name comparisons per result\n", N,
+           per_name);
+    found = 0;
+    for (int i = 0; i < N; i++)
+        found += mb_results_get(set, (size_t)i)->change.verdict != MB_VERDICT_NONE;
+    CHECK_INT(found, ==, N);
+    mb_results_free(again);
 
     /* A second file: r4000 .. r11999, replacing half and adding half. */
     write_results(path, N, N / 2);

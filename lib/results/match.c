@@ -82,10 +82,12 @@ static int match_all(const mb__match_key *keys, size_t n, const mb_results *base
         return MB_ENOMEM;
     }
     for (size_t i = 0; i < n; i++) {
-        match[i] = NONE;
-        for (size_t j = 0; j < m && match[i] == NONE; j++)
-            if (strcmp(keys[i].name, baseline->results[j].name) == 0)
-                match[i] = j, old_count[j] = NONE; /* taken by its name */
+        /* By name through the set's index: a scan of the baseline per key made comparing
+         * n results O(n^2) (the test scale counts). */
+        size_t same = mb__results_index_of(baseline, keys[i].name);
+        match[i] = same < m ? same : NONE;
+        if (same < m)
+            old_count[same] = NONE; /* taken by its name */
     }
     for (size_t j = 0; j < m; j++) {
         const mb_result *r = &baseline->results[j];

@@ -12,7 +12,6 @@
 
 #include <math.h>
 #include <regex.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -57,43 +56,6 @@ const char *mb__results_keep_string(mb_results *set, const char *s)
     return copy;
 }
 
-/* The names are indexed by a hash table with open addressing, so that reading, merging and
- * looking up n results costs O(n), not O(n^2) (a file of 20 000 results compared every name
- * with every other). slots[h] holds a result's index + 1, 0 when free; n_slots is a power of
- * two at least twice cap, so a probe always ends at a free slot. */
-static size_t name_hash(const char *name)
-{
-    uint64_t h = 1469598103934665603u; /* FNV-1a */
-    for (const unsigned char *c = (const unsigned char *)name; *c; c++)
-        h = (h ^ *c) * 1099511628211u;
-    return (size_t)(h ^ (h >> 32));
-}
-
-/* The slot holding name, or the free slot where it would go. */
-static size_t slot_of(const mb_results *set, const char *name)
-{
-    size_t mask = set->n_slots - 1, h = name_hash(name) & mask;
-    while (set->slots[h] && strcmp(set->results[set->slots[h] - 1].name, name) != 0)
-        h = (h + 1) & mask;
-    return h;
-}
-
-static size_t index_of(const mb_results *set, const char *name)
-{
-    if (!set->n_slots)
-        return set->n;
-    size_t slot = set->slots[slot_of(set, name)];
-    return slot ? slot - 1 : set->n;
-}
-
-/* Indexes results 0 to n-1 afresh (their names are distinct). */
-static void reindex(mb_results *set)
-{
-    memset(set->slots, 0, set->n_slots * sizeof *set->slots);
-    for (size_t i = 0; i < set->n; i++)
-        set->slots[slot_of(set, set->results[i].name)] = i + 1;
-}
-
 /* Room for `more` results beyond n. */
 static int reserve(mb_results *set, size_t more)
 {
@@ -117,20 +79,19 @@ static int reserve(mb_results *set, size_t more)
     set->slots = slots;
     set->n_slots = 2 * cap;
     set->cap = cap;
-    reindex(set);
+    mb__results_reindex(set);
     return 0;
 }
 
 int mb__results_add(mb_results *set, const mb_result *r)
 {
-    size_t i = index_of(set, r->name);
-    if (i == set->n) {
-        if (reserve(set, 1))
-            return MB_ENOMEM;
-        set->slots[slot_of(set, r->name)] = ++set->n;
-    }
+    size_t i = mb__results_index_of(set, r->name);
+    if (i == set->n && reserve(set, 1))
+        return MB_ENOMEM;
     set->results[i] = *r;
     set->names[i] = set->results[i].name;
+    if (i == set->n)
+        mb__results_index_put(set, set->n++);
     set->info.n_benchmarks = set->n;
     return 0;
 }
@@ -183,7 +144,7 @@ const mb_result *mb_results_get(const mb_results *set, size_t index)
 
 const mb_result *mb_results_find(const mb_results *set, const char *name)
 {
-    size_t i = index_of(set, name);
+    size_t i = mb__results_index_of(set, name);
     return i < set->n ? &set->results[i] : NULL;
 }
 
@@ -229,7 +190,7 @@ int mb_results_filter(mb_results *set, const char *filter)
     set->n = k;
     set->info.n_benchmarks = k;
     if (set->n_slots)
-        reindex(set);
+        mb__results_reindex(set);
     return 0;
 }
 

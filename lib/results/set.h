@@ -20,7 +20,7 @@ struct mb_results {
     mb_settings settings;
     mb_environment env;
     const char *source; /* the path of the first file read */
-    size_t *slots;      /* the names' hash index (set.c), n_slots entries */
+    size_t *slots;      /* the names' hash index (lookup.c), n_slots entries */
     size_t n_slots;
     void **blocks; /* everything the results and the info point into */
     size_t n_blocks, cap_blocks;
@@ -28,6 +28,14 @@ struct mb_results {
                           baseline so that a filter never changes a match */
     size_t n_hidden;
 };
+
+/* The name index (lookup.c). The place of the result named name, or set->n when there is
+ * none. */
+size_t mb__results_index_of(const mb_results *set, const char *name);
+/* Indexes result i, whose name no other result of the set has; the table has room. */
+void mb__results_index_put(mb_results *set, size_t i);
+/* Indexes results 0 to n-1 afresh (after they moved); a no-op before the table exists. */
+void mb__results_reindex(mb_results *set);
 
 /* A new empty set (the info of no run: defaults, nothing known). NULL when memory runs out. */
 mb_results *mb__results_new(void);
