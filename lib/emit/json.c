@@ -334,8 +334,7 @@ static void counters(json_emitter *j, const mb_result *r)
 static void latency(json_emitter *j, const mb_latency *l)
 {
     if (l->n == 0) {
-        key(j, "latency");
-        fputs("null", j->out);
+        string(j, "latency", NULL); /* null */
         return;
     }
     open_key(j, "latency", '{');
@@ -389,10 +388,8 @@ static void user_counters(json_emitter *j, const mb_result *r)
 static void rate(json_emitter *j, const char *amount, const char *name, const mb_rate *r)
 {
     if (!(r->per_iter > 0)) {
-        key(j, amount);
-        fputs("null", j->out);
-        key(j, name);
-        fputs("null", j->out);
+        string(j, amount, NULL); /* null */
+        string(j, name, NULL); /* null */
         return;
     }
     number(j, amount, r->per_iter);
@@ -423,14 +420,12 @@ static void instructions(json_emitter *j, const mb_run_info *info, const mb_resu
     close_container(j, '}');
 }
 
-/* Three parallel arrays in run order, each on one line. */
 /* The settings the result's plan was made by; null when unknown (read from a file that
  * recorded neither them nor its run's settings). */
 static void plan_rule(json_emitter *j, const mb_plan_rule *p)
 {
     if (p->max_samples == 0) {
-        key(j, "plan_rule");
-        fputs("null", j->out);
+        string(j, "plan_rule", NULL); /* null */
         return;
     }
     open_key(j, "plan_rule", '{');
@@ -464,6 +459,7 @@ static void parts(json_emitter *j, const mb_result *r)
     close_container(j, '}');
 }
 
+/* Three parallel arrays in run order, each on one line. */
 static void raw_samples(json_emitter *j, const mb_result *r)
 {
     size_t n = r->sample_iters && r->sample_ns ? r->n_samples : 0;
@@ -543,8 +539,7 @@ static void change(json_emitter *j, const char *name, const char *baseline, cons
 {
     const mb_settings *s = info->settings;
     if (c->verdict == MB_VERDICT_NONE || !s || !baseline) {
-        key(j, name);
-        fputs("null", j->out);
+        string(j, name, NULL); /* null */
         return;
     }
     int paired = strcmp(name, "paired") == 0;
