@@ -918,6 +918,69 @@ static void test_latency_parts(void)
     lat_median = LAT_MEDIAN_NS;
 }
 
+/* A result in parts: its mean and slope, like its median, from the parts' own (the mean of the
+ * parts' means and of their slopes, with the Student t interval on k - 1 degrees of freedom),
+ * so that their intervals hold the offsets between processes. Five parts of the fake body at
+ * 100 ns times a process's offset, with 2 % noise within each part. */
+static void test_mean_slope_from_parts(void)
+{
+    enum { K = 5 };
+    static const double offset[K] = {1.00, 1.03, 0.97, 1.06, 0.99};
+    const double t4 = 2.7764451051977987; /* Student t, 0.975, 4 df */
+    mb_settings s;
+    init_settings(&s);
+    s.measurement_time_s = 0.02;
+    s.warm_up_time_s = 0.005;
+    mb__runner runner = fake_runner(&s);
+    mb__options opts = {.threads = 1};
+    mb__measurement parts[K], merged;
+    reset(100, 0.02, 0);
+    for (int p = 0; p < K; p++) {
+        iter_ns = 100 * offset[p];
+        CHECK_INT(mb__measure(&runner, &opts, fake_body, 11 + (uint64_t)p, &parts[p]), ==, 0);
+        CHECK_INT(parts[p].plan, ==, MB_PLAN_LINEAR);
+    }
+    size_t ends[K];
+    CHECK_INT(mb__measurement_merge(parts, K, 0.95, ends, &merged), ==, 0);
+    static const mb_bench bench = {.name = "fake"};
+    mb__result_inputs in = {&bench, &s, 0, 0, NULL, ends, K};
+    mb_result r = {0};
+    void *block = NULL;
+    CHECK_INT(mb__result_make(&merged, &in, &r, &block), ==, 0);
+    /* The parts' means and slopes, computed here. */
+    double mean[K], slope[K];
+    for (size_t p = 0, start = 0; p < K; start = ends[p++]) {
+        double sum = 0, sx = 0, sy = 0, sxx = 0, sxy = 0, n = (double)(ends[p] - start);
+        for (size_t i = start; i < ends[p]; i++) {
+            double x = (double)merged.iters[i], y = merged.ns[i];
+            sum += y / x;
+            sx += x, sy += y, sxx += x * x, sxy += x * y;
+        }
+        mean[p] = sum / n;
+        slope[p] = (n * sxy - sx * sy) / (n * sxx - sx * sx);
+    }
+    const double *v[2] = {mean, slope};
+    const mb_estimate *e[2] = {&r.mean, &r.slope};
+    for (int k = 0; k < 2; k++) {
+        double m = 0, ss = 0;
+        for (int p = 0; p < K; p++)
+            m += v[k][p] / K;
+        for (int p = 0; p < K; p++)
+            ss += (v[k][p] - m) * (v[k][p] - m);
+        double half = t4 * sqrt(ss / (K - 1) / K);
+        CHECK_NEAR(e[k]->point, m, 1e-12, 0);
+        CHECK_NEAR(e[k]->low, m - half, 1e-9, 0);
+        CHECK_NEAR(e[k]->high, m + half, 1e-9, 0);
+        /* Wide enough for the parts' offsets (sd 3.5 %), which no part's samples see. */
+        CHECK(e[k]->high - e[k]->low > 4.0);
+    }
+    free(block);
+    mb__measurement_free(&merged);
+    for (int p = 0; p < K; p++)
+        mb__measurement_free(&parts[p]);
+    iter_ns = 100;
+}
+
 /* Fixtures: setup once before the warm-up, teardown once after, data reaches every call; a
  * setup that skips leaves the body uncalled and still tears down. */
 static int setups, teardowns, body_calls, fixture_seen;
@@ -979,6 +1042,7 @@ static void test_fixture(void)
 
 int main(void)
 {
+    test_mean_slope_from_parts();
     test_timer_probe();
     test_plan();
     test_warm_up();

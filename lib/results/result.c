@@ -79,22 +79,64 @@ static void part_medians(const mb__measurement *m, const mb__result_inputs *in, 
     }
 }
 
+/* Part p's mean time per iteration and its slope of time on iterations (NAN with fewer than
+ * 3 samples or a single size), from r's samples [start, end). */
+static void part_mean_slope(const mb_result *r, size_t start, size_t end, double *mean,
+                            double *slope)
+{
+    double sum = 0, intercept, r2;
+    for (size_t i = start; i < end; i++)
+        sum += r->sample_ns[i] / (double)r->sample_iters[i];
+    *mean = end > start ? sum / (double)(end - start) : NAN;
+    double *x = malloc((end - start + 1) * sizeof *x);
+    *slope = NAN;
+    for (size_t i = start; x && i < end; i++)
+        x[i - start] = (double)r->sample_iters[i];
+    if (!x || end - start < 3 ||
+        mb__ols(x, r->sample_ns + start, end - start, slope, &intercept, &r2) != 0)
+        *slope = NAN;
+    free(x);
+}
+
+/* est: the mean of the k values v with their Student t interval, or left as it was when fewer
+ * than 2 of the k parts have one. */
+static void t_estimate(const double *v, size_t k, double conf, mb_estimate *est)
+{
+    double mean, low, high, sd;
+    for (size_t p = 0; p < k; p++)
+        if (!isfinite(v[p]))
+            return;
+    if (mb__mean_interval(v, k, conf, &mean, &low, &high, &sd) == 0)
+        *est = (mb_estimate){mean, low, high, sd / sqrt((double)k)};
+}
+
 /* r's median from its parts' medians: their geometric mean with the Student t interval of
  * their logarithms (docs/statistics.md), which holds the spread between parts where the
  * samples' own interval sees only the noise within one. Parts without a median are left out.
- * scratch holds n_parts doubles. */
+ * The mean and the slope likewise from the parts' means and slopes (on the linear scale: the
+ * mean of means estimates the mean), when every part has one. scratch holds n_parts doubles. */
 static void between_parts(const mb__result_inputs *in, mb_result *r, double *scratch)
 {
-    size_t k = 0;
-    for (size_t p = 0; p < in->n_parts; p++)
+    size_t k = 0, np = in->n_parts;
+    double conf = in->settings->confidence;
+    double *means = malloc((2 * np + 1) * sizeof *means), *slopes = means ? means + np : NULL;
+    for (size_t p = 0, start = 0; means && p < np; start = in->part_ends[p++])
+        part_mean_slope(r, start, in->part_ends[p], &means[p], &slopes[p]);
+    if (means) {
+        t_estimate(means, np, conf, &r->mean);
+        if (r->plan == MB_PLAN_LINEAR)
+            t_estimate(slopes, np, conf, &r->slope);
+    }
+    free(means);
+    for (size_t p = 0; p < np; p++)
         if (r->part_medians[p] > 0)
             scratch[k++] = log(r->part_medians[p]);
     double mean, low, high, sd;
-    if (mb__mean_interval(scratch, k, in->settings->confidence, &mean, &low, &high, &sd) != 0)
+    if (mb__mean_interval(scratch, k, conf, &mean, &low, &high, &sd) != 0)
         return;
     r->part_log_sd = sd;
     r->median = (mb_estimate){exp(mean), exp(low), exp(high), exp(mean) * sd / sqrt((double)k)};
-    r->median_level = in->settings->confidence;
+    r->median_level = conf;
     r->rel_half_width = (r->median.high - r->median.low) / 2 / r->median.point;
 }
 
