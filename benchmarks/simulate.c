@@ -33,6 +33,7 @@
 #include "result.h"
 #include "runner.h"
 #include "set.h"
+#include "sim.h"
 #include "stats.h"
 
 #include <math.h>
@@ -55,9 +56,8 @@
 /* --exec: the machine offset's correlation from one process to the next, and its sd. */
 #define MACHINE_PHI 0.99
 #define MACHINE_SD 0.03
-/* microbe-compare's defaults: --min-rounds, --rounds. */
-#define MIN_PAIRS 6
-#define MAX_PAIRS 200
+#define MIN_PAIRS SIM_MIN_PAIRS
+#define MAX_PAIRS SIM_MAX_PAIRS
 
 typedef struct model {
     double sigma_b; /* between processes (parts), log scale */
@@ -66,36 +66,6 @@ typedef struct model {
     double sigma_r; /* whole-run offset of a run against its baseline */
     double rho;     /* group members: correlation of their offsets in a part */
 } model;
-
-/* A proportion with its binomial standard error. */
-typedef struct rate {
-    size_t hits, trials;
-} rate;
-
-static double frac(rate r)
-{
-    return r.trials ? (double)r.hits / (double)r.trials : NAN;
-}
-
-static double std_err(rate r)
-{
-    double p = frac(r);
-    return sqrt(p * (1 - p) / (double)r.trials);
-}
-
-/* "95.1 ± 0.3" in percent. */
-static const char *pct(rate r, char *buf, size_t size)
-{
-    snprintf(buf, size, "%.1f ± %.1f", 100 * frac(r), 100 * std_err(r));
-    return buf;
-}
-
-/* A standard normal deviate (Box-Muller; the second deviate is dropped for simplicity). */
-static double normal(mb__rng *g)
-{
-    double u = 1.0 - mb__rng_unit(g); /* (0, 1] */
-    return sqrt(-2.0 * log(u)) * cos(6.283185307179586 * mb__rng_unit(g));
-}
 
 /* Each cell of the report draws from its own stream, so a cell's figures do not depend on
  * which other cells ran: --check reproduces the report's first 1000 sets of its cells. */
@@ -348,17 +318,6 @@ static void exec_process(exec_state *x, int side, size_t pair)
     }
 }
 
-/* Whether every benchmark of set has a settled verdict (the tool's `unsettled` is 0). */
-static int settled(const mb_results *set)
-{
-    for (size_t j = 0; j < SUITE; j++) {
-        mb_verdict v = mb_results_get(set, j)->change.verdict;
-        if (v != MB_VERDICT_REGRESSED && v != MB_VERDICT_IMPROVED && v != MB_VERDICT_UNCHANGED)
-            return 0;
-    }
-    return 1;
-}
-
 /* One comparison as microbe-compare --exec runs it: pairs in ABBA order (old first in even
  * pairs), mb_results_pair after each from the second on, stop when settled from MIN_PAIRS
  * pairs on, or at MAX_PAIRS. The wall-time budget is not modelled. */
@@ -384,7 +343,7 @@ static void exec_comparison(exec_state *x, mb_results *set, verdicts *v)
             fprintf(stderr, "simulate: out of memory\n");
             exit(1);
         }
-        if ((pairs >= MIN_PAIRS && settled(set)) || pairs >= MAX_PAIRS)
+        if ((pairs >= MIN_PAIRS && sim_settled(set, SUITE)) || pairs >= MAX_PAIRS)
             break;
     }
     size_t before = v->flagged.hits;
@@ -599,16 +558,6 @@ static void report_groups(size_t sets, uint64_t seed)
 }
 
 /* ---- The claims of the meson test ------------------------------------------------------------ */
-
-/* Prints a claim and whether it holds; returns 1 when it fails. */
-static int claim(const char *what, rate r, double low, double high)
-{
-    char buf[32];
-    int ok = frac(r) >= low && frac(r) <= high;
-    printf("%s %s: %s %% (want %.1f to %.1f %%)\n", ok ? "ok  " : "FAIL", what,
-           pct(r, buf, sizeof buf), 100 * low, 100 * high);
-    return !ok;
-}
 
 static int check(uint64_t seed)
 {

@@ -25,7 +25,7 @@ static uint64_t fake_now(void *user)
 static const mb__clock fake_clock = {fake_now, NULL, "fake"};
 
 /* A lognormal factor exp(sigma * Z) with a median of 1. */
-static double fake_lognormal(mb__rng *rng, double sigma)
+static inline double fake_lognormal(mb__rng *rng, double sigma)
 {
     return exp(sigma * mb__normal_quantile(mb__rng_unit(rng) * 0.999998 + 0.000001));
 }
