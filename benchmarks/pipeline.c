@@ -442,6 +442,8 @@ static void comparing_close(comparing *c)
     }
     snprintf(path, sizeof path, "%s/old", c->dir);
     rmdir(path);
+    snprintf(path, sizeof path, "%s/.old.lock", c->dir); /* the saves' lock */
+    unlink(path);
     unlink(c->old_path);
     unlink(c->new_path);
     rmdir(c->dir);
