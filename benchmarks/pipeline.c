@@ -42,8 +42,6 @@
 #define DRIFT_PER_S 0.3
 #define STALL_RATE_PER_S 250.0
 #define STALL_NS 20000.0
-/* The plan's step d at COST_NS: T_min (1000 reads of 20 ns) over the cost per iteration. */
-#define PLAN_STEP 200.0
 /* --exec: the machine offset's correlation from one process to the next, and its sd. */
 #define MACHINE_PHI 0.99
 #define MACHINE_SD 0.03
@@ -282,24 +280,30 @@ static double normal_cdf(double z)
 }
 
 /* The share of a call's per-iteration times at most t ns, for the kinds whose median is not
- * COST_NS: bimodal (a mixture of two lognormals), stalls (the plan's sample sizes k * d, k
- * uniform in 1..100 as the shuffled plan draws them, each with a Poisson number of stalls). */
+ * COST_NS: bimodal (a mixture of two lognormals), stalls (the sample sizes k * d of the plan
+ * the runner makes for COST_NS, k uniform in 1..n as the shuffled plan draws them, each with
+ * a Poisson number of stalls). */
 static double cdf(const model *m, double t)
 {
     double s = m->sigma_w;
     if (m->kind == BIMODAL)
         return (1 - SLOW_SHARE) * normal_cdf(log(t / COST_NS) / s) +
                SLOW_SHARE * normal_cdf(log(t / (COST_NS * SLOW_FACTOR)) / s);
+    mb_settings defaults;
+    mb_settings_init(&defaults);
+    mb__plan plan;
+    mb__make_plan(&defaults, 1000 * FAKE_READ_NS, COST_NS, COST_NS, &plan);
     double sum = 0;
-    for (int k = 1; k <= 100; k++) {
-        double x = k * PLAN_STEP, mean = STALL_RATE_PER_S * x * COST_NS / 1e9, p = exp(-mean);
+    for (uint32_t k = 1; k <= plan.n; k++) {
+        double x = k * (double)plan.step, mean = STALL_RATE_PER_S * x * COST_NS / 1e9;
+        double p = exp(-mean);
         for (int n = 0; n < 40; n++, p *= mean / n) {
             double rest = t - n * STALL_NS / x;
             if (rest > 0)
                 sum += p * normal_cdf(log(rest / COST_NS) / s);
         }
     }
-    return sum / 100;
+    return sum / plan.n;
 }
 
 /* The median the runner estimates: of the per-iteration times of a call, as the plan draws
