@@ -23,6 +23,7 @@
  *
  * Usage: simulate [--sets N] [--seed S]   the report (default 4000 sets a cell)
  *        simulate --groups [--sets N]     only the groups' figures (table 4)
+ *        simulate --baseline [--sets N]   only a run against its baseline (table 2)
  *        simulate --one-part [--sets N]   only the one-part figures (table 1's one-part
  *                                         column, table 1b)
  *        simulate --check                 the fixed-seed claims of the meson test
@@ -60,11 +61,12 @@
 #define MAX_PAIRS SIM_MAX_PAIRS
 
 typedef struct model {
-    double sigma_b; /* between processes (parts), log scale */
-    double phi;     /* AR(1) coefficient of the samples within a part */
-    double sigma_w; /* the samples' marginal sd within a part */
-    double sigma_r; /* whole-run offset of a run against its baseline */
-    double rho;     /* group members: correlation of their offsets in a part */
+    double sigma_b;    /* between processes (parts), log scale */
+    double phi;        /* AR(1) coefficient of the samples within a part */
+    double sigma_w;    /* the samples' marginal sd within a part */
+    double sigma_r;    /* whole-run offset of a run against its baseline */
+    double rho;        /* group members: correlation of their offsets in a part */
+    double run_offset; /* --run-offset of the comparisons against a baseline; 0: the default */
 } model;
 
 /* Each cell of the report draws from its own stream, so a cell's figures do not depend on
@@ -276,6 +278,8 @@ static void baseline_suite(mb__rng *g, const model *m, double delta, verdicts *v
         }
     mb_settings s;
     mb_settings_init(&s);
+    if (m->run_offset > 0)
+        s.run_offset = m->run_offset;
     if (mb__compare_results(news, SUITE, old_of, &s) != 0) {
         fprintf(stderr, "simulate: out of memory\n");
         exit(1);
@@ -449,7 +453,7 @@ static void report_coverage(size_t sets, uint64_t seed, int only_one_part)
            N_PER_PART, sets);
     for (size_t b = 0; b < 4; b++)
         for (size_t f = 0; f < 3; f++) {
-            model m = {sigma_bs[b], phis[f], 0.02, 0, 0};
+            model m = {sigma_bs[b], phis[f], 0.02, 0, 0, 0};
             for (size_t c = 0; c < 4; c++)
                 if (c == 0 || !only_one_part)
                     pct(coverage(&m, ks[c], sets, seed), buf[c], sizeof buf[c]);
@@ -477,7 +481,7 @@ static void report_one_part(size_t sets, uint64_t seed)
            "stopped, now | n |\n|---|---|---|---|---|---|---|---|---|---|\n",
            sets);
     for (size_t c = 0; c < 7; c++) {
-        model m = {0, phis1[c], sigmas[c], 0, 0};
+        model m = {0, phis1[c], sigmas[c], 0, 0, 0};
         one_part o = one_part_cell(&m, sets, seed);
         printf("| %.0f %% | %.1f | %s | %s | %s | %s | %s | %.1f | %s | %.1f |\n", 100 * m.sigma_w,
                m.phi, pct(o.fixed[0], b[0], 32), pct(o.serial[0], b[1], 32),
@@ -490,21 +494,24 @@ static void report_one_part(size_t sets, uint64_t seed)
 
 static void report_baseline(size_t sets, uint64_t seed)
 {
+    /* sigma_r and --run-offset: none; 1 %; 1.5 % with the default 0.5 % and with 1.5 %. */
+    static const double rs[][2] = {{0, 0}, {0.01, 0}, {0.015, 0}, {0.015, 0.015}};
     char aa[32], any[32], r3[32], r10[32];
     printf("### 2. A run against its baseline, k = 5 parts a side\n\n"
            "%d benchmarks a suite (one Holm family), phi = 0.5, sigma_w = 2 %%, %zu suites a "
            "cell. A/A: benchmarks flagged regressed or improved, and suites with one flagged "
            "or more; +3 %% and +10 %%: benchmarks called regressed.\n\n"
-           "| sigma_b | sigma_r | A/A flagged | A/A suites flagged | +3 %% regressed | "
-           "+10 %% regressed |\n|---|---|---|---|---|---|\n",
+           "| sigma_b | sigma_r | --run-offset | A/A flagged | A/A suites flagged | +3 %% "
+           "regressed | +10 %% regressed |\n|---|---|---|---|---|---|---|\n",
            SUITE, sets);
     for (size_t b = 1; b < 4; b++)
-        for (int r = 0; r < 2; r++) {
-            model m = {sigma_bs[b], 0.5, 0.02, 0.01 * r, 0};
+        for (size_t r = 0; r < sizeof rs / sizeof rs[0]; r++) {
+            model m = {sigma_bs[b], 0.5, 0.02, rs[r][0], 0, rs[r][1]};
             verdicts v0 = against_baseline(&m, 0, sets, seed);
             pct(against_baseline(&m, 0.03, sets, seed).regressed, r3, sizeof r3);
             pct(against_baseline(&m, 0.10, sets, seed).regressed, r10, sizeof r10);
-            printf("| %.0f %% | %.0f %% | %s | %s | %s | %s |\n", 100 * m.sigma_b, 100 * m.sigma_r,
+            printf("| %.0f %% | %.1f %% | %.1f %% | %s | %s | %s | %s |\n", 100 * m.sigma_b,
+                   100 * m.sigma_r, rs[r][1] > 0 ? 100 * rs[r][1] : 0.5,
                    pct(v0.flagged, aa, sizeof aa), pct(v0.suites, any, sizeof any), r3, r10);
         }
     printf("\n");
@@ -521,7 +528,7 @@ static void report_exec(size_t sets, uint64_t seed)
            "| +3 %%: stopped at %d pairs |\n|---|---|---|---|---|---|---|\n",
            SUITE, MIN_PAIRS, MAX_PAIRS, sets, MAX_PAIRS);
     for (size_t b = 0; b < 4; b++) {
-        model m = {sigma_bs[b], 0.5, 0.02, 0, 0};
+        model m = {sigma_bs[b], 0.5, 0.02, 0, 0, 0};
         verdicts v0 = exec_pairs(&m, 0, sets, seed), v3 = exec_pairs(&m, 0.03, sets, seed);
         printf("| %.0f %% | %s | %s | %.1f | %s | %.1f | %s |\n", 100 * m.sigma_b,
                pct(v0.flagged, aa, sizeof aa), pct(v0.suites, any, sizeof any), v0.units,
@@ -545,7 +552,7 @@ static void report_groups(size_t sets, uint64_t seed)
            SUITE - 1, N_GROUP_PART, sets);
     for (size_t b = 0; b < 4; b++)
         for (size_t c = 0; c < 3; c++) {
-            model m = {group_sigma_bs[b], 0.5, 0.02, 0, rhos[c]};
+            model m = {group_sigma_bs[b], 0.5, 0.02, 0, rhos[c], 0};
             verdicts v0 = group_members(&m, 0, sets, seed);
             verdicts v3 = group_members(&m, 0.03, sets, seed);
             pct(v3.regressed, r3, sizeof r3);
@@ -563,15 +570,15 @@ static int check(uint64_t seed)
 {
     enum { SETS = 1000 };
     int failed = 0;
-    model parts3 = {0.03, 0.5, 0.02, 0, 0}, parts1 = {0.01, 0.5, 0.02, 0, 0};
-    model group = {0.03, 0.5, 0.02, 0, 0.5};
+    model parts3 = {0.03, 0.5, 0.02, 0, 0, 0}, parts1 = {0.01, 0.5, 0.02, 0, 0, 0};
+    model group = {0.03, 0.5, 0.02, 0, 0.5, 0};
     failed += claim("parts interval, k = 5, sigma_b 3 %, phi 0.5: coverage",
                     coverage(&parts3, 5, SETS, seed), 0.93, 0.97);
     failed += claim("parts interval, k = 3, sigma_b 0, phi 0.7: coverage",
-                    coverage(&(model){0, 0.7, 0.02, 0, 0}, 3, SETS, seed), 0.93, 0.97);
+                    coverage(&(model){0, 0.7, 0.02, 0, 0, 0}, 3, SETS, seed), 0.93, 0.97);
     /* One part, no between-process noise: i.i.d. and AR(1) 0.7 samples. */
-    one_part iid = one_part_cell(&(model){0, 0, 0.02, 0, 0}, SETS, seed);
-    one_part ar7 = one_part_cell(&(model){0, 0.7, 0.02, 0, 0}, SETS, seed);
+    one_part iid = one_part_cell(&(model){0, 0, 0.02, 0, 0, 0}, SETS, seed);
+    one_part ar7 = one_part_cell(&(model){0, 0.7, 0.02, 0, 0, 0}, SETS, seed);
     failed += claim("one part, i.i.d., n = 10: coverage", iid.fixed[0], 0.93, 0.98);
     failed += claim("one part, i.i.d., stopping rule: coverage", iid.stopped, 0.93, 0.97);
     failed += claim("one part, i.i.d., n = 10: serial", iid.serial[0], 0, 0.06);
@@ -588,7 +595,7 @@ static int check(uint64_t seed)
                     exec_pairs(&parts1, 0.03, SETS / 4, seed).regressed, 0.93, 1);
     failed += claim("group, sigma_b 3 %, rho 0.5: A/A flagged",
                     group_members(&group, 0, SETS / 4, seed).flagged, 0, 0.02);
-    model group1 = {0.01, 0.5, 0.02, 0, 0.5};
+    model group1 = {0.01, 0.5, 0.02, 0, 0.5, 0};
     failed += claim("group, sigma_b 1 %, rho 0.5: +3 % regressed",
                     group_members(&group1, 0.03, SETS / 4, seed).regressed, 0.93, 1);
     return failed ? 1 : 0;
@@ -598,12 +605,14 @@ int main(int argc, char **argv)
 {
     size_t sets = 4000;
     uint64_t seed = 20261203;
-    int checking = 0, only_one_part = 0, only_groups = 0;
+    int checking = 0, only_one_part = 0, only_groups = 0, only_baseline = 0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--check") == 0)
             checking = 1;
         else if (strcmp(argv[i], "--groups") == 0)
             only_groups = 1;
+        else if (strcmp(argv[i], "--baseline") == 0)
+            only_baseline = 1;
         else if (strcmp(argv[i], "--one-part") == 0)
             only_one_part = 1;
         else if (strcmp(argv[i], "--sets") == 0 && i + 1 < argc)
@@ -611,8 +620,8 @@ int main(int argc, char **argv)
         else if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc)
             seed = strtoull(argv[++i], NULL, 10);
         else {
-            fprintf(stderr,
-                    "usage: simulate [--sets N] [--seed S] [--one-part | --groups] | --check\n");
+            fprintf(stderr, "usage: simulate [--sets N] [--seed S] [--one-part | --groups | "
+                            "--baseline] | --check\n");
             return 2;
         }
     }
@@ -623,6 +632,10 @@ int main(int argc, char **argv)
     printf("## Simulation (seed %llu, %zu sets a cell)\n\n", (unsigned long long)seed, sets);
     if (only_groups) {
         report_groups(sets, seed);
+        return 0;
+    }
+    if (only_baseline) {
+        report_baseline(sets, seed);
         return 0;
     }
     report_coverage(sets, seed, only_one_part);
