@@ -261,6 +261,13 @@ def test_full_disk(ab, tmp):
 
 # ---- microbe-compare -----------------------------------------------------------------------
 
+def repeated_counter(text):
+    """The results file text with two counters of one name in its first benchmark."""
+    doc = json.loads(text)
+    doc["benchmarks"][0]["counters"] = [{"name": "cycles"}, {"name": "cycles"}]
+    return json.dumps(doc)
+
+
 def test_compare(compare, split, tmp):
     good = os.path.join(tmp, "good.json")
     code, out, err = run([split, "--quick", "--format", "json", "fnv"])
@@ -276,6 +283,8 @@ def test_compare(compare, split, tmp):
         "nan.json": out.replace('"point_ns": ', '"point_ns": NaN, "x": ', 1),
         "wrong_type.json": out.replace('"status": "ok"', '"status": 5', 1),
         "binary.json": "\x00\xff\xfe",
+        # Counter names key objects when written back (found by fuzz_results_read).
+        "repeated_counter.json": repeated_counter(out),
     }
     for name, text in bad_files.items():
         path = os.path.join(tmp, name)

@@ -575,6 +575,14 @@ static void point_low_high(reader *rd, json *obj, const char *key, mb_estimate *
     number(rd, v, "high", &e->high);
 }
 
+/* The formats key objects by counter names, so a file that repeats one cannot be written back
+ * (found by fuzz_results_read): a name equal to an earlier item's is an error at item. */
+static void repeated_name(reader *rd, json *item, int repeated)
+{
+    if (repeated && !rd->rc)
+        problem(rd, item, "repeats the name of an earlier item", "name");
+}
+
 /* The counters, in a new array (NULL without counters) that r points to. */
 static mb_counter *counters(reader *rd, json *b, mb_result *r)
 {
@@ -595,6 +603,8 @@ static mb_counter *counters(reader *rd, json *b, mb_result *r)
         number(rd, item, "mean_per_iteration", &c[i].mean_per_iter);
         if (!c[i].name)
             c[i].name = "";
+        for (size_t j = 0; j < i; j++)
+            repeated_name(rd, item, strcmp(c[j].name, c[i].name) == 0);
     }
     if (c) {
         r->counters = c;
@@ -616,6 +626,8 @@ static void user_counters(reader *rd, json *b, mb_result *r)
         int kind = 0;
         rd->rc = mb__json_expect(item, MB__JSON_OBJECT, "item of \"user_counters\"", rd->je);
         string(rd, item, "name", &c[i].name);
+        for (size_t j = 0; j < i && c[i].name; j++)
+            repeated_name(rd, item, c[j].name && strcmp(c[j].name, c[i].name) == 0);
         enum_name(rd, item, "kind", kind_name, 3, &kind);
         c[i].kind = (mb_counter_kind)kind;
         point_low_high(rd, item, "value", &c[i].value);
