@@ -389,7 +389,7 @@ static void rate(json_emitter *j, const char *amount, const char *name, const mb
 {
     if (!(r->per_iter > 0)) {
         string(j, amount, NULL); /* null */
-        string(j, name, NULL); /* null */
+        string(j, name, NULL);   /* null */
         return;
     }
     number(j, amount, r->per_iter);

@@ -119,14 +119,16 @@ static int lock_baseline(const char *dir, const char *name, int exclusive)
     snprintf(path, size, "%s/.%s.lock", dir, name);
     int fd = open(path, exclusive ? O_RDWR | O_CREAT : O_RDONLY, 0666);
     free(path);
+    if (fd < 0)
+        return -1;
     struct flock lock = {.l_type = exclusive ? F_WRLCK : F_RDLCK, .l_whence = SEEK_SET};
-    while (fd >= 0 && fcntl(fd, F_SETLKW, &lock) != 0) {
-        if (errno == EINTR)
-            continue;
-        int saved = errno;
-        close(fd);
-        fd = -1;
-        errno = saved;
+    while (fcntl(fd, F_SETLKW, &lock) != 0) {
+        if (errno != EINTR) {
+            int saved = errno;
+            close(fd);
+            errno = saved;
+            return -1;
+        }
     }
     return fd;
 }
