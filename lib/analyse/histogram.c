@@ -455,6 +455,40 @@ static void cluster_ranks(const mb__histogram *pooled, const uint64_t *const *pa
     *hi = ceil((p + half) * (double)n);
 }
 
+/* The midpoint of the bucket of a packed histogram's median value (rank ceil(n / 2)), and its
+ * count in *count; NAN when empty. */
+static double packed_median(const uint64_t *words, uint64_t *count)
+{
+    uint64_t all = 0, seen = 0;
+    for (size_t e = 0; e < words[4]; e++)
+        all += words[PACK_HEAD + 2 * e + 1];
+    *count = all;
+    for (size_t e = 0; e < words[4]; e++) {
+        seen += words[PACK_HEAD + 2 * e + 1];
+        if (2 * seen >= all)
+            return bucket_midpoint((size_t)words[PACK_HEAD + 2 * e]);
+    }
+    return NAN;
+}
+
+/* The half-width, in log ns, of Student's t interval over the k parts' own medians; NAN when a
+ * part holds fewer than MEDIAN_PART_MIN values or a median of 0 ns. */
+#define MEDIAN_PART_MIN 20
+static double parts_median_half(const uint64_t *const *parts, size_t k, double conf)
+{
+    double sum = 0, sum2 = 0;
+    for (size_t j = 0; j < k; j++) {
+        uint64_t c;
+        double m = packed_median(parts[j], &c);
+        if (c < MEDIAN_PART_MIN || !(m > 0))
+            return NAN;
+        sum += log(m);
+        sum2 += log(m) * log(m);
+    }
+    double var = fmax(0, (sum2 - sum * sum / (double)k) / (double)(k - 1));
+    return mb__student_quantile((1 + conf) / 2, (double)(k - 1)) * sqrt(var / (double)k);
+}
+
 void mb__hist_latency_parts(const mb__histogram *pooled, const uint64_t *const *parts, size_t k,
                             double serial, size_t n_pairs, double conf, mb_latency *lat)
 {
@@ -474,11 +508,22 @@ void mb__hist_latency_parts(const mb__histogram *pooled, const uint64_t *const *
          * them. A side beyond the values seen has no bound. */
         lo = fmin(lo, (double)lo_w);
         hi = fmax(hi, (double)hi_w);
+        double within_low = pc->low, within_high = pc->high;
         pc->low = pc->high = NAN;
         if (lo >= 1)
             mb__hist_rank_edges(pooled, (uint64_t)lo, &pc->low, &unused);
         if (hi <= n)
             mb__hist_rank_edges(pooled, (uint64_t)hi, &unused, &pc->high);
+        if (p == 0.5 && (lo < 1 || hi > n)) {
+            /* The median's side beyond the values seen: the parts' medians apart by more
+             * than the invocations spread. Student's t over those medians bounds it; the
+             * wider of that and the interval within the parts. */
+            double half = parts_median_half(parts, k, conf);
+            if (lo < 1 && !isnan(half))
+                pc->low = fmin(pc->ns * exp(-half), within_low);
+            if (hi > n && !isnan(half))
+                pc->high = fmax(pc->ns * exp(half), within_high);
+        }
     }
     free(scratch);
 }

@@ -64,7 +64,9 @@ int mb__hist_add_packed(mb__histogram *h, const uint64_t *words, size_t n_words)
  * pooled), serial the parts' serial dependence: as mb__hist_latency_within, each bound then
  * moved out to that of the interval from the spread between the parts (Woodruff's interval
  * with the parts as clusters, Student's t with k - 1 degrees of freedom) when that one is
- * wider; a bound beyond the values seen is NAN. With k < 2, mb__hist_latency_within alone. */
+ * wider; a bound beyond the values seen is NAN, but for the median's: that side from Student's
+ * t over the parts' own medians (each of at least 20 values), or within the parts when wider.
+ * With k < 2, mb__hist_latency_within alone. */
 void mb__hist_latency_parts(const mb__histogram *pooled, const uint64_t *const *parts, size_t k,
                             double serial, size_t n_pairs, double conf, mb_latency *lat);
 
