@@ -565,8 +565,8 @@ static void parts_cell(int k, double sigma, double sigma_b, int reps, int cov[2]
         }
         mb_latency parts, within;
         if (pooled && mb__hist_count(pooled) == (uint64_t)k * N) {
-            mb__hist_latency_parts(pooled, (const uint64_t *const *)packed, (size_t)k, NAN, 0,
-                                   0.95, &parts);
+            mb__hist_latency_parts(pooled, (const uint64_t *const *)packed, (size_t)k, NAN, 0, 0.95,
+                                   &parts);
             mb__hist_latency_within(pooled, 0.95, NAN, 0, &within);
             for (int i = 0; i < 2; i++) {
                 const mb_percentile *pc = &parts.percentiles[i];
@@ -605,8 +605,8 @@ static void test_parts_coverage(void)
                     "parts coverage p = %g, %d parts of 2000, log-sd %g, %d replications: "
                     "from the parts %.4f (both bounds in %.4f), pooled as independent %.4f "
                     "(Monte Carlo sd %.4f)\n",
-                    ps[i], cells[c].k, cells[c].sigma, reps, got, (double)bounded[i] / reps,
-                    alone, sd);
+                    ps[i], cells[c].k, cells[c].sigma, reps, got, (double)bounded[i] / reps, alone,
+                    sd);
             if (i == 1 && !wide)
                 continue;
             CHECK(got >= 0.95 - 3 * sd && got <= 0.995);
