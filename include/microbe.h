@@ -256,14 +256,34 @@ MB_API int mb_register(mb_bench *bench);
  * body receives `mb_state *state` and should contain exactly one MB_LOOP(state). Code before
  * and after the loop (setup, teardown) is not timed; the body is called once per sample.
  * Without constructor support, define MB_NO_CONSTRUCTORS and call
- * mb_register(&MB_BENCH_DESC(name)) yourself. */
+ * mb_register(&MB_BENCH_DESC(name)) yourself.
+ *
+ * With MICROBE_DISABLE defined before this header is included (e.g. -DMICROBE_DISABLE for a
+ * release build), BENCH, BENCH_P and BENCH_GROUP still compile their bodies, so that they keep
+ * type-checking, but register nothing and leave no code, no descriptor and no constructor in
+ * the object file: a program that holds only such benchmarks links without libmicrobe. */
 /* The descriptor fields of every BENCH form, in mb_bench's order. */
 // clang-format off
 #define MB__BENCH_FIELDS(name, group, params, n_params) \
     #name, mb__bench_fn_##name, __FILE__, __LINE__, MB_BUILD_FLAGS, MB_BUILD_COMPILER, group, 0, \
     NULL, params, n_params, NULL, 0
 // clang-format on
-#if defined(MB__CONSTRUCTOR) && !defined(MB_NO_CONSTRUCTORS)
+#if defined(MICROBE_DISABLE)
+/* Compiled out (MICROBE_DISABLE): the body is an unused static inline function, so it still
+ * type-checks but emits no code, no descriptor and no constructor, and references nothing of
+ * the library. */
+#define MB__BENCH(name, group, params, n_params)                                                   \
+    MB__UNUSED static inline void mb__bench_fn_##name(mb_state *state MB__UNUSED)
+/* The parameters live in an unused function of their own, so that a fixture's functions are
+ * referenced (no unused-function warning) but not kept. */
+#define BENCH_P(name, ...)                                                                         \
+    MB__UNUSED static inline void mb__bench_params_##name(void)                                    \
+    {                                                                                              \
+        const mb_param params[] = {__VA_ARGS__};                                                   \
+        (void)params;                                                                              \
+    }                                                                                              \
+    MB__BENCH(name, NULL, NULL, 0)
+#elif defined(MB__CONSTRUCTOR) && !defined(MB_NO_CONSTRUCTORS)
 #define MB__BENCH(name, group, params, n_params)                                                   \
     static void mb__bench_fn_##name(mb_state *state MB__UNUSED);                                   \
     static mb_bench mb__bench_desc_##name = {MB__BENCH_FIELDS(name, group, params, n_params)};     \
@@ -295,10 +315,12 @@ MB_API int mb_register(mb_bench *bench);
  *
  * C only when a parameter macro uses a compound literal (MB_INTS, MB_DOUBLES, MB_STRINGS,
  * MB_THREADS); with MB_RANGE, MB_DENSE and the options alone it compiles as C++ too. */
+#ifndef MICROBE_DISABLE
 #define BENCH_P(name, ...)                                                                         \
     static const mb_param mb__bench_params_##name[] = {__VA_ARGS__};                               \
     MB__BENCH(name, NULL, mb__bench_params_##name,                                                 \
               sizeof mb__bench_params_##name / sizeof mb__bench_params_##name[0])
+#endif
 
 /* clang-format would break these initializers before their #name. */
 // clang-format off
@@ -486,6 +508,31 @@ typedef enum mb_counter_kind {
 #define MB_USER_COUNTERS_MAX 16
 
 MB_API void mb_set_counter(mb_state *state, const char *name, double value, mb_counter_kind kind);
+
+#ifdef MICROBE_DISABLE
+/* Compiled out: what a body (or a fixture, or a helper it calls) uses from the library gives a
+ * fixed value instead, so that code outside the BENCH macros links without libmicrobe too, at
+ * any optimisation level. Each call stays in sizeof, never evaluated, so that it still
+ * type-checks against its prototype. MB_LOOP runs no iteration. */
+#define MB__OFF(call, value) ((void)sizeof((call), 0), value)
+#define mb_param_int(s, n) MB__OFF(mb_param_int(s, n), (int64_t)0)
+#define mb_param_double(s, n) MB__OFF(mb_param_double(s, n), 0.0)
+#define mb_param_string(s, n) MB__OFF(mb_param_string(s, n), "")
+#define mb_fixture(s) MB__OFF(mb_fixture(s), (void *)0)
+#define mb_thread_index(s) MB__OFF(mb_thread_index(s), 0u)
+#define mb_thread_count(s) MB__OFF(mb_thread_count(s), 1u)
+#define mb__loop_start(s) MB__OFF(mb__loop_start(s), (uint64_t)0)
+#define mb__loop_end(s) MB__OFF(mb__loop_end(s), 0)
+#define mb_skip(s, m) MB__OFF(mb_skip(s, m), (void)0)
+#define mb_fail(s, m) MB__OFF(mb_fail(s, m), (void)0)
+#define mb_set_bytes_per_iter(s, x) MB__OFF(mb_set_bytes_per_iter(s, x), (void)0)
+#define mb_set_items_per_iter(s, x) MB__OFF(mb_set_items_per_iter(s, x), (void)0)
+#define mb_add_manual_time(s, x) MB__OFF(mb_add_manual_time(s, x), (void)0)
+#define mb_iter_batched(s, b) MB__OFF(mb_iter_batched(s, b), (void)0)
+#define mb_pause(s) MB__OFF(mb_pause(s), (void)0)
+#define mb_resume(s) MB__OFF(mb_resume(s), (void)0)
+#define mb_set_counter(s, n, v, k) MB__OFF(mb_set_counter(s, n, v, k), (void)0)
+#endif
 
 /* ---------------------------------------------------------------------------------------
  * 5. Settings
