@@ -27,6 +27,7 @@
 #include <stdio.h>
 
 #ifdef __cplusplus
+#include <initializer_list> /* BENCH_P's value lists in C++ */
 extern "C" {
 #endif
 
@@ -313,8 +314,7 @@ MB_API int mb_register(mb_bench *bench);
  *     BENCH_P(request, MB_LATENCY) { ... }
  *     BENCH_P(sort, MB_RANGE(n, 8, 4096, 8), MB_FIT_COMPLEXITY) { ... }
  *
- * C only when a parameter macro uses a compound literal (MB_INTS, MB_DOUBLES, MB_STRINGS,
- * MB_THREADS); with MB_RANGE, MB_DENSE and the options alone it compiles as C++ too. */
+ * Every parameter and option works in C11 and in C++17 alike (docs/authoring.md#c). */
 #ifndef MICROBE_DISABLE
 #define BENCH_P(name, ...)                                                                         \
     static const mb_param mb__bench_params_##name[] = {__VA_ARGS__};                               \
@@ -353,27 +353,35 @@ MB_API int mb_register(mb_bench *bench);
  * built-in ones. */
 #define MB_COMPLEXITY(f) \
     {#f, MB_OPTION_COMPLEXITY, 0, NULL, NULL, NULL, 0, 0, 0, 0, NULL, NULL, MB_MODE_NORMAL, f}
+typedef const char *mb__string; /* so that `const mb__string` has no duplicate const */
 #if !defined(__cplusplus)
-/* C only: compound literals. */
+/* The count of a list of values, and a pointer to an array of them with static storage:
+ * compound literals in C; in C++ (17), an initializer_list's size and a lambda's static
+ * array. */
 #define MB__COUNT_OF(type, ...) (sizeof((const type[]){__VA_ARGS__}) / sizeof(type))
+#define MB__ARRAY_OF(type, ...) ((const type[]){__VA_ARGS__})
+#else
+#define MB__COUNT_OF(type, ...) (std::initializer_list<type>{__VA_ARGS__}.size())
+#define MB__ARRAY_OF(type, ...) \
+    ([]() -> const type * { static const type values[] = {__VA_ARGS__}; return values; }())
+#endif
 /* A list of integer values: MB_INTS(n, 8, 64, 512). */
 #define MB_INTS(name, ...) \
-    {#name, MB_PARAM_INT, MB__COUNT_OF(int64_t, __VA_ARGS__), (const int64_t[]){__VA_ARGS__}, \
-     NULL, NULL, 0, 0, 0, 0, MB__NO_OPTIONS}
+    {#name, MB_PARAM_INT, MB__COUNT_OF(int64_t, __VA_ARGS__), \
+     MB__ARRAY_OF(int64_t, __VA_ARGS__), NULL, NULL, 0, 0, 0, 0, MB__NO_OPTIONS}
 /* A list of doubles: MB_DOUBLES(load, 0.25, 0.5, 0.9). */
 #define MB_DOUBLES(name, ...) \
     {#name, MB_PARAM_DOUBLE, MB__COUNT_OF(double, __VA_ARGS__), NULL, \
-     (const double[]){__VA_ARGS__}, NULL, 0, 0, 0, 0, MB__NO_OPTIONS}
+     MB__ARRAY_OF(double, __VA_ARGS__), NULL, 0, 0, 0, 0, MB__NO_OPTIONS}
 /* A list of strings: MB_STRINGS(kind, "hit", "miss"). */
 #define MB_STRINGS(name, ...) \
-    {#name, MB_PARAM_STRING, sizeof((const char *const[]){__VA_ARGS__}) / sizeof(const char *), \
-     NULL, NULL, (const char *const[]){__VA_ARGS__}, 0, 0, 0, 0, MB__NO_OPTIONS}
+    {#name, MB_PARAM_STRING, MB__COUNT_OF(mb__string, __VA_ARGS__), NULL, NULL, \
+     MB__ARRAY_OF(mb__string, __VA_ARGS__), 0, 0, 0, 0, MB__NO_OPTIONS}
 /* Thread counts: each instance runs its body on that many threads at once, all starting the
  * timed loop together; named "name/threads:N" (docs/authoring.md#threads). */
 #define MB_THREADS(...) \
     {"threads", MB_PARAM_THREADS, MB__COUNT_OF(int64_t, __VA_ARGS__), \
-     (const int64_t[]){__VA_ARGS__}, NULL, NULL, 0, 0, 0, 0, MB__NO_OPTIONS}
-#endif
+     MB__ARRAY_OF(int64_t, __VA_ARGS__), NULL, NULL, 0, 0, 0, 0, MB__NO_OPTIONS}
 // clang-format on
 
 /* A parameter's value in the running instance (the body of a BENCH_P). An unknown name, or one
