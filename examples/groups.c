@@ -43,3 +43,37 @@ BENCH_GROUP(copy, copy_words)
         }
     }
 }
+
+/* One body comparing two checksums over sizes (BENCH_GROUP_P): the instances that share a
+ * size form one group, hashes/size:N, whose baseline is the first checksum listed. */
+static uint64_t fnv1a(const unsigned char *p, size_t n)
+{
+    uint64_t h = 14695981039346656037u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ p[i]) * 1099511628211u;
+    return h;
+}
+
+static uint64_t sum64(const unsigned char *p, size_t n)
+{
+    uint64_t h = 0;
+    for (size_t i = 0; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, p + i, 8);
+        h += w;
+    }
+    return h;
+}
+
+BENCH_GROUP_P(hashes, checksum, MB_STRINGS(fn, "fnv1a", "sum64"), MB_RANGE(size, 64, 4096, 4))
+{
+    uint64_t (*fn)(const unsigned char *, size_t) =
+        strcmp(mb_param_string(state, "fn"), "fnv1a") == 0 ? fnv1a : sum64;
+    size_t size = (size_t)mb_param_int(state, "size");
+    mb_set_bytes_per_iter(state, (double)size);
+    MB_LOOP(state) {
+        mb_black_box(src);
+        uint64_t h = fn(src, size);
+        mb_black_box(&h);
+    }
+}

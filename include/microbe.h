@@ -284,6 +284,7 @@ MB_API int mb_register(mb_bench *bench);
         (void)params;                                                                              \
     }                                                                                              \
     MB__BENCH(name, NULL, NULL, 0)
+#define BENCH_GROUP_P(group, name, ...) BENCH_P(name, __VA_ARGS__)
 #elif defined(MB__CONSTRUCTOR) && !defined(MB_NO_CONSTRUCTORS)
 #define MB__BENCH(name, group, params, n_params)                                                   \
     static void mb__bench_fn_##name(mb_state *state MB__UNUSED);                                   \
@@ -406,6 +407,23 @@ MB_API unsigned mb_thread_count(const mb_state *state);
  * verdict (docs/comparing.md#paired-groups). Drift and noise common to neighbouring samples
  * cancel in the ratios, so small differences are resolved that two separate runs could not. */
 #define BENCH_GROUP(group, name) MB__BENCH(name, #group, NULL, 0)
+
+/* BENCH_GROUP_P(group, name, parameters...) { body }: one body that compares several things
+ * over further parameters. Its instances (as BENCH_P's) that share the values of every
+ * parameter but the first form one comparison group, named "group/p:v/...", whose members
+ * are the first parameter's values in order, the first of them the baseline:
+ *
+ *     BENCH_GROUP_P(hashes, hash, MB_STRINGS(fn, "fnv1a", "djb2"), MB_RANGE(size, 64, 4096, 4))
+ *
+ * makes groups hashes/size:64 ... hashes/size:4096, each comparing hash/fn:djb2/size:N to
+ * hash/fn:fnv1a/size:N. With the first parameter alone, all instances are one group named
+ * `group`. Members take parameters only: a fixture, threads or a mode fails them. */
+#ifndef MICROBE_DISABLE
+#define BENCH_GROUP_P(group, name, ...)                                                            \
+    static const mb_param mb__bench_params_##name[] = {__VA_ARGS__};                               \
+    MB__BENCH(name, #group, mb__bench_params_##name,                                               \
+              sizeof mb__bench_params_##name / sizeof mb__bench_params_##name[0])
+#endif
 
 /* The descriptor BENCH(name) defined, for mb_register() under MB_NO_CONSTRUCTORS (declare it
  * with `extern mb_bench MB_BENCH_DESC(name);` in the file that registers). */

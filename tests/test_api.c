@@ -90,6 +90,13 @@ BENCH_GROUP(parts_group, parts_group_edge)
     group_body(state, 1020);
 }
 
+/* A parameterised group: one body, members cost:1000 (the baseline) and cost:1600, over two
+ * sizes that add nothing; groups pgroup/size:1 and pgroup/size:2. */
+BENCH_GROUP_P(pgroup, pgroup_cost, MB_INTS(cost, 1000, 1600), MB_INTS(size, 1, 2))
+{
+    group_body(state, (double)(mb_param_int(state, "cost") + mb_param_int(state, "size") - 1));
+}
+
 static void dup_body(mb_state *state)
 {
     MB_LOOP(state) {
@@ -361,6 +368,31 @@ static void test_group_parts(void)
     }
 }
 
+/* BENCH_GROUP_P: the instances sharing a size are one group named after it, whose members
+ * get their own values: cost:1600 reads +60 % against cost:1000 in each. */
+static void test_group_params(void)
+{
+    static const char *const names[] = {
+        "pgroup_cost/cost:1000/size:1", "pgroup_cost/cost:1000/size:2",
+        "pgroup_cost/cost:1600/size:1", "pgroup_cost/cost:1600/size:2"};
+    mb_ctx *ctx = fake_ctx_rounds("^pgroup_cost/", 3);
+    CHECK_INT(mb_run(ctx), ==, 0);
+    CHECK_INT(mb_ctx_result_count(ctx), ==, 4);
+    for (size_t i = 0; i < mb_ctx_result_count(ctx) && i < 4; i++) {
+        const mb_result *r = mb_ctx_result(ctx, i);
+        char group[32];
+        snprintf(group, sizeof group, "pgroup/size:%c", names[i][strlen(names[i]) - 1]);
+        CHECK_STR(r->name, names[i]);
+        CHECK_STR(r->group ? r->group : "", group);
+        CHECK_STR(r->group_baseline ? r->group_baseline : "", names[i % 2]);
+        if (i >= 2) {
+            CHECK(r->paired.verdict == MB_VERDICT_REGRESSED);
+            CHECK_NEAR(r->paired.ratio, 1.6, 0.03, 0);
+        }
+    }
+    mb_ctx_free(ctx);
+}
+
 /* The text report of a fake-clock run, compared with tests/golden/text_report.txt. Set
  * MB_UPDATE_GOLDEN=1 to rewrite the golden file after an intended change. */
 static void test_text_report(void)
@@ -616,6 +648,7 @@ static void test_governor(void)
 int main(void)
 {
     test_group_parts();
+    test_group_params();
     test_registration_and_order();
     test_duplicates();
     test_misuse();

@@ -508,6 +508,26 @@ static void never_loops(mb_state *state)
     (void)state;
 }
 
+/* One body for both members (BENCH_GROUP_P): its cost from its parameter value. */
+static void group_by_value(mb_state *state)
+{
+    double cost = (double)mb_param_int(state, "cost");
+    group_body(state, cost > 100, cost);
+}
+
+/* The paired ratio of two members' samples. */
+static double paired_point(const mb__measurement *ms)
+{
+    double old_r[100], new_r[100];
+    for (uint32_t r = 0; r < ms[0].n && r < 100; r++) {
+        old_r[r] = ms[0].ns[r] / (double)ms[0].iters[r];
+        new_r[r] = ms[1].ns[r] / (double)ms[1].iters[r];
+    }
+    mb__paired p;
+    return mb__paired_ratio(old_r, new_r, ms[0].n < 100 ? ms[0].n : 100, 0.95, &p) == 0 ? p.point
+                                                                                        : NAN;
+}
+
 static void test_group(void)
 {
     mb_settings s;
@@ -517,9 +537,11 @@ static void test_group(void)
     mb__runner runner = {
         .settings = &s, .clock = &fake_clock, .min_sample_ns = 1000 * FAKE_READ_NS};
     const mb_bench_fn fns[2] = {group_a, group_b};
+    mb__options opts[2] = {{.mode = MB_MODE_NORMAL, .threads = 1},
+                           {.mode = MB_MODE_NORMAL, .threads = 1}};
     mb__measurement ms[2];
     memset(group_calls, 0, sizeof group_calls);
-    CHECK_INT(mb__measure_group(&runner, fns, 2, 7, ms), ==, 0);
+    CHECK_INT(mb__measure_group(&runner, opts, fns, 2, 7, ms), ==, 0);
     /* Every round takes one sample of each; the budget (2 x 2 s) fits all 100 rounds. */
     CHECK_INT(ms[0].n, ==, 100);
     CHECK_INT(ms[1].n, ==, 100);
@@ -549,8 +571,31 @@ static void test_group(void)
 
     /* A member that misbehaves fails; the group is not measured further. */
     const mb_bench_fn bad[2] = {group_a, never_loops};
-    CHECK_INT(mb__measure_group(&runner, bad, 2, 7, ms), ==, 0);
+    CHECK_INT(mb__measure_group(&runner, opts, bad, 2, 7, ms), ==, 0);
     CHECK(ms[1].failure != NULL);
+    mb__measurement_free(&ms[0]);
+    mb__measurement_free(&ms[1]);
+
+    /* One body, two members told apart by their parameter values (BENCH_GROUP_P): each call
+     * gets its own member's, so the ratio is that of their costs. */
+    const mb_param_value costs[2] = {{"cost", MB_PARAM_INT, 100, 0, NULL},
+                                     {"cost", MB_PARAM_INT, 110, 0, NULL}};
+    const mb_bench_fn same[2] = {group_by_value, group_by_value};
+    opts[0].values = &costs[0];
+    opts[1].values = &costs[1];
+    opts[0].n_values = opts[1].n_values = 1;
+    CHECK_INT(mb__measure_group(&runner, opts, same, 2, 7, ms), ==, 0);
+    CHECK(ms[0].failure == NULL && ms[1].failure == NULL);
+    CHECK_NEAR(paired_point(ms), 1.10, 0.02, 0);
+    mb__measurement_free(&ms[0]);
+    mb__measurement_free(&ms[1]);
+
+    /* A member with threads fails with a message saying what a member takes; the other is
+     * measured alone. */
+    opts[1].threads = 2;
+    CHECK_INT(mb__measure_group(&runner, opts, same, 2, 7, ms), ==, 0);
+    CHECK(ms[1].failure && strstr(ms[1].failure, "comparison group member"));
+    CHECK(ms[0].failure == NULL && ms[0].n >= s.min_samples);
     mb__measurement_free(&ms[0]);
     mb__measurement_free(&ms[1]);
 }

@@ -9,8 +9,15 @@
 
 #include <math.h>
 
-/* Group members run as plain benchmarks: no parameters, no fixture, one thread. */
-static const mb__options plain = {.mode = MB_MODE_NORMAL, .threads = 1};
+/* Group members run as plain benchmarks but for their parameter values: no fixture, normal
+ * mode, one thread. */
+static const char *const not_plain =
+    "a comparison group member takes parameters, not a fixture, threads or another mode";
+
+static int is_plain(const mb__options *o)
+{
+    return !o->setup && !o->teardown && o->mode == MB_MODE_NORMAL && o->threads == 1;
+}
 
 /* The order of the members in round r: a rotation by r, reversed every other round, so that
  * over the rounds every member runs first, last and next to every other about equally. */
@@ -21,11 +28,11 @@ static size_t round_member(size_t r, size_t j, size_t k)
 }
 
 /* Each member alone, as if they were not grouped: smoke and profile runs. */
-static int measure_each_alone(const mb__runner *run, const mb_bench_fn *fns, size_t k,
-                              uint64_t seed, mb__measurement *ms)
+static int measure_each_alone(const mb__runner *run, const mb__options *opts,
+                              const mb_bench_fn *fns, size_t k, uint64_t seed, mb__measurement *ms)
 {
     for (size_t i = 0; i < k; i++) {
-        int err = mb__measure(run, &plain, fns[i], seed + i, &ms[i]);
+        int err = mb__measure(run, &opts[i], fns[i], seed + i, &ms[i]);
         if (err)
             return err;
     }
@@ -34,14 +41,15 @@ static int measure_each_alone(const mb__runner *run, const mb_bench_fn *fns, siz
 
 /* A group one of whose members failed or skipped during warm-up: the others are measured one
  * by one, as if they were not grouped (no pairing without the baseline member). */
-static int measure_alone(const mb__runner *run, const mb_bench_fn *fns, size_t k, uint64_t seed,
-                         mb__measurement *ms, size_t bad)
+static int measure_alone(const mb__runner *run, const mb__options *opts, const mb_bench_fn *fns,
+                         size_t k, uint64_t seed, mb__measurement *ms, size_t bad)
 {
     for (size_t j = 0; j < k; j++) {
         if (j == bad)
             continue;
         mb__measurement_free(&ms[j]);
-        int err = j < bad && ms[j].failure ? 0 : mb__measure(run, &plain, fns[j], seed + j, &ms[j]);
+        int err =
+            j < bad && ms[j].failure ? 0 : mb__measure(run, &opts[j], fns[j], seed + j, &ms[j]);
         if (err)
             return err;
     }
@@ -69,8 +77,8 @@ static double member_step(const mb__runner *run, mb__measurement *m)
 
 /* The rounds, each one sample of every member, until `rounds` are taken or the hard budget
  * is spent. Returns 0, MB_EINTR or MB_ENOMEM (ms freed for both). */
-static int measure_rounds(mb__session *s, const mb_bench_fn *fns, size_t k, mb__measurement *ms,
-                          uint32_t rounds, double budget_ns)
+static int measure_rounds(mb__session *s, const mb__options *opts, const mb_bench_fn *fns, size_t k,
+                          mb__measurement *ms, uint32_t rounds, double budget_ns)
 {
     for (size_t i = 0; i < k; i++) {
         if (mb__samples_alloc(s, &ms[i], rounds) != 0) {
@@ -86,6 +94,7 @@ static int measure_rounds(mb__session *s, const mb_bench_fn *fns, size_t k, mb__
             size_t i = round_member(r, j, k);
             double loop_ns = 0;
             s->report = &ms[i].report;
+            s->opts = &opts[i];
             failure = mb__call(s, fns[i], ms[i].iters_step, ms[i].warm_up_ns, &loop_ns);
             if (failure) {
                 ms[i].failure = failure;
@@ -110,27 +119,33 @@ static int measure_rounds(mb__session *s, const mb_bench_fn *fns, size_t k, mb__
     return MB_EINTR;
 }
 
-int mb__measure_group(const mb__runner *run, const mb_bench_fn *fns, size_t k, uint64_t seed,
-                      mb__measurement *ms)
+int mb__measure_group(const mb__runner *run, const mb__options *opts, const mb_bench_fn *fns,
+                      size_t k, uint64_t seed, mb__measurement *ms)
 {
     const mb_settings *set = run->settings;
     for (size_t i = 0; i < k; i++)
         ms[i] = (mb__measurement){0};
+    for (size_t i = 0; i < k; i++)
+        if (!is_plain(&opts[i])) {
+            ms[i].failure = not_plain;
+            return measure_alone(run, opts, fns, k, seed, ms, i);
+        }
     if (set->smoke || set->profile_time_s > 0)
-        return measure_each_alone(run, fns, k, seed, ms);
+        return measure_each_alone(run, opts, fns, k, seed, ms);
     /* One session for all members (plain ones hold nothing); each call reports to its
-     * member's measurement. */
+     * member's measurement, with its member's parameter values. */
     mb__session s;
     const char *failure;
-    mb__session_open(&s, run, &plain, &ms[0].report, &failure);
+    mb__session_open(&s, run, &opts[0], &ms[0].report, &failure);
     double round_ns = 0;
     for (size_t i = 0; i < k; i++) {
         s.report = &ms[i].report;
+        s.opts = &opts[i];
         ms[i].failure = mb__warm_up(&s, fns[i], &ms[i]);
         if (ms[i].failure) {
             mb__session_close(&s);
             return ms[i].failure == mb__interrupted ? MB_EINTR
-                                                    : measure_alone(run, fns, k, seed, ms, i);
+                                                    : measure_alone(run, opts, fns, k, seed, ms, i);
         }
         round_ns += member_step(run, &ms[i]);
     }
@@ -139,7 +154,7 @@ int mb__measure_group(const mb__runner *run, const mb_bench_fn *fns, size_t k, u
     uint32_t rounds = fit >= set->max_samples   ? set->max_samples
                       : fit <= set->min_samples ? set->min_samples
                                                 : (uint32_t)fit;
-    int err = measure_rounds(&s, fns, k, ms, rounds, budget_ns);
+    int err = measure_rounds(&s, opts, fns, k, ms, rounds, budget_ns);
     mb__session_close(&s);
     return err;
 }

@@ -65,11 +65,14 @@ const mb_param *mb__bench_option(const mb_bench *b, mb_param_kind kind)
 static mb_bench *make_instance(const mb_bench *b, int64_t (*ranges)[MAX_RANGE_VALUES],
                                const size_t *choice)
 {
-    size_t np = b->n_params, name_size = strlen(b->name) + 1;
+    size_t np = b->n_params, suffix = 0;
     for (size_t j = 0; j < np; j++)
-        name_size +=
+        suffix +=
             strlen(b->params[j].name) + 48 +
             (b->params[j].kind == MB_PARAM_STRING ? strlen(b->params[j].strings[choice[j]]) : 0);
+    /* The name, and the group's name of a parameterised group. */
+    size_t name_size =
+        strlen(b->name) + suffix + 1 + (b->group ? strlen(b->group) + suffix + 1 : 0);
     char *block = malloc(sizeof(mb_bench) + np * sizeof(mb_param_value) + name_size);
     if (!block)
         return NULL;
@@ -94,8 +97,16 @@ static mb_bench *make_instance(const mb_bench *b, int64_t (*ranges)[MAX_RANGE_VA
         else
             v->s = p->strings[choice[j]];
     }
-    mb__param_suffix(name + len, name_size - len, values, inst->n_values, 0);
+    len += mb__param_suffix(name + len, name_size - len, values, inst->n_values, 0) + 1;
     inst->name = name;
+    /* A parameterised group (BENCH_GROUP_P): the instances that share the values of every
+     * parameter but the first are one comparison group, "group/p:v/...". */
+    if (b->group && inst->n_values >= 2) {
+        char *group = name + len;
+        size_t glen = (size_t)snprintf(group, name_size - len, "%s", b->group);
+        mb__param_suffix(group + glen, name_size - len - glen, values + 1, inst->n_values - 1, 1);
+        inst->group = group;
+    }
     return inst;
 }
 

@@ -53,11 +53,12 @@ int mb__measure(const mb__runner *run, const mb__options *opts, mb_bench_fn fn, 
  * others and slow changes of the machine hit all members alike. ms[i] receives member i's
  * samples (as mb__measure would; failure set for a member that misbehaved, after which the
  * rounds stop). Rounds: as many as k measurement budgets allow, between min_samples and
- * max_samples. Smoke and profile runs measure each member alone. Members run with default
- * options (no parameters, no fixture, normal mode, one thread). Returns 0, MB_EINTR or
- * MB_ENOMEM (ms freed). */
-int mb__measure_group(const mb__runner *run, const mb_bench_fn *fns, size_t k, uint64_t seed,
-                      mb__measurement *ms);
+ * max_samples. Smoke and profile runs measure each member alone. Member i's body gets the
+ * parameter values of opts[i] (BENCH_GROUP_P); a member with a fixture, threads or another
+ * mode fails, and the others are measured alone. Returns 0, MB_EINTR or MB_ENOMEM (ms
+ * freed). */
+int mb__measure_group(const mb__runner *run, const mb__options *opts, const mb_bench_fn *fns,
+                      size_t k, uint64_t seed, mb__measurement *ms);
 
 /* One call of the body with iters iterations, with its fixture, on one thread, without
  * counters, and with callgrind collecting inside its loop only (instruction mode); a static

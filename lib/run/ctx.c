@@ -197,14 +197,18 @@ static int run_group(mb_ctx *ctx, const size_t *idx, size_t k)
     mb__runner runner = mb__ctx_runner(ctx);
     uint64_t start = ctx->clock->now_ns(ctx->clock->user);
     mb_bench_fn *fns = malloc(k * sizeof *fns);
+    mb__options *opts = malloc(k * sizeof *opts);
     mb__measurement *ms = malloc(k * sizeof *ms);
-    int err = fns && ms ? 0 : MB_ENOMEM;
-    for (size_t j = 0; !err && j < k; j++)
+    int err = fns && opts && ms ? 0 : MB_ENOMEM;
+    for (size_t j = 0; !err && j < k; j++) {
         fns[j] = ctx->selected[idx[j]]->fn;
+        opts[j] = mb__bench_options(ctx->selected[idx[j]]);
+    }
     const mb_bench *base = ctx->selected[idx[0]];
     if (!err)
-        err = mb__measure_group(&runner, fns, k, mb__bench_seed(s->seed, base->group), ms);
+        err = mb__measure_group(&runner, opts, fns, k, mb__bench_seed(s->seed, base->group), ms);
     free(fns);
+    free(opts);
     if (err) {
         free(ms);
         return err;
