@@ -147,8 +147,8 @@ static int measure_unit(mb_ctx *ctx, const unit *u, size_t part, mb__measurement
         return mb__measure(&runner, &opts, first->fn,
                            part_seed(mb__bench_seed(s->seed, first->name), part), ms);
     }
-    mb_bench_fn *fns = malloc(u->k * sizeof *fns);
-    mb__options *opts = malloc(u->k * sizeof *opts);
+    mb_bench_fn *fns = malloc((u->k + 1) * sizeof *fns);
+    mb__options *opts = malloc((u->k + 1) * sizeof *opts);
     int err = fns && opts ? 0 : MB_ENOMEM;
     for (size_t j = 0; !err && j < u->k; j++) {
         fns[j] = ctx->selected[u->idx[j]]->fn;
