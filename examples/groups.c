@@ -65,10 +65,10 @@ static uint64_t sum64(const unsigned char *p, size_t n)
     return h;
 }
 
-BENCH_GROUP_P(hashes, checksum, MB_STRINGS(fn, "fnv1a", "sum64"), MB_RANGE(size, 64, 4096, 4))
+BENCH_GROUP_P(hashes, checksum, MB_FUNCTIONS(fn, fnv1a, sum64), MB_RANGE(size, 64, 4096, 4))
 {
     uint64_t (*fn)(const unsigned char *, size_t) =
-        strcmp(mb_param_string(state, "fn"), "fnv1a") == 0 ? fnv1a : sum64;
+        (uint64_t(*)(const unsigned char *, size_t))mb_param_function(state, "fn");
     size_t size = (size_t)mb_param_int(state, "size");
     mb_set_bytes_per_iter(state, (double)size);
     MB_LOOP(state) {

@@ -112,6 +112,10 @@ typedef void (*mb_teardown_fn)(mb_state *state, void *data);
 /* A user complexity model f(n) for MB_COMPLEXITY: the fit is t = a + c f(n). */
 typedef double (*mb_complexity_fn)(double n);
 
+/* Any function, as MB_FUNCTIONS stores it: cast it back to its own type to call it (C and
+ * C++ allow the round trip through this type, and compilers do not warn about it). */
+typedef void (*mb_fn)(void);
+
 typedef struct mb_param {
     const char *name;
     mb_param_kind kind;
@@ -126,6 +130,7 @@ typedef struct mb_param {
     mb_mode mode;                /* MB_OPTION_MODE */
     mb_complexity_fn complexity; /* MB_OPTION_COMPLEXITY: the user model (name: the
                                     function's), or NULL (MB_FIT_COMPLEXITY) */
+    const mb_fn *functions;      /* MB_FUNCTIONS: one per string, or NULL */
 } mb_param;
 
 /* One parameter's value in one instance of a parameterised benchmark. */
@@ -135,6 +140,7 @@ typedef struct mb_param_value {
     int64_t i;     /* MB_PARAM_INT and MB_PARAM_THREADS */
     double d;      /* MB_PARAM_DOUBLE */
     const char *s; /* MB_PARAM_STRING */
+    mb_fn fn;      /* MB_FUNCTIONS: the function named s (mb_param_function) */
 } mb_param_value;
 
 /* A benchmark descriptor. BENCH() defines one with static storage; a program that cannot use
@@ -325,7 +331,7 @@ MB_API int mb_register(mb_bench *bench);
 
 /* clang-format would break these initializers before their #name. */
 // clang-format off
-#define MB__NO_OPTIONS NULL, NULL, MB_MODE_NORMAL, NULL
+#define MB__NO_OPTIONS NULL, NULL, MB_MODE_NORMAL, NULL, NULL
 /* Integers low, low*m, low*m^2, ... below high, then high itself: MB_RANGE(n, 8, 4096, 8)
  * gives 8, 64, 512, 4096. m >= 2. */
 #define MB_RANGE(name, low, high, m) \
@@ -336,24 +342,25 @@ MB_API int mb_register(mb_bench *bench);
 /* A fixture: setup and teardown once per benchmark run, outside timing (mb_setup_fn). */
 #define MB_FIXTURE(setup, teardown) \
     {"fixture", MB_OPTION_FIXTURE, 0, NULL, NULL, NULL, 0, 0, 0, 0, setup, teardown, \
-     MB_MODE_NORMAL, NULL}
+     MB_MODE_NORMAL, NULL, NULL}
 /* Latency mode: every invocation timed alone; percentiles p50..p99.9 and max. */
 #define MB_LATENCY \
-    {"mode", MB_OPTION_MODE, 0, NULL, NULL, NULL, 0, 0, 0, 0, NULL, NULL, MB_MODE_LATENCY, NULL}
+    {"mode", MB_OPTION_MODE, 0, NULL, NULL, NULL, 0, 0, 0, 0, NULL, NULL, MB_MODE_LATENCY, NULL, \
+     NULL}
 /* Cold mode: every invocation timed alone after evicting the CPU caches. */
 #define MB_COLD \
-    {"mode", MB_OPTION_MODE, 0, NULL, NULL, NULL, 0, 0, 0, 0, NULL, NULL, MB_MODE_COLD, NULL}
+    {"mode", MB_OPTION_MODE, 0, NULL, NULL, NULL, 0, 0, 0, 0, NULL, NULL, MB_MODE_COLD, NULL, NULL}
 /* Complexity fits (docs/authoring.md#complexity): the run fits t = a + c f(n) for O(1) ...
  * O(n^3) to the median times of a BENCH_P with exactly one integer parameter and at least
  * three measured instances, and reports the best. Without this option (or MB_COMPLEXITY)
  * there is no fit. */
 #define MB_FIT_COMPLEXITY \
     {"complexity", MB_OPTION_COMPLEXITY, 0, NULL, NULL, NULL, 0, 0, 0, 0, NULL, NULL, \
-     MB_MODE_NORMAL, NULL}
+     MB_MODE_NORMAL, NULL, NULL}
 /* As MB_FIT_COMPLEXITY, with a user model f (mb_complexity_fn) fitted and ranked with the
  * built-in ones. */
 #define MB_COMPLEXITY(f) \
-    {#f, MB_OPTION_COMPLEXITY, 0, NULL, NULL, NULL, 0, 0, 0, 0, NULL, NULL, MB_MODE_NORMAL, f}
+    {#f, MB_OPTION_COMPLEXITY, 0, NULL, NULL, NULL, 0, 0, 0, 0, NULL, NULL, MB_MODE_NORMAL, f, NULL}
 typedef const char *mb__string; /* so that `const mb__string` has no duplicate const */
 #if !defined(__cplusplus)
 /* The count of a list of values, and a pointer to an array of them with static storage:
@@ -378,6 +385,29 @@ typedef const char *mb__string; /* so that `const mb__string` has no duplicate c
 #define MB_STRINGS(name, ...) \
     {#name, MB_PARAM_STRING, MB__COUNT_OF(mb__string, __VA_ARGS__), NULL, NULL, \
      MB__ARRAY_OF(mb__string, __VA_ARGS__), 0, 0, 0, 0, MB__NO_OPTIONS}
+/* Functions, each an instance named after it: MB_FUNCTIONS(fn, fnv1a, sum64) makes the
+ * instances name/fnv1a and name/sum64 (a string parameter whose values are the functions'
+ * names), and the body calls the function through mb_param_function() cast to its type. Up to
+ * 8 functions (identifiers) in one list. */
+#define MB_FUNCTIONS(name, ...) \
+    {#name, MB_PARAM_STRING, MB__COUNT_OF(mb__string, MB__MAP(MB__NAME_OF, __VA_ARGS__)), NULL, \
+     NULL, MB__ARRAY_OF(mb__string, MB__MAP(MB__NAME_OF, __VA_ARGS__)), 0, 0, 0, 0, \
+     NULL, NULL, MB_MODE_NORMAL, NULL, MB__ARRAY_OF(mb_fn, MB__MAP(MB__FN_OF, __VA_ARGS__))}
+#define MB__NAME_OF(f) #f
+#define MB__FN_OF(f) (mb_fn)(f)
+#define MB__NARGS(...) MB__NARGS_(__VA_ARGS__, 8, 7, 6, 5, 4, 3, 2, 1, 0)
+#define MB__NARGS_(a1, a2, a3, a4, a5, a6, a7, a8, n, ...) n
+#define MB__CAT(a, b) MB__CAT_(a, b)
+#define MB__CAT_(a, b) a##b
+#define MB__MAP(m, ...) MB__CAT(MB__MAP, MB__NARGS(__VA_ARGS__))(m, __VA_ARGS__)
+#define MB__MAP1(m, a) m(a)
+#define MB__MAP2(m, a, ...) m(a), MB__MAP1(m, __VA_ARGS__)
+#define MB__MAP3(m, a, ...) m(a), MB__MAP2(m, __VA_ARGS__)
+#define MB__MAP4(m, a, ...) m(a), MB__MAP3(m, __VA_ARGS__)
+#define MB__MAP5(m, a, ...) m(a), MB__MAP4(m, __VA_ARGS__)
+#define MB__MAP6(m, a, ...) m(a), MB__MAP5(m, __VA_ARGS__)
+#define MB__MAP7(m, a, ...) m(a), MB__MAP6(m, __VA_ARGS__)
+#define MB__MAP8(m, a, ...) m(a), MB__MAP7(m, __VA_ARGS__)
 /* Thread counts: each instance runs its body on that many threads at once, all starting the
  * timed loop together; named "name/threads:N" (docs/authoring.md#threads). */
 #define MB_THREADS(...) \
@@ -390,6 +420,12 @@ typedef const char *mb__string; /* so that `const mb__string` has no duplicate c
 MB_API int64_t mb_param_int(mb_state *state, const char *name);
 MB_API double mb_param_double(mb_state *state, const char *name);
 MB_API const char *mb_param_string(mb_state *state, const char *name);
+/* The function of an MB_FUNCTIONS parameter in the running instance, to cast back to its type:
+ *     uint64_t (*hash)(const void *, size_t) =
+ *         (uint64_t (*)(const void *, size_t))mb_param_function(state, "fn");
+ * An unknown name, or a parameter that is not MB_FUNCTIONS, fails the benchmark and gives
+ * NULL. */
+MB_API mb_fn mb_param_function(mb_state *state, const char *name);
 
 /* The data the fixture's setup returned (MB_FIXTURE), or NULL without a fixture. */
 MB_API void *mb_fixture(mb_state *state);
@@ -544,6 +580,7 @@ MB_API void mb_set_counter(mb_state *state, const char *name, double value, mb_c
 #define mb_param_int(s, n) MB__OFF(mb_param_int(s, n), (int64_t)0)
 #define mb_param_double(s, n) MB__OFF(mb_param_double(s, n), 0.0)
 #define mb_param_string(s, n) MB__OFF(mb_param_string(s, n), "")
+#define mb_param_function(s, n) MB__OFF(mb_param_function(s, n), (mb_fn)0)
 #define mb_fixture(s) MB__OFF(mb_fixture(s), (void *)0)
 #define mb_thread_index(s) MB__OFF(mb_thread_index(s), 0u)
 #define mb_thread_count(s) MB__OFF(mb_thread_count(s), 1u)

@@ -44,6 +44,20 @@ BENCH_P(sized, MB_RANGE(n, 8, 4096, 8), MB_STRINGS(kind, "hit", "miss"), MB_THRE
     }
 }
 
+static int one(void)
+{
+    return 1;
+}
+
+BENCH_P(call, MB_FUNCTIONS(fn, one))
+{
+    int (*fn)(void) = (int (*)(void))mb_param_function(state, "fn");
+    MB_LOOP(state) {
+        int x = fn ? fn() : 0;
+        mb_black_box(&x);
+    }
+}
+
 BENCH_P(request, MB_LATENCY)
 {
     MB_LOOP(state) {

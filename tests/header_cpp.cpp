@@ -1,9 +1,9 @@
 // The public header compiles as C++17 with -Wall -Wextra -Wpedantic -Werror (g++ in the
 // README build, clang++ in CI's clang build), and BENCH, BENCH_GROUP, MB_LOOP, mb_black_box
 // and the state functions work in C++ code. BENCH_P works with every parameter (MB_RANGE,
-// MB_DENSE, MB_INTS, MB_DOUBLES, MB_STRINGS, MB_THREADS) and option (MB_FIT_COMPLEXITY,
-// MB_COMPLEXITY, MB_LATENCY, MB_COLD, MB_FIXTURE). With --check-names, main checks the
-// registered instances against the list below (`header-cpp-names`); a --smoke run
+// MB_DENSE, MB_INTS, MB_DOUBLES, MB_STRINGS, MB_FUNCTIONS, MB_THREADS) and option
+// (MB_FIT_COMPLEXITY, MB_COMPLEXITY, MB_LATENCY, MB_COLD, MB_FIXTURE). With --check-names, main
+// checks the registered instances against the list below (`header-cpp-names`); a --smoke run
 // (`header-cpp-smoke`) runs each, and a body fails when its parameters read wrong.
 #include <microbe.h>
 
@@ -101,6 +101,30 @@ BENCH_P(header_cpp_request, MB_STRINGS(route, "a|b"), MB_LATENCY)
     }
 }
 
+static int header_cpp_one()
+{
+    return 1;
+}
+
+static int header_cpp_two()
+{
+    return 2;
+}
+
+BENCH_P(header_cpp_call, MB_FUNCTIONS(fn, header_cpp_one, header_cpp_two))
+{
+    auto fn = reinterpret_cast<int (*)()>(mb_param_function(state, "fn"));
+    int want = std::string(mb_param_string(state, "fn")) == "header_cpp_one" ? 1 : 2;
+    if (fn() != want) {
+        mb_fail(state, "the function does not match its name");
+        return;
+    }
+    MB_LOOP(state) {
+        int x = fn();
+        mb_black_box(&x);
+    }
+}
+
 static void header_cpp_collect(void *user, const mb_bench *bench)
 {
     static_cast<std::set<std::string> *>(user)->insert(bench->name);
@@ -109,8 +133,12 @@ static void header_cpp_collect(void *user, const mb_bench *bench)
 // The instances' names, as mb_ctx_list gives them, against the expected ones.
 static int header_cpp_check_names()
 {
-    std::set<std::string> expected = {"header_cpp_vector", "header_cpp_member",
-                                      "header_cpp_batched", "header_cpp_request/a|b"};
+    std::set<std::string> expected = {"header_cpp_vector",
+                                      "header_cpp_member",
+                                      "header_cpp_batched",
+                                      "header_cpp_request/a|b",
+                                      "header_cpp_call/header_cpp_one",
+                                      "header_cpp_call/header_cpp_two"};
     for (int n : {8, 16, 32, 64})
         expected.insert("header_cpp_sizes/" + std::to_string(n));
     for (int n = 1; n <= 4; n++)

@@ -97,6 +97,31 @@ BENCH_GROUP_P(pgroup, pgroup_cost, MB_INTS(cost, 1000, 1600), MB_INTS(size, 1, 2
     group_body(state, (double)(mb_param_int(state, "cost") + mb_param_int(state, "size") - 1));
 }
 
+/* MB_FUNCTIONS: one body, an instance per function, each calling its own. */
+static double cost_small(void)
+{
+    return 500;
+}
+
+static double cost_large(void)
+{
+    return 2000;
+}
+
+BENCH_P(fnbench, MB_FUNCTIONS(cost, cost_small, cost_large))
+{
+    double (*cost)(void) = (double (*)(void))mb_param_function(state, "cost");
+    group_body(state, cost());
+}
+
+/* mb_param_function of a plain string parameter fails the benchmark. */
+BENCH_P(fnbench_wrong, MB_STRINGS(cost, "cost_small"))
+{
+    if (mb_param_function(state, "cost") == NULL)
+        return;
+    group_body(state, 1);
+}
+
 static void dup_body(mb_state *state)
 {
     MB_LOOP(state) {
@@ -393,6 +418,29 @@ static void test_group_params(void)
     mb_ctx_free(ctx);
 }
 
+/* MB_FUNCTIONS: instances named after the functions, each timing its own; the accessor on a
+ * parameter without functions fails the benchmark with a message. */
+static void test_functions(void)
+{
+    mb_ctx *ctx = fake_ctx("^fnbench");
+    CHECK_INT(mb_run(ctx), ==, 0);
+    CHECK_INT(mb_ctx_result_count(ctx), ==, 3);
+    static const char *const names[] = {"fnbench/cost_small", "fnbench/cost_large",
+                                        "fnbench_wrong/cost_small"};
+    for (size_t i = 0; i < mb_ctx_result_count(ctx) && i < 3; i++) {
+        const mb_result *r = mb_ctx_result(ctx, i);
+        CHECK_STR(r->name, names[i]);
+        if (i < 2) {
+            CHECK(r->status == MB_STATUS_OK);
+            CHECK_NEAR(r->median.point, i == 0 ? 500 : 2000, 0.05, 0);
+        } else {
+            CHECK(r->status == MB_STATUS_FAILED && r->message &&
+                  strstr(r->message, "not MB_FUNCTIONS"));
+        }
+    }
+    mb_ctx_free(ctx);
+}
+
 /* The text report of a fake-clock run, compared with tests/golden/text_report.txt. Set
  * MB_UPDATE_GOLDEN=1 to rewrite the golden file after an intended change. */
 static void test_text_report(void)
@@ -649,6 +697,7 @@ int main(void)
 {
     test_group_parts();
     test_group_params();
+    test_functions();
     test_registration_and_order();
     test_duplicates();
     test_misuse();

@@ -113,7 +113,7 @@ static void test_only_when_asked(void)
     static mb_result results[12];
     for (size_t i = 0; i < 12; i++) {
         double n = 8 << (2 * (i % 4));
-        values[i] = (mb_param_value){"n", MB_PARAM_INT, (int64_t)n, 0, NULL};
+        values[i] = (mb_param_value){"n", MB_PARAM_INT, (int64_t)n, 0, NULL, NULL};
         benches[i] = (mb_bench){.name = names[i / 4],
                                 .params = params[i / 4],
                                 .n_params = 2,

@@ -102,7 +102,7 @@ static const unsigned char cold_outlier[] = {0, 0, 0, 0, 0, 0, 0, 0};
 static const uint64_t queue_iters[] = {20000, 40000, 60000, 80000};
 static const double queue_ns[] = {965000, 1931500, 2893250, 3861000};
 static const unsigned char queue_outlier[] = {0, 0, 0, 0};
-static const mb_param_value queue_params[] = {{"threads", MB_PARAM_THREADS, 4, 0, NULL}};
+static const mb_param_value queue_params[] = {{"threads", MB_PARAM_THREADS, 4, 0, NULL, NULL}};
 static const mb_user_counter queue_counters[] = {
     {"cas_retries", MB_PER_ITER, {0.0625, 0.05, 0.075, NAN}, 0.0641},
     {"wakeups", MB_PER_SECOND, {15250, 14875.5, 15612, NAN}, 15301.25},

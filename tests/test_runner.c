@@ -578,8 +578,8 @@ static void test_group(void)
 
     /* One body, two members told apart by their parameter values (BENCH_GROUP_P): each call
      * gets its own member's, so the ratio is that of their costs. */
-    const mb_param_value costs[2] = {{"cost", MB_PARAM_INT, 100, 0, NULL},
-                                     {"cost", MB_PARAM_INT, 110, 0, NULL}};
+    const mb_param_value costs[2] = {{"cost", MB_PARAM_INT, 100, 0, NULL, NULL},
+                                     {"cost", MB_PARAM_INT, 110, 0, NULL, NULL}};
     const mb_bench_fn same[2] = {group_by_value, group_by_value};
     opts[0].values = &costs[0];
     opts[1].values = &costs[1];
@@ -1063,7 +1063,7 @@ static void test_fixture(void)
     mb__options opts = {.threads = 1};
     opts.setup = fixture_setup;
     opts.teardown = fixture_teardown;
-    mb_param_value skip = {"skip_me", MB_PARAM_INT, 0, 0, NULL};
+    mb_param_value skip = {"skip_me", MB_PARAM_INT, 0, 0, NULL, NULL};
     opts.values = &skip;
     opts.n_values = 1;
     mb__measurement m;

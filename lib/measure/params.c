@@ -89,13 +89,15 @@ static mb_bench *make_instance(const mb_bench *b, int64_t (*ranges)[MAX_RANGE_VA
         if (!is_parameter(p))
             continue;
         mb_param_value *v = &values[inst->n_values++];
-        *v = (mb_param_value){p->name, p->kind, 0, 0, NULL};
+        *v = (mb_param_value){p->name, p->kind, 0, 0, NULL, NULL};
         if (p->kind == MB_PARAM_INT || p->kind == MB_PARAM_THREADS)
             v->i = p->n_values ? p->ints[choice[j]] : ranges[j][choice[j]];
         else if (p->kind == MB_PARAM_DOUBLE)
             v->d = p->doubles[choice[j]];
-        else
+        else {
             v->s = p->strings[choice[j]];
+            v->fn = p->functions ? p->functions[choice[j]] : NULL;
+        }
     }
     len += mb__param_suffix(name + len, name_size - len, values, inst->n_values, 0) + 1;
     inst->name = name;

@@ -330,3 +330,11 @@ const char *mb_param_string(mb_state *state, const char *name)
     const mb_param_value *v = find(state, name, MB_PARAM_STRING);
     return v && v->s ? v->s : "";
 }
+
+mb_fn mb_param_function(mb_state *state, const char *name)
+{
+    const mb_param_value *v = find(state, name, MB_PARAM_STRING);
+    if (v && !v->fn)
+        mb_fail(state, "the body asked for a function of a parameter that is not MB_FUNCTIONS");
+    return v ? v->fn : NULL;
+}
