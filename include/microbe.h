@@ -606,6 +606,13 @@ typedef enum mb_log_level { MB_LOG_ERROR = 0, MB_LOG_WARN = 1, MB_LOG_INFO = 2 }
 /* A log sink: one complete message per call, without a trailing newline. */
 typedef void (*mb_log_fn)(void *user, mb_log_level level, const char *message);
 
+/* A ready log sink: writes "PROGRAM: error: message" (or "warning", "note") as one line to
+ * stderr, the lines mb_main() prints. user is the PROGRAM to name, a NUL-terminated string
+ * (borrowed), or NULL for "microbe". Set settings.log = mb_log_stderr and settings.log_user
+ * to your program's name; without a log, the library's messages are dropped. Thread-safe as
+ * far as stdio is. */
+MB_API void mb_log_stderr(void *user, mb_log_level level, const char *message);
+
 /* Where a run is, for a progress display. */
 typedef struct mb_progress {
     size_t index;      /* the benchmark being run, 0-based */
@@ -691,6 +698,32 @@ MB_API void mb_settings_quick(mb_settings *s);
 /* Checks a settings struct. Returns 0, or MB_EINVAL and, when message is not NULL, a static
  * string naming the offending field. */
 MB_API int mb_settings_validate(const mb_settings *s, const char **message);
+
+/* For a host program with arguments of its own (a test binary): applies the MICROBE_*
+ * variables, then the microbe options in argv (which win), to *s, exactly as mb_main() does,
+ * and removes those options and their values from argv. What is left keeps its order from
+ * argv[1] on, *argc is its new count and argv[*argc] becomes NULL when anything was removed.
+ * Values are checked as mb_main() checks them; settings neither gives keep their value in *s,
+ * so set your defaults (log, smoke, ...) before the call.
+ *
+ * The rules (docs/running.md, "Embedding in a test binary"):
+ *   - microbe takes "--NAME" and "--NAME=VALUE" for the options that set an mb_settings field
+ *     (--filter, --smoke, --baseline, --seed, ...) and --quick; a NAME that takes a value
+ *     without "=" takes the next word as its value, whatever it is ("--filter -x");
+ *   - every other word stays, in order: unknown options, positional words (mb_main's FILTER
+ *     included), single-dash options, and the front end's own options that no settings field
+ *     holds: --help, -h, --version, --list, --format, --output, --color, --pin, --context,
+ *     --fail-on-regression (their MICROBE_* variables are ignored too);
+ *   - "--" ends microbe's options: it and every word after it stay as they are, so a host can
+ *     pass a word that looks like a microbe option after "--";
+ *   - a value given to a host option as a separate word is the host's when it does not start
+ *     with "--NAME" of a microbe option: "--my-flag --seed" gives --seed to microbe; write
+ *     "--my-flag=VALUE" to be sure.
+ * Strings in *s then point into argv's words and the environment (borrowed: keep them).
+ * Returns 0; MB_EINVAL with a one-line message in message (size bytes; NULL and 0 for none)
+ * naming the option or variable and the bad value, *s and argv unchanged; or MB_ENOMEM. */
+MB_API int mb_settings_from_args(mb_settings *s, int *argc, char **argv, char *message,
+                                 size_t size);
 
 /* ---------------------------------------------------------------------------------------
  * 6. Results
@@ -1271,6 +1304,18 @@ MB_API void mb_ctx_interrupt(mb_ctx *ctx);
 /* The results of the last mb_run(), in run order. */
 MB_API size_t mb_ctx_result_count(const mb_ctx *ctx);
 MB_API const mb_result *mb_ctx_result(const mb_ctx *ctx, size_t index);
+
+/* The result of the last mb_run() named exactly name, or NULL when it has none. Valid until
+ * mb_ctx_free() or the next run. */
+MB_API const mb_result *mb_ctx_find(const mb_ctx *ctx, const char *name);
+
+/* mb_run() for the one benchmark named exactly name (a BENCH_P instance by its full name,
+ * "sort/64"), in place of the settings' filter for this run only: measured, compared with
+ * settings.baseline and saved to settings.save_baseline as in any run, and fed to the
+ * emitters. *result (when result is not NULL) receives its result, as mb_ctx_find() gives
+ * it, or NULL. Returns mb_run()'s codes, and MB_EINVAL (logged) when no registered
+ * benchmark has that name. */
+MB_API int mb_ctx_run_one(mb_ctx *ctx, const char *name, const mb_result **result);
 
 /* Calls fn for every registered benchmark matching the context's filter, in run order. */
 MB_API int mb_ctx_list(mb_ctx *ctx, void (*fn)(void *user, const mb_bench *bench), void *user);

@@ -1,10 +1,11 @@
 /*
- * The command line: argv and MICROBE_* variables to settings, the help and version text, and
- * mb_main(), the front end every bench executable runs. The options, their variables, help,
- * syntax and ranges are the settings table's (lib/base/settings.c); this file adds the checks
- * the table cannot make (counter lists, baseline names, formats) and what only the command
- * line has: outputs, colour, pinning. Command-line values win over the environment; --quick
- * applies first so that an explicit value always wins over the profile.
+ * The command line: argv and MICROBE_* variables to settings, the help and version text,
+ * mb_main(), the front end every bench executable runs, and the same parsing for a host
+ * program that keeps its own arguments (mb_settings_from_args) with its stderr log. The options,
+ * their variables, help, syntax and ranges are the settings table's (lib/base/settings.c); this
+ * file adds the checks the table cannot make (counter lists, baseline names, formats) and what only
+ * the command line has: outputs, colour, pinning. Command-line values win over the environment;
+ * --quick applies first so that an explicit value always wins over the profile.
  */
 #define _POSIX_C_SOURCE 200809L
 #define _DEFAULT_SOURCE /* TIOCGWINSZ and struct winsize */
@@ -40,14 +41,24 @@ typedef struct mb__cli {
     int pin_cpu;                       /* -1: not pinned */
     const char *contexts[MAX_REPEATS]; /* --context values (or MICROBE_CONTEXT) */
     int n_contexts;
+    int embedded; /* mb_settings_from_args: only the options of settings fields, the rest kept */
 } mb__cli;
 
 int mb__cli_parse(int argc, char **argv, mb__cli *cli, char *err, size_t err_size);
+
+/* Whether a host program's arguments may set row (mb_settings_from_args): the rows of settings
+ * fields, and --quick; the front end's own options are the host's to give or not. */
+static int embedded_row(const mb__setting *row)
+{
+    return row->has_field || row == &mb__settings_table[MB__OPT_QUICK];
+}
 
 static int read_environment(mb__cli *cli, char *err, size_t size)
 {
     for (int i = 0; i < MB__OPT_COUNT; i++) {
         const mb__setting *row = &mb__settings_table[i];
+        if (cli->embedded && !embedded_row(row))
+            continue;
         const char *text = row->env ? getenv(row->env) : NULL;
         if (!text)
             continue;
@@ -63,57 +74,91 @@ static int read_environment(mb__cli *cli, char *err, size_t size)
     return 0;
 }
 
-static int read_arguments(int argc, char **argv, mb__cli *cli, char *err, size_t size)
+/* Reads the value option at argv[*i] (row's; eq: its "=value" or NULL), taking the next word
+ * as its value when it has no "=". Returns 0, or -1 with a message in err. */
+static int read_value(mb__cli *cli, const mb__setting *row, const char *eq, int argc, char **argv,
+                      int *i, char *err, size_t size)
 {
-    int positional_done = 0, options_done = 0;
+    int id = (int)(row - mb__settings_table);
+    if (!eq && *i + 1 >= argc)
+        return mb__fail(err, size, "option --%s needs a value (%s)", row->flag, row->arg);
+    const char *v = eq ? eq + 1 : argv[++*i];
+    if (id == MB__OPT_OUTPUT) {
+        if (cli->n_outputs == MAX_REPEATS)
+            return mb__fail(err, size, "--output: at most %d outputs", MAX_REPEATS);
+        cli->outputs[cli->n_outputs++] = v;
+    }
+    if (id == MB__OPT_CONTEXT) {
+        if (cli->n_contexts == MAX_REPEATS)
+            return mb__fail(err, size, "--context: at most %d entries", MAX_REPEATS);
+        cli->contexts[cli->n_contexts++] = v;
+    }
+    cli->value[id] = v;
+    return 0;
+}
+
+/* Reads the option word argv[*i] (and its separate value). Returns 0 when it was read, 1 when
+ * it is not microbe's (embedded: the host's, to keep), or -1 with a message in err. */
+static int read_option(mb__cli *cli, int argc, char **argv, int *i, char *err, size_t size)
+{
+    const char *arg = argv[*i];
+    if (strcmp(arg, "-h") == 0 && !cli->embedded) {
+        cli->flag[MB__OPT_HELP] = 1;
+        return 0;
+    }
+    const char *name = arg + 2, *eq = strchr(name, '=');
+    size_t len = eq ? (size_t)(eq - name) : strlen(name);
+    const mb__setting *row = arg[1] == '-' ? mb__setting_find(name, len) : NULL;
+    if (cli->embedded && (!row || !embedded_row(row)))
+        return 1;
+    if (arg[1] != '-')
+        return mb__fail(err, size, "unknown option '%s' (see --help)", arg);
+    if (!row)
+        return mb__fail(err, size, "unknown option '--%.*s' (see --help)", (int)len, name);
+    int id = (int)(row - mb__settings_table);
+    snprintf(cli->source_buf[id], sizeof cli->source_buf[id], "--%s", row->flag);
+    cli->source[id] = cli->source_buf[id];
+    if (row->arg)
+        return read_value(cli, row, eq, argc, argv, i, err, size);
+    if (eq)
+        return mb__fail(err, size, "option --%s takes no value", row->flag);
+    cli->flag[id] = 1;
+    return 0;
+}
+
+/* The options of argv, and mb_main's FILTER. Embedded, every word that is not microbe's goes
+ * to kept[(*n_kept)++] in order, and "--" ends the options: it and every word after it are
+ * kept as they are. */
+static int read_arguments(int argc, char **argv, mb__cli *cli, char **kept, int *n_kept, char *err,
+                          size_t size)
+{
+    int positionals = 0, options_done = 0;
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
-        if (options_done || arg[0] != '-' || arg[1] == '\0') {
-            if (positional_done)
-                return mb__fail(err, size, "unexpected argument '%s' (one FILTER at most)", arg);
-            positional_done = 1;
-            cli->value[MB__OPT_FILTER] = arg;
-            cli->source[MB__OPT_FILTER] = "FILTER";
-            continue;
+        if (cli->embedded && strcmp(arg, "--") == 0) {
+            while (i < argc)
+                kept[(*n_kept)++] = argv[i++];
+            break;
         }
-        if (strcmp(arg, "--") == 0) {
+        if (!options_done && strcmp(arg, "--") == 0) {
             options_done = 1;
             continue;
         }
-        if (strcmp(arg, "-h") == 0) {
-            cli->flag[MB__OPT_HELP] = 1;
+        int rc = !options_done && arg[0] == '-' && arg[1] != '\0'
+                     ? read_option(cli, argc, argv, &i, err, size)
+                     : 1;
+        if (rc < 0)
+            return -1;
+        if (rc == 0)
+            continue;
+        if (cli->embedded) {
+            kept[(*n_kept)++] = argv[i];
             continue;
         }
-        if (arg[1] != '-')
-            return mb__fail(err, size, "unknown option '%s' (see --help)", arg);
-        const char *name = arg + 2, *eq = strchr(name, '=');
-        size_t len = eq ? (size_t)(eq - name) : strlen(name);
-        const mb__setting *row = mb__setting_find(name, len);
-        if (!row)
-            return mb__fail(err, size, "unknown option '--%.*s' (see --help)", (int)len, name);
-        int id = (int)(row - mb__settings_table);
-        snprintf(cli->source_buf[id], sizeof cli->source_buf[id], "--%s", row->flag);
-        cli->source[id] = cli->source_buf[id];
-        if (!row->arg) {
-            if (eq)
-                return mb__fail(err, size, "option --%s takes no value", row->flag);
-            cli->flag[id] = 1;
-        } else {
-            if (!eq && i + 1 >= argc)
-                return mb__fail(err, size, "option --%s needs a value (%s)", row->flag, row->arg);
-            const char *v = eq ? eq + 1 : argv[++i];
-            if (id == MB__OPT_OUTPUT) {
-                if (cli->n_outputs == MAX_REPEATS)
-                    return mb__fail(err, size, "--output: at most %d outputs", MAX_REPEATS);
-                cli->outputs[cli->n_outputs++] = v;
-            }
-            if (id == MB__OPT_CONTEXT) {
-                if (cli->n_contexts == MAX_REPEATS)
-                    return mb__fail(err, size, "--context: at most %d entries", MAX_REPEATS);
-                cli->contexts[cli->n_contexts++] = v;
-            }
-            cli->value[id] = v;
-        }
+        if (positionals++)
+            return mb__fail(err, size, "unexpected argument '%s' (one FILTER at most)", arg);
+        cli->value[MB__OPT_FILTER] = arg;
+        cli->source[MB__OPT_FILTER] = "FILTER";
     }
     return 0;
 }
@@ -208,8 +253,10 @@ static int apply_values(mb__cli *cli, char *err, size_t size)
     }
     if (cli->n_contexts == 0 && cli->value[MB__OPT_CONTEXT])
         cli->contexts[cli->n_contexts++] = cli->value[MB__OPT_CONTEXT];
-    s->context = cli->contexts;
-    s->n_context = (size_t)cli->n_contexts;
+    if (!cli->embedded) {
+        s->context = cli->contexts;
+        s->n_context = (size_t)cli->n_contexts;
+    }
     const char *problem;
     if (mb_settings_validate(s, &problem) != 0)
         return strncmp(problem, "context", 7) == 0
@@ -218,29 +265,68 @@ static int apply_values(mb__cli *cli, char *err, size_t size)
     return 0;
 }
 
-int mb__cli_parse(int argc, char **argv, mb__cli *cli, char *err, size_t err_size)
+/* The one path of mb_main and mb_settings_from_args: cli->settings and cli->embedded are set,
+ * the rest zero. The environment first, then argv (which wins), --quick before the values so
+ * that an explicit one wins over the profile; a switch or value neither gives is left as it
+ * was. Returns 0, or -1 with a one-line message in err. */
+static int parse(mb__cli *cli, int argc, char **argv, char **kept, int *n_kept, char *err,
+                 size_t size)
 {
-    memset(cli, 0, sizeof *cli);
     cli->pin_cpu = -1;
-    mb_settings_init(&cli->settings);
-    if (read_environment(cli, err, err_size) != 0 ||
-        read_arguments(argc, argv, cli, err, err_size) != 0)
+    if (read_environment(cli, err, size) != 0 ||
+        read_arguments(argc, argv, cli, kept, n_kept, err, size) != 0)
         return -1;
     if (cli->flag[MB__OPT_QUICK])
         mb_settings_quick(&cli->settings);
     for (int i = 0; i < MB__OPT_COUNT; i++)
-        if (mb__settings_table[i].kind == MB__KIND_SWITCH)
+        if (mb__settings_table[i].kind == MB__KIND_SWITCH && cli->source[i])
             mb__setting_store(&mb__settings_table[i], &cli->settings,
                               (mb__setting_value){.whole = (uint64_t)cli->flag[i]});
-    if (apply_values(cli, err, err_size) != 0)
+    if (apply_values(cli, err, size) != 0)
         return -1;
     /* Only a change against a baseline can regress: without one the gate could never fail,
      * and a CI job that forgot --baseline would pass forever. */
     int runs = !cli->flag[MB__OPT_LIST] && !cli->flag[MB__OPT_HELP] && !cli->flag[MB__OPT_VERSION];
     if (runs && cli->flag[MB__OPT_FAIL_ON_REGRESSION] && !cli->settings.baseline)
-        return mb__fail(err, err_size, "%s: nothing to compare against: give --baseline NAME",
+        return mb__fail(err, size, "%s: nothing to compare against: give --baseline NAME",
                         cli->source[MB__OPT_FAIL_ON_REGRESSION]);
     return 0;
+}
+
+int mb__cli_parse(int argc, char **argv, mb__cli *cli, char *err, size_t err_size)
+{
+    memset(cli, 0, sizeof *cli);
+    mb_settings_init(&cli->settings);
+    return parse(cli, argc, argv, NULL, NULL, err, err_size);
+}
+
+int mb_settings_from_args(mb_settings *s, int *argc, char **argv, char *message, size_t size)
+{
+    if (!s || !argc || *argc < 1 || !argv) {
+        mb__fail(message, size, "mb_settings_from_args: no settings or no arguments");
+        return MB_EINVAL;
+    }
+    int given = *argc;
+    char **kept = malloc((size_t)*argc * sizeof *kept);
+    mb__cli *cli = calloc(1, sizeof *cli);
+    int n_kept = 0, rc = !kept || !cli ? MB_ENOMEM : 0;
+    if (rc == 0) {
+        cli->settings = *s;
+        cli->embedded = 1;
+        rc = parse(cli, *argc, argv, kept, &n_kept, message, size) != 0 ? MB_EINVAL : 0;
+    }
+    if (rc == MB_ENOMEM)
+        mb__fail(message, size, "%s", mb_strerror(rc));
+    if (rc == 0) {
+        *s = cli->settings;
+        memcpy(argv + 1, kept, (size_t)n_kept * sizeof *kept);
+        *argc = n_kept + 1;
+        if (*argc < given)
+            argv[*argc] = NULL;
+    }
+    free(kept);
+    free(cli);
+    return rc;
 }
 
 static void print_help(FILE *out, const char *prog)
@@ -286,12 +372,14 @@ static void progress_line(void *user, const mb_progress *p)
     fflush(stderr);
 }
 
-static void log_to_stderr(void *user, mb_log_level level, const char *message)
+void mb_log_stderr(void *user, mb_log_level level, const char *message)
 {
     if (progress_shown)
         fputs("\r\033[K", stderr);
-    static const char *const prefix[] = {"error", "warning", "note"};
-    fprintf(stderr, "%s: %s: %s\n", *(const char *const *)user, prefix[level], message);
+    const char *prefix = level <= MB_LOG_ERROR  ? "error"
+                         : level == MB_LOG_WARN ? "warning"
+                                                : "note";
+    fprintf(stderr, "%s: %s: %s\n", user ? (const char *)user : "microbe", prefix, message);
 }
 
 static void print_bench_name(void *user, const mb_bench *bench)
@@ -307,11 +395,11 @@ static void count_bench(void *user, const mb_bench *bench)
     (*(size_t *)user)++;
 }
 
-static const char *program_name(char **argv)
+/* argv[0] without its directory, or NULL. */
+static char *program_name(char **argv)
 {
-    const char *name = argv && argv[0] ? argv[0] : "microbe";
-    const char *slash = strrchr(name, '/');
-    return slash ? slash + 1 : name;
+    char *slash = argv && argv[0] ? strrchr(argv[0], '/') : NULL;
+    return slash ? slash + 1 : argv ? argv[0] : NULL;
 }
 
 /* Colour for the text report on stdout: --color, else NO_COLOR, else whether stdout is a
@@ -421,7 +509,8 @@ static int exit_code_of(const mb_ctx *ctx, int fail_on_regression)
 
 int mb_main(int argc, char **argv)
 {
-    const char *prog = program_name(argv);
+    char *prog_name = program_name(argv);
+    const char *prog = prog_name ? prog_name : "microbe";
     char err[512];
     mb__cli cli;
     if (mb__cli_parse(argc, argv, &cli, err, sizeof err) != 0) {
@@ -437,8 +526,8 @@ int mb_main(int argc, char **argv)
         return 0;
     }
     mb_settings *s = &cli.settings;
-    s->log = log_to_stderr;
-    s->log_user = &prog;
+    s->log = mb_log_stderr;
+    s->log_user = prog_name;
     if (!cli.flag[MB__OPT_QUIET] && isatty(STDERR_FILENO))
         s->progress = progress_line;
 

@@ -135,6 +135,14 @@ const mb_result *mb_ctx_result(const mb_ctx *ctx, size_t index)
     return index < ctx->n_results ? &ctx->results[index] : NULL;
 }
 
+const mb_result *mb_ctx_find(const mb_ctx *ctx, const char *name)
+{
+    for (size_t i = 0; name && i < ctx->n_results; i++)
+        if (strcmp(ctx->results[i].name, name) == 0)
+            return &ctx->results[i];
+    return NULL;
+}
+
 int mb_ctx_list(mb_ctx *ctx, void (*fn)(void *user, const mb_bench *bench), void *user)
 {
     mb_bench **list, **owned;
@@ -466,4 +474,51 @@ int mb_run(mb_ctx *ctx)
     if (!err)
         err = measure_all(ctx, &info);
     return end_run(ctx, &info, err);
+}
+
+/* Whether the context's filter selects anything: 1, 0, or MB_ENOMEM. */
+static int selects_any(const mb_ctx *ctx)
+{
+    mb_bench **list, **owned;
+    size_t n, n_owned;
+    int err = mb__ctx_select(ctx, &list, &n, &owned, &n_owned);
+    if (err)
+        return err;
+    free(list);
+    mb__instances_free(owned, n_owned);
+    return n > 0;
+}
+
+/* mb_run with the exact-name filter in place of the settings' one, which is put back after:
+ * the compiled filter is swapped by value, each copy used by this context alone. */
+int mb_ctx_run_one(mb_ctx *ctx, const char *name, const mb_result **result)
+{
+    if (result)
+        *result = NULL;
+    if (!name)
+        return MB_EINVAL;
+    char *text = mb__exact_filter(name);
+    regex_t exact;
+    if (!text || regcomp(&exact, text, REG_EXTENDED | REG_NOSUB) != 0) {
+        free(text);
+        return MB_ENOMEM;
+    }
+    regex_t filter = ctx->filter;
+    int has_filter = ctx->has_filter;
+    const char *filter_text = ctx->settings.filter;
+    ctx->filter = exact;
+    ctx->has_filter = 1;
+    ctx->settings.filter = text;
+    int err = selects_any(ctx);
+    if (err == 0)
+        mb__log(&ctx->settings, MB_LOG_ERROR, "no benchmark is named '%s'", name);
+    err = err < 0 ? err : err == 0 ? MB_EINVAL : mb_run(ctx);
+    regfree(&ctx->filter);
+    ctx->filter = filter;
+    ctx->has_filter = has_filter;
+    ctx->settings.filter = filter_text;
+    free(text);
+    if (result)
+        *result = mb_ctx_find(ctx, name);
+    return err;
 }
