@@ -11,8 +11,11 @@
  *
  * Checked on every input: no crash, no read or write out of bounds, no leak; the call returns
  * 0 with settings that mb_settings_validate accepts, or -1 with a non-empty NUL-terminated
- * message within the buffer that is one line (see one_line_expected). A broken invariant
- * aborts, which libFuzzer reports with the input.
+ * message within the buffer that is one line (see one_line_expected). The same words then go
+ * through mb_settings_from_args (the same parser, for a host's argv): it returns 0 with valid
+ * settings and argv[0] followed by a subsequence of the other words, in order, NULL after,
+ * and "--" with every word after it kept; or MB_EINVAL with such a message and argv unchanged.
+ * A broken invariant aborts, which libFuzzer reports with the input.
  */
 #define _XOPEN_SOURCE 700 /* putenv */
 
@@ -124,6 +127,40 @@ static int one_line_expected(char *const *strings, size_t n)
     return 1;
 }
 
+/* mb_settings_from_args on a copy of argv: the invariants in the head comment. */
+static void check_embedded(int argc, char **argv, char *err, size_t err_size, int one_line)
+{
+    char *words[MAX_STRINGS + 2];
+    memcpy(words, argv, (size_t)(argc + 1) * sizeof *words);
+    int n = argc;
+    mb_settings s;
+    mb_settings_init(&s);
+    memset(err, FILL, err_size);
+    int rc = mb_settings_from_args(&s, &n, words, err, err_size);
+    if (rc != 0) {
+        REQUIRE(rc == MB_EINVAL && n == argc);
+        REQUIRE(memcmp(words, argv, (size_t)(argc + 1) * sizeof *words) == 0);
+        REQUIRE(memchr(err, '\0', err_size) != NULL);
+        REQUIRE(err_size == 1 || err[0] != '\0');
+        if (one_line)
+            REQUIRE(strchr(err, '\n') == NULL && strchr(err, '\r') == NULL);
+        return;
+    }
+    const char *problem = NULL;
+    REQUIRE(mb_settings_validate(&s, &problem) == 0);
+    REQUIRE(n >= 1 && n <= argc && words[0] == argv[0] && words[n] == NULL);
+    int at = 1, rest = 0; /* rest: "--" was kept, so every later word must be too */
+    for (int k = 1; k < n; k++) {
+        while (at < argc && argv[at] != words[k]) {
+            REQUIRE(!rest);
+            at++;
+        }
+        REQUIRE(at < argc);
+        rest |= strcmp(argv[at++], "--") == 0;
+    }
+    REQUIRE(!rest || at == argc);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     size_t err_size = size ? 1 + data[size - 1] % 512 : 64;
@@ -177,6 +214,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (one_line_expected(strings, n_strings))
             REQUIRE(strchr(err, '\n') == NULL && strchr(err, '\r') == NULL);
     }
+    check_embedded(argc, argv, err, err_size, one_line_expected(strings, n_strings));
     free(err);
 
     for (size_t i = 0; i < n_env; i++) {
