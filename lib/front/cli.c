@@ -41,7 +41,10 @@ typedef struct mb__cli {
     int pin_cpu;                       /* -1: not pinned */
     const char *contexts[MAX_REPEATS]; /* --context values (or MICROBE_CONTEXT) */
     int n_contexts;
-    int embedded; /* mb_settings_from_args: only the options of settings fields, the rest kept */
+    /* mb_settings_from_args: room for argc words, the host's, which it keeps (NULL for
+     * mb_main). Only the options of settings fields are then microbe's. */
+    char **kept;
+    int n_kept;
 } mb__cli;
 
 int mb__cli_parse(int argc, char **argv, mb__cli *cli, char *err, size_t err_size);
@@ -57,7 +60,7 @@ static int read_environment(mb__cli *cli, char *err, size_t size)
 {
     for (int i = 0; i < MB__OPT_COUNT; i++) {
         const mb__setting *row = &mb__settings_table[i];
-        if (cli->embedded && !embedded_row(row))
+        if (cli->kept && !embedded_row(row))
             continue;
         const char *text = row->env ? getenv(row->env) : NULL;
         if (!text)
@@ -102,14 +105,14 @@ static int read_value(mb__cli *cli, const mb__setting *row, const char *eq, int 
 static int read_option(mb__cli *cli, int argc, char **argv, int *i, char *err, size_t size)
 {
     const char *arg = argv[*i];
-    if (strcmp(arg, "-h") == 0 && !cli->embedded) {
+    if (strcmp(arg, "-h") == 0 && !cli->kept) {
         cli->flag[MB__OPT_HELP] = 1;
         return 0;
     }
     const char *name = arg + 2, *eq = strchr(name, '=');
     size_t len = eq ? (size_t)(eq - name) : strlen(name);
     const mb__setting *row = arg[1] == '-' ? mb__setting_find(name, len) : NULL;
-    if (cli->embedded && (!row || !embedded_row(row)))
+    if (cli->kept && (!row || !embedded_row(row)))
         return 1;
     if (arg[1] != '-')
         return mb__fail(err, size, "unknown option '%s' (see --help)", arg);
@@ -127,17 +130,16 @@ static int read_option(mb__cli *cli, int argc, char **argv, int *i, char *err, s
 }
 
 /* The options of argv, and mb_main's FILTER. Embedded, every word that is not microbe's goes
- * to kept[(*n_kept)++] in order, and "--" ends the options: it and every word after it are
+ * to cli->kept in order, and "--" ends the options: it and every word after it are
  * kept as they are. */
-static int read_arguments(int argc, char **argv, mb__cli *cli, char **kept, int *n_kept, char *err,
-                          size_t size)
+static int read_arguments(int argc, char **argv, mb__cli *cli, char *err, size_t size)
 {
     int positionals = 0, options_done = 0;
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
-        if (cli->embedded && strcmp(arg, "--") == 0) {
+        if (cli->kept && strcmp(arg, "--") == 0) {
             while (i < argc)
-                kept[(*n_kept)++] = argv[i++];
+                cli->kept[cli->n_kept++] = argv[i++];
             break;
         }
         if (!options_done && strcmp(arg, "--") == 0) {
@@ -151,8 +153,8 @@ static int read_arguments(int argc, char **argv, mb__cli *cli, char **kept, int 
             return -1;
         if (rc == 0)
             continue;
-        if (cli->embedded) {
-            kept[(*n_kept)++] = argv[i];
+        if (cli->kept) {
+            cli->kept[cli->n_kept++] = argv[i];
             continue;
         }
         if (positionals++)
@@ -253,7 +255,7 @@ static int apply_values(mb__cli *cli, char *err, size_t size)
     }
     if (cli->n_contexts == 0 && cli->value[MB__OPT_CONTEXT])
         cli->contexts[cli->n_contexts++] = cli->value[MB__OPT_CONTEXT];
-    if (!cli->embedded) {
+    if (!cli->kept) {
         s->context = cli->contexts;
         s->n_context = (size_t)cli->n_contexts;
     }
@@ -265,16 +267,14 @@ static int apply_values(mb__cli *cli, char *err, size_t size)
     return 0;
 }
 
-/* The one path of mb_main and mb_settings_from_args: cli->settings and cli->embedded are set,
+/* The one path of mb_main and mb_settings_from_args: cli->settings and cli->kept are set,
  * the rest zero. The environment first, then argv (which wins), --quick before the values so
  * that an explicit one wins over the profile; a switch or value neither gives is left as it
  * was. Returns 0, or -1 with a one-line message in err. */
-static int parse(mb__cli *cli, int argc, char **argv, char **kept, int *n_kept, char *err,
-                 size_t size)
+static int parse(mb__cli *cli, int argc, char **argv, char *err, size_t size)
 {
     cli->pin_cpu = -1;
-    if (read_environment(cli, err, size) != 0 ||
-        read_arguments(argc, argv, cli, kept, n_kept, err, size) != 0)
+    if (read_environment(cli, err, size) != 0 || read_arguments(argc, argv, cli, err, size) != 0)
         return -1;
     if (cli->flag[MB__OPT_QUICK])
         mb_settings_quick(&cli->settings);
@@ -297,7 +297,7 @@ int mb__cli_parse(int argc, char **argv, mb__cli *cli, char *err, size_t err_siz
 {
     memset(cli, 0, sizeof *cli);
     mb_settings_init(&cli->settings);
-    return parse(cli, argc, argv, NULL, NULL, err, err_size);
+    return parse(cli, argc, argv, err, err_size);
 }
 
 int mb_settings_from_args(mb_settings *s, int *argc, char **argv, char *message, size_t size)
@@ -306,23 +306,23 @@ int mb_settings_from_args(mb_settings *s, int *argc, char **argv, char *message,
         mb__fail(message, size, "mb_settings_from_args: no settings or no arguments");
         return MB_EINVAL;
     }
-    int given = *argc;
-    char **kept = malloc((size_t)*argc * sizeof *kept);
     mb__cli *cli = calloc(1, sizeof *cli);
-    int n_kept = 0, rc = !kept || !cli ? MB_ENOMEM : 0;
-    if (rc == 0) {
-        cli->settings = *s;
-        cli->embedded = 1;
-        rc = parse(cli, *argc, argv, kept, &n_kept, message, size) != 0 ? MB_EINVAL : 0;
+    char **kept = malloc((size_t)*argc * sizeof *kept);
+    if (!cli || !kept) {
+        free(cli);
+        free(kept);
+        mb__fail(message, size, "%s", mb_strerror(MB_ENOMEM));
+        return MB_ENOMEM;
     }
-    if (rc == MB_ENOMEM)
-        mb__fail(message, size, "%s", mb_strerror(rc));
+    cli->settings = *s;
+    cli->kept = kept;
+    int rc = parse(cli, *argc, argv, message, size) != 0 ? MB_EINVAL : 0;
     if (rc == 0) {
         *s = cli->settings;
-        memcpy(argv + 1, kept, (size_t)n_kept * sizeof *kept);
-        *argc = n_kept + 1;
-        if (*argc < given)
-            argv[*argc] = NULL;
+        memcpy(argv + 1, kept, (size_t)cli->n_kept * sizeof *kept);
+        if (cli->n_kept + 1 < *argc)
+            argv[cli->n_kept + 1] = NULL;
+        *argc = cli->n_kept + 1;
     }
     free(kept);
     free(cli);
