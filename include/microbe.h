@@ -89,9 +89,10 @@ typedef enum mb_param_kind {
     MB_PARAM_STRING = 2,
     MB_PARAM_THREADS = 3, /* MB_THREADS: integer thread counts, named "threads" */
     /* Options of BENCH_P that are not parameters (no values, no part in the name): */
-    MB_OPTION_FIXTURE = 4,   /* MB_FIXTURE(setup, teardown) */
-    MB_OPTION_MODE = 5,      /* MB_LATENCY, MB_COLD */
-    MB_OPTION_COMPLEXITY = 6 /* MB_FIT_COMPLEXITY, MB_COMPLEXITY(f) */
+    MB_OPTION_FIXTURE = 4,    /* MB_FIXTURE(setup, teardown) */
+    MB_OPTION_MODE = 5,       /* MB_LATENCY, MB_COLD */
+    MB_OPTION_COMPLEXITY = 6, /* MB_FIT_COMPLEXITY, MB_COMPLEXITY(f) */
+    MB_OPTION_TIME = 7        /* MB_MEASUREMENT_TIME(seconds): doubles[0] */
 } mb_param_kind;
 
 /* How a benchmark's iterations are timed (docs/authoring.md):
@@ -361,6 +362,12 @@ MB_API int mb_register(mb_bench *bench);
  * built-in ones. */
 #define MB_COMPLEXITY(f) \
     {#f, MB_OPTION_COMPLEXITY, 0, NULL, NULL, NULL, 0, 0, 0, 0, NULL, NULL, MB_MODE_NORMAL, f, NULL}
+/* This benchmark's measurement time in seconds (> 0), for each of its instances, in place of
+ * the run's (--measurement-time); --quick keeps the shorter of the two, and comparison group
+ * members keep the run's (docs/authoring.md#per-benchmark-measurement-time). */
+#define MB_MEASUREMENT_TIME(seconds) \
+    {"measurement_time", MB_OPTION_TIME, 1, NULL, MB__ARRAY_OF(double, seconds), NULL, 0, 0, 0, \
+     0, MB__NO_OPTIONS}
 typedef const char *mb__string; /* so that `const mb__string` has no duplicate const */
 #if !defined(__cplusplus)
 /* The count of a list of values, and a pointer to an array of them with static storage:

@@ -122,6 +122,17 @@ BENCH_P(fnbench_wrong, MB_STRINGS(cost, "cost_small"))
     group_body(state, 1);
 }
 
+/* MB_MEASUREMENT_TIME: the same body with 5 times the run's time, and with the run's. */
+BENCH_P(time_own, MB_MEASUREMENT_TIME(0.1))
+{
+    group_body(state, 1000);
+}
+
+BENCH(time_run)
+{
+    group_body(state, 1000);
+}
+
 static void dup_body(mb_state *state)
 {
     MB_LOOP(state) {
@@ -146,6 +157,15 @@ static mb_ctx *fake_ctx_rounds(const char *filter, unsigned rounds)
     fake_ns = 1e9;
     mb__rng_seed(&noise_rng, 99);
     return ctx;
+}
+
+/* The result of that name in ctx's last run, or NULL. */
+static const mb_result *result_named(const mb_ctx *ctx, const char *name)
+{
+    for (size_t i = 0; i < mb_ctx_result_count(ctx); i++)
+        if (strcmp(mb_ctx_result(ctx, i)->name, name) == 0)
+            return mb_ctx_result(ctx, i);
+    return NULL;
 }
 
 static mb_ctx *fake_ctx(const char *filter)
@@ -441,6 +461,40 @@ static void test_functions(void)
     mb_ctx_free(ctx);
 }
 
+/* MB_MEASUREMENT_TIME: recorded in the result's plan rule, and the samples fill that budget
+ * (the precision target set out of reach, so that neither stops early): 5 times the run's
+ * 0.02 s per part gives about 5 times the iterations of the same body under the run's; under
+ * --quick the shorter, the run's, applies to both. */
+static void test_own_time(void)
+{
+    for (int quick = 0; quick <= 1; quick++) {
+        mb_settings s;
+        mb_settings_init(&s);
+        if (quick)
+            mb_settings_quick(&s);
+        s.filter = "^time_";
+        s.precision = 1e-6;
+        mb_ctx *ctx = NULL;
+        CHECK_INT(mb_ctx_new(&ctx, &s), ==, 0);
+        if (!ctx)
+            return;
+        mb__ctx_set_clock(ctx, &fake_clock);
+        fake_ns = 1e9;
+        CHECK_INT(mb_run(ctx), ==, 0);
+        const mb_result *own = result_named(ctx, "time_own");
+        const mb_result *run = result_named(ctx, "time_run");
+        CHECK(own && run);
+        if (own && run) {
+            double want = quick ? s.measurement_time_s : 0.1;
+            CHECK_NEAR(own->plan_rule.measurement_time_s, want, 0, 0);
+            CHECK_NEAR(run->plan_rule.measurement_time_s, s.measurement_time_s, 0, 0);
+            double ratio = (double)own->total_iters / (double)run->total_iters;
+            CHECK_NEAR(ratio, want / s.measurement_time_s, 0.2, 0);
+        }
+        mb_ctx_free(ctx);
+    }
+}
+
 /* The text report of a fake-clock run, compared with tests/golden/text_report.txt. Set
  * MB_UPDATE_GOLDEN=1 to rewrite the golden file after an intended change. */
 static void test_text_report(void)
@@ -698,6 +752,7 @@ int main(void)
     test_group_parts();
     test_group_params();
     test_functions();
+    test_own_time();
     test_registration_and_order();
     test_duplicates();
     test_misuse();

@@ -171,6 +171,15 @@ unsigned mb__bench_threads(const mb_bench *b)
     return 1;
 }
 
+double mb__bench_time_s(const mb_bench *b, const mb_settings *s)
+{
+    const mb_param *t = mb__bench_option(b, MB_OPTION_TIME);
+    double own = t && t->n_values == 1 && t->doubles ? t->doubles[0] : 0;
+    if (!(own > 0 && own <= 1e6))
+        return s->measurement_time_s; /* none, or not a time: the run's */
+    return s->quick && s->measurement_time_s < own ? s->measurement_time_s : own;
+}
+
 void mb__result_identify(mb_result *r, const mb_bench *bench)
 {
     const mb_param *mode = mb__bench_option(bench, MB_OPTION_MODE);

@@ -25,6 +25,10 @@ void mb__instances_free(mb_bench **owned, size_t n);
  * than 100000 combinations, gives no instance. Returns 0 or MB_ENOMEM. */
 int mb__param_instances(const mb_bench *b, mb_bench ***out, size_t *count);
 
+/* The measurement time of b's instances under settings s: its MB_MEASUREMENT_TIME (the
+ * shorter of it and the run's under --quick), or the run's. */
+double mb__bench_time_s(const mb_bench *b, const mb_settings *s);
+
 /* The first option of that kind among b's parameters (MB_OPTION_*), or NULL. */
 const mb_param *mb__bench_option(const mb_bench *b, mb_param_kind kind);
 /* The most threads one threaded instance may run on. */

@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-mb__options mb__bench_options(const mb_bench *bench)
+mb__options mb__bench_options(const mb_bench *bench, const mb_settings *s)
 {
     const mb_param *fixture = mb__bench_option(bench, MB_OPTION_FIXTURE);
     const mb_param *mode = mb__bench_option(bench, MB_OPTION_MODE);
@@ -28,7 +28,8 @@ mb__options mb__bench_options(const mb_bench *bench)
                          .setup = fixture ? fixture->setup : NULL,
                          .teardown = fixture ? fixture->teardown : NULL,
                          .mode = mode ? mode->mode : MB_MODE_NORMAL,
-                         .threads = mb__bench_threads(bench)};
+                         .threads = mb__bench_threads(bench),
+                         .measurement_time_s = mb__bench_time_s(bench, s)};
 }
 
 /* Doubling stops here: a body whose loop still takes less than T_min after 2^40 iterations
@@ -489,6 +490,17 @@ int mb__measure(const mb__runner *run, const mb__options *opts, mb_bench_fn fn, 
     m->latency.serial = NAN;
     m->latency.timer_cost_ns = run->timer_cost_ns > 0 ? run->timer_cost_ns : NAN;
     m->latency.timer_resolution_ns = run->timer_resolution_ns > 0 ? run->timer_resolution_ns : NAN;
+    /* A measurement time of its own: the same runner with settings that say so. */
+    mb__runner own_run;
+    mb_settings own;
+    if (opts->measurement_time_s > 0 &&
+        opts->measurement_time_s != run->settings->measurement_time_s) {
+        own = *run->settings;
+        own.measurement_time_s = opts->measurement_time_s;
+        own_run = *run;
+        own_run.settings = &own;
+        run = &own_run;
+    }
     /* The body's declarations (throughput, skip, failure) go to this measurement. */
     mb__session s;
     int err = mb__session_open(&s, run, opts, &m->report, &m->failure);

@@ -35,11 +35,13 @@ typedef struct mb__options {
     mb_setup_fn setup; /* the fixture, or NULL */
     mb_teardown_fn teardown;
     mb_mode mode;
-    unsigned threads; /* 1 to MB__THREADS_MAX; 0: an invalid MB_THREADS value */
+    unsigned threads;          /* 1 to MB__THREADS_MAX; 0: an invalid MB_THREADS value */
+    double measurement_time_s; /* MB_MEASUREMENT_TIME (mb__bench_time_s), or 0: the run's */
 } mb__options;
 
-/* The options of bench: parameter values, fixture, mode and thread count. */
-mb__options mb__bench_options(const mb_bench *bench);
+/* The options of bench under settings s: parameter values, fixture, mode, thread count and
+ * measurement time. */
+mb__options mb__bench_options(const mb_bench *bench, const mb_settings *s);
 
 /* Warm-up, plan, sampling and the stopping rule for one benchmark body. Returns 0 (check
  * m->failure for a misbehaving body), MB_EINTR when run->stop was raised (m is then empty) or

@@ -210,7 +210,7 @@ static int run_group(mb_ctx *ctx, const size_t *idx, size_t k)
     int err = fns && opts && ms ? 0 : MB_ENOMEM;
     for (size_t j = 0; !err && j < k; j++) {
         fns[j] = ctx->selected[idx[j]]->fn;
-        opts[j] = mb__bench_options(ctx->selected[idx[j]]);
+        opts[j] = mb__bench_options(ctx->selected[idx[j]], s);
     }
     const mb_bench *base = ctx->selected[idx[0]];
     if (!err)
@@ -263,7 +263,7 @@ static int run_one(mb_ctx *ctx, size_t i)
 {
     const mb_settings *s = &ctx->settings;
     const mb_bench *bench = ctx->selected[i];
-    one_run run = {mb__ctx_runner(ctx), mb__bench_options(bench), bench->fn,
+    one_run run = {mb__ctx_runner(ctx), mb__bench_options(bench, s), bench->fn,
                    mb__bench_seed(s->seed, bench->name)};
     run.runner.one_part = 1; /* not in parts: this measurement is the result */
     uint64_t start = ctx->clock->now_ns(ctx->clock->user);

@@ -64,8 +64,9 @@ int mb__ctx_result_done(mb_ctx *ctx, const mb_run_info *info, size_t i)
     const mb_settings *s = &ctx->settings;
     /* Recorded with the result, so that a baseline saved under other settings is known. */
     r->plan_rule =
-        (mb_plan_rule){s->quick,       s->warm_up_time_s, s->measurement_time_s, s->min_samples,
-                       s->max_samples, s->precision,      info->forks_used,      s->rounds};
+        (mb_plan_rule){s->quick,         s->warm_up_time_s, mb__bench_time_s(ctx->selected[i], s),
+                       s->min_samples,   s->max_samples,    s->precision,
+                       info->forks_used, s->rounds};
     ctx->finished_s += r->wall_time_s;
     r->instructions_per_iter = NAN;
     mb__ctx_count_instructions(ctx, r);

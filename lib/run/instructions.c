@@ -31,7 +31,7 @@ int mb__ctx_callgrind_child(mb_ctx *ctx, const char *name, uint64_t iters)
     for (size_t i = 0; i < n; i++) {
         if (strcmp(list[i]->name, name) != 0)
             continue;
-        mb__options opts = mb__bench_options(list[i]);
+        mb__options opts = mb__bench_options(list[i], &ctx->settings);
         err = mb__call_collecting(&runner, &opts, list[i]->fn, iters) ? MB_EUSAGE : 0;
         mb__callgrind_answered();
         break;

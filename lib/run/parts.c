@@ -143,7 +143,7 @@ static int measure_unit(mb_ctx *ctx, const unit *u, size_t part, mb__measurement
     mb__runner runner = mb__ctx_runner(ctx);
     const mb_bench *first = ctx->selected[u->idx[0]];
     if (u->k == 1) {
-        mb__options opts = mb__bench_options(first);
+        mb__options opts = mb__bench_options(first, s);
         return mb__measure(&runner, &opts, first->fn,
                            part_seed(mb__bench_seed(s->seed, first->name), part), ms);
     }
@@ -152,7 +152,7 @@ static int measure_unit(mb_ctx *ctx, const unit *u, size_t part, mb__measurement
     int err = fns && opts ? 0 : MB_ENOMEM;
     for (size_t j = 0; !err && j < u->k; j++) {
         fns[j] = ctx->selected[u->idx[j]]->fn;
-        opts[j] = mb__bench_options(ctx->selected[u->idx[j]]);
+        opts[j] = mb__bench_options(ctx->selected[u->idx[j]], s);
     }
     if (!err)
         err = mb__measure_group(&runner, opts, fns, u->k,
@@ -534,7 +534,7 @@ static int fail_unit(parts *ps, const entry *e, mb__outcome outcome, int status)
         return MB_ENOMEM;
     int err = 0;
     for (size_t j = 0; j < u->k && !err; j++) {
-        ms[j].mode = mb__bench_options(ps->ctx->selected[u->idx[j]]).mode;
+        ms[j].mode = mb__bench_options(ps->ctx->selected[u->idx[j]], &ps->ctx->settings).mode;
         err = mb__describe_end(&ms[j], outcome, status, ps->ctx->settings.timeout_s);
     }
     if (!err)
