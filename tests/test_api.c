@@ -159,15 +159,6 @@ static mb_ctx *fake_ctx_rounds(const char *filter, unsigned rounds)
     return ctx;
 }
 
-/* The result of that name in ctx's last run, or NULL. */
-static const mb_result *result_named(const mb_ctx *ctx, const char *name)
-{
-    for (size_t i = 0; i < mb_ctx_result_count(ctx); i++)
-        if (strcmp(mb_ctx_result(ctx, i)->name, name) == 0)
-            return mb_ctx_result(ctx, i);
-    return NULL;
-}
-
 static mb_ctx *fake_ctx(const char *filter)
 {
     return fake_ctx_rounds(filter, 0);
@@ -481,8 +472,8 @@ static void test_own_time(void)
         mb__ctx_set_clock(ctx, &fake_clock);
         fake_ns = 1e9;
         CHECK_INT(mb_run(ctx), ==, 0);
-        const mb_result *own = result_named(ctx, "time_own");
-        const mb_result *run = result_named(ctx, "time_run");
+        const mb_result *own = mb_ctx_find(ctx, "time_own");
+        const mb_result *run = mb_ctx_find(ctx, "time_run");
         CHECK(own && run);
         if (own && run) {
             double want = quick ? s.measurement_time_s : 0.1;
