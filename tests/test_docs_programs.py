@@ -8,7 +8,10 @@ both with -Wall -Wextra -Wpedantic -Werror, linked with libmicrobe (and libmicro
 the block has no main). A block that mentions MICROBE_DISABLE is compiled a second time with
 it defined. Fails when no complete program is found (the extraction would be broken).
 
-usage: test_docs_programs.py SOURCE_DIR LIBMICROBE_SO LIBMICROBE_MAIN_A CC... [--cxx CXX...]
+usage: test_docs_programs.py SOURCE_DIR LIBMICROBE_SO LIBMICROBE_MAIN_A -fsanitize=LIST CC...
+       [--cxx CXX...]
+(-fsanitize=none: an unsanitized build; else the build's b_sanitize, which its libraries need
+at link time too)
 """
 import glob
 import os
@@ -69,7 +72,10 @@ def main():
     if "--cxx" in args:
         cxx = args[args.index("--cxx") + 1:]
         args = args[:args.index("--cxx")]
-    SOURCE, shared, main_lib, cc = args[0], args[1], args[2], args[3:]
+    SOURCE, shared, main_lib, sanitize, cc = args[0], args[1], args[2], args[3], args[4:]
+    if sanitize != "-fsanitize=none":
+        cc = cc + [sanitize]
+        cxx = cxx + [sanitize] if cxx else cxx
     found = 0
     with tempfile.TemporaryDirectory() as tmp:
         for path, line, lang, body in programs(SOURCE):
