@@ -10,9 +10,10 @@ usage: test_cmake.py BUILD_DIR SOURCE_DIR/tests
 import glob
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
+
+import testlib
 
 CMAKELISTS = """cmake_minimum_required(VERSION 3.10)
 project(user C)
@@ -30,8 +31,7 @@ add_test(NAME bench-smoke COMMAND bench --smoke)
 
 
 def run(cmd, **kw):
-    p = subprocess.run(cmd, capture_output=True, text=True, timeout=300, **kw)
-    return p.returncode, p.stdout + p.stderr
+    return testlib.run(cmd, timeout=300, **kw)
 
 
 def main():
@@ -40,14 +40,8 @@ def main():
     if not cmake:
         print("cmake is not installed: skipped (apt-get install cmake)")
         return 77
-    failures = []
-
-    def check(ok, what, detail=""):
-        print(("ok: " if ok else "FAIL: ") + what)
-        if not ok:
-            failures.append(what)
-            print(detail, file=sys.stderr)
-        return ok
+    c = testlib.Checks(verbose=True)
+    check = c.check
 
     with tempfile.TemporaryDirectory() as tmp:
         stage = os.path.join(tmp, "stage")
@@ -97,8 +91,7 @@ def main():
             rc, out = run(["ctest", "--output-on-failure"], cwd=out_dir, env=env)
             check(rc == 0 and "bench-smoke" in out and "100% tests passed" in out,
                   f"{kind}: ctest runs bench --smoke", out)
-    print(f"{len(failures)} failed")
-    return 1 if failures else 0
+    return c.done()
 
 
 if __name__ == "__main__":

@@ -13,17 +13,10 @@ import subprocess
 import sys
 import tempfile
 
-failures = 0
-checks = 0
+from testlib import Checks
 
-
-def check(cond, what, detail=""):
-    global failures, checks
-    checks += 1
-    if not cond:
-        failures += 1
-        print(f"FAIL: {what}\n{detail}", file=sys.stderr)
-    return cond
+C = Checks()
+check = C.check
 
 
 def mb_symbols(path):
@@ -55,8 +48,7 @@ def main():
                                      "-fsyntax-only", source], capture_output=True, text=True)
             check(p.returncode != 0 and says in p.stderr,
                   f"broken variant {bad} fails to compile, naming {says}", p.stderr)
-    print(f"{checks} checks, {failures} failed")
-    return 1 if failures else 0
+    return C.done()
 
 
 if __name__ == "__main__":

@@ -20,17 +20,10 @@ import subprocess
 import sys
 import tempfile
 
-failures = 0
-checks = 0
+from testlib import Checks
 
-
-def check(cond, what, detail=""):
-    global failures, checks
-    checks += 1
-    if not cond:
-        failures += 1
-        print(f"FAIL: {what}\n{detail}", file=sys.stderr)
-    return cond
+C = Checks()
+check = C.check
 
 
 def programs(source):
@@ -89,8 +82,7 @@ def main():
             if "MICROBE_DISABLE" in body:
                 build(tmp, where, lang, body, compiler, shared, main_lib, ["-DMICROBE_DISABLE"])
     check(found >= 3, f"complete programs found in the docs ({found})")
-    print(f"{found} complete programs, {checks} checks, {failures} failed")
-    return 1 if failures else 0
+    return C.done(f"{found} complete programs, ")
 
 
 if __name__ == "__main__":

@@ -10,9 +10,10 @@ usage: test_subproject.py SOURCE_DIR SOURCE_DIR/tests
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
+
+import testlib
 
 PARENT = """project('user', 'c', default_options : ['c_std=c11', 'buildtype=release'])
 microbe = dependency('microbe_main', fallback : ['microbe', 'microbe_main_dep'])
@@ -29,20 +30,13 @@ microbe_main = microbe_main_dep
 
 
 def run(cmd, **kw):
-    p = subprocess.run(cmd, capture_output=True, text=True, timeout=540, **kw)
-    return p.returncode, p.stdout + p.stderr
+    return testlib.run(cmd, timeout=540, **kw)
 
 
 def main():
     source, tests = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
-    failures = []
-
-    def check(ok, what, detail=""):
-        print(("ok: " if ok else "FAIL: ") + what)
-        if not ok:
-            failures.append(what)
-            print(detail, file=sys.stderr)
-        return ok
+    c = testlib.Checks(verbose=True)
+    check = c.check
 
     with tempfile.TemporaryDirectory() as parent:
         for name in ("a.c", "b.c"):
@@ -73,8 +67,7 @@ def main():
         check(rc == 0 and json.loads(out) == {}, "nothing of microbe is installed", out)
         rc, out = run(["meson", "test", "-C", build], env=env)
         check(rc == 0, "the parent's meson test runs bench --smoke", out)
-    print(f"{len(failures)} failed")
-    return 1 if failures else 0
+    return c.done()
 
 
 if __name__ == "__main__":
